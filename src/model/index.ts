@@ -1,0 +1,5 @@
+export * from './common';
+export * from './service';
+export * from './sample';
+export * from './anomaly';
+export * from './decision';
