@@ -1,7 +1,7 @@
 // The detector collect runs for every series. Swap the implementation here, nowhere else.
-import { robustZScoreDetector } from './robust-zscore';
+import { vigiaDetector } from './vigia-detector';
 
 export type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
 
-export const seriesDetector = robustZScoreDetector();
+export const seriesDetector = vigiaDetector();
 export type SeriesState = ReturnType<typeof seriesDetector.init>;

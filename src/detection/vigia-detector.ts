@@ -1,0 +1,271 @@
+// vigia's streaming detector: a robust baseline (Huber-clipped EWMA level, mean-absolute-deviation
+// scale, an hour-of-day profile once the data shows one), scored by fusing point deviation, CUSUM
+// level-shift evidence, rate of change and flat lines into one surprise, calibrated per series and
+// damped after an alert so one incident raises one alarm. Constant time and memory per point.
+import { cusumEvidence, initCusum, updateCusum, type CusumState } from './change-point';
+import { describe } from './explain';
+import { clamp, compact, ewStep, finiteOr } from './numeric';
+import {
+  initSeasonal,
+  seasonalOffset,
+  updateSeasonal,
+  type SeasonalState,
+} from './seasonal-profile';
+import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
+
+export const DETECTOR_PARAMS = {
+  warmup: 30,
+  levelAlpha: 0.03,
+  scaleAlpha: 0.02,
+  /** Residuals beyond this many sigmas move the baseline no further (resistance to outliers). */
+  huber: 2.5,
+  /** Surprise 1 (an alert) for each signal: point |z|, CUSUM units, rate of change |z|. */
+  zAlert: 4,
+  cusumAlert: 12,
+  rocAlert: 6,
+  /** Flat run (in points) that counts as an alert on a series that normally moves. */
+  flatAlert: 24,
+  /** Points after an alert during which the same incident is damped. */
+  cooldown: 36,
+  cooldownDamping: 0.3,
+  /** Per-series high quantile of surprise that raises the bar for naturally spiky series. */
+  calibrationQuantile: 0.99,
+  calibrationRate: 0.01,
+  alertScore: 0.5,
+  criticalScore: 0.75,
+  recent: 8,
+} as const;
+
+const P = DETECTOR_PARAMS;
+const MAD_TO_SIGMA = 1.2533;
+
+export interface VigiaState {
+  v: 2;
+  n: number;
+  /** Last accepted timestamp and value. */
+  t: number | null;
+  x: number | null;
+  /** Typical interval between points, ms. */
+  dt: number;
+  lvl: number;
+  /** Mean absolute residual and mean absolute first difference. */
+  sc: number;
+  ds: number;
+  /** Trend of the level per ms, for the forecast. */
+  tr: number;
+  season: SeasonalState;
+  cu: CusumState;
+  /** Last residuals (raw units), newest last, for re-anchoring after a shift. */
+  rr: number[];
+  flat: number;
+  /** Adaptive quantile of surprise. */
+  q: number;
+  cool: number;
+  peak: number;
+}
+
+export function initVigiaState(): VigiaState {
+  return {
+    v: 2,
+    n: 0,
+    t: null,
+    x: null,
+    dt: 0,
+    lvl: 0,
+    sc: 0,
+    ds: 0,
+    tr: 0,
+    season: initSeasonal(),
+    cu: initCusum(),
+    rr: [],
+    flat: 0,
+    q: 0.5,
+    cool: 0,
+    peak: 0,
+  };
+}
+
+export function sigmaOf(state: VigiaState): number {
+  const floor = Math.max(Math.abs(state.lvl) * 1e-6, 1e-300);
+  return Math.max(state.sc * MAD_TO_SIGMA, floor);
+}
+
+export function expectedAt(state: VigiaState, timestamp: number): number {
+  return state.lvl + seasonalOffset(state.season, timestamp);
+}
+
+export function vigiaDetector(): SeriesDetector<VigiaState> {
+  return { name: 'vigia', init: initVigiaState, update: updateVigia };
+}
+
+export function updateVigia(
+  state: VigiaState,
+  point: SeriesPoint,
+): { state: VigiaState; output: DetectionOutput } {
+  if (point.value === null || !Number.isFinite(point.value) || !Number.isFinite(point.timestamp)) {
+    return { state, output: gapOutput(state, point) };
+  }
+  if (state.t !== null && point.timestamp <= state.t) {
+    return { state, output: quiet(point, state, 'out-of-order or duplicate point ignored') };
+  }
+  const x = point.value;
+  const t = point.timestamp;
+  if (state.n === 0 || state.t === null || state.x === null) {
+    const s0 = initVigiaState();
+    const season = updateSeasonal(s0.season, t, x, 0, Infinity, 0);
+    return {
+      state: { ...s0, n: 1, t, x, lvl: x, season },
+      output: quiet(point, state, 'warming up'),
+    };
+  }
+
+  const elapsed = t - state.t;
+  const dt =
+    state.n < 2
+      ? elapsed
+      : ewStep(state.dt, clamp(elapsed, state.dt / 4, state.dt * 4), 0.05, state.n);
+  const gapRatio = state.dt > 0 ? elapsed / state.dt : 1;
+  const expected = expectedAt(state, t);
+  const sigma0 = sigmaOf(state);
+  // After a long silence the baseline is stale: widen the band rather than cry wolf.
+  const sigma = gapRatio > 3 ? sigma0 * Math.min(10, Math.sqrt(gapRatio)) : sigma0;
+  const r = finiteOr(x - expected, 0);
+  const z = clamp(finiteOr(r / sigma, 0), -50, 50);
+  const diff = finiteOr(x - state.x, 0);
+  const rocZ = clamp(
+    finiteOr(Math.abs(diff) / Math.max(state.ds * MAD_TO_SIGMA, sigma * 0.1), 0),
+    0,
+    50,
+  );
+  const isFlat = Math.abs(diff) <= Math.abs(x) * 1e-12;
+  const flat = isFlat ? state.flat + 1 : 0;
+  const movesNormally = state.ds > sigma * 0.05 && state.sc > 0;
+
+  const cu = updateCusum(state.cu, clamp(z, -6, 6));
+  const shift = cusumEvidence(cu);
+  const parts = {
+    point: Math.abs(z) / P.zAlert,
+    shift: Math.abs(shift) / P.cusumAlert,
+    roc: rocZ / P.rocAlert,
+    flat: movesNormally ? flat / P.flatAlert : 0,
+  };
+  const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat);
+  const warm = state.n >= P.warmup;
+  const bar = Math.max(1, state.q);
+  let u = surprise / bar;
+  let cool = Math.max(0, state.cool - 1);
+  let peak = state.peak;
+  if (cool > 0 && u < 2 * peak) u *= P.cooldownDamping;
+  const alert = warm && u >= 1;
+  if (alert) {
+    cool = P.cooldown;
+    peak = Math.max(u, cool > 0 ? peak : 0);
+  }
+  if (cool === 0) peak = 0;
+  const score = warm ? clamp(finiteOr(u / (u + 1), 1), 0, 1) : 0;
+
+  // Learn, resisting the point in proportion to how surprising it was.
+  const n = state.n + 1;
+  const psi = clamp(r, -P.huber * sigma0, P.huber * sigma0);
+  let lvl = finiteOr(state.lvl + Math.max(P.levelAlpha, 1 / n) * psi, state.lvl);
+  const sc = ewStep(
+    state.sc,
+    Math.min(Math.abs(r), 4 * sigma0 + (state.n < P.warmup ? Infinity : 0)),
+    P.scaleAlpha,
+    n,
+  );
+  const ds = ewStep(
+    state.ds,
+    Math.min(Math.abs(diff), 4 * Math.max(state.ds * MAD_TO_SIGMA, sigma0)),
+    P.scaleAlpha,
+    n,
+  );
+  const rr = [...state.rr, compact(r)].slice(-P.recent);
+  let nextCu = cu;
+  if (Math.abs(shift) > P.cusumAlert) {
+    // The level has moved: re-anchor on the recent residuals so the new level is normal from now on.
+    const sorted = [...rr].sort((a, b) => a - b);
+    lvl = finiteOr(state.lvl + (sorted[Math.floor(sorted.length / 2)] ?? 0), lvl);
+    nextCu = initCusum();
+  }
+  const tr = ewStep(state.tr, elapsed > 0 ? (lvl - state.lvl) / elapsed : 0, 0.02, n);
+  const season = updateSeasonal(state.season, t, x, elapsed, warm ? 4 * sigma0 : Infinity, dt);
+  // When the profile switches on or off, move its offset into the level so `expected` stays continuous.
+  if (season.on !== state.season.on) {
+    lvl += seasonalOffset(state.season, t) - seasonalOffset(season, t);
+  }
+  const q = warm && !alert ? calibrate(state.q, surprise) : state.q;
+
+  const next: VigiaState = {
+    v: 2,
+    n,
+    t,
+    x,
+    dt: compact(dt),
+    lvl: compact(lvl),
+    sc: compact(sc),
+    ds: compact(ds),
+    tr: compact(finiteOr(tr, 0)),
+    season,
+    cu: { up: compact(nextCu.up), down: compact(nextCu.down) },
+    rr,
+    flat,
+    q: compact(finiteOr(q, 1)),
+    cool,
+    peak: compact(peak),
+  };
+  const output = describe({
+    point,
+    value: x,
+    expected,
+    halfBand: P.zAlert * bar * sigma,
+    score,
+    warm,
+    z,
+    shift,
+    parts,
+    flat,
+    alertScore: P.alertScore,
+    criticalScore: P.criticalScore,
+  });
+  return { state: next, output };
+}
+
+/** Stochastic-approximation quantile: steps up on exceedance, down otherwise, in proportion to q. */
+function calibrate(q: number, surprise: number): number {
+  const p = P.calibrationQuantile;
+  const step = P.calibrationRate * 10 * q * ((surprise > q ? 1 : 0) - (1 - p));
+  return Math.max(0.25, finiteOr(q + step, q));
+}
+
+function quiet(point: SeriesPoint, state: VigiaState, explanation: string): DetectionOutput {
+  return {
+    timestamp: point.timestamp,
+    value: point.value,
+    score: 0,
+    anomalous: false,
+    direction: 'none',
+    expected: state.n > 0 ? state.lvl : null,
+    lower: null,
+    upper: null,
+    severity: 'info',
+    explanation,
+    warm: state.n >= P.warmup,
+  };
+}
+
+function gapOutput(state: VigiaState, point: SeriesPoint): DetectionOutput {
+  const missing = state.t !== null && state.dt > 0 ? (point.timestamp - state.t) / state.dt : 0;
+  const minutes = state.t !== null ? Math.round((point.timestamp - state.t) / 60_000) : 0;
+  const out = quiet(
+    point,
+    state,
+    state.t === null ? 'no datapoint' : `no datapoint for ${minutes} min`,
+  );
+  if (out.warm && Number.isFinite(missing) && missing >= 5) {
+    out.score = clamp(missing / (missing + 10), 0, 1);
+    out.anomalous = out.score >= P.alertScore;
+    out.severity = out.anomalous ? 'warning' : 'info';
+  }
+  return out;
+}
