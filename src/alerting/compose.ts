@@ -1,0 +1,117 @@
+// Turns an incident or a notice into a Notification: the words, before any channel's formatting.
+import type { Severity } from '../model/common';
+import { statusPageLink, type AlertingConfig } from './config';
+import type { Incident } from './incident';
+import type { IncidentView } from './incident-view';
+import type { Notification, NotificationKind, NotificationPhase } from './notification';
+import { describeAction, describeVerdict, isNotable, type RecoveryNote } from './recovery-note';
+import { humanDuration } from './time';
+
+function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+function incidentHeadline(
+  incident: Incident,
+  view: IncidentView,
+  phase: NotificationPhase,
+  now: Date,
+) {
+  if (phase === 'resolved' && incident.resolvedAt !== null) {
+    return `back to normal after ${humanDuration(incident.openedAt, incident.resolvedAt)}`;
+  }
+  const names = view.visible.slice(0, 3).map((m) => m.metric);
+  const more = view.visible.length - names.length;
+  const what =
+    view.visible.length === 1
+      ? `${names[0]} ${directionWord(view.visible[0]?.direction)}`
+      : `${listNames(names)}${more > 0 ? ` (+${more})` : ''} out of their normal range`;
+  if (phase === 'repeated') {
+    return `still open after ${humanDuration(incident.openedAt, now.toISOString())}: ${what}`;
+  }
+  return what;
+}
+
+function directionWord(direction: string | undefined): string {
+  if (direction === 'up') return 'unusually high';
+  if (direction === 'down') return 'unusually low';
+  return 'out of its normal range';
+}
+
+export function composeIncidentNotification(
+  incident: Incident,
+  view: IncidentView,
+  kind: NotificationKind,
+  phase: NotificationPhase,
+  now: Date,
+  config: AlertingConfig,
+): Notification {
+  const notes = incident.notes.filter(isNotable);
+  const shown = view.visible.slice(0, config.maxMetricsPerMessage);
+  const actions = notes.map((n) => `vigia ${describeAction(n)}`);
+  const outcomes = notes.flatMap((n) => {
+    const verdict = describeVerdict(n);
+    return verdict === null ? [] : [`${n.action}: ${verdict}`];
+  });
+  return {
+    id: `${incident.id}~${incident.delivery.sent + 1}`,
+    kind,
+    phase,
+    severity: incident.severity,
+    serviceId: incident.serviceId,
+    incidentId: incident.id,
+    at: now.toISOString(),
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    headline:
+      phase === 'note'
+        ? (outcomes.at(-1) ?? actions.at(-1) ?? 'recovery note')
+        : incidentHeadline(incident, view, phase, now),
+    metrics: shown.map((m) => ({
+      metric: m.metric,
+      severity: m.severity,
+      explanation: m.explanation,
+    })),
+    otherMetrics: view.visible.length - shown.length + view.inhibited,
+    actions,
+    outcomes,
+    acknowledgedBy: incident.acknowledgement?.by ?? null,
+    statusUrl: statusPageLink(config, incident.serviceId),
+  };
+}
+
+/** Failures, bad outcomes and requests for approval need a person; the rest is information. */
+export function noteSeverity(note: RecoveryNote): Severity {
+  if (note.status === 'failed' || note.verdict === 'worse') return 'critical';
+  if (note.status === 'proposed' || note.verdict === 'not-resolved') return 'warning';
+  return 'info';
+}
+
+export function composeNoticeNotification(
+  serviceId: string,
+  note: RecoveryNote,
+  sequence: string,
+  now: Date,
+  config: AlertingConfig,
+): Notification {
+  const verdict = describeVerdict(note);
+  return {
+    id: `notice~${note.decisionId}~${sequence}`,
+    kind: note.verdict === null ? 'decision' : 'outcome',
+    phase: 'note',
+    severity: noteSeverity(note),
+    serviceId,
+    incidentId: null,
+    at: now.toISOString(),
+    openedAt: null,
+    resolvedAt: null,
+    headline: `vigia ${describeAction(note)}`,
+    metrics: [],
+    otherMetrics: 0,
+    actions: [`vigia ${describeAction(note)}${note.reason ? ` (${note.reason})` : ''}`],
+    outcomes: verdict === null ? [] : [`${note.action}: ${verdict}`],
+    acknowledgedBy: null,
+    statusUrl: statusPageLink(config, serviceId),
+  };
+}

@@ -1,0 +1,31 @@
+// What an incident's message shows: inhibition hides warnings under a critical, fingerprints say
+// whether anything worth a message changed since the last one.
+import { severityRank } from '../model/common';
+import type { AlertingConfig } from './config';
+import type { Incident, IncidentMetric } from './incident';
+import { isNotable, noteFingerprint } from './recovery-note';
+
+export interface IncidentView {
+  /** Metrics the message shows, worst first. */
+  visible: IncidentMetric[];
+  /** Metrics muted by inhibition (warnings under a critical incident). */
+  inhibited: number;
+  alertFingerprint: string;
+  notesFingerprint: string;
+}
+
+function worstFirst(a: IncidentMetric, b: IncidentMetric): number {
+  return severityRank[b.severity] - severityRank[a.severity] || a.metric.localeCompare(b.metric);
+}
+
+export function incidentView(incident: Incident, config: AlertingConfig): IncidentView {
+  const all = Object.values(incident.metrics).sort(worstFirst);
+  const inhibiting = config.inhibitWarningsWhenCritical && incident.severity === 'critical';
+  const visible = inhibiting ? all.filter((m) => m.severity === 'critical') : all;
+  return {
+    visible,
+    inhibited: all.length - visible.length,
+    alertFingerprint: [incident.severity, ...visible.map((m) => m.metric).sort()].join('|'),
+    notesFingerprint: incident.notes.filter(isNotable).map(noteFingerprint).join('|'),
+  };
+}

@@ -1,0 +1,247 @@
+// An incident: the anomalies of one service that overlap in time, from the first to recovery (SPEC N4).
+import { z } from 'zod';
+import {
+  directionSchema,
+  isoTimestampSchema,
+  serviceIdSchema,
+  severityRank,
+  severitySchema,
+  type Severity,
+} from '../model/common';
+import type { Anomaly } from '../model/anomaly';
+import type { AlertingConfig } from './config';
+import { recoveryNoteSchema } from './recovery-note';
+import { addSeconds, earlierOf, iso, laterOf, ms } from './time';
+
+export const incidentMetricSchema = z.object({
+  metric: z.string().min(1),
+  /** The worst severity seen while the incident was open: an incident never de-escalates. */
+  severity: severitySchema,
+  firstAt: isoTimestampSchema,
+  lastAt: isoTimestampSchema,
+  /** The latest anomaly's reading. */
+  value: z.number(),
+  expected: z.number().nullable(),
+  direction: directionSchema,
+  explanation: z.string(),
+  /** Since when the metric has been back inside its band; null while it is anomalous. */
+  normalSince: isoTimestampSchema.nullable(),
+});
+export type IncidentMetric = z.infer<typeof incidentMetricSchema>;
+
+export const acknowledgementSchema = z.strictObject({
+  by: z.string().min(1).max(100),
+  at: isoTimestampSchema,
+  comment: z.string().max(500).default(''),
+});
+export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
+
+/** The body of `POST /incidents/{id}/ack`. */
+export const acknowledgementRequestSchema = acknowledgementSchema.omit({ at: true });
+export type AcknowledgementRequest = z.input<typeof acknowledgementRequestSchema>;
+
+/** What was already told about the incident: the alert manager's memory. */
+export const deliverySchema = z.object({
+  firstSentAt: isoTimestampSchema.nullable(),
+  lastSentAt: isoTimestampSchema.nullable(),
+  /** Fingerprints of what the last message said: a change is worth an update. */
+  sentAlert: z.string().nullable(),
+  sentNotes: z.string().nullable(),
+  sent: z.number().int().min(0),
+  /** The resolved message was sent, or deliberately not (never notified, silenced). */
+  closed: z.boolean(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+export const incidentStatusSchema = z.enum(['open', 'resolved']);
+
+export const incidentSchema = z.object({
+  id: z.string().min(1),
+  serviceId: serviceIdSchema,
+  status: incidentStatusSchema,
+  /** Time of the first anomaly: with the service, it makes the id. */
+  openedAt: isoTimestampSchema,
+  /** When vigia opened it: group wait counts from here, not from a late-delivered anomaly. */
+  createdAt: isoTimestampSchema,
+  updatedAt: isoTimestampSchema,
+  resolvedAt: isoTimestampSchema.nullable(),
+  severity: severitySchema,
+  metrics: z.record(z.string(), incidentMetricSchema),
+  anomalyCount: z.number().int().min(0),
+  /** Bounded: enough to recognise a redelivered stream record, small enough for one item. */
+  recentAnomalyIds: z.array(z.string()),
+  notes: z.array(recoveryNoteSchema),
+  acknowledgement: acknowledgementSchema.nullable(),
+  delivery: deliverySchema,
+  /** Bumped on every change: the store writes an incident only if the version it read is current. */
+  version: z.number().int().min(0),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+
+export const recentAnomalyIdLimit = 100;
+
+export function incidentKey(serviceId: string, openedAt: string): string {
+  return `inc~${serviceId}~${openedAt}`;
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank[a] >= severityRank[b] ? a : b;
+}
+
+export function reachesSeverity(severity: Severity, threshold: Severity): boolean {
+  return severityRank[severity] >= severityRank[threshold];
+}
+
+function metricFromAnomaly(anomaly: Anomaly): IncidentMetric {
+  return {
+    metric: anomaly.metric,
+    severity: anomaly.severity,
+    firstAt: anomaly.at,
+    lastAt: anomaly.at,
+    value: anomaly.value,
+    expected: anomaly.expected,
+    direction: anomaly.direction,
+    explanation: anomaly.explanation,
+    normalSince: null,
+  };
+}
+
+export function openIncident(anomaly: Anomaly, now: Date): Incident {
+  return {
+    id: incidentKey(anomaly.serviceId, anomaly.at),
+    serviceId: anomaly.serviceId,
+    status: 'open',
+    openedAt: anomaly.at,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    resolvedAt: null,
+    severity: anomaly.severity,
+    metrics: { [anomaly.metric]: metricFromAnomaly(anomaly) },
+    anomalyCount: 1,
+    recentAnomalyIds: [anomaly.id],
+    notes: [],
+    acknowledgement: null,
+    delivery: {
+      firstSentAt: null,
+      lastSentAt: null,
+      sentAlert: null,
+      sentNotes: null,
+      sent: 0,
+      closed: false,
+    },
+    version: 1,
+  };
+}
+
+// A join: min/max of times and severities, so applying the same anomaly twice is a no-op and the
+// order in which stream records arrive does not matter.
+function mergeMetric(m: IncidentMetric, anomaly: Anomaly, counts: boolean): IncidentMetric {
+  const latest = ms(anomaly.at) > ms(m.lastAt);
+  const stillAnomalous = m.normalSince !== null && ms(anomaly.at) >= ms(m.normalSince);
+  if (!counts) return stillAnomalous ? { ...m, normalSince: null } : m;
+  return {
+    ...m,
+    severity: maxSeverity(m.severity, anomaly.severity),
+    firstAt: earlierOf(m.firstAt, anomaly.at),
+    lastAt: laterOf(m.lastAt, anomaly.at),
+    ...(latest
+      ? {
+          value: anomaly.value,
+          expected: anomaly.expected,
+          direction: anomaly.direction,
+          explanation: anomaly.explanation,
+        }
+      : {}),
+    normalSince: stillAnomalous ? null : m.normalSince,
+  };
+}
+
+/**
+ * Adds an anomaly to an open incident. Anomalies below `openAtSeverity` add nothing, but still
+ * show that a metric already in the incident has not recovered.
+ */
+export function addAnomaly(
+  incident: Incident,
+  anomaly: Anomaly,
+  now: Date,
+  config: AlertingConfig,
+): Incident {
+  const counts = reachesSeverity(anomaly.severity, config.openAtSeverity);
+  const existing = incident.metrics[anomaly.metric];
+  if (existing === undefined && !counts) return incident;
+  const metric = existing ? mergeMetric(existing, anomaly, counts) : metricFromAnomaly(anomaly);
+  const seen = incident.recentAnomalyIds.includes(anomaly.id);
+  const countsAsNew = counts && !seen;
+  if (metric === existing && !countsAsNew) return incident;
+  const next: Incident = {
+    ...incident,
+    severity: counts ? maxSeverity(incident.severity, anomaly.severity) : incident.severity,
+    metrics: { ...incident.metrics, [anomaly.metric]: metric },
+    anomalyCount: incident.anomalyCount + (countsAsNew ? 1 : 0),
+    recentAnomalyIds: countsAsNew
+      ? [...incident.recentAnomalyIds, anomaly.id].slice(-recentAnomalyIdLimit)
+      : incident.recentAnomalyIds,
+  };
+  if (JSON.stringify(next) === JSON.stringify(incident)) return incident;
+  return touch(next, now);
+}
+
+/** Evidence that a metric (or, with metric null, every metric) of the service is inside its band. */
+export function markNormal(incident: Incident, metric: string | null, at: string, now: Date) {
+  let changed = false;
+  const metrics = { ...incident.metrics };
+  for (const [name, m] of Object.entries(incident.metrics)) {
+    if (metric !== null && name !== metric) continue;
+    if (ms(at) <= ms(m.lastAt)) continue;
+    const normalSince = m.normalSince === null ? at : earlierOf(m.normalSince, at);
+    if (normalSince === m.normalSince) continue;
+    metrics[name] = { ...m, normalSince };
+    changed = true;
+  }
+  return changed ? touch({ ...incident, metrics }, now) : incident;
+}
+
+/**
+ * When the incident is over: every metric back in its band for `resolveAfterSeconds`, or no anomaly
+ * for `staleAfterSeconds`. Derived from event times, so a late flush resolves at the same instant.
+ */
+export function recoveryTime(incident: Incident, config: AlertingConfig): number {
+  const metrics = Object.values(incident.metrics);
+  const lastAnomaly = Math.max(...metrics.map((m) => ms(m.lastAt)));
+  const stale = lastAnomaly + config.staleAfterSeconds * 1000;
+  if (metrics.some((m) => m.normalSince === null)) return stale;
+  const lastRecovery = Math.max(...metrics.map((m) => ms(m.normalSince ?? m.lastAt)));
+  return Math.min(stale, lastRecovery + config.resolveAfterSeconds * 1000);
+}
+
+export function resolveIfRecovered(
+  incident: Incident,
+  now: Date,
+  config: AlertingConfig,
+): Incident {
+  if (incident.status !== 'open') return incident;
+  const at = recoveryTime(incident, config);
+  if (at > now.getTime()) return incident;
+  return touch({ ...incident, status: 'resolved', resolvedAt: iso(at) }, now);
+}
+
+/** True when an event at `at` belongs to this incident's span. */
+export function spans(incident: Incident, at: string): boolean {
+  if (incident.status === 'open') return true;
+  return incident.resolvedAt !== null && ms(at) <= ms(incident.resolvedAt);
+}
+
+export function acknowledge(incident: Incident, ack: Acknowledgement, now: Date): Incident {
+  if (incident.acknowledgement !== null) return incident;
+  return touch({ ...incident, acknowledgement: ack }, now);
+}
+
+export function touch(incident: Incident, now: Date): Incident {
+  return { ...incident, updatedAt: now.toISOString(), version: incident.version + 1 };
+}
+
+/** When the store may forget the item (DynamoDB TTL, epoch seconds); null while it matters. */
+export function incidentExpiresAt(incident: Incident, config: AlertingConfig): number | null {
+  if (incident.resolvedAt === null) return null;
+  return Math.floor(addSeconds(incident.resolvedAt, config.retainResolvedSeconds) / 1000);
+}

@@ -1,0 +1,160 @@
+// Recovery notes (SPEC N5): what vigia did about an incident, and whether it worked.
+import { z } from 'zod';
+import { isoTimestampSchema, serviceIdSchema } from '../model/common';
+import {
+  actionTypeSchema,
+  autopilotModeSchema,
+  decisionStatusSchema,
+  type Decision,
+  type DecisionStatus,
+} from '../model';
+
+export const outcomeVerdictSchema = z.enum(['resolved', 'not-resolved', 'worse']);
+export type OutcomeVerdict = z.infer<typeof outcomeVerdictSchema>;
+
+/** The verification of an executed action, as the learning step reports it (SPEC X5). */
+export const actionOutcomeSchema = z.object({
+  decisionId: z.string().min(1),
+  serviceId: serviceIdSchema,
+  verdict: outcomeVerdictSchema,
+  at: isoTimestampSchema,
+  detail: z.string().max(500).default(''),
+});
+export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;
+export type ActionOutcomeInput = z.input<typeof actionOutcomeSchema>;
+
+export const recoveryNoteSchema = z.object({
+  decisionId: z.string().min(1),
+  action: actionTypeSchema,
+  fromCount: z.number().int().min(0).nullable(),
+  toCount: z.number().int().min(0).nullable(),
+  status: decisionStatusSchema,
+  mode: autopilotModeSchema,
+  reason: z.string(),
+  requestedBy: z.string(),
+  result: z.string().nullable(),
+  decidedAt: isoTimestampSchema,
+  verdict: outcomeVerdictSchema.nullable(),
+  verdictAt: isoTimestampSchema.nullable(),
+  verdictDetail: z.string(),
+});
+export type RecoveryNote = z.infer<typeof recoveryNoteSchema>;
+
+// Stream records can arrive out of order; a note only moves forward in a decision's life.
+const statusStage: Record<DecisionStatus, number> = {
+  proposed: 0,
+  approved: 1,
+  executing: 2,
+  executed: 3,
+  failed: 3,
+  skipped: 3,
+  rejected: 3,
+};
+
+export function noteFromDecision(decision: Decision): RecoveryNote {
+  return {
+    decisionId: decision.id,
+    action: decision.action,
+    fromCount: decision.fromCount,
+    toCount: decision.toCount,
+    status: decision.status,
+    mode: decision.mode,
+    reason: decision.reason,
+    requestedBy: decision.requestedBy,
+    result: decision.result,
+    decidedAt: decision.at,
+    verdict: null,
+    verdictAt: null,
+    verdictDetail: '',
+  };
+}
+
+export function mergeDecision(note: RecoveryNote, decision: Decision): RecoveryNote {
+  if (statusStage[decision.status] <= statusStage[note.status]) return note;
+  return { ...note, status: decision.status, result: decision.result ?? note.result };
+}
+
+export function mergeOutcome(note: RecoveryNote, outcome: ActionOutcome): RecoveryNote {
+  const newer = note.verdictAt === null || Date.parse(outcome.at) > Date.parse(note.verdictAt);
+  if (!newer) return note;
+  return {
+    ...note,
+    verdict: outcome.verdict,
+    verdictAt: outcome.at,
+    verdictDetail: outcome.detail,
+  };
+}
+
+/** Notes a person wants to hear about; approvals, claims, skips and rejections are not news. */
+export function isNotable(note: RecoveryNote): boolean {
+  return (
+    note.status === 'proposed' ||
+    note.status === 'executed' ||
+    note.status === 'failed' ||
+    note.verdict !== null
+  );
+}
+
+export function awaitsVerdict(note: RecoveryNote): boolean {
+  return note.status === 'executed' && note.verdict === null && note.action !== 'notify';
+}
+
+/** The part of a note that, when it changes, is worth a message. */
+export function noteFingerprint(note: RecoveryNote): string {
+  return `${note.decisionId}:${note.status}:${note.verdict ?? '-'}`;
+}
+
+function actionPhrase(note: RecoveryNote): string {
+  const counts =
+    note.fromCount !== null && note.toCount !== null
+      ? ` from ${note.fromCount} to ${note.toCount} tasks`
+      : '';
+  switch (note.action) {
+    case 'scale-out':
+      return `scale out${counts}`;
+    case 'scale-in':
+      return `scale in${counts}`;
+    case 'restart':
+      return 'restart (new deployment)';
+    case 'rollback':
+      return 'roll back to the previous task definition';
+    case 'notify':
+      return 'notify only';
+  }
+}
+
+/** "What vigia did", one line. */
+export function describeAction(note: RecoveryNote): string {
+  const what = actionPhrase(note);
+  switch (note.status) {
+    case 'proposed':
+      return `proposes to ${what}: waiting for an operator's approval`;
+    case 'approved':
+    case 'executing':
+      return `is about to ${what}`;
+    case 'executed':
+      return note.action === 'notify' ? 'notified only (no automatic action)' : `did ${what}`;
+    case 'failed':
+      return `tried to ${what}, but it failed${note.result ? `: ${note.result}` : ''}`;
+    case 'skipped':
+      return `skipped ${what}${note.result ? ` (${note.result})` : ''}`;
+    case 'rejected':
+      return `${what} was rejected by an operator`;
+  }
+}
+
+/** "Whether it worked", one line, or null while nobody knows yet. */
+export function describeVerdict(note: RecoveryNote): string | null {
+  const detail = note.verdictDetail ? ` (${note.verdictDetail})` : '';
+  switch (note.verdict) {
+    case 'resolved':
+      return `it worked: the metrics are back to normal${detail}`;
+    case 'not-resolved':
+      return `it did not help: the problem is still there${detail}`;
+    case 'worse':
+      return `it made things worse${detail}`;
+    case null:
+      if (note.status === 'failed') return 'it did not happen';
+      return note.status === 'executed' && note.action !== 'notify' ? 'not verified yet' : null;
+  }
+}
