@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addSilence,
+  applyAnomaly,
+  applyDecision,
+  createSilence,
+  emptyAlertingState,
+  flush,
+  removeSilence,
+  silenceRequestSchema,
+  silenceStatus,
+  silencedBy,
+  type AlertingState,
+  type Notification,
+} from '../../../src/alerting';
+import { anomaly, at, config, decision } from './support';
+
+const cfg = config();
+
+function run(state: AlertingState, from: number, to: number) {
+  const sent: Notification[] = [];
+  let s = state;
+  for (let t = from; t <= to; t += 10) {
+    const r = flush(s, at(t), cfg);
+    s = r.state;
+    sent.push(...r.messages);
+  }
+  return { state: s, sent };
+}
+
+describe('inhibition', () => {
+  it('a critical incident hides its warnings, and a new warning alone sends no update', () => {
+    // Prepare
+    let state = emptyAlertingState();
+    state = applyAnomaly(state, anomaly('api', 'latency_p95', 0, 'critical'), at(0), cfg);
+    state = applyAnomaly(state, anomaly('api', 'cpu', 5, 'warning'), at(5), cfg);
+    const opened = run(state, 0, 30);
+    // Act: two more warnings join over the next 10 minutes
+    state = applyAnomaly(opened.state, anomaly('api', 'memory', 60, 'warning'), at(60), cfg);
+    state = applyAnomaly(state, anomaly('api', 'requests', 400, 'warning'), at(400), cfg);
+    const later = run(state, 40, 900);
+    // Assess
+    expect(opened.sent).toHaveLength(1);
+    expect(opened.sent[0]!.metrics.map((m) => m.metric)).toEqual(['latency_p95']);
+    expect(opened.sent[0]!.otherMetrics).toBe(1);
+    expect(later.sent).toHaveLength(0);
+  });
+
+  it('without inhibition the same warnings do send an update', () => {
+    const open = config({ inhibitWarningsWhenCritical: false });
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'p95', 0, 'critical'),
+      at(0),
+      open,
+    );
+    state = flush(state, at(30), open).state;
+    state = applyAnomaly(state, anomaly('api', 'cpu', 60, 'warning'), at(60), open);
+    expect(flush(state, at(330), open).messages).toHaveLength(1);
+  });
+
+  it('a critical incident mutes a standalone warning notice of the same service', () => {
+    // Prepare: a decision that belongs to no incident (opened at 0, decided before it)
+    let state = emptyAlertingState();
+    state = applyDecision(state, decision('api', -100, { status: 'proposed' }), at(-100), cfg);
+    state = applyAnomaly(state, anomaly('api', 'cpu', 0, 'critical'), at(0), cfg);
+    state = applyDecision(state, decision('web', -100, { status: 'proposed' }), at(-100), cfg);
+    // Act
+    const { messages } = flush(state, at(1), cfg);
+    // Assess
+    expect(messages.map((m) => [m.serviceId, m.kind])).toEqual([['web', 'decision']]);
+  });
+});
+
+describe('silences', () => {
+  const request = {
+    matchers: [
+      { label: 'service', op: '=~', value: 'api|web' },
+      { label: 'severity', op: '!=', value: 'critical' },
+    ],
+    durationMinutes: 60,
+    createdBy: 'alice',
+    comment: 'deploy window',
+  } as const;
+
+  it('matches on service, severity and kind, with equality and anchored regex', () => {
+    const silence = createSilence(request, 's1', at(0));
+    const now = at(60);
+    expect(
+      silencedBy([silence], { service: 'api', severity: 'warning', kind: 'incident' }, now),
+    ).toBe(silence);
+    expect(
+      silencedBy([silence], { service: 'api', severity: 'critical', kind: 'incident' }, now),
+    ).toBeNull();
+    expect(
+      silencedBy([silence], { service: 'api-2', severity: 'warning', kind: 'incident' }, now),
+    ).toBeNull();
+    const byKind = createSilence(
+      { matchers: [{ label: 'kind', value: 'decision' }], durationMinutes: 5, createdBy: 'bob' },
+      's2',
+      at(0),
+    );
+    expect(silencedBy([byKind], { service: 'x', severity: 'info', kind: 'decision' }, now)).toBe(
+      byKind,
+    );
+  });
+
+  it('rejects a bad regex and a silence without an end, naming the field', () => {
+    const bad = silenceRequestSchema.safeParse({
+      ...request,
+      matchers: [{ label: 'service', op: '=~', value: '(' }],
+    });
+    const endless = silenceRequestSchema.safeParse({ ...request, durationMinutes: undefined });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['matchers', 0, 'value']);
+    expect(endless.error?.issues[0]?.path).toEqual(['endsAt']);
+  });
+
+  it('holds an incident back while active and lets it through once expired', () => {
+    // Prepare: silence api warnings for 10 minutes
+    let state = addSilence(
+      emptyAlertingState(),
+      createSilence({ ...request, durationMinutes: 10 }, 's1', at(0)),
+    );
+    state = applyAnomaly(state, anomaly('api', 'cpu', 0, 'warning'), at(0), cfg);
+    // Act
+    const { sent } = run(state, 0, 900);
+    // Assess
+    expect(silenceStatus(state.silences[0]!, at(599))).toBe('active');
+    expect(silenceStatus(state.silences[0]!, at(600))).toBe('expired');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ phase: 'opened', at: at(600).toISOString() });
+  });
+
+  it('deleting a silence ends it at once', () => {
+    let state = addSilence(emptyAlertingState(), createSilence(request, 's1', at(0)));
+    state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), cfg);
+    state = flush(state, at(30), cfg).state;
+    state = removeSilence(state, 's1', at(100));
+    expect(silenceStatus(state.silences[0]!, at(100))).toBe('expired');
+    expect(flush(state, at(100), cfg).messages).toHaveLength(1);
+  });
+});

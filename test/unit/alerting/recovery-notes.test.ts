@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyAnomaly,
+  applyDecision,
+  applyNormal,
+  applyOutcome,
+  emptyAlertingState,
+  flush,
+  renderEmail,
+  type AlertingState,
+  type Notification,
+} from '../../../src/alerting';
+import { anomaly, at, config, decision, isoAt } from './support';
+
+const cfg = config();
+
+function run(state: AlertingState, from: number, to: number) {
+  const sent: Notification[] = [];
+  let s = state;
+  for (let t = from; t <= to; t += 10) {
+    const r = flush(s, at(t), cfg);
+    s = r.state;
+    sent.push(...r.messages);
+  }
+  return { state: s, sent };
+}
+
+describe('recovery notes', () => {
+  it('the first message says what vigia did, a later update says whether it worked', () => {
+    // Prepare
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    state = applyDecision(state, decision('api', 5, { status: 'executing' }), at(5), cfg);
+    state = applyDecision(state, decision('api', 5, { status: 'executed' }), at(8), cfg);
+    const first = run(state, 0, 30);
+    // Act
+    state = applyOutcome(
+      first.state,
+      {
+        decisionId: decision('api', 5).id,
+        serviceId: 'api',
+        verdict: 'resolved',
+        at: isoAt(300),
+        detail: '',
+      },
+      at(300),
+    );
+    const second = run(state, 300, 400);
+    // Assess
+    expect(first.sent[0]!.actions).toEqual(['vigia did scale out from 2 to 4 tasks']);
+    expect(first.sent[0]!.outcomes).toEqual(['scale-out: not verified yet']);
+    expect(second.sent).toHaveLength(1);
+    expect(second.sent[0]).toMatchObject({ kind: 'outcome', phase: 'updated' });
+    expect(second.sent[0]!.outcomes[0]).toMatch(/it worked/);
+    expect(renderEmail(second.sent[0]!).body).toMatch(/Did it work: scale-out: it worked/);
+  });
+
+  it('a stale decision status arriving late does not move the note backwards', () => {
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = applyDecision(state, decision('api', 5, { status: 'executed' }), at(5), cfg);
+    const after = applyDecision(state, decision('api', 5, { status: 'approved' }), at(6), cfg);
+    expect(after).toBe(state);
+  });
+
+  it('the resolved message waits for a pending verdict and reports it', () => {
+    // Prepare: notified, then recovered while the action's verification is pending
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = applyDecision(state, decision('api', 5), at(5), cfg);
+    state = run(state, 0, 30).state;
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(60) }, at(60), cfg);
+    const waiting = run(state, 360, 420);
+    // Act
+    state = applyOutcome(
+      waiting.state,
+      {
+        decisionId: decision('api', 5).id,
+        serviceId: 'api',
+        verdict: 'resolved',
+        at: isoAt(430),
+        detail: '',
+      },
+      at(430),
+    );
+    const done = run(state, 430, 1000);
+    // Assess
+    expect(waiting.sent).toHaveLength(0);
+    expect(done.sent.map((m) => m.kind)).toEqual(['resolved']);
+    expect(done.sent[0]!.outcomes[0]).toMatch(/it worked/);
+  });
+
+  it('a failed action is a critical notice when no incident is open', () => {
+    const state = applyDecision(
+      emptyAlertingState(),
+      decision('api', 0, { action: 'restart', status: 'failed', result: 'ECS throttled' }),
+      at(0),
+      cfg,
+    );
+    const { messages } = flush(state, at(1), cfg);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ kind: 'decision', severity: 'critical' });
+    expect(messages[0]!.headline).toBe(
+      'vigia tried to restart (new deployment), but it failed: ECS throttled',
+    );
+    expect(flush(flush(state, at(1), cfg).state, at(2), cfg).messages).toHaveLength(0);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  acknowledgeIncident,
+  applyAnomaly,
+  applyNormal,
+  emptyAlertingState,
+  flush,
+  nextFlushAt,
+  type AlertingState,
+  type Notification,
+} from '../../../src/alerting';
+import { anomaly, at, config, isoAt } from './support';
+
+const cfg = config();
+
+/** Flushes every 10 simulated seconds in [from, to], collecting what was sent. */
+function run(state: AlertingState, from: number, to: number, c = cfg) {
+  const sent: Notification[] = [];
+  let s = state;
+  for (let t = from; t <= to; t += 10) {
+    const r = flush(s, at(t), c);
+    s = r.state;
+    sent.push(...r.messages);
+  }
+  return { state: s, sent };
+}
+
+describe('alert-manager timing', () => {
+  it('group wait batches what arrives in the first 30 s into one message', () => {
+    // Prepare
+    let state = emptyAlertingState();
+    state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), cfg);
+    state = applyAnomaly(state, anomaly('api', 'memory', 10), at(10), cfg);
+    state = applyAnomaly(state, anomaly('api', 'latency_p95', 25, 'critical'), at(25), cfg);
+    // Act
+    const before = flush(state, at(29), cfg);
+    const due = flush(before.state, at(30), cfg);
+    // Assess
+    expect(before.messages).toHaveLength(0);
+    expect(due.messages).toHaveLength(1);
+    expect(due.messages[0]).toMatchObject({
+      kind: 'incident',
+      phase: 'opened',
+      severity: 'critical',
+    });
+    expect(due.messages[0]!.metrics.map((m) => m.metric)).toEqual(['latency_p95']);
+    expect(nextFlushAt(state, cfg)).toEqual(at(30));
+  });
+
+  it('group interval holds updates to one per 5 minutes', () => {
+    // Prepare: first message sent at 30 s
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = flush(state, at(30), cfg).state;
+    // Act: two new metrics join soon after
+    state = applyAnomaly(state, anomaly('api', 'memory', 60), at(60), cfg);
+    state = applyAnomaly(state, anomaly('api', 'requests', 120), at(120), cfg);
+    const { sent } = run(state, 40, 900);
+    // Assess: one update, at 30 s + 5 min, naming both
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ phase: 'updated', at: isoAt(330) });
+    expect(sent[0]!.metrics.map((m) => m.metric)).toEqual(['cpu', 'memory', 'requests']);
+  });
+
+  it('repeats an incident still open every repeat interval, and nothing in between', () => {
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    let sent: Notification[] = [];
+    // Keep it open with an anomaly every 10 minutes for 9 hours.
+    for (let t = 0; t <= 9 * 3600; t += 600) {
+      state = applyAnomaly(state, anomaly('api', 'cpu', t), at(t), cfg);
+      const r = run(state, t, t + 590);
+      state = r.state;
+      sent = sent.concat(r.sent);
+    }
+    expect(sent.map((m) => m.phase)).toEqual(['opened', 'repeated', 'repeated']);
+    expect(sent[1]!.at).toBe(isoAt(30 + 4 * 3600));
+    expect(sent[1]!.headline).toMatch(/^still open after 4 h/);
+  });
+
+  it('sends one resolved message, and only for an incident people were told about', () => {
+    // Prepare: resolveAfter 10 s; api is notified at 30 s, web recovers within the group wait
+    const quick = config({ resolveAfterSeconds: 10 });
+    let state = emptyAlertingState();
+    state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), quick);
+    state = applyAnomaly(state, anomaly('web', 'cpu', 0), at(0), quick);
+    state = applyNormal(state, { serviceId: 'web', metric: null, at: isoAt(5) }, at(5), quick);
+    const first = run(state, 0, 50, quick);
+    state = applyNormal(
+      first.state,
+      { serviceId: 'api', metric: null, at: isoAt(60) },
+      at(60),
+      quick,
+    );
+    // Act
+    const { sent } = run(state, 60, 2000, quick);
+    // Assess
+    expect(first.sent.map((m) => m.serviceId)).toEqual(['api']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ kind: 'resolved', serviceId: 'api', resolvedAt: isoAt(70) });
+    expect(sent[0]!.headline).toBe('back to normal after 1 min');
+  });
+
+  it('an acknowledged incident stops repeating but still sends its resolved message', () => {
+    // Prepare
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = flush(state, at(30), cfg).state;
+    const id = state.incidents[0]!.id;
+    // Act
+    state = acknowledgeIncident(state, id, { by: 'alice' }, at(100));
+    let sent: Notification[] = [];
+    for (let t = 600; t <= 6 * 3600; t += 600) {
+      state = applyAnomaly(state, anomaly('api', 'cpu', t), at(t), cfg);
+      const r = run(state, t, t + 590);
+      state = r.state;
+      sent = sent.concat(r.sent);
+    }
+    state = applyNormal(
+      state,
+      { serviceId: 'api', metric: null, at: isoAt(6 * 3600 + 60) },
+      at(6 * 3600 + 60),
+      cfg,
+    );
+    const end = run(state, 6 * 3600 + 60, 6 * 3600 + 900);
+    // Assess
+    expect(sent).toHaveLength(0);
+    expect(end.sent.map((m) => m.kind)).toEqual(['resolved']);
+    expect(end.sent[0]!.acknowledgedBy).toBe('alice');
+  });
+
+  it('acknowledging an unknown incident is a not-found error', () => {
+    expect(() => acknowledgeIncident(emptyAlertingState(), 'inc~x', { by: 'bob' }, at(0))).toThrow(
+      /not found/,
+    );
+  });
+
+  it('a retried flush of the same state gives the same message ids', () => {
+    const state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    const first = flush(state, at(40), cfg).messages.map((m) => m.id);
+    const retry = flush(state, at(41), cfg).messages.map((m) => m.id);
+    expect(retry).toEqual(first);
+  });
+});
