@@ -12,6 +12,7 @@ import {
   silencedBy,
   type AlertingState,
   type Notification,
+  type SilenceRequest,
 } from '../../../src/alerting';
 import { anomaly, at, config, decision } from './support';
 
@@ -73,7 +74,7 @@ describe('inhibition', () => {
 });
 
 describe('silences', () => {
-  const request = {
+  const request: SilenceRequest = {
     matchers: [
       { label: 'service', op: '=~', value: 'api|web' },
       { label: 'severity', op: '!=', value: 'critical' },
@@ -81,7 +82,7 @@ describe('silences', () => {
     durationMinutes: 60,
     createdBy: 'alice',
     comment: 'deploy window',
-  } as const;
+  };
 
   it('matches on service, severity and kind, with equality and anchored regex', () => {
     const silence = createSilence(request, 's1', at(0));
