@@ -1,0 +1,52 @@
+// The three scalers of the benchmark, configured alike: the same CPU target, the same requests
+// target (75% of a task's capacity, SPEC X2), the same min/max and the same metric delays.
+import { scalingConfigFor } from '../../src/decision/scaling-config';
+import { hpaScaler } from './hpa-scaler';
+import type { Scaler, SimSettings } from './service-sim';
+import { targetTrackingScaler } from './target-tracking-scaler';
+import { vigiaScaler } from './vigia-scaler';
+
+export const scalerNames = ['vigia', 'hpa', 'targetTracking'] as const;
+export type ScalerName = (typeof scalerNames)[number];
+
+export const cpuTarget = 70;
+export const requestsTargetPercent = 75;
+
+export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
+  const requestsTarget = (sim.capacityPerTask * requestsTargetPercent) / 100;
+  switch (name) {
+    case 'vigia':
+      return vigiaScaler({
+        config: scalingConfigFor(
+          {
+            minTasks: sim.minTasks,
+            maxTasks: sim.maxTasks,
+            targets: { cpu: cpuTarget, memory: 75 },
+          },
+          { requestsPerTaskCapacity: sim.capacityPerTask, requestsTargetPercent },
+        ),
+        datapointDelayMinutes: 1,
+        startMs: Date.UTC(2026, 0, 1),
+      });
+    case 'hpa':
+      return hpaScaler({
+        syncSeconds: 15,
+        tolerance: 0.1,
+        scaleDownStabilisationSeconds: 300,
+        metricWindowSeconds: 30,
+        metricDelaySeconds: 15,
+        targetCpu: cpuTarget,
+        targetRequestsPerPod: requestsTarget,
+      });
+    case 'targetTracking':
+      return targetTrackingScaler({
+        policies: [
+          { metric: 'cpu', target: cpuTarget },
+          { metric: 'requestsPerTask', target: requestsTarget },
+        ],
+        scaleOutCooldownSeconds: 300,
+        scaleInCooldownSeconds: 300,
+        datapointDelayMinutes: 1,
+      });
+  }
+}

@@ -1,0 +1,97 @@
+// Load traces in requests per second, one value per minute: synthetic shapes with seeded noise,
+// and any `timestamp,value` CSV (e.g. NAB series) resampled to minutes and scaled to a request rate.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { seededRandom, standardNormal } from '../../src/decision/seeded-random';
+
+export interface LoadTrace {
+  name: string;
+  /** Requests per second, one per minute. */
+  rates: number[];
+}
+
+/** Poisson-like noise: the standard deviation of a count grows with its square root. */
+function noisy(rates: number[], seed: number): number[] {
+  const random = seededRandom(seed);
+  return rates.map((r) => Math.max(0, r + Math.sqrt(r) * standardNormal(random)));
+}
+
+export function syntheticTraces(): LoadTrace[] {
+  const minutes = (n: number, f: (m: number) => number) =>
+    Array.from({ length: n }, (_, m) => f(m));
+  const spikes = minutes(12 * 60, (m) => {
+    const phase = m % 120;
+    return phase >= 60 && phase < 80 ? 900 : 250;
+  });
+  const ramp = minutes(8 * 60, (m) => {
+    if (m < 60) return 150;
+    if (m < 180) return 150 + ((m - 60) / 120) * 1050;
+    if (m < 300) return 1200;
+    if (m < 420) return 1200 - ((m - 300) / 120) * 1050;
+    return 150;
+  });
+  const daily = minutes(3 * 24 * 60, (m) => {
+    const day = (m % 1440) / 1440;
+    return 500 - 380 * Math.cos(2 * Math.PI * day) + 80 * Math.sin(6 * Math.PI * day);
+  });
+  const flash = minutes(6 * 60, (m) =>
+    m >= 90 && m < 150 ? 1400 : m >= 150 && m < 200 ? 700 : 200,
+  );
+  return [
+    { name: 'synthetic/spikes', rates: noisy(spikes, 1) },
+    { name: 'synthetic/ramp', rates: noisy(ramp, 2) },
+    { name: 'synthetic/daily', rates: noisy(daily, 3) },
+    { name: 'synthetic/flash-crowd', rates: noisy(flash, 4) },
+  ];
+}
+
+/** NAB series that behave like request counts: tweet volumes, ELB requests, network in. */
+export const defaultNabTraces = [
+  'realTweets/Twitter_volume_AAPL.csv',
+  'realTweets/Twitter_volume_GOOG.csv',
+  'realTweets/Twitter_volume_AMZN.csv',
+  'realAWSCloudwatch/elb_request_count_8c0756.csv',
+  'realAWSCloudwatch/ec2_network_in_257a54.csv',
+];
+
+/** Expands files and folders into CSV paths, sorted for a stable report. */
+export function csvPaths(inputs: readonly string[]): string[] {
+  return inputs.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.csv'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
+  );
+}
+
+/**
+ * Reads `timestamp,value`, resamples linearly to one value per minute, and scales so the 95th
+ * percentile is `p95Rate` requests per second: every series then needs a similar fleet.
+ */
+export function csvTrace(path: string, p95Rate = 600, name = basename(path, '.csv')): LoadTrace {
+  const rows = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(','))
+    .filter((c) => c.length >= 2 && c[1] !== '')
+    .map(([ts, v]) => ({ t: Date.parse(`${ts!.trim().replace(' ', 'T')}Z`) / 60000, v: Number(v) }))
+    .filter((r) => Number.isFinite(r.t) && Number.isFinite(r.v))
+    .sort((a, b) => a.t - b.t);
+  if (rows.length < 2) throw new Error(`${path}: needs at least two timestamp,value rows`);
+  const start = rows[0]!.t;
+  const end = rows[rows.length - 1]!.t;
+  const perMinute: number[] = [];
+  let i = 0;
+  for (let m = start; m <= end; m++) {
+    while (i < rows.length - 2 && rows[i + 1]!.t <= m) i++;
+    const a = rows[i]!;
+    const b = rows[i + 1]!;
+    const frac = b.t > a.t ? Math.min(1, Math.max(0, (m - a.t) / (b.t - a.t))) : 0;
+    perMinute.push(a.v + (b.v - a.v) * frac);
+  }
+  const sorted = [...perMinute].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)] || 1;
+  return { name, rates: perMinute.map((v) => Math.max(0, (v / p95) * p95Rate)) };
+}

@@ -1,0 +1,106 @@
+// Ratio-to-target proposals (SPEC X3): one task count per signal, the highest wins.
+import type { ScalingConfig } from './scaling-config';
+import { queueWorkersNeeded } from './queue-workers';
+
+/** What the service looks like now, as the latest one-minute sample reports it. */
+export interface ScalingInput {
+  /** ECS desired count: what was last asked for. */
+  desiredCount: number;
+  /** Tasks that produced the metrics below. */
+  runningCount: number;
+  /** Tasks asked for and still starting. */
+  pendingCount: number;
+  /** Average CPU and memory utilisation across running tasks, percent. */
+  cpu?: number | null;
+  memory?: number | null;
+  /** Requests per second per running task, as arrived at the load balancer. */
+  requestsPerTask?: number | null;
+  /** Queue workers: messages arriving per second and messages waiting. */
+  queue?: { arrivalRatePerSecond: number; backlog: number } | null;
+  /** Expected total requests per second for each of the next minutes (detector forecast). */
+  forecastRequestRate?: readonly number[] | null;
+}
+
+export interface MetricProposal {
+  signal: 'cpu' | 'memory' | 'requests' | 'queue' | 'forecast';
+  desired: number;
+  /** value ÷ target, for the explanation. */
+  ratio: number;
+}
+
+/** ceil(running × value ÷ target), unless the ratio is within the tolerance band. */
+export function ratioProposal(
+  input: Pick<ScalingInput, 'desiredCount' | 'runningCount'>,
+  value: number,
+  target: number,
+  tolerance: number,
+): { desired: number; ratio: number } {
+  const ratio = value / target;
+  if (Math.abs(ratio - 1) <= tolerance) return { desired: input.desiredCount, ratio };
+  // A tiny epsilon keeps 70.0000001/70 from asking for a whole extra task.
+  return { desired: Math.ceil(input.runningCount * ratio - 1e-9), ratio };
+}
+
+export function metricProposals(input: ScalingInput, config: ScalingConfig): MetricProposal[] {
+  const proposals: MetricProposal[] = [];
+  const measured = input.runningCount > 0;
+  if (measured && input.cpu != null) {
+    proposals.push({
+      signal: 'cpu',
+      ...ratioProposal(input, input.cpu, config.targets.cpu, config.tolerance),
+    });
+  }
+  if (measured && input.memory != null) {
+    proposals.push({
+      signal: 'memory',
+      ...ratioProposal(input, input.memory, config.targets.memory, config.tolerance),
+    });
+  }
+  const requestTarget = requestTargetPerTask(config);
+  if (measured && input.requestsPerTask != null && requestTarget !== null) {
+    proposals.push({
+      signal: 'requests',
+      ...ratioProposal(input, input.requestsPerTask, requestTarget, config.tolerance),
+    });
+  }
+  if (input.queue && config.queue) {
+    const desired = queueWorkersNeeded(
+      input.queue.arrivalRatePerSecond,
+      input.queue.backlog,
+      config.queue,
+    );
+    proposals.push({
+      signal: 'queue',
+      desired,
+      ratio: input.desiredCount > 0 ? desired / input.desiredCount : Infinity,
+    });
+  }
+  const forecast = forecastProposal(input, config);
+  if (forecast) proposals.push(forecast);
+  return proposals;
+}
+
+function requestTargetPerTask(config: ScalingConfig): number | null {
+  if (config.requestsPerTaskCapacity === undefined) return null;
+  return (config.requestsPerTaskCapacity * config.requestsTargetPercent) / 100;
+}
+
+/**
+ * Pre-scaling: tasks take minutes to start, so size for the highest load expected before a task
+ * asked for now could serve. Only ever raises the count: a forecast dip is not trusted to remove
+ * capacity that is serving now.
+ */
+function forecastProposal(input: ScalingInput, config: ScalingConfig): MetricProposal | null {
+  const target = requestTargetPerTask(config);
+  const expected = input.forecastRequestRate;
+  if (!config.preScaling.enabled || target === null || !expected || expected.length === 0) {
+    return null;
+  }
+  const horizon = expected.slice(0, config.preScaling.leadMinutes).filter(Number.isFinite);
+  if (horizon.length === 0) return null;
+  const peak = Math.max(...horizon);
+  const needed = Math.ceil(peak / target - 1e-9);
+  const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
+  if (needed <= input.desiredCount || ratio - 1 <= config.tolerance) return null;
+  return { signal: 'forecast', desired: needed, ratio };
+}

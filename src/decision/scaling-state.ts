@@ -1,0 +1,47 @@
+// What the scaler remembers between ticks: last actions (for cooldowns) and a short history of
+// recommendations (for scale-in stabilisation). Small and JSON-serialisable; the caller stores it.
+import { z } from 'zod';
+
+export const scalingRecommendationSchema = z.strictObject({
+  /** Epoch milliseconds. */
+  at: z.number().int(),
+  desired: z.number().int().min(0),
+});
+
+export const scalingStateSchema = z
+  .strictObject({
+    lastScaleOutAt: z.number().int().nullable().default(null),
+    lastScaleInAt: z.number().int().nullable().default(null),
+    recommendations: z.array(scalingRecommendationSchema).default([]),
+  })
+  .prefault({});
+export type ScalingState = z.infer<typeof scalingStateSchema>;
+
+export const emptyScalingState = (): ScalingState => ({
+  lastScaleOutAt: null,
+  lastScaleInAt: null,
+  recommendations: [],
+});
+
+/** Adds a recommendation and forgets those older than the window, so the state stays bounded. */
+export function rememberRecommendation(
+  state: ScalingState,
+  desired: number,
+  nowMs: number,
+  windowSeconds: number,
+): ScalingState {
+  const horizon = nowMs - windowSeconds * 1000;
+  return {
+    ...state,
+    recommendations: [
+      ...state.recommendations.filter((r) => r.at > horizon && r.at <= nowMs),
+      { at: nowMs, desired },
+    ],
+  };
+}
+
+/** The highest recommendation in the window: scale in only as far as every recent tick agreed. */
+export function stabilisedRecommendation(state: ScalingState): number | null {
+  if (state.recommendations.length === 0) return null;
+  return Math.max(...state.recommendations.map((r) => r.desired));
+}
