@@ -25,7 +25,11 @@ export function incidentView(incident: Incident, config: AlertingConfig): Incide
   return {
     visible,
     inhibited: all.length - visible.length,
-    alertFingerprint: [incident.severity, ...visible.map((m) => m.metric).sort()].join('|'),
+    // News worth an update: the incident escalates, a metric joins, or a metric turns critical.
+    alertFingerprint: [
+      incident.severity,
+      ...visible.map((m) => `${m.metric}${m.severity === 'critical' ? '!' : ''}`).sort(),
+    ].join('|'),
     notesFingerprint: incident.notes.filter(isNotable).map(noteFingerprint).join('|'),
   };
 }

@@ -123,7 +123,26 @@ function actionPhrase(note: RecoveryNote): string {
   }
 }
 
-/** "What vigia did", one line. */
+function pastTense(note: RecoveryNote): string {
+  const counts =
+    note.fromCount !== null && note.toCount !== null
+      ? ` from ${note.fromCount} to ${note.toCount} tasks`
+      : '';
+  switch (note.action) {
+    case 'scale-out':
+      return `scaled out${counts}`;
+    case 'scale-in':
+      return `scaled in${counts}`;
+    case 'restart':
+      return 'restarted the service (new deployment)';
+    case 'rollback':
+      return 'rolled back to the previous task definition';
+    case 'notify':
+      return 'notified only (no automatic action)';
+  }
+}
+
+/** "What vigia did", one line, to follow "vigia ...". */
 export function describeAction(note: RecoveryNote): string {
   const what = actionPhrase(note);
   switch (note.status) {
@@ -133,7 +152,7 @@ export function describeAction(note: RecoveryNote): string {
     case 'executing':
       return `is about to ${what}`;
     case 'executed':
-      return note.action === 'notify' ? 'notified only (no automatic action)' : `did ${what}`;
+      return pastTense(note);
     case 'failed':
       return `tried to ${what}, but it failed${note.result ? `: ${note.result}` : ''}`;
     case 'skipped':

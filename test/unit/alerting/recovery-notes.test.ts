@@ -51,7 +51,7 @@ describe('recovery notes', () => {
     );
     const second = run(state, 300, 400);
     // Assess
-    expect(first.sent[0]!.actions).toEqual(['vigia did scale out from 2 to 4 tasks']);
+    expect(first.sent[0]!.actions).toEqual(['scaled out from 2 to 4 tasks']);
     expect(first.sent[0]!.outcomes).toEqual(['scale-out: not verified yet']);
     expect(second.sent).toHaveLength(1);
     expect(second.sent[0]).toMatchObject({ kind: 'outcome', phase: 'updated' });

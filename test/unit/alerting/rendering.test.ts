@@ -41,7 +41,7 @@ describe('rendering', () => {
       /^CRITICAL - checkout - incident opened, opened 10:00 UTC$/,
     );
     expect(body).toMatch(/What happened: metric_0 and metric_1/);
-    expect(body).toMatch(/What vigia did: vigia did scale out from 2 to 4 tasks/);
+    expect(body).toMatch(/What vigia did: scaled out from 2 to 4 tasks/);
     expect(body).toMatch(/Did it work: scale-out: not verified yet/);
     expect(body).toMatch(/Status page: https:\/\/status\.example\.com\/#checkout/);
   });
