@@ -21,5 +21,5 @@ export const anomalySchema = z.object({
 export type Anomaly = z.infer<typeof anomalySchema>;
 
 export function anomalyId(serviceId: string, metric: string, at: string): string {
-  return `${serviceId}~${metric}~${at}`;
+  return `${serviceId}~${at}~${metric}`;
 }

@@ -40,7 +40,14 @@ export type Decision = z.infer<typeof decisionSchema>;
 
 /** One decision per anomaly: the id is derived from it, so a redelivered anomaly decides once. */
 export function decisionIdFor(anomalyId: string): string {
-  return `dec~${anomalyId}`;
+  return `${anomalyId}~decision`;
+}
+
+/** Decision ids start with the service id (`web~2026-11-22T10:00:00.000Z~cpu~decision`). */
+export function serviceIdOfDecision(decisionId: string): string {
+  const serviceId = decisionId.split('~')[0];
+  if (!serviceId) throw new Error(`malformed decision id '${decisionId}'`);
+  return serviceId;
 }
 
 export const finalDecisionStatuses: ReadonlySet<DecisionStatus> = new Set([

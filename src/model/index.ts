@@ -3,3 +3,4 @@ export * from './service';
 export * from './sample';
 export * from './anomaly';
 export * from './decision';
+export * from './fleet-config';

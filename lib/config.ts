@@ -1,0 +1,81 @@
+// Environment and the services file, parsed once per container by strict schemas.
+import { z } from 'zod';
+import servicesFile from '../config/services.json';
+import { parseFleetConfig, parseWith, type Service } from '../src/model';
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1'));
+
+const envSchema = z.object({
+  VIGIA_TABLE: z.string().min(1, 'VIGIA_TABLE (the DynamoDB table name) is required'),
+  VIGIA_TOPIC_ARN: z
+    .string()
+    .startsWith('arn:', 'VIGIA_TOPIC_ARN must be an SNS topic ARN')
+    .optional(),
+  VIGIA_AWS_ENDPOINT: z
+    .union([z.literal(''), z.url('VIGIA_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5005')])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  AWS_REGION: z.string().default('us-east-1'),
+  VIGIA_STAGE: z.string().default('dev'),
+  VIGIA_STATUS_PAGE_URL: z.string().optional(),
+  AUTO_SCALING_ENABLED: flag(true),
+  AUTO_RECOVERY_ENABLED: flag(true),
+  ANOMALY_DETECTION_ENABLED: flag(true),
+  AI_DECISIONS_ENABLED: flag(false),
+});
+
+export type AppConfig = {
+  tableName: string;
+  topicArn: string | undefined;
+  endpoint: string | undefined;
+  region: string;
+  stage: string;
+  statusPageUrl: string | undefined;
+  switches: {
+    autoScaling: boolean;
+    autoRecovery: boolean;
+    anomalyDetection: boolean;
+    aiDecisions: boolean;
+  };
+};
+
+export function parseEnv(env: Record<string, string | undefined>): AppConfig {
+  const e = parseWith(envSchema, env, 'environment');
+  return {
+    tableName: e.VIGIA_TABLE,
+    topicArn: e.VIGIA_TOPIC_ARN,
+    endpoint: e.VIGIA_AWS_ENDPOINT,
+    region: e.AWS_REGION,
+    stage: e.VIGIA_STAGE,
+    statusPageUrl: e.VIGIA_STATUS_PAGE_URL,
+    switches: {
+      autoScaling: e.AUTO_SCALING_ENABLED,
+      autoRecovery: e.AUTO_RECOVERY_ENABLED,
+      anomalyDetection: e.ANOMALY_DETECTION_ENABLED,
+      aiDecisions: e.AI_DECISIONS_ENABLED,
+    },
+  };
+}
+
+let cached: AppConfig | undefined;
+export function config(): AppConfig {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The services declared in config/services.json, bundled with every function. */
+let declared: Service[] | undefined;
+export function declaredServices(): Service[] {
+  declared ??= parseFleetConfig(servicesFile);
+  return declared;
+}
+
+export function requireTopicArn(c: AppConfig): string {
+  if (!c.topicArn)
+    throw new Error('VIGIA_TOPIC_ARN is not set: the notify function needs the alerts topic');
+  return c.topicArn;
+}

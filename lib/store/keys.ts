@@ -1,0 +1,47 @@
+// The single-table layout: every key in one place.
+//
+// pk            sk                         kind        gsi1pk     gsi1sk
+// SVC#<id>      SERVICE                    service     SERVICE    <id>
+// SVC#<id>      SAMPLE#<at>                sample      -          -          (TTL)
+// SVC#<id>      MODEL#<metric>             model       -          -
+// SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>  (TTL)
+// SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<id>
+// AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
+// NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
+
+export const servicePk = (serviceId: string) => `SVC#${serviceId}`;
+export const sampleSk = (at: string) => `SAMPLE#${at}`;
+export const modelSk = (metric: string) => `MODEL#${metric}`;
+export const anomalySk = (at: string, metric: string) => `ANOMALY#${at}#${metric}`;
+export const decisionSk = (decisionId: string) =>
+  `DECISION#${decisionId.slice(decisionId.indexOf('~') + 1)}`;
+export const heartbeatKey = { pk: 'AUTOPILOT', sk: 'HEARTBEAT#collect' } as const;
+export const notificationKey = (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' });
+
+export const ttl = {
+  sampleDays: 14,
+  anomalyDays: 90,
+  notificationDays: 7,
+};
+
+export function expiresAt(from: Date | string, days: number): number {
+  return Math.floor(new Date(from).getTime() / 1000) + days * 86_400;
+}
+
+/** Attributes that are storage detail, not domain data. */
+export const storageAttributes = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'kind',
+  'expiresAt',
+  'recordedAt',
+  'version',
+];
+
+export function stripStorage(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!storageAttributes.includes(k)) out[k] = v;
+  return out;
+}

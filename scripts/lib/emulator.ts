@@ -1,0 +1,81 @@
+// Starts moto_server on 127.0.0.1 (or reuses one already answering there) and stops only what it started.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+export interface Emulator {
+  endpoint: string;
+  startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+export const MOTO_INSTALL_HINT =
+  'moto_server is not installed: install it with `pip install "moto[server]"` (Python 3), then run this again.';
+
+export async function isAnswering(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/moto-api/data.json`, {
+      signal: AbortSignal.timeout(1500),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function motoCommand(): [string, string[]] | null {
+  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0)
+    return ['moto_server', []];
+  if (spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0) {
+    return ['python3', ['-m', 'moto.server']];
+  }
+  return null;
+}
+
+export async function startEmulator(endpoint: string): Promise<Emulator> {
+  if (await isAnswering(endpoint)) return { endpoint, startedHere: false, stop: async () => {} };
+  const url = new URL(endpoint);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    throw new Error(
+      `nothing answers at ${endpoint}, and only a local emulator (127.0.0.1) can be started here`,
+    );
+  }
+  const command = motoCommand();
+  if (!command) throw new Error(MOTO_INSTALL_HINT);
+  const [cmd, args] = command;
+  const child: ChildProcess = spawn(cmd, [...args, '-H', '127.0.0.1', '-p', url.port || '5000'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  while (!(await isAnswering(endpoint))) {
+    if (child.exitCode !== null)
+      throw new Error(`moto_server exited (${child.exitCode}): ${stderr.trim()}`);
+    if (Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(`moto_server did not answer at ${endpoint} within 30 s: ${stderr.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    startedHere: true,
+    stop: async () => {
+      killGroup(child);
+      await new Promise((r) => setTimeout(r, 100));
+    },
+  };
+}
+
+export function killGroup(child: ChildProcess) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+}
+
+export async function resetEmulator(endpoint: string) {
+  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+}

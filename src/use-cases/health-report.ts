@@ -1,0 +1,81 @@
+// The autopilot's own health, subsystem by subsystem (SPEC A1).
+import type { Decision } from '../model';
+import type { CollectorHeartbeat } from '../ports';
+
+export type SubsystemStatus = 'OK' | 'DEGRADED' | 'DOWN';
+
+export interface HealthInput {
+  now: Date;
+  heartbeat: CollectorHeartbeat | null;
+  recentDecisions: Decision[];
+  openAnomalies: number;
+  switches: Record<string, boolean>;
+  /** The collector runs every minute: older than this and it is late. */
+  collectorLateAfterSeconds?: number;
+}
+
+export interface HealthReport {
+  status: SubsystemStatus;
+  checkedAt: string;
+  systems: Record<string, { status: SubsystemStatus } & Record<string, unknown>>;
+}
+
+export function healthReport(input: HealthInput): HealthReport {
+  const lateAfter = input.collectorLateAfterSeconds ?? 180;
+  const beat = input.heartbeat;
+  const age = beat
+    ? Math.round((input.now.getTime() - new Date(beat.ranAt).getTime()) / 1000)
+    : null;
+  const collectorStatus: SubsystemStatus =
+    age === null || age > lateAfter * 5
+      ? 'DOWN'
+      : age > lateAfter || (beat && beat.failures > 0)
+        ? 'DEGRADED'
+        : 'OK';
+
+  const done = input.recentDecisions.filter(
+    (d) => d.status === 'executed' || d.status === 'failed',
+  );
+  const failed = done.filter((d) => d.status === 'failed').length;
+  const stuck = input.recentDecisions.filter(
+    (d) => d.status === 'executing' && input.now.getTime() - new Date(d.at).getTime() > 10 * 60_000,
+  ).length;
+  const scalerStatus: SubsystemStatus =
+    stuck > 0 || (done.length > 0 && failed === done.length) ? 'DEGRADED' : 'OK';
+
+  const systems: HealthReport['systems'] = {
+    collector: {
+      status: collectorStatus,
+      lastRunAt: beat?.ranAt ?? null,
+      lastTickAt: beat?.tickAt ?? null,
+      ageSeconds: age,
+      services: beat?.services ?? 0,
+      series: beat?.series ?? 0,
+      failures: beat?.failures ?? 0,
+    },
+    detector: {
+      status: input.switches.anomalyDetection === false ? 'DEGRADED' : 'OK',
+      enabled: input.switches.anomalyDetection !== false,
+      openAnomalies: input.openAnomalies,
+    },
+    decisionEngine: {
+      status: 'OK',
+      recentDecisions: input.recentDecisions.length,
+      proposed: input.recentDecisions.filter((d) => d.status === 'proposed').length,
+    },
+    scaler: {
+      status: scalerStatus,
+      executed: done.length - failed,
+      failed,
+      stuck,
+      autoScaling: input.switches.autoScaling !== false,
+    },
+  };
+  const statuses = Object.values(systems).map((s) => s.status);
+  const status: SubsystemStatus = statuses.includes('DOWN')
+    ? 'DOWN'
+    : statuses.includes('DEGRADED')
+      ? 'DEGRADED'
+      : 'OK';
+  return { status, checkedAt: input.now.toISOString(), systems };
+}
