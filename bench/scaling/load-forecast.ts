@@ -6,17 +6,21 @@ export interface HoltForecaster {
   observe(value: number): void;
   /** Expected values for the next `minutes` minutes after the last observation. */
   forecast(minutes: number): number[];
+  /** Upper edge of a z-sigma band around the forecast, widening with the horizon. */
+  upper(minutes: number, z: number): number[];
 }
 
 export function holtForecaster(alpha = 0.5, beta = 0.3): HoltForecaster {
   let level: number | null = null;
   let trend = 0;
+  let meanAbsError = 0;
   return {
     observe(value) {
       if (level === null) {
         level = value;
         return;
       }
+      meanAbsError = 0.9 * meanAbsError + 0.1 * Math.abs(value - (level + trend));
       const previous = level;
       level = alpha * value + (1 - alpha) * (level + trend);
       trend = beta * (level - previous) + (1 - beta) * trend;
@@ -28,6 +32,11 @@ export function holtForecaster(alpha = 0.5, beta = 0.3): HoltForecaster {
       return Array.from({ length: minutes }, (_, h) =>
         Math.max(0, l + Math.max(0, trend) * (h + 1)),
       );
+    },
+    upper(minutes, z) {
+      // 1.25 × mean absolute error ≈ standard deviation for normal errors.
+      const sigma = 1.25 * meanAbsError;
+      return this.forecast(minutes).map((f, h) => f + z * sigma * Math.sqrt(h + 1));
     },
   };
 }

@@ -27,6 +27,8 @@ export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
         ),
         datapointDelayMinutes: 1,
         startMs: Date.UTC(2026, 0, 1),
+        // A one-sided 95% band, as the detector's expected band would give.
+        bandZ: 1.65,
       });
     case 'hpa':
       return hpaScaler({

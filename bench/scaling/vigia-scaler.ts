@@ -11,6 +11,8 @@ export interface VigiaBenchSettings {
   datapointDelayMinutes: number;
   /** Epoch ms of t = 0, so cooldowns see real dates. */
   startMs: number;
+  /** Width of the forecast band in standard deviations; 0 leaves the band out. */
+  bandZ?: number;
 }
 
 export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
@@ -37,6 +39,9 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
           requestsPerTask: point.requestsPerTask,
           // The forecast starts after the last datapoint; skip the minutes already past.
           forecastRequestRate: forecaster.forecast(lead).slice(settings.datapointDelayMinutes),
+          forecastRequestRateUpper: settings.bandZ
+            ? forecaster.upper(lead, settings.bandZ).slice(settings.datapointDelayMinutes)
+            : null,
         },
         state,
         settings.config,

@@ -19,6 +19,8 @@ export interface ScalingInput {
   queue?: { arrivalRatePerSecond: number; backlog: number } | null;
   /** Expected total requests per second for each of the next minutes (detector forecast). */
   forecastRequestRate?: readonly number[] | null;
+  /** Upper edge of the forecast's band for the same minutes (e.g. 95%), when the detector has one. */
+  forecastRequestRateUpper?: readonly number[] | null;
 }
 
 export interface MetricProposal {
@@ -96,10 +98,17 @@ function forecastProposal(input: ScalingInput, config: ScalingConfig): MetricPro
   if (!config.preScaling.enabled || target === null || !expected || expected.length === 0) {
     return null;
   }
-  const horizon = expected.slice(0, config.preScaling.leadMinutes).filter(Number.isFinite);
+  const lead = config.preScaling.leadMinutes;
+  const horizon = expected.slice(0, lead).filter(Number.isFinite);
   if (horizon.length === 0) return null;
-  const peak = Math.max(...horizon);
-  const needed = Math.ceil(peak / target - 1e-9);
+  let needed = Math.ceil(Math.max(...horizon) / target - 1e-9);
+  // The expected load gets the usual headroom; the band's upper edge must merely fit under the
+  // ceiling. Volatile series thus get more headroom and calm ones none extra.
+  const upper = (input.forecastRequestRateUpper ?? []).slice(0, lead).filter(Number.isFinite);
+  if (upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
+    const ceiling = (config.requestsPerTaskCapacity * config.preScaling.ceilingPercent) / 100;
+    needed = Math.max(needed, Math.ceil(Math.max(...upper) / ceiling - 1e-9));
+  }
   const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
   if (needed <= input.desiredCount || ratio - 1 <= config.tolerance) return null;
   return { signal: 'forecast', desired: needed, ratio };

@@ -24,6 +24,8 @@ export const preScalingSettingsSchema = z
      * task asked for now serves nobody before then.
      */
     leadMinutes: z.number().int().min(1).max(60).default(3),
+    /** Utilisation (%) the upper edge of the forecast band may reach: where latency breaks. */
+    ceilingPercent: percent.default(90),
   })
   .prefault({});
 

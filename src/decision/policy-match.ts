@@ -1,0 +1,64 @@
+// Which actions the service's policies allow right now, in priority order.
+import type { ActionType } from '../model/decision';
+import type { DiagnosisName } from './diagnosis';
+import { errorRate } from './diagnosis';
+import { evaluateCondition, type ConditionContext } from './condition-eval';
+import { parseCondition, type Condition } from './condition-parser';
+import type { Policy } from './policy-schema';
+
+export interface PolicyFacts {
+  metrics: Readonly<Record<string, number | null | undefined>>;
+  anomalyScore: number | null;
+  diagnosis: DiagnosisName | 'unknown';
+  /** Soonest forecast breach, minutes. */
+  minutesToBreach?: number | null;
+  /** Requests per second one task serves, to express requests as % of capacity. */
+  requestsPerTaskCapacity?: number | null;
+  runningCount?: number | null;
+}
+
+export interface PolicyMatch {
+  /** Allowed actions, each once, from the highest-priority policy that allows it. */
+  actions: ActionType[];
+  matched: Array<{ name: string; priority: number; actions: ActionType[] }>;
+}
+
+/** Derived values (error_rate, request_utilisation) join the raw metrics. */
+export function policyContext(facts: PolicyFacts): ConditionContext {
+  const rate = errorRate(facts.metrics);
+  const perTask =
+    facts.metrics.requests != null && facts.runningCount
+      ? facts.metrics.requests / facts.runningCount
+      : null;
+  return {
+    ...facts.metrics,
+    error_rate: rate === null ? null : rate * 100,
+    request_utilisation:
+      perTask !== null && facts.requestsPerTaskCapacity
+        ? (perTask / facts.requestsPerTaskCapacity) * 100
+        : null,
+    anomaly_score: facts.anomalyScore,
+    diagnosis: facts.diagnosis,
+    minutes_to_breach: facts.minutesToBreach ?? null,
+  };
+}
+
+const parsed = new WeakMap<Policy, Condition>();
+
+export function matchPolicies(policies: readonly Policy[], facts: PolicyFacts): PolicyMatch {
+  const context = policyContext(facts);
+  const matched = policies
+    .filter((p) => {
+      let condition = parsed.get(p);
+      if (!condition) {
+        condition = parseCondition(p.when);
+        parsed.set(p, condition);
+      }
+      return evaluateCondition(condition, context);
+    })
+    .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name))
+    .map((p) => ({ name: p.name, priority: p.priority, actions: [...p.actions] }));
+  const actions: ActionType[] = [];
+  for (const m of matched) for (const a of m.actions) if (!actions.includes(a)) actions.push(a);
+  return { actions, matched };
+}

@@ -1,0 +1,87 @@
+// Per-service policies (SPEC X2): a condition in the policy language → the actions it allows,
+// with a priority. Conditions are parsed when the configuration is read, so a typo fails the
+// service's validation with the position and reason, not a decision at 3 a.m.
+import { z } from 'zod';
+import { actionTypeSchema } from '../model/decision';
+import { ConditionSyntaxError, parseCondition } from './condition-parser';
+
+const conditionTextSchema = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      parseCondition(text);
+    } catch (error) {
+      if (!(error instanceof ConditionSyntaxError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  });
+
+export const policySchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase name like scale-out-cpu'),
+  when: conditionTextSchema,
+  actions: z.array(actionTypeSchema).min(1),
+  /** Higher wins when several policies match. */
+  priority: z.number().int().min(0).max(1000).default(100),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * SPEC X2 defaults. Units: cpu, memory, request_utilisation (requests as % of capacity) and
+ * error_rate in %; latencies in ms ("2s" reads as 2000).
+ */
+export const defaultPolicies: Policy[] = [
+  {
+    name: 'rollback-bad-deploy',
+    when: 'diagnosis == bad_deploy',
+    actions: ['rollback', 'notify'],
+    priority: 400,
+  },
+  {
+    name: 'alert-error-rate',
+    when: 'error_rate >= 10%',
+    actions: ['restart', 'rollback', 'notify'],
+    priority: 300,
+  },
+  {
+    name: 'alert-probe-failures',
+    when: 'probe_failures >= 5',
+    actions: ['restart', 'notify'],
+    priority: 300,
+  },
+  {
+    name: 'restart-memory-leak',
+    when: 'diagnosis == memory_leak',
+    actions: ['restart', 'scale-out', 'notify'],
+    priority: 250,
+  },
+  {
+    name: 'alert-latency',
+    when: 'latency_p95 >= 5s',
+    actions: ['scale-out', 'restart', 'notify'],
+    priority: 250,
+  },
+  { name: 'scale-out-cpu', when: 'cpu > 80%', actions: ['scale-out'], priority: 200 },
+  { name: 'scale-out-memory', when: 'memory > 85%', actions: ['scale-out'], priority: 200 },
+  {
+    name: 'scale-out-requests',
+    when: 'request_utilisation > 75%',
+    actions: ['scale-out'],
+    priority: 200,
+  },
+  { name: 'scale-out-latency', when: 'latency_p95 > 2s', actions: ['scale-out'], priority: 200 },
+  {
+    name: 'scale-in-idle',
+    when: 'cpu < 30% and memory < 40%',
+    actions: ['scale-in'],
+    priority: 100,
+  },
+  { name: 'notify-anomaly', when: 'anomaly_score > 0.6', actions: ['notify'], priority: 10 },
+];
+
+export const policiesSchema = z
+  .array(policySchema)
+  .default(() => defaultPolicies.map((p) => ({ ...p })));
+export type Policies = z.infer<typeof policiesSchema>;
