@@ -30,7 +30,7 @@ async function health(): Promise<APIGatewayProxyResultV2> {
       switches: a.config.switches,
     });
     return json(report.status === 'DOWN' ? 503 : 200, report, { 'cache-control': 'no-store' });
-  } catch (err) {
+  } catch {
     return json(
       503,
       {

@@ -5,7 +5,6 @@ import { awsError } from '../aws/errors';
 
 /** SNS limits the email subject to 100 printable ASCII characters without line breaks. */
 export function snsSubject(subject: string): string {
-  // eslint-disable-next-line no-control-regex
   const ascii = subject.replace(/[^\x20-\x7E]/g, '').trim();
   return ascii.length > 100 ? `${ascii.slice(0, 99)}…`.replace(/…$/, '.') : ascii;
 }

@@ -23,14 +23,11 @@ export interface Offline {
   output(): string;
 }
 
-export const streamsCheckpointFile = path.join(
-  repoRoot,
-  '.serverless-offline-dynamodb-streams.json',
-);
-
 export async function startOffline(o: OfflineOptions): Promise<Offline> {
-  // A fresh emulator has fresh streams: a checkpoint from an earlier run would point at nothing.
-  rmSync(streamsCheckpointFile, { force: true });
+  // Each run builds and checkpoints in its own folder (keyed by port), so runs never collide; a fresh
+  // emulator has fresh streams, so an old checkpoint would point at nothing.
+  const workFolder = `.local/offline-${o.httpPort}`;
+  rmSync(path.join(repoRoot, workFolder), { recursive: true, force: true });
   const bin = path.join(repoRoot, 'node_modules/.bin/serverless');
   const child = spawn(bin, ['offline', 'start', '--stage', 'dev', '--region', localRegion], {
     cwd: repoRoot,
@@ -42,6 +39,8 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       VIGIA_TOPIC_ARN: o.topicArn,
       VIGIA_HTTP_PORT: String(o.httpPort),
       VIGIA_LAMBDA_PORT: String(o.lambdaPort),
+      VIGIA_BUILD_FOLDER: `${workFolder}/esbuild`,
+      VIGIA_STREAMS_CHECKPOINT: `${workFolder}/streams-checkpoint.json`,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_REGION: localRegion,
@@ -75,6 +74,10 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
     output: () => log,
     stop: async () => {
       killGroup(child);
+      setTimeout(
+        () => rmSync(path.join(repoRoot, workFolder), { recursive: true, force: true }),
+        1000,
+      ).unref();
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         const timer = setTimeout(() => {

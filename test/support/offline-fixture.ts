@@ -1,0 +1,16 @@
+// Runs the real serverless offline against a fresh local stack on free ports.
+import { startOffline, type Offline } from '../../scripts/lib/offline';
+import { freePort } from './free-port';
+import { freshLocalStack } from './local-aws';
+
+export async function startOfflineStack(env: Record<string, string> = {}) {
+  const stack = await freshLocalStack();
+  const offline: Offline = await startOffline({
+    endpoint: stack.endpoint,
+    topicArn: stack.topicArn,
+    httpPort: await freePort(),
+    lambdaPort: await freePort(),
+    env,
+  });
+  return { stack, offline };
+}
