@@ -2,6 +2,9 @@
 import { vigiaDetector } from './vigia-detector';
 
 export type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
+export type { VigiaState } from './vigia-detector';
+export { forecastAt, forecastSeries, timeToBreach, type ForecastPoint } from './forecast';
+export { healthStatus, serviceHealth, type HealthStatus } from './service-health';
 
 export const seriesDetector = vigiaDetector();
 export type SeriesState = ReturnType<typeof seriesDetector.init>;

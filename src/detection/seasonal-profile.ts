@@ -8,8 +8,10 @@ const DAY_MS = 86_400_000;
 const BUCKET_ALPHA = 0.08;
 const SLOW_ALPHA = 0.004;
 const ERROR_ALPHA = 0.01;
-/** Seasonal residuals must be at most this fraction of the plain ones to switch the profile on. */
+/** Seasonal residuals must be at most this fraction of the plain ones to switch the profile on,
+ *  and rise above the second to switch it off: the gap keeps a borderline series from flapping. */
 const ACTIVATE_RATIO = 0.75;
+const DEACTIVATE_RATIO = 0.9;
 
 export interface SeasonalState {
   /** Offset of each hour of the day from the slow level. */
@@ -60,6 +62,7 @@ export function updateSeasonal(
   const span = state.span + Math.min(elapsed, 6 * interval);
   // A day of hourly buckets needs sub-hourly data to mean anything.
   const canSee = interval > 0 && interval <= DAY_MS / BUCKETS;
-  const on = canSee && span >= 2 * DAY_MS && e1 < ACTIVATE_RATIO * e0;
+  const ratio = state.on ? DEACTIVATE_RATIO : ACTIVATE_RATIO;
+  const on = canSee && span >= 2 * DAY_MS && e1 < ratio * e0;
   return { b, s: compact(s), e0: compact(e0), e1: compact(e1), n, span, on };
 }

@@ -24,6 +24,8 @@ export interface DetectionOutput {
   explanation: string;
   /** False while the model is still warming up: its scores are not yet trusted. */
   warm: boolean;
+  /** Trend + seasonal forecast a short horizon ahead (SPEC D5); absent while warming up. */
+  forecast?: { horizonMinutes: number; value: number };
 }
 
 export interface SeriesDetector<State> {

@@ -15,8 +15,8 @@ import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-dete
 
 export const DETECTOR_PARAMS = {
   warmup: 30,
-  levelAlpha: 0.03,
-  scaleAlpha: 0.02,
+  levelAlpha: 0.01,
+  scaleAlpha: 0.005,
   /** Residuals beyond this many sigmas move the baseline no further (resistance to outliers). */
   huber: 2.5,
   /** Surprise 1 (an alert) for each signal: point |z|, CUSUM units, rate of change |z|. */
@@ -31,12 +31,21 @@ export const DETECTOR_PARAMS = {
   /** Per-series high quantile of surprise that raises the bar for naturally spiky series. */
   calibrationQuantile: 0.99,
   calibrationRate: 0.01,
+  /** Per-point decay of the memory of past surprises, and how much a record must beat it by. */
+  memoryDecay: 0.9995,
+  memoryWeight: 1,
+  memoryGrowth: 1.5,
+  /** Surprise below this is never an alert, however calm the series has been. */
+  surpriseFloor: 0.75,
   alertScore: 0.5,
   criticalScore: 0.75,
   recent: 8,
+  /** Horizon of the forecast returned with every output. */
+  forecastMinutes: 30,
+  holtAlpha: 0.1,
+  holtBeta: 0.05,
 } as const;
 
-const P = DETECTOR_PARAMS;
 const MAD_TO_SIGMA = 1.2533;
 
 export interface VigiaState {
@@ -51,15 +60,20 @@ export interface VigiaState {
   /** Mean absolute residual and mean absolute first difference. */
   sc: number;
   ds: number;
-  /** Trend of the level per ms, for the forecast. */
+  /** Holt level (without the daily profile) and trend per ms, for the forecast. */
+  hl: number;
   tr: number;
   season: SeasonalState;
   cu: CusumState;
   /** Last residuals (raw units), newest last, for re-anchoring after a shift. */
   rr: number[];
   flat: number;
+  /** Lag-1 autocorrelation of residuals: correlated noise must not look like a level shift. */
+  ac: number;
   /** Adaptive quantile of surprise. */
   q: number;
+  /** Decaying memory of the largest surprise seen: what "unusual for this series" means. */
+  m: number;
   cool: number;
   peak: number;
 }
@@ -74,12 +88,15 @@ export function initVigiaState(): VigiaState {
     lvl: 0,
     sc: 0,
     ds: 0,
+    hl: 0,
     tr: 0,
     season: initSeasonal(),
     cu: initCusum(),
     rr: [],
     flat: 0,
+    ac: 0,
     q: 0.5,
+    m: 0,
     cool: 0,
     peak: 0,
   };
@@ -94,19 +111,28 @@ export function expectedAt(state: VigiaState, timestamp: number): number {
   return state.lvl + seasonalOffset(state.season, timestamp);
 }
 
-export function vigiaDetector(): SeriesDetector<VigiaState> {
-  return { name: 'vigia', init: initVigiaState, update: updateVigia };
+export type DetectorParams = { -readonly [K in keyof typeof DETECTOR_PARAMS]: number };
+
+/** The detector; `overrides` exist for experiments and tests, production uses the defaults. */
+export function vigiaDetector(overrides: Partial<DetectorParams> = {}): SeriesDetector<VigiaState> {
+  const params = { ...DETECTOR_PARAMS, ...overrides };
+  return {
+    name: 'vigia',
+    init: initVigiaState,
+    update: (state, point) => updateVigia(state, point, params),
+  };
 }
 
 export function updateVigia(
   state: VigiaState,
   point: SeriesPoint,
+  P: DetectorParams = DETECTOR_PARAMS,
 ): { state: VigiaState; output: DetectionOutput } {
   if (point.value === null || !Number.isFinite(point.value) || !Number.isFinite(point.timestamp)) {
-    return { state, output: gapOutput(state, point) };
+    return { state, output: gapOutput(state, point, P) };
   }
   if (state.t !== null && point.timestamp <= state.t) {
-    return { state, output: quiet(point, state, 'out-of-order or duplicate point ignored') };
+    return { state, output: quiet(point, state, P, 'out-of-order or duplicate point ignored') };
   }
   const x = point.value;
   const t = point.timestamp;
@@ -114,8 +140,8 @@ export function updateVigia(
     const s0 = initVigiaState();
     const season = updateSeasonal(s0.season, t, x, 0, Infinity, 0);
     return {
-      state: { ...s0, n: 1, t, x, lvl: x, season },
-      output: quiet(point, state, 'warming up'),
+      state: { ...s0, n: 1, t, x, lvl: x, hl: x, season },
+      output: quiet(point, state, P, 'warming up'),
     };
   }
 
@@ -141,7 +167,11 @@ export function updateVigia(
   const flat = isFlat ? state.flat + 1 : 0;
   const movesNormally = state.ds > sigma * 0.05 && state.sc > 0;
 
-  const cu = updateCusum(state.cu, clamp(z, -6, 6));
+  const prevZ = clamp(finiteOr((state.rr.at(-1) ?? 0) / sigma0, 0), -6, 6);
+  const zc = clamp(z, -6, 6);
+  const rho = clamp(state.ac, 0, 0.95);
+  // With correlated residuals a run of same-sign points is normal; shrink what CUSUM accumulates.
+  const cu = updateCusum(state.cu, zc * Math.sqrt((1 - rho) / (1 + rho)));
   const shift = cusumEvidence(cu);
   const parts = {
     point: Math.abs(z) / P.zAlert,
@@ -151,7 +181,7 @@ export function updateVigia(
   };
   const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat);
   const warm = state.n >= P.warmup;
-  const bar = Math.max(1, state.q);
+  const bar = Math.max(P.surpriseFloor, state.q, P.memoryWeight * state.m);
   let u = surprise / bar;
   let cool = Math.max(0, state.cool - 1);
   let peak = state.peak;
@@ -188,13 +218,21 @@ export function updateVigia(
     lvl = finiteOr(state.lvl + (sorted[Math.floor(sorted.length / 2)] ?? 0), lvl);
     nextCu = initCusum();
   }
-  const tr = ewStep(state.tr, elapsed > 0 ? (lvl - state.lvl) / elapsed : 0, 0.02, n);
+  // Holt's linear smoothing, apart from the detection level: the forecast needs an unbiased slope,
+  // the detector a level that ignores excursions.
+  const predicted = state.hl + state.tr * elapsed;
+  const err = clamp(x - seasonalOffset(state.season, t) - predicted, -4 * sigma0, 4 * sigma0);
+  const hl = finiteOr(predicted + P.holtAlpha * err, state.hl);
+  const tr = finiteOr(state.tr + P.holtBeta * ((hl - state.hl) / elapsed - state.tr), 0);
   const season = updateSeasonal(state.season, t, x, elapsed, warm ? 4 * sigma0 : Infinity, dt);
   // When the profile switches on or off, move its offset into the level so `expected` stays continuous.
   if (season.on !== state.season.on) {
     lvl += seasonalOffset(state.season, t) - seasonalOffset(season, t);
   }
-  const q = warm && !alert ? calibrate(state.q, surprise) : state.q;
+  const q = warm && !alert ? calibrate(state.q, surprise, P) : state.q;
+  const m = warm
+    ? Math.max(state.m * P.memoryDecay, Math.min(surprise, P.memoryGrowth * Math.max(state.m, 1)))
+    : 0;
 
   const next: VigiaState = {
     v: 2,
@@ -205,12 +243,15 @@ export function updateVigia(
     lvl: compact(lvl),
     sc: compact(sc),
     ds: compact(ds),
-    tr: compact(finiteOr(tr, 0)),
+    hl: compact(hl),
+    tr: compact(tr),
     season,
     cu: { up: compact(nextCu.up), down: compact(nextCu.down) },
     rr,
     flat,
+    ac: compact(ewStep(state.ac, warm ? clamp(zc * prevZ, -4, 4) : 0, P.scaleAlpha, n)),
     q: compact(finiteOr(q, 1)),
+    m: compact(finiteOr(m, 0)),
     cool,
     peak: compact(peak),
   };
@@ -228,17 +269,27 @@ export function updateVigia(
     alertScore: P.alertScore,
     criticalScore: P.criticalScore,
   });
+  const ahead = P.forecastMinutes * 60_000;
+  const forecast = next.hl + next.tr * ahead + seasonalOffset(next.season, t + ahead);
+  if (warm && Number.isFinite(forecast)) {
+    output.forecast = { horizonMinutes: P.forecastMinutes, value: forecast };
+  }
   return { state: next, output };
 }
 
 /** Stochastic-approximation quantile: steps up on exceedance, down otherwise, in proportion to q. */
-function calibrate(q: number, surprise: number): number {
+function calibrate(q: number, surprise: number, P: DetectorParams): number {
   const p = P.calibrationQuantile;
   const step = P.calibrationRate * 10 * q * ((surprise > q ? 1 : 0) - (1 - p));
   return Math.max(0.25, finiteOr(q + step, q));
 }
 
-function quiet(point: SeriesPoint, state: VigiaState, explanation: string): DetectionOutput {
+function quiet(
+  point: SeriesPoint,
+  state: VigiaState,
+  P: DetectorParams,
+  explanation: string,
+): DetectionOutput {
   return {
     timestamp: point.timestamp,
     value: point.value,
@@ -254,12 +305,13 @@ function quiet(point: SeriesPoint, state: VigiaState, explanation: string): Dete
   };
 }
 
-function gapOutput(state: VigiaState, point: SeriesPoint): DetectionOutput {
+function gapOutput(state: VigiaState, point: SeriesPoint, P: DetectorParams): DetectionOutput {
   const missing = state.t !== null && state.dt > 0 ? (point.timestamp - state.t) / state.dt : 0;
   const minutes = state.t !== null ? Math.round((point.timestamp - state.t) / 60_000) : 0;
   const out = quiet(
     point,
     state,
+    P,
     state.t === null ? 'no datapoint' : `no datapoint for ${minutes} min`,
   );
   if (out.warm && Number.isFinite(missing) && missing >= 5) {
