@@ -1,0 +1,192 @@
+// The collector and the scaler with their real adapters against the emulator: CloudWatch history warms
+// the models, a load spike becomes an anomaly, and an approved decision changes ECS exactly once.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { CloudWatchSource } from '../../lib/sources/cloudwatch-source';
+import { EcsSource } from '../../lib/sources/ecs-source';
+import { EcsScaler } from '../../lib/ecs/ecs-scaler';
+import { seriesDetector } from '../../src/detection';
+import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
+import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
+import { executeDecision } from '../../src/use-cases/execute-decision';
+import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
+import { freshLocalStack, localAdapters } from '../support/local-aws';
+
+const start = 29_400_000; // an epoch minute (2025-11-23)
+const minute = (m: number) => new Date(m * 60_000);
+const clock = { now: () => new Date() };
+
+let env: Awaited<ReturnType<typeof setup>>;
+
+async function setup() {
+  const stack = await freshLocalStack();
+  const a = localAdapters(stack.endpoint, stack.tableName);
+  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
+  const tasks = new Map(a.services.map((s) => [s.id, 2]));
+  const deps = {
+    clock,
+    registry: a.registry,
+    metrics: new CloudWatchSource(a.aws.cloudwatch, stack.endpoint),
+    ecs: new EcsSource(a.aws.ecs, stack.endpoint),
+    models: a.store,
+    observations: a.store,
+    heartbeat: a.store,
+    detector: seriesDetector,
+  };
+  return { stack, a, feeder, tasks, deps };
+}
+
+beforeEach(async () => {
+  env = await setup();
+});
+
+describe('collect', () => {
+  it('warms every model from history, writes one sample per service per minute, and stays quiet on normal load', async () => {
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+
+    const first = await collectTick(env.deps, minute(start + 1));
+    await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+    const result = await collectTick(env.deps, minute(start + 2));
+
+    // The first tick keeps the last five minutes of history as samples; later ticks add one a minute.
+    expect(first).toMatchObject({ services: 3, series: 6, samples: 15, failures: [] });
+    expect(result).toMatchObject({ services: 3, series: 6, samples: 3, failures: [] });
+    expect([...first.anomalies, ...result.anomalies]).toEqual([]);
+    const sample = await env.a.store.latestSample('web');
+    expect(sample).toMatchObject({
+      at: minute(start + 1).toISOString(),
+      ecs: { desiredCount: 2, runningCount: expect.any(Number) },
+    });
+    expect(sample!.metrics.cpu).toBeGreaterThan(20);
+    expect((await env.a.store.lastCollectorRun())?.tickAt).toBe(minute(start + 2).toISOString());
+  });
+
+  it('raises a CPU anomaly on a load spike, once, even when the same tick runs twice', async () => {
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+    await collectTick(env.deps, minute(start + 1));
+    env.feeder.spikes.push({
+      serviceId: 'web',
+      fromMinute: start + 1,
+      toMinute: start + 5,
+      factor: 2.6,
+    });
+    await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+
+    const [first, second] = await Promise.all([
+      collectTick(env.deps, minute(start + 2)),
+      collectTick(env.deps, minute(start + 2)),
+    ]);
+
+    const found = [...first.anomalies, ...second.anomalies].filter(
+      (x) => x.serviceId === 'web' && x.metric === 'cpu',
+    );
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    expect(found[0]).toMatchObject({ direction: 'up', desiredCount: 2 });
+    expect(found[0]!.severity).not.toBe('info');
+    const stored = await env.a.store.anomaliesSince('web', minute(start - 1));
+    expect(stored.filter((x) => x.metric === 'cpu')).toHaveLength(1);
+  });
+
+  it('does not raise anomalies from history it learns on', async () => {
+    env.feeder.spikes.push({
+      serviceId: 'web',
+      fromMinute: start - 60,
+      toMinute: start - 55,
+      factor: 3,
+    });
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+
+    const result = await collectTick(env.deps, minute(start + 1));
+
+    expect(result.anomalies).toEqual([]);
+  });
+
+  it('collects nothing new but still reports its run when ANOMALY_DETECTION_ENABLED is false', async () => {
+    env.feeder.spikes.push({ serviceId: 'web', fromMinute: start, toMinute: start, factor: 3 });
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+
+    const result = await collectTick(env.deps, minute(start + 1), {
+      ...defaultCollectOptions,
+      detectionEnabled: false,
+    });
+
+    expect(result.anomalies).toEqual([]);
+    expect(result.samples).toBe(15);
+  });
+});
+
+describe('decide and scale', () => {
+  it('turns a CPU anomaly into an ECS desired count change, once, however often it is delivered', async () => {
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+    await collectTick(env.deps, minute(start + 1));
+    env.feeder.spikes.push({
+      serviceId: 'web',
+      fromMinute: start + 1,
+      toMinute: start + 5,
+      factor: 2.6,
+    });
+    await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+    const { anomalies } = await collectTick(env.deps, minute(start + 2));
+    const anomaly = anomalies.find((x) => x.serviceId === 'web' && x.metric === 'cpu')!;
+    const deps = {
+      clock,
+      registry: env.a.registry,
+      decisions: env.a.store,
+      scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
+    };
+
+    const { decision } = await decideOnAnomaly(deps, anomaly, { autoScaling: true });
+    const outcomes = await Promise.all([
+      executeDecision(deps, decision),
+      executeDecision(deps, decision),
+    ]);
+    const later = await executeDecision(deps, decision);
+
+    expect(decision).toMatchObject({ action: 'scale-out', fromCount: 2, status: 'approved' });
+    expect(outcomes.sort()).toEqual(['already-handled', 'executed']);
+    expect(later).toBe('already-handled');
+    const ecs = await env.a.aws.ecs.send(
+      new DescribeServicesCommand({ cluster: 'vigia-demo', services: ['web'] }),
+    );
+    expect(ecs.services?.[0]?.desiredCount).toBe(decision.toCount);
+    expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
+      status: 'executed',
+      result: `desired count 2 → ${decision.toCount}`,
+    });
+  });
+
+  it('records a failure that names the ECS service when it does not exist', async () => {
+    const ghost = {
+      ...env.a.services[0]!,
+      id: 'web',
+      ecs: { cluster: 'vigia-demo', service: 'ghost' },
+    };
+    const registry = { list: async () => [ghost], get: async () => ghost };
+    const deps = {
+      clock,
+      registry,
+      decisions: env.a.store,
+      scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
+    };
+    const decision = {
+      id: 'web~2026-01-01T00:00:00.000Z~cpu~decision',
+      serviceId: 'web',
+      anomalyId: 'web~2026-01-01T00:00:00.000Z~cpu',
+      at: '2026-01-01T00:00:00.000Z',
+      action: 'scale-out' as const,
+      fromCount: 2,
+      toCount: 3,
+      reason: 'test',
+      mode: 'auto' as const,
+      status: 'approved' as const,
+      requestedBy: 'test',
+      result: null,
+    };
+    await env.a.store.putDecision(decision, new Date());
+
+    expect(await executeDecision(deps, decision)).toBe('failed');
+    expect((await env.a.store.getDecision('web', decision.id))?.result).toMatch(
+      /ECS service 'ghost' in cluster 'vigia-demo'/,
+    );
+  });
+});
