@@ -1,0 +1,121 @@
+// The whole loop through the real serverless offline: CloudWatch data → collect → anomaly item →
+import { mkdirSync, writeFileSync } from 'node:fs';
+// (stream) decide → decision → (stream) scale → ECS desired count, and notify → SNS → SQS inbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
+import { newScenario, seedHistory, simulateMinute } from '../../scripts/lib/demo-scenario';
+import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
+import { declaredServicesForScripts } from '../../scripts/lib/services';
+import type { Offline } from '../../scripts/lib/offline';
+import { startOfflineStack } from '../support/offline-fixture';
+import { stackDefinitions } from '../support/local-aws';
+
+let offline: Offline;
+let watch: FleetWatch;
+let feeder: DemoMetricsFeeder;
+const services = declaredServicesForScripts();
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      mkdirSync('test-output', { recursive: true });
+      writeFileSync('test-output/loop-offline.log', offline.output());
+      throw new Error(
+        `timed out waiting for ${what} (offline output in test-output/loop-offline.log)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+beforeAll(async () => {
+  const started = await startOfflineStack();
+  offline = started.offline;
+  watch = new FleetWatch(
+    started.stack.endpoint,
+    started.stack.tableName,
+    started.stack.inboxQueueUrl,
+  );
+  feeder = new DemoMetricsFeeder(started.stack.endpoint, services);
+});
+
+afterAll(async () => {
+  await offline?.stop();
+});
+
+describe('the autopilot loop on the local stack', () => {
+  it('sees a load spike, scales the service out on ECS and tells people through SNS', async () => {
+    const collect = stackDefinitions().functionNames.collect!;
+    const scenario = newScenario(new Date());
+    await seedHistory(feeder, watch, services, scenario);
+    const before = await watch.desiredCounts(services);
+    for (let m = 0; m < 3; m++) {
+      await simulateMinute(
+        scenario.startMinute + m,
+        feeder,
+        watch,
+        services,
+        offline.lambdaUrl,
+        collect,
+      );
+    }
+    expect(await watch.anomalies()).toEqual([]);
+
+    const spikeAt = scenario.startMinute + 3;
+    feeder.spikes.push({
+      serviceId: 'web',
+      fromMinute: spikeAt,
+      toMinute: spikeAt + 10,
+      factor: 2.6,
+    });
+    await simulateMinute(spikeAt, feeder, watch, services, offline.lambdaUrl, collect);
+
+    const anomaly = await until(
+      'a CPU anomaly on web',
+      async () =>
+        (await watch.anomalies()).find((a) => a.serviceId === 'web' && a.metric === 'cpu'),
+      10_000,
+    );
+    expect(anomaly.direction).toBe('up');
+
+    const scaled = await until(
+      'ECS desired count of web to change',
+      async () => {
+        const now = (await watch.desiredCounts(services)).get('web')!;
+        return now !== before.get('web') ? now : undefined;
+      },
+      30_000,
+    );
+    expect(scaled).toBeGreaterThan(before.get('web')!);
+    expect(scaled).toBeLessThanOrEqual(services.find((s) => s.id === 'web')!.maxTasks);
+    expect((await watch.desiredCounts(services)).get('api')).toBe(before.get('api'));
+
+    const received: InboxMessage[] = [];
+    const message = await until(
+      'an SNS message about web in the subscribed queue',
+      async () => {
+        received.push(...(await watch.receive(1)));
+        return received.find((m) => m.attributes.service === 'web');
+      },
+      150_000,
+    );
+    expect(message.attributes).toMatchObject({
+      service: 'web',
+      severity: expect.stringMatching(/warning|critical/),
+    });
+    expect(message.attributes.kind).toBeTruthy();
+    expect(message.subject).toMatch(/web/);
+
+    const status = (await (await fetch(`${offline.httpUrl}/status`)).json()) as {
+      services: { id: string; state: string; tasks: { desired: number } | null }[];
+    };
+    expect(status.services.find((s) => s.id === 'web')?.state).not.toBe('operational');
+  });
+});
