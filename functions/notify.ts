@@ -1,46 +1,38 @@
-// Stream consumer for anomalies and decision outcomes: publishes each to the alerts topic once.
-import { adapters } from '../lib/adapters';
-import { systemClock } from '../lib/clock';
+// Stream consumer for anomalies, samples, decisions and outcomes: folds each into its service's
+// incidents and publishes what is due to the alerts topic, exactly once per message.
 import { logger } from '../lib/logger';
-import { streamHandler } from '../lib/middleware/stream';
-import { anomalySchema, decisionSchema, parseWith } from '../src/model';
-import type { NotifiableEvent } from '../src/use-cases/notification-messages';
-import { publishNotification } from '../src/use-cases/publish-notification';
+import { streamHandler, type StreamImage } from '../lib/middleware/stream';
+import { alertDeps } from '../lib/sns/alert-pipeline';
+import { actionOutcomeSchema } from '../src/alerting';
+import { anomalySchema, decisionSchema, parseWith, sampleSchema } from '../src/model';
+import { processAlertInput, type AlertInput } from '../src/use-cases/alert-notifications';
 
-const notifiedDecisionStates = new Set(['proposed', 'executed', 'failed']);
+/** The alert input a stream image carries; null when nothing in it concerns people. */
+export function alertInputOf(image: StreamImage): AlertInput | null {
+  const what = `${image.kind} in stream record ${image.eventId}`;
+  switch (image.kind) {
+    case 'anomaly':
+      return { kind: 'anomaly', anomaly: parseWith(anomalySchema, image.newImage, what) };
+    case 'sample':
+      return { kind: 'sample', sample: parseWith(sampleSchema, image.newImage, what) };
+    case 'outcome':
+      return { kind: 'outcome', outcome: parseWith(actionOutcomeSchema, image.newImage, what) };
+    case 'decision': {
+      const decision = parseWith(decisionSchema, image.newImage, what);
+      // A MODIFY that kept the status (a claim timestamp, a result) is not news.
+      if (image.oldImage?.status === decision.status) return null;
+      return { kind: 'decision', decision };
+    }
+    default:
+      return null;
+  }
+}
 
 export const handler = streamHandler(async (image) => {
-  let event: NotifiableEvent;
-  if (image.kind === 'anomaly' && image.eventName === 'INSERT') {
-    event = {
-      kind: 'anomaly',
-      anomaly: parseWith(
-        anomalySchema,
-        image.newImage,
-        `anomaly in stream record ${image.eventId}`,
-      ),
-    };
-  } else if (image.kind === 'decision') {
-    const decision = parseWith(
-      decisionSchema,
-      image.newImage,
-      `decision in stream record ${image.eventId}`,
-    );
-    if (!notifiedDecisionStates.has(decision.status) || image.oldImage?.status === decision.status)
-      return;
-    event = { kind: 'decision', decision };
-  } else {
-    return;
+  const input = alertInputOf(image);
+  if (input === null) return;
+  const result = await processAlertInput(alertDeps(), input);
+  if (result.published.length > 0 || result.duplicates.length > 0) {
+    logger.info('alerts', { kind: input.kind, ...result });
   }
-  const a = adapters();
-  const outcome = await publishNotification(
-    {
-      clock: systemClock,
-      log: a.store,
-      notifier: a.notifier(),
-      statusPageUrl: a.config.statusPageUrl,
-    },
-    event,
-  );
-  logger.info('notification', { kind: event.kind, outcome });
 });

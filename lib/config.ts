@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import servicesFile from '../config/services.json';
 import { parseFleetConfig, parseWith, type Service } from '../src/model';
+import { alertingConfigSchema, type AlertingConfig } from '../src/alerting';
+import { ValidationError } from '../src/errors';
 
 const flag = (fallback: boolean) =>
   z
@@ -26,7 +28,38 @@ const envSchema = z.object({
   AUTO_RECOVERY_ENABLED: flag(true),
   ANOMALY_DETECTION_ENABLED: flag(true),
   AI_DECISIONS_ENABLED: flag(false),
+  /** Alert-manager timings as JSON, e.g. {"groupWaitSeconds":10}; see docs/alerts.md. */
+  VIGIA_ALERTING: z.string().optional(),
+  SLACK_WEBHOOK_URL: z
+    .union([z.literal(''), z.url('SLACK_WEBHOOK_URL must be a URL')])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  SLACK_WEBHOOK_SSM_PARAMETER: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  VIGIA_WEBHOOK_URL: z
+    .union([z.literal(''), z.url('VIGIA_WEBHOOK_URL must be a URL')])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
+
+function parseAlerting(json: string | undefined, statusPageUrl: string | undefined) {
+  let raw: unknown = {};
+  if (json) {
+    try {
+      raw = JSON.parse(json);
+    } catch {
+      throw new ValidationError('VIGIA_ALERTING is not valid JSON', [
+        { path: 'VIGIA_ALERTING', message: 'is not valid JSON' },
+      ]);
+    }
+  }
+  if (statusPageUrl && typeof raw === 'object' && raw !== null && !('statusPageUrl' in raw)) {
+    raw = { ...raw, statusPageUrl };
+  }
+  return parseWith(alertingConfigSchema, raw, 'VIGIA_ALERTING');
+}
 
 export type AppConfig = {
   tableName: string;
@@ -35,6 +68,14 @@ export type AppConfig = {
   region: string;
   stage: string;
   statusPageUrl: string | undefined;
+  /** Timings of the alert manager (group wait, repeat, resolve) and the status link. */
+  alerting: AlertingConfig;
+  /** Where the slack function posts; secrets: never log them. */
+  outbound: {
+    slackWebhookUrl: string | undefined;
+    slackWebhookParameter: string | undefined;
+    webhookUrl: string | undefined;
+  };
   switches: {
     autoScaling: boolean;
     autoRecovery: boolean;
@@ -52,6 +93,12 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     region: e.AWS_REGION,
     stage: e.VIGIA_STAGE,
     statusPageUrl: e.VIGIA_STATUS_PAGE_URL,
+    alerting: parseAlerting(e.VIGIA_ALERTING, e.VIGIA_STATUS_PAGE_URL),
+    outbound: {
+      slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+      slackWebhookParameter: e.SLACK_WEBHOOK_SSM_PARAMETER,
+      webhookUrl: e.VIGIA_WEBHOOK_URL,
+    },
     switches: {
       autoScaling: e.AUTO_SCALING_ENABLED,
       autoRecovery: e.AUTO_RECOVERY_ENABLED,

@@ -29,6 +29,7 @@ export class SnsNotifier implements Notifier {
           TopicArn: this.topicArn,
           Subject: snsSubject(message.subject),
           Message: message.body,
+          MessageStructure: message.structure,
           MessageAttributes: attributes,
         }),
       )

@@ -8,6 +8,9 @@
 // SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<id>
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
+// SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
+// SVC#<id>      NOTICE#<decisionId>        notice      -          -          (TTL)
+// SILENCES      SILENCE#<id>               silence     -          -          (TTL after it ends)
 
 export const servicePk = (serviceId: string) => `SVC#${serviceId}`;
 export const sampleSk = (at: string) => `SAMPLE#${at}`;
@@ -18,10 +21,20 @@ export const decisionSk = (decisionId: string) =>
 export const heartbeatKey = { pk: 'AUTOPILOT', sk: 'HEARTBEAT#collect' } as const;
 export const notificationKey = (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' });
 
+export const incidentSk = (openedAt: string) => `INCIDENT#${openedAt}`;
+export const incidentGsi1 = (serviceId: string, openedAt: string) => ({
+  gsi1pk: 'INCIDENT',
+  gsi1sk: `${openedAt}#${serviceId}`,
+});
+export const noticeSk = (decisionId: string) => `NOTICE#${decisionId}`;
+export const silenceKey = (id: string) => ({ pk: 'SILENCES', sk: `SILENCE#${id}` });
+
 export const ttl = {
   sampleDays: 14,
   anomalyDays: 90,
   notificationDays: 7,
+  /** An ended silence stays listed this long. */
+  silenceDays: 7,
 };
 
 export function expiresAt(from: Date | string, days: number): number {

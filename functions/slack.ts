@@ -1,0 +1,34 @@
+// Subscribed to the alerts topic: posts each notification to Slack (Block Kit) and, if configured,
+// to a generic JSON webhook. A failure makes SNS retry the invocation, then the failure queue.
+import type { SNSEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { scheduledHandler } from '../lib/middleware/scheduled';
+import { deliverNotification, notificationOfSnsMessage } from '../lib/slack/deliver';
+import { ConfiguredWebhookUrl } from '../lib/slack/webhook-url';
+
+let urls: ConfiguredWebhookUrl | undefined;
+
+export const handler = scheduledHandler(async (event: SNSEvent) => {
+  const c = config();
+  urls ??= new ConfiguredWebhookUrl(c);
+  const results = [];
+  for (const record of event.Records) {
+    const notification = notificationOfSnsMessage(record.Sns.Message);
+    const result = await deliverNotification(
+      { urls, webhookUrl: c.outbound.webhookUrl },
+      notification,
+      systemClock.now(),
+    );
+    if (result.slack === 'not-configured' && result.webhook === 'not-configured') {
+      logger.warn('no Slack webhook or generic webhook configured; notification dropped', {
+        notificationId: notification.id,
+      });
+    } else {
+      logger.info('delivered', { ...result });
+    }
+    results.push(result);
+  }
+  return { delivered: results.length };
+});

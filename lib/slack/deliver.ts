@@ -1,0 +1,71 @@
+// Delivers one notification from the alerts topic to Slack (Block Kit) and the generic webhook.
+import {
+  parseNotificationMessage,
+  renderSlack,
+  renderWebhook,
+  validateBlockKit,
+  type Notification,
+} from '../../src/alerting';
+import { postJson, type PostDeps, type RetryPolicy, defaultRetryPolicy } from './post-json';
+import type { WebhookUrlSource } from './webhook-url';
+
+export interface DeliveryTargets {
+  urls: WebhookUrlSource;
+  webhookUrl: string | undefined;
+  policy?: RetryPolicy;
+  post?: PostDeps;
+}
+
+export interface DeliveryResult {
+  notificationId: string;
+  slack: 'sent' | 'not-configured';
+  webhook: 'sent' | 'not-configured';
+  attempts: number;
+}
+
+export class InvalidBlockKitError extends Error {
+  constructor(problems: string[]) {
+    super(`rendered Slack message is not valid Block Kit: ${problems.join('; ')}`);
+    this.name = 'InvalidBlockKitError';
+  }
+}
+
+export async function deliverNotification(
+  targets: DeliveryTargets,
+  notification: Notification,
+  now: Date,
+): Promise<DeliveryResult> {
+  const policy = targets.policy ?? defaultRetryPolicy;
+  const result: DeliveryResult = {
+    notificationId: notification.id,
+    slack: 'not-configured',
+    webhook: 'not-configured',
+    attempts: 0,
+  };
+  const slackUrl = await targets.urls.slackUrl(now);
+  if (slackUrl !== null) {
+    const payload = renderSlack(notification);
+    const problems = validateBlockKit(payload);
+    if (problems.length > 0) throw new InvalidBlockKitError(problems);
+    const sent = await postJson(slackUrl, payload, 'slack webhook', policy, targets.post);
+    result.slack = 'sent';
+    result.attempts += sent.attempts;
+  }
+  if (targets.webhookUrl) {
+    const sent = await postJson(
+      targets.webhookUrl,
+      renderWebhook(notification),
+      'generic webhook',
+      policy,
+      targets.post,
+    );
+    result.webhook = 'sent';
+    result.attempts += sent.attempts;
+  }
+  return result;
+}
+
+/** An SNS record's Message → the notification it carries (the topic's JSON for non-email). */
+export function notificationOfSnsMessage(message: string): Notification {
+  return parseNotificationMessage(message);
+}

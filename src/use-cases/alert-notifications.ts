@@ -1,0 +1,118 @@
+// The notify pipeline: stream items of one service become alert events; the alert manager folds
+// them into the stored state; due messages are published once; the state is saved conditionally.
+import {
+  flush,
+  normalReadings,
+  step,
+  type ActionOutcome,
+  type AlertEvent,
+  type AlertingConfig,
+  type AlertingState,
+  type Notification,
+} from '../alerting';
+import { ConflictError } from '../errors';
+import type { Anomaly, Decision, Sample } from '../model';
+import type { Clock, NotificationLog, Notifier, ObservationStore } from '../ports';
+import type { AlertingStateStore } from './alert-ports';
+import { publishNotification } from './publish-notification';
+
+export type AlertInput =
+  | { kind: 'anomaly'; anomaly: Anomaly }
+  | { kind: 'sample'; sample: Sample }
+  | { kind: 'decision'; decision: Decision }
+  | { kind: 'outcome'; outcome: ActionOutcome };
+
+export interface AlertDeps {
+  clock: Clock;
+  store: AlertingStateStore;
+  observations: Pick<ObservationStore, 'anomaliesSince'>;
+  log: NotificationLog;
+  notifier: Notifier;
+  config: AlertingConfig;
+}
+
+export interface AlertRunResult {
+  serviceId: string;
+  published: string[];
+  duplicates: string[];
+  attempts: number;
+}
+
+const MAX_ATTEMPTS = 3;
+
+export function serviceOf(input: AlertInput): string {
+  switch (input.kind) {
+    case 'anomaly':
+      return input.anomaly.serviceId;
+    case 'sample':
+      return input.sample.serviceId;
+    case 'decision':
+      return input.decision.serviceId;
+    case 'outcome':
+      return input.outcome.serviceId;
+  }
+}
+
+/** A sample says "back to normal" for every metric that had a value and no anomaly at that time. */
+async function eventsOf(deps: AlertDeps, input: AlertInput): Promise<AlertEvent[]> {
+  switch (input.kind) {
+    case 'anomaly':
+      return [{ type: 'anomaly', anomaly: input.anomaly }];
+    case 'decision':
+      return [{ type: 'decision', decision: input.decision }];
+    case 'outcome':
+      return [{ type: 'outcome', outcome: input.outcome }];
+    case 'sample': {
+      const { sample } = input;
+      const anomalous = (
+        await deps.observations.anomaliesSince(sample.serviceId, new Date(sample.at))
+      )
+        .filter((a) => a.at === sample.at)
+        .map((a) => a.metric);
+      return normalReadings(sample, anomalous).map((reading) => ({ type: 'normal', reading }));
+    }
+  }
+}
+
+async function run(
+  deps: AlertDeps,
+  serviceId: string,
+  advance: (state: AlertingState, now: Date) => { state: AlertingState; messages: Notification[] },
+): Promise<AlertRunResult> {
+  const published: string[] = [];
+  const duplicates: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const before = await deps.store.loadServiceState(serviceId, now);
+    const { state: after, messages } = advance(before, now);
+    // Publish before saving: if the save loses a race, the retry recomputes the same message ids
+    // and the notification log turns them into duplicates instead of second messages.
+    for (const message of messages) {
+      const outcome = await publishNotification(deps, message);
+      (outcome === 'published' ? published : duplicates).push(message.id);
+    }
+    try {
+      await deps.store.saveServiceState(before, after, now);
+      return { serviceId, published, duplicates, attempts: attempt };
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** One stream item: fold it into its service's alerting state and send what became due. */
+export async function processAlertInput(
+  deps: AlertDeps,
+  input: AlertInput,
+): Promise<AlertRunResult> {
+  const events = await eventsOf(deps, input);
+  return run(deps, serviceOf(input), (state, now) => step(state, events, now, deps.config));
+}
+
+/** The timer: group wait, group interval, repeat and resolve happen even when no item arrives. */
+export async function flushServiceAlerts(
+  deps: AlertDeps,
+  serviceId: string,
+): Promise<AlertRunResult> {
+  return run(deps, serviceId, (state, now) => flush(state, now, deps.config));
+}
