@@ -254,7 +254,7 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   }
 
   async listIncidents(query: IncidentQuery): Promise<IncidentPage> {
-    const from = query.from ?? '';
+    const from = query.from ?? '0000';
     const to = `${query.to ?? '9999'}~`;
     const base: Omit<QueryCommandInput, 'TableName'> =
       query.serviceId !== undefined
