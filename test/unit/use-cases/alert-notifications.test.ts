@@ -1,0 +1,88 @@
+// The notify pipeline with in-memory adapters: which stream items matter, and publish-once across
+// a crash between publishing and saving.
+import { readFileSync } from 'node:fs';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { streamImage } from '../../../lib/middleware/stream';
+import { alertInputOf } from '../../../functions/notify';
+import {
+  alertingConfigSchema,
+  emptyAlertingState,
+  parseNotificationMessage,
+  type AlertingState,
+} from '../../../src/alerting';
+import type { NotificationClaim, OutboundMessage } from '../../../src/ports';
+import { processAlertInput, type AlertDeps } from '../../../src/use-cases/alert-notifications';
+
+function record(name: string) {
+  const event = JSON.parse(readFileSync(`events/${name}`, 'utf8')) as DynamoDBStreamEvent;
+  return streamImage(event.Records[0]!);
+}
+
+function memoryDeps(at: Date) {
+  let saved: AlertingState = emptyAlertingState();
+  const log = new Map<string, 'sending' | 'sent'>();
+  const published: OutboundMessage[] = [];
+  let crashOnSave = false;
+  const deps: AlertDeps = {
+    clock: { now: () => at },
+    config: alertingConfigSchema.parse({ groupWaitSeconds: 0 }),
+    observations: { anomaliesSince: async () => [] },
+    store: {
+      loadServiceState: async () => saved,
+      saveServiceState: async (_before, after) => {
+        if (crashOnSave) throw new Error('crashed');
+        saved = after;
+      },
+    },
+    log: {
+      claim: async (key): Promise<NotificationClaim> => {
+        const state = log.get(key);
+        if (state === 'sent') return 'already-sent';
+        if (state === 'sending') return 'in-flight';
+        log.set(key, 'sending');
+        return 'claimed';
+      },
+      markSent: async (key) => void log.set(key, 'sent'),
+      release: async (key) => void log.delete(key),
+    },
+    notifier: {
+      publish: async (m) => {
+        published.push(m);
+        return { messageId: `m-${published.length}` };
+      },
+    },
+  };
+  return { deps, published, crash: (on: boolean) => (crashOnSave = on) };
+}
+
+describe('notify stream items', () => {
+  it('reads anomalies, samples and status changes of decisions; ignores the rest', () => {
+    expect(alertInputOf(record('dynamodb-stream.insert-anomaly.json'))?.kind).toBe('anomaly');
+    expect(alertInputOf(record('dynamodb-stream.insert-sample.json'))?.kind).toBe('sample');
+    expect(alertInputOf(record('dynamodb-stream.modify-decision-executed.json'))?.kind).toBe(
+      'decision',
+    );
+    const heartbeat = { ...record('dynamodb-stream.insert-anomaly.json'), kind: 'heartbeat' };
+    expect(alertInputOf(heartbeat)).toBeNull();
+  });
+
+  it('publishes an incident once even when the first delivery dies after publishing', async () => {
+    const input = alertInputOf(record('dynamodb-stream.insert-anomaly.json'))!;
+    const at = new Date(Date.parse((input as { anomaly: { at: string } }).anomaly.at) + 1000);
+    const { deps, published, crash } = memoryDeps(at);
+
+    crash(true);
+    await expect(processAlertInput(deps, input)).rejects.toThrow('crashed');
+    crash(false);
+    const retry = await processAlertInput(deps, input);
+    await processAlertInput(deps, input);
+
+    expect(published).toHaveLength(1);
+    expect(retry.duplicates).toHaveLength(1);
+    expect(published[0]!.structure).toBe('json');
+    const body = JSON.parse(published[0]!.body) as { default: string; email: string };
+    expect(parseNotificationMessage(body.default).serviceId).toBe('web');
+    expect(body.email).toMatch(/What happened/);
+  });
+});
