@@ -70,6 +70,7 @@ export class FleetWatch {
         QueueUrl: this.inboxQueueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['SentTimestamp'],
       }),
     );
     const messages: InboxMessage[] = [];
@@ -85,7 +86,8 @@ export class FleetWatch {
         attributes: Object.fromEntries(
           Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
         ),
-        receivedAt: Date.now(),
+        // When SQS got it (that is, when SNS delivered it), not when we happened to read it.
+        receivedAt: Number(m.Attributes?.SentTimestamp ?? Date.now()),
       });
       await this.sqs.send(
         new DeleteMessageCommand({ QueueUrl: this.inboxQueueUrl, ReceiptHandle: m.ReceiptHandle }),
