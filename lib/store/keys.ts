@@ -58,3 +58,23 @@ export function stripStorage(item: Record<string, unknown>): Record<string, unkn
   for (const [k, v] of Object.entries(item)) if (!storageAttributes.includes(k)) out[k] = v;
   return out;
 }
+
+// The HTTP API's items (issue 5):
+//
+// pk              sk                       kind        gsi1pk     gsi1sk
+// APIKEY#<sha256> APIKEY                   apikey      APIKEY     <keyId>
+// RATE#<keyId>    MINUTE#<minute>          ratelimit   -          -          (TTL)
+// SVC#<id>        ACTION#<at>#<actionId>   action      ACTION     <at>#<actionId>
+// SVC#<id>        PUSH#<minute>#<metric>   pushed      -          -          (TTL)
+// (runtime services: SVC#<id> / SERVICE above, written by the API's service store)
+
+export const apiKeyKey = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
+export const rateLimitKey = (keyId: string, minute: string) => ({
+  pk: `RATE#${keyId}`,
+  sk: `MINUTE#${minute}`,
+});
+export const serviceKey = (serviceId: string) => ({ pk: servicePk(serviceId), sk: 'SERVICE' });
+export const actionSk = (at: string, actionId: string) => `ACTION#${at}#${actionId}`;
+export const pushedSk = (minute: string, metric: string) => `PUSH#${minute}#${metric}`;
+
+export const apiTtl = { rateLimitDays: 1, pushedDays: 2 };

@@ -1,0 +1,167 @@
+// The api function's request pipeline: route → authenticate (scope) → rate limit → size and media
+// type → zod validation of params, query and body → handler. Every refusal is a 4xx that names
+// why, decided before the handler runs, so a rejected request writes nothing.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError } from '../../src/errors';
+import { logger } from '../logger';
+import { errorResponse, json, type HttpResult } from '../middleware/http';
+import { HttpError, forbidden, tooManyRequests, unauthorized } from './http-error';
+import type { Principal, Route, RouteRequest, Scope } from './route';
+import { matchRoute } from './router';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AuthenticatedPrincipal extends Principal {
+  rateLimitPerMinute: number | null;
+}
+
+export interface PipelineDeps {
+  authenticate(key: string): Promise<AuthenticatedPrincipal | null>;
+  rateLimit(
+    principal: AuthenticatedPrincipal,
+    now: Date,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number; remaining: number }>;
+  now(): Date;
+}
+
+const rank: Record<Scope, number> = { public: 0, read: 1, operate: 2, admin: 3 };
+
+/** Scopes are ordered: a key holding admin may do what operate and read may. */
+export function hasScope(principal: Principal | null, needed: Scope): boolean {
+  if (needed === 'public') return true;
+  if (!principal) return false;
+  return principal.scopes.some((s) => rank[s] >= rank[needed]);
+}
+
+function lowerHeaders(h: Record<string, string | undefined> | undefined) {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+type Issue = { path: string; message: string };
+
+function check(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  part: string,
+  issues: Issue[],
+): unknown {
+  if (!schema) return value;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) {
+    const path = issue.path.map(String).join('.');
+    issues.push({ path: path ? `${part}.${path}` : part, message: issue.message });
+  }
+  return undefined;
+}
+
+function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string | undefined>) {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'payload_too_large', `body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (text.trim() === '') return undefined;
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `body must be sent as Content-Type: application/json (got '${type || 'none'}')`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ValidationError('body is not valid JSON', [
+      { path: 'body', message: `not valid JSON: ${(err as Error).message}` },
+    ]);
+  }
+}
+
+export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) {
+  return async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const requestId = event.requestContext?.requestId ?? 'local';
+    const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+    const rawPath = event.rawPath || '/';
+    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+    let result: HttpResult;
+    try {
+      result = await run(event, method, path, requestId);
+    } catch (err) {
+      result =
+        err instanceof HttpError
+          ? json(err.statusCode, { error: err.code, message: err.message }, err.headers)
+          : errorResponse(err);
+      if (result.statusCode >= 500) {
+        logger.error('request failed', { method, path, error: err as Error });
+      }
+    }
+    return { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
+  };
+
+  async function run(
+    event: APIGatewayProxyEventV2,
+    method: string,
+    path: string,
+    requestId: string,
+  ): Promise<HttpResult> {
+    const match = matchRoute(routes, method, path);
+    if (match.kind === 'not-found') {
+      throw new HttpError(404, 'not_found', `no route ${method} ${path}`);
+    }
+    if (match.kind === 'method-not-allowed') {
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`, {
+        allow: match.allow.join(', '),
+      });
+    }
+    const { route } = match;
+    const headers = lowerHeaders(event.headers);
+    const now = deps.now();
+
+    const key = headers['x-api-key'];
+    let principal: AuthenticatedPrincipal | null = null;
+    if (key !== undefined) {
+      principal = await deps.authenticate(key.trim());
+      if (!principal) throw unauthorized('the X-API-Key is not valid');
+    }
+    if (route.scope !== 'public' && !principal) throw unauthorized();
+    if (!hasScope(principal, route.scope)) throw forbidden(route.scope);
+    let rateHeaders: Record<string, string> = {};
+    if (principal) {
+      const rate = await deps.rateLimit(principal, now);
+      if (!rate.allowed) throw tooManyRequests(rate.retryAfterSeconds);
+      rateHeaders = { 'x-ratelimit-remaining': String(rate.remaining) };
+    }
+
+    const schemas = route.request ?? {};
+    const rawBody = readBody(event, headers);
+    const issues: Issue[] = [];
+    const params = check(schemas.params, match.params, 'params', issues);
+    const query = check(schemas.query, { ...(event.queryStringParameters ?? {}) }, 'query', issues);
+    const body = check(schemas.body, rawBody, 'body', issues);
+    if (issues.length > 0) {
+      const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      throw new ValidationError(`request is invalid: ${detail}`, issues);
+    }
+
+    const request: RouteRequest = {
+      method,
+      path,
+      params: params as Record<string, string>,
+      query: query as Record<string, string | undefined>,
+      headers,
+      body,
+      principal: principal
+        ? { keyId: principal.keyId, name: principal.name, scopes: principal.scopes }
+        : null,
+      now,
+      requestId,
+    };
+    const result = await route.handler(request);
+    return { ...result, headers: { ...rateHeaders, ...result.headers } };
+  }
+}

@@ -1,0 +1,101 @@
+// The OpenAPI 3.1 document, generated from the same route list and zod schemas that validate
+// requests, so it cannot drift from what the API accepts.
+import { z } from 'zod';
+import type { Route } from './route';
+
+type Json = Record<string, unknown>;
+
+function schemaOf(s: z.ZodType): Json {
+  const out = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+function parameters(s: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
+  if (!s) return [];
+  const js = schemaOf(s) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (js.required ?? []).includes(name),
+    schema,
+  }));
+}
+
+export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const r of routes) {
+    const params = parameters(r.request?.params, 'path');
+    for (const name of r.path.match(/\{(\w+)\}/g) ?? []) {
+      const n = name.slice(1, -1);
+      if (!params.some((p) => p.name === n)) {
+        params.push({ name: n, in: 'path', required: true, schema: { type: 'string' } });
+      }
+    }
+    const responses: Record<string, Json> = {};
+    for (const [code, description] of Object.entries(r.responses ?? { 200: 'OK' })) {
+      responses[code] = { description };
+    }
+    if (r.request && (r.request.body || r.request.query || r.request.params)) {
+      responses['400'] = {
+        description: 'invalid input: the body names each bad field',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    if (r.scope !== 'public') {
+      responses['401'] = { description: 'missing or invalid X-API-Key' };
+      responses['403'] = { description: `the key lacks the ${r.scope} scope` };
+      responses['429'] = { description: 'rate limited; see Retry-After' };
+    }
+    const op: Json = {
+      operationId: `${r.method.toLowerCase()}${
+        r.path
+          .replace(/[{}]/g, '')
+          .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+          .replace(/[^A-Za-z0-9]/g, '') || 'Root'
+      }`,
+      summary: r.summary ?? '',
+      parameters: [...params, ...parameters(r.request?.query, 'query')],
+      responses,
+      'x-scope': r.scope,
+    };
+    if (r.scope !== 'public') op.security = [{ apiKey: [] }];
+    if (r.request?.body) {
+      op.requestBody = {
+        required: !r.request.body.safeParse(undefined).success,
+        content: { 'application/json': { schema: schemaOf(r.request.body) } },
+      };
+    }
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vigia',
+      version,
+      description:
+        'Serverless autopilot for AWS ECS: health, status, services, pushed metrics, history, manual actions. Scopes: read < operate < admin.',
+    },
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'message'],
+          properties: {
+            error: { type: 'string' },
+            message: { type: 'string' },
+            issues: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// GET /health (SPEC A1): minimal without a key, every subsystem with the read scope; 503 when down.
+import { healthReport } from '../../../src/use-cases/health-report';
+import { json } from '../../middleware/http';
+import { hasScope } from '../api-pipeline';
+import { apiAdapters } from '../api-adapters';
+import type { Route } from '../route';
+
+const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
+
+export const healthRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    scope: 'public',
+    summary: "The autopilot's own health: status only without a key, every subsystem with read",
+    responses: { 200: 'healthy or degraded', 503: 'the autopilot itself is down' },
+    async handler(req) {
+      const a = apiAdapters();
+      const noStore = { 'cache-control': 'no-store' };
+      let report;
+      try {
+        const [heartbeat, recentDecisions, services] = await Promise.all([
+          a.store.lastCollectorRun(),
+          a.store.recentDecisions(50),
+          a.registry.list(),
+        ]);
+        const since = new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS);
+        const anomalyCounts = await Promise.all(
+          services.map((s) => a.store.anomaliesSince(s.id, since)),
+        );
+        report = healthReport({
+          now: req.now,
+          heartbeat,
+          recentDecisions,
+          openAnomalies: anomalyCounts.reduce((n, list) => n + list.length, 0),
+          switches: a.config.switches,
+        });
+      } catch {
+        report = {
+          status: 'DOWN' as const,
+          checkedAt: req.now.toISOString(),
+          systems: { store: { status: 'DOWN' as const, error: 'table unreachable' } },
+        };
+      }
+      const code = report.status === 'DOWN' ? 503 : 200;
+      if (!hasScope(req.principal, 'read')) {
+        return json(code, { status: report.status, checkedAt: report.checkedAt }, noStore);
+      }
+      return json(code, report, noStore);
+    },
+  },
+];

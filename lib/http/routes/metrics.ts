@@ -1,0 +1,80 @@
+// Pushed metrics in (POST /metrics, SPEC C5) and a service's metric history out (SPEC A3).
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../../src/errors';
+import {
+  metricsPushSchema,
+  pushedMetricNameSchema,
+  pushedPoints,
+} from '../../../src/use-cases/pushed-metrics';
+import { json } from '../../middleware/http';
+import { apiAdapters } from '../api-adapters';
+import { defineRoute, type Route } from '../route';
+import {
+  pageQueryShape,
+  rangeIsOrdered,
+  rangeOrderIssue,
+  resolveRange,
+  serviceParamsSchema,
+} from '../schemas';
+
+const metricHistoryQuery = z
+  .strictObject({ ...pageQueryShape, metric: pushedMetricNameSchema.optional() })
+  .refine(rangeIsOrdered, rangeOrderIssue);
+
+export const metricRoutes: Route[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/metrics',
+    scope: 'operate',
+    summary: 'Push metric values for a service; the next collect tick merges them',
+    request: { body: metricsPushSchema },
+    responses: { 202: 'stored for the next tick', 404: 'unknown service' },
+    async handler(req) {
+      const a = apiAdapters();
+      const planned = pushedPoints(req.body, req.now);
+      if ('error' in planned) {
+        throw new ValidationError(`request is invalid: body.${planned.error.path}`, [
+          { path: `body.${planned.error.path}`, message: planned.error.message },
+        ]);
+      }
+      if (!(await a.registry.get(req.body.serviceId))) {
+        throw new NotFoundError(`service '${req.body.serviceId}'`);
+      }
+      await a.pushed.put(planned.points);
+      return json(202, {
+        serviceId: req.body.serviceId,
+        minute: planned.points[0]!.minute,
+        accepted: planned.points.map((p) => p.metric),
+      });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/services/{id}/metrics',
+    scope: 'read',
+    summary: "A service's metric history (newest first): ?metric&from&to&limit&cursor",
+    request: { params: serviceParamsSchema, query: metricHistoryQuery },
+    async handler(req) {
+      const a = apiAdapters();
+      if (!(await a.registry.get(req.params.id)))
+        throw new NotFoundError(`service '${req.params.id}'`);
+      const range = resolveRange(req.query, req.now, 1);
+      const page = await a.history.samples(req.params.id, range, req.query);
+      const metric = req.query.metric;
+      const items = page.items.map((s) => {
+        const metrics = (s.metrics ?? {}) as Record<string, number | null>;
+        return metric
+          ? { at: s.at, value: metrics[metric] ?? null }
+          : { at: s.at, metrics, ecs: s.ecs ?? null };
+      });
+      return json(200, {
+        serviceId: req.params.id,
+        metric: metric ?? null,
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        items,
+        nextCursor: page.nextCursor,
+      });
+    },
+  }),
+];

@@ -1,0 +1,96 @@
+// GET /status (SPEC A2): public, cacheable per-service state with open incidents and recent
+// actions; GET / serves the status page that polls it.
+import { overallState, serviceStatus } from '../../../src/use-cases/status-report';
+import { json } from '../../middleware/http';
+import { apiAdapters } from '../api-adapters';
+import type { Route } from '../route';
+import { statusPageHtml } from '../status-page';
+
+const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
+
+export const statusRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/status',
+    scope: 'public',
+    summary: 'Per-service state (operational / degraded / outage), open incidents, recent actions',
+    responses: { 200: 'the fleet status' },
+    async handler(req) {
+      const a = apiAdapters();
+      const [services, heartbeat, decisions] = await Promise.all([
+        a.registry.list(),
+        a.store.lastCollectorRun(),
+        a.store.recentDecisions(20),
+      ]);
+      // Open anomalies are judged against data time, so a replayed or delayed feed still reads right.
+      const reference = heartbeat?.tickAt ? new Date(heartbeat.tickAt) : req.now;
+      const since = new Date(reference.getTime() - OPEN_ANOMALY_WINDOW_MS);
+      const statuses = await Promise.all(
+        services.map(async (s) => {
+          const [latest, anomalies] = await Promise.all([
+            a.store.latestSample(s.id),
+            a.store.anomaliesSince(s.id, since),
+          ]);
+          return serviceStatus(s, latest, anomalies);
+        }),
+      );
+      const incidents = statuses
+        .filter((s) => s.openAnomalies.length > 0 || s.state !== 'operational')
+        .map((s) => ({
+          serviceId: s.id,
+          service: s.name,
+          state: s.state,
+          since: s.since,
+          severity: s.openAnomalies.some((x) => x.severity === 'critical')
+            ? 'critical'
+            : s.openAnomalies.some((x) => x.severity === 'warning')
+              ? 'warning'
+              : 'info',
+          summary: s.openAnomalies[0]?.explanation ?? `${s.name} is ${s.state}`,
+        }));
+      const recentActions = decisions
+        .filter((d) => d.status !== 'skipped' && d.action !== 'notify')
+        .slice(0, 10)
+        .map((d) => ({
+          serviceId: d.serviceId,
+          action: d.action,
+          status: d.status,
+          at: d.at,
+          fromCount: d.fromCount,
+          toCount: d.toCount,
+          manual: d.requestedBy.startsWith('api:'),
+        }));
+      return json(
+        200,
+        {
+          state: overallState(statuses),
+          updatedAt: req.now.toISOString(),
+          services: statuses,
+          incidents,
+          recentActions,
+        },
+        { 'cache-control': 'public, max-age=15' },
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/',
+    scope: 'public',
+    summary: 'The status page (HTML) that polls /status',
+    responses: { 200: 'text/html' },
+    async handler() {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'public, max-age=300',
+          'content-security-policy':
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
+          'x-content-type-options': 'nosniff',
+        },
+        body: statusPageHtml,
+      };
+    },
+  },
+];

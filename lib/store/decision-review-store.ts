@@ -1,0 +1,53 @@
+// An operator's verdict on a proposed decision (SPEC A4): proposed → approved (the scale consumer
+// then executes it) or proposed → rejected, each a conditional update that only one request wins.
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../src/errors';
+import { serviceIdOfDecision } from '../../src/model';
+import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { decisionSk, servicePk, stripStorage } from './keys';
+
+export class DecisionReviewStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly endpoint?: string,
+  ) {}
+
+  async review(
+    id: string,
+    verdict: 'approved' | 'rejected',
+    by: string,
+    now: Date,
+    note: string,
+  ): Promise<Record<string, unknown>> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: servicePk(serviceIdOfDecision(id)), sk: decisionSk(id) },
+          UpdateExpression:
+            'SET #status = :verdict, reviewedBy = :by, reviewedAt = :at, reviewNote = :note',
+          ConditionExpression: 'id = :id AND #status = :proposed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':verdict': verdict,
+            ':by': by,
+            ':at': now.toISOString(),
+            ':note': note,
+            ':id': id,
+            ':proposed': 'proposed',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return stripStorage(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) {
+        throw new ConflictError(
+          `decision '${id}' is not proposed (approve or reject only proposed ones)`,
+        );
+      }
+      throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+    }
+  }
+}

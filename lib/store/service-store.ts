@@ -1,0 +1,100 @@
+// Services registered or overridden at runtime through the API (SPEC C1). Items carry a version;
+// every write is conditional on it, so two operators editing one service cannot silently collide.
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../src/errors';
+import { serviceSchema, type Service } from '../../src/model';
+import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { serviceKey, stripStorage } from './keys';
+
+export interface StoredService {
+  service: Service;
+  version: number;
+  updatedAt: string;
+}
+
+export class ServiceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly endpoint?: string,
+  ) {}
+
+  private fail(err: unknown): never {
+    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+  }
+
+  async get(id: string): Promise<StoredService | null> {
+    const out = await this.db
+      .send(new GetCommand({ TableName: this.table, Key: serviceKey(id), ConsistentRead: true }))
+      .catch((err) => this.fail(err));
+    if (!out.Item) return null;
+    return {
+      service: serviceSchema.parse(stripStorage(out.Item)),
+      version: Number(out.Item.version ?? 1),
+      updatedAt: String(out.Item.recordedAt ?? ''),
+    };
+  }
+
+  /**
+   * Writes the service. expectedVersion null: only if no item exists (a new service, or the first
+   * override of a declared one); a number: only if the item is still at that version.
+   */
+  async put(service: Service, expectedVersion: number | null, now: Date): Promise<number> {
+    const version = (expectedVersion ?? 0) + 1;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...serviceKey(service.id),
+            gsi1pk: 'SERVICE',
+            gsi1sk: service.id,
+            kind: 'service',
+            ...service,
+            version,
+            recordedAt: now.toISOString(),
+          },
+          ConditionExpression:
+            expectedVersion === null ? 'attribute_not_exists(pk)' : '#v = :expected',
+          ExpressionAttributeNames: expectedVersion === null ? undefined : { '#v': 'version' },
+          ExpressionAttributeValues:
+            expectedVersion === null ? undefined : { ':expected': expectedVersion },
+        }),
+      );
+      return version;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) {
+        throw new ConflictError(
+          expectedVersion === null
+            ? `service '${service.id}' already exists`
+            : `service '${service.id}' changed since version ${expectedVersion}`,
+        );
+      }
+      this.fail(err);
+    }
+  }
+
+  async delete(id: string, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: serviceKey(id),
+          ConditionExpression: '#v = :expected',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) {
+        throw new ConflictError(`service '${id}' changed since version ${expectedVersion}`);
+      }
+      this.fail(err);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// Operator actions from the API (SPEC A4, X4): a manual scale, restart or recovery check becomes an
+// approved decision item, so the same scale consumer, guardrails and audit trail handle it.
+import { decisionIdFor, type Anomaly, type Decision, type Sample, type Service } from '../model';
+
+export type ManualAction =
+  { type: 'scale'; desiredCount: number } | { type: 'restart' } | { type: 'recover' };
+
+export interface RecoveryCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface RecoveryPlan {
+  checks: RecoveryCheck[];
+  /** What to do about the failing checks; null when everything passed. */
+  remedy: { action: 'restart' | 'scale-out'; toCount: number | null; reason: string } | null;
+}
+
+const STALE_SAMPLE_MS = 5 * 60_000;
+
+/** Runs every check a service has against its latest sample and open anomalies, and picks a remedy. */
+export function recoveryPlan(
+  service: Service,
+  latest: Sample | null,
+  openAnomalies: Anomaly[],
+  now: Date,
+): RecoveryPlan {
+  const checks: RecoveryCheck[] = [];
+  const ageMs = latest ? now.getTime() - new Date(latest.at).getTime() : null;
+  checks.push({
+    name: 'fresh data',
+    ok: ageMs !== null && ageMs <= STALE_SAMPLE_MS,
+    detail: ageMs === null ? 'no sample yet' : `last sample ${Math.round(ageMs / 1000)} s ago`,
+  });
+  const ecs = latest?.ecs ?? null;
+  const tasksOk = ecs === null || ecs.runningCount >= Math.min(ecs.desiredCount, service.minTasks);
+  checks.push({
+    name: 'tasks running',
+    ok: tasksOk,
+    detail: ecs ? `${ecs.runningCount} of ${ecs.desiredCount} running` : 'ECS state unknown',
+  });
+  const ratios: number[] = [];
+  for (const [metric, target] of [
+    ['cpu', service.targets.cpu],
+    ['memory', service.targets.memory],
+  ] as const) {
+    const value = latest?.metrics[metric] ?? null;
+    const ok = value === null || value <= target;
+    if (value !== null) ratios.push(value / target);
+    checks.push({
+      name: `${metric} under target`,
+      ok,
+      detail: value === null ? 'no datapoint' : `${round(value)}% (target ${target}%)`,
+    });
+  }
+  const critical = openAnomalies.filter((a) => a.severity === 'critical');
+  checks.push({
+    name: 'no critical anomalies',
+    ok: critical.length === 0,
+    detail: critical.length ? critical.map((a) => a.explanation).join('; ') : 'none open',
+  });
+
+  let remedy: RecoveryPlan['remedy'] = null;
+  if (!tasksOk) {
+    remedy = { action: 'restart', toCount: null, reason: 'tasks are not running: restart' };
+  } else if (ecs && ratios.some((r) => r > 1) && ecs.desiredCount < service.maxTasks) {
+    const want = Math.ceil(Math.max(1, ecs.desiredCount) * Math.max(...ratios));
+    const toCount = Math.min(service.maxTasks, Math.max(ecs.desiredCount + 1, want));
+    remedy = {
+      action: 'scale-out',
+      toCount,
+      reason: `utilisation above target: scale ${ecs.desiredCount} → ${toCount}`,
+    };
+  } else if (critical.length > 0) {
+    remedy = { action: 'restart', toCount: null, reason: 'critical anomalies open: restart' };
+  }
+  return { checks, remedy };
+}
+
+function round(n: number) {
+  return Math.round(n * 10) / 10;
+}
+
+export interface ManualDecisionInput {
+  service: Service;
+  requestedBy: string;
+  /** Makes the id: the same key twice gives the same decision, so a retried request acts once. */
+  requestKey: string;
+  now: Date;
+  currentCount: number | null;
+  action: Decision['action'];
+  toCount: number | null;
+  reason: string;
+}
+
+/** An approved decision for the scale consumer; its id sorts by time like automatic ones. */
+export function manualDecision(input: ManualDecisionInput): Decision {
+  const at = input.now.toISOString();
+  const key = input.requestKey.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40) || 'request';
+  const anomalyId = `${input.service.id}~${at}~manual-${key}`;
+  return {
+    id: decisionIdFor(anomalyId),
+    serviceId: input.service.id,
+    anomalyId,
+    at,
+    action: input.action,
+    fromCount: input.currentCount,
+    toCount: input.toCount,
+    reason: input.reason,
+    mode: input.service.mode,
+    status: 'approved',
+    requestedBy: input.requestedBy,
+    result: null,
+  };
+}
+
+/** A manual scale to N: scale-out or scale-in by where N lies from the current count. */
+export function scaleActionFor(currentCount: number | null, desiredCount: number) {
+  return currentCount !== null && desiredCount < currentCount ? 'scale-in' : 'scale-out';
+}
+
+/** Guardrail on a manual scale: inside the service's own min/max, or a message saying why not. */
+export function scaleOutOfBounds(service: Service, desiredCount: number): string | null {
+  if (desiredCount < service.minTasks || desiredCount > service.maxTasks) {
+    return `must be between minTasks ${service.minTasks} and maxTasks ${service.maxTasks} of service '${service.id}'`;
+  }
+  return null;
+}
