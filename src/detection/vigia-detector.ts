@@ -2,6 +2,7 @@
 // scale, an hour-of-day profile once the data shows one), scored by fusing point deviation, CUSUM
 // level-shift evidence, rate of change and flat lines into one surprise, calibrated per series and
 // damped after an alert so one incident raises one alarm. Constant time and memory per point.
+import { exceedance, initRarity, learnRarity, type RarityState } from './surprise-rarity';
 import { cusumEvidence, initCusum, updateCusum, type CusumState } from './change-point';
 import { describe } from './explain';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
@@ -26,8 +27,8 @@ export const DETECTOR_PARAMS = {
   /** Flat run (in points) that counts as an alert on a series that normally moves. */
   flatAlert: 24,
   /** Points after an alert during which the same incident is damped. */
-  cooldown: 36,
-  cooldownDamping: 0.3,
+  cooldown: 100,
+  cooldownDamping: 0.1,
   /** Per-series high quantile of surprise that raises the bar for naturally spiky series. */
   calibrationQuantile: 0.99,
   calibrationRate: 0.01,
@@ -37,6 +38,24 @@ export const DETECTOR_PARAMS = {
   memoryGrowth: 1.5,
   /** Surprise below this is never an alert, however calm the series has been. */
   surpriseFloor: 0.75,
+  /** During a cooldown only a surprise this many times the alert's own breaks through. */
+  escape: 2,
+  /** Points of rarity history needed before scoring: the detector stays quiet while it learns. */
+  learn: 100,
+  /** Rarity of surprise: memory (points), pseudo-count, Pareto tail, and the -log10 p of an alert. */
+  rarityMemory: 2000,
+  rarityPrior: 0.5,
+  rarityTail: 2,
+  rarityAlert: 3,
+  /** Scales the fused score so that an alert sits at `alertScore`. */
+  gain: 1.064,
+  /** Leaving the range seen so far by this fraction of it: a surprise of 1. */
+  rangeAlert: 0.05,
+  /** ...and an alert on its own (Numenta's spatial anomaly) when the point is also ≥ 3 sigma out. */
+  rangeTol: 0.05,
+  rangeMinPoint: 0.75,
+  /** A flat run of flatAlert × this is an alert on its own if the series never flat-lined so long. */
+  flatOverride: 1,
   alertScore: 0.5,
   criticalScore: 0.75,
   recent: 8,
@@ -76,6 +95,12 @@ export interface VigiaState {
   m: number;
   cool: number;
   peak: number;
+  ra: RarityState;
+  /** Range of values seen so far (slowly forgotten): leaving it is news. */
+  mx: number;
+  mn: number;
+  /** Longest flat run seen (slowly forgotten). */
+  fl: number;
 }
 
 export function initVigiaState(): VigiaState {
@@ -99,6 +124,10 @@ export function initVigiaState(): VigiaState {
     m: 0,
     cool: 0,
     peak: 0,
+    ra: initRarity(),
+    mx: 0,
+    mn: 0,
+    fl: 0,
   };
 }
 
@@ -140,7 +169,7 @@ export function updateVigia(
     const s0 = initVigiaState();
     const season = updateSeasonal(s0.season, t, x, 0, Infinity, 0);
     return {
-      state: { ...s0, n: 1, t, x, lvl: x, hl: x, season },
+      state: { ...s0, n: 1, t, x, lvl: x, hl: x, season, mx: x, mn: x },
       output: quiet(point, state, P, 'warming up'),
     };
   }
@@ -179,20 +208,36 @@ export function updateVigia(
     roc: rocZ / P.rocAlert,
     flat: movesNormally ? flat / P.flatAlert : 0,
   };
-  const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat);
+  const span = Math.max(state.mx - state.mn, sigma0);
+  const outside = finiteOr(Math.max(x - state.mx, state.mn - x, 0) / span, 0);
+  const rangePart = outside / P.rangeAlert;
+  const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat, rangePart);
   const warm = state.n >= P.warmup;
+  // Two calibrations, fused by geometric mean: how far the surprise beats this series' decaying
+  // record (old bar), and how rare a surprise this large has been (decaying histogram).
   const bar = Math.max(P.surpriseFloor, state.q, P.memoryWeight * state.m);
-  let u = surprise / bar;
+  const record = surprise / bar / (surprise / bar + 1);
+  const RP = { memory: P.rarityMemory, prior: P.rarityPrior, tail: P.rarityTail };
+  const rarity = -Math.log10(exceedance(state.ra, surprise, RP));
+  const gate = Math.min(1, surprise / P.surpriseFloor);
+  const rare = clamp((gate * rarity) / (2 * P.rarityAlert), 0, 1);
+  const learned = state.ra.tot > P.learn;
+  let s = learned ? clamp(P.gain * Math.sqrt(record * rare), 0, 1) : 0;
+  if (P.rangeTol > 0 && outside >= P.rangeTol && parts.point >= P.rangeMinPoint && learned)
+    s = Math.max(s, clamp(0.55 + outside, 0, 1));
+  // A flat line is news on its own only when this series has not flat-lined like this before.
+  const flatNews = parts.flat >= P.flatOverride && flat > 2 * state.fl;
+  if (warm && P.flatOverride > 0 && flatNews) s = Math.max(s, clamp(0.5 + 0.05 * parts.flat, 0, 1));
   let cool = Math.max(0, state.cool - 1);
   let peak = state.peak;
-  if (cool > 0 && u < 2 * peak) u *= P.cooldownDamping;
-  const alert = warm && u >= 1;
+  if (cool > 0 && surprise < P.escape * peak) s *= P.cooldownDamping;
+  const alert = warm && s >= P.alertScore;
   if (alert) {
     cool = P.cooldown;
-    peak = Math.max(u, cool > 0 ? peak : 0);
+    peak = Math.max(surprise, peak);
   }
   if (cool === 0) peak = 0;
-  const score = warm ? clamp(finiteOr(u / (u + 1), 1), 0, 1) : 0;
+  const score = warm ? clamp(finiteOr(s, 0), 0, 1) : 0;
 
   // Learn, resisting the point in proportion to how surprising it was.
   const n = state.n + 1;
@@ -229,6 +274,7 @@ export function updateVigia(
   if (season.on !== state.season.on) {
     lvl += seasonalOffset(state.season, t) - seasonalOffset(season, t);
   }
+  const ra = warm ? learnRarity(state.ra, surprise, RP) : state.ra;
   const q = warm && !alert ? calibrate(state.q, surprise, P) : state.q;
   const m = warm
     ? Math.max(state.m * P.memoryDecay, Math.min(surprise, P.memoryGrowth * Math.max(state.m, 1)))
@@ -254,6 +300,10 @@ export function updateVigia(
     m: compact(finiteOr(m, 0)),
     cool,
     peak: compact(peak),
+    ra,
+    mx: compact(Math.max(x, state.mx)),
+    mn: compact(Math.min(x, state.mn)),
+    fl: compact(Math.max(state.fl * P.memoryDecay, isFlat ? 0 : state.flat)),
   };
   const output = describe({
     point,
