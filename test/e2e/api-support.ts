@@ -43,7 +43,14 @@ export function apiKit(endpoint: string, tableName: string, baseUrl: string) {
           new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
         );
         for (const i of page.Items ?? []) {
-          if (['service', 'decision', 'action', 'pushed'].includes(String(i.kind))) {
+          const kind = String(i.kind);
+          // Decisions and actions the autopilot itself writes meanwhile are not the API's.
+          const byApi = String(i.requestedBy ?? '').startsWith('api:');
+          if (
+            kind === 'service' ||
+            kind === 'pushed' ||
+            (['decision', 'action'].includes(kind) && byApi)
+          ) {
             out.push(`${i.pk}|${i.sk}|${i.version ?? ''}|${i.status ?? ''}|${i.mode ?? ''}`);
           }
         }
