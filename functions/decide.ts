@@ -1,8 +1,8 @@
 // Stream consumer for new anomaly items: writes one decision per anomaly.
-import { adapters } from '../lib/adapters';
 import { systemClock } from '../lib/clock';
 import { logger } from '../lib/logger';
 import { streamHandler } from '../lib/middleware/stream';
+import { decisionAdapters } from '../lib/store/decision-adapters';
 import { anomalySchema, parseWith } from '../src/model';
 import { decideOnAnomaly } from '../src/use-cases/decide-on-anomaly';
 
@@ -13,15 +13,25 @@ export const handler = streamHandler(async (image) => {
     image.newImage,
     `anomaly in stream record ${image.eventId}`,
   );
-  const a = adapters();
+  const a = decisionAdapters();
   const { decision, created } = await decideOnAnomaly(
-    { clock: systemClock, registry: a.registry, decisions: a.store },
+    {
+      clock: systemClock,
+      registry: a.registry,
+      decisions: a.store,
+      ledger: a.ledger,
+      observations: a.store,
+      learning: a.learning,
+      models: a.store,
+    },
     anomaly,
-    { autoScaling: a.config.switches.autoScaling },
+    a.switches,
   );
   logger.info(created ? 'decision written' : 'decision already existed', {
     decisionId: decision.id,
     action: decision.action,
     status: decision.status,
+    diagnosis: decision.diagnosis,
+    result: decision.result,
   });
 });

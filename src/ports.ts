@@ -1,5 +1,14 @@
 // What the domain needs from the outside world. lib/ implements these; src/ only sees the interfaces.
-import type { Anomaly, Decision, EcsState, Sample, Service } from './model';
+import type { ActionStats, LearningSummary, ScalingState } from './decision';
+import type {
+  Anomaly,
+  Decision,
+  DecisionOutcome,
+  EcsState,
+  Sample,
+  Service,
+  ServiceSnapshot,
+} from './model';
 
 export interface Clock {
   now(): Date;
@@ -105,12 +114,89 @@ export interface Scaler {
 
 export interface OutboundMessage {
   subject: string;
-  /** Plain text, or with `structure: 'json'` a JSON object of per-protocol bodies (SNS). */
   body: string;
   attributes: { severity: string; service: string; kind: string };
-  structure?: 'json';
 }
 
 export interface Notifier {
   publish(message: OutboundMessage): Promise<{ messageId: string }>;
+}
+
+// ── decision engine (issue 4) ───────────────────────────────────────────────
+
+/** What the autopilot remembers per service between decisions (cooldowns, recommendations). */
+export interface AutopilotState {
+  scaling: ScalingState;
+  /** Optimistic-lock version; 0 when nothing was stored yet. */
+  version: number;
+}
+
+export type DecisionCommit = 'created' | 'exists' | 'conflict';
+
+/** The decision engine's writes: a decision and its service's state move together, or not at all. */
+export interface DecisionLedger {
+  loadAutopilotState(serviceId: string): Promise<AutopilotState>;
+  /**
+   * Creates the decision and saves the state at expectedVersion + 1 in one transaction: 'exists'
+   * when the decision was written before (a redelivery), 'conflict' when another decision for the
+   * service committed since the state was read (plan again).
+   */
+  commitDecision(
+    decision: Decision,
+    scaling: ScalingState,
+    expectedVersion: number,
+    recordedAt: Date,
+  ): Promise<DecisionCommit>;
+  /**
+   * executing → executed | failed | skipped, with the audit record of the action, in one
+   * transaction. Throws ConflictError when the decision is no longer executing.
+   */
+  completeDecision(completion: DecisionCompletion): Promise<void>;
+}
+
+export interface DecisionCompletion {
+  decision: Decision;
+  status: 'executed' | 'failed' | 'skipped';
+  result: string;
+  finishedAt: Date;
+  before: ServiceSnapshot | null;
+  after: ServiceSnapshot | null;
+}
+
+/** ECS actions beyond the desired count (SPEC X4). */
+export interface ServiceActuator extends Scaler {
+  snapshot(service: Service): Promise<ServiceSnapshot>;
+  /** Force a new deployment of the same task definition. */
+  restart(service: Service): Promise<void>;
+  /** Back to `target`, or to the task definition that ran before the current one. */
+  rollback(service: Service, target: string | null): Promise<{ from: string; to: string }>;
+}
+
+export interface LearnedStatsRecord {
+  stats: ActionStats;
+  version: number;
+}
+
+export interface VerificationCommit {
+  decision: Decision;
+  outcome: DecisionOutcome;
+  detail: string;
+  verifiedAt: Date;
+  /** The updated statistics row (null: nothing learned, e.g. a compensation). */
+  stats: LearnedStatsRecord | null;
+  summary: { summary: LearningSummary; version: number };
+  compensation: Decision | null;
+}
+
+export interface LearningStore {
+  loadStats(serviceId: string): Promise<LearnedStatsRecord[]>;
+  loadSummary(): Promise<{ summary: LearningSummary; version: number }>;
+  /** Executed decisions of a service since a time (data time), newest last. */
+  executedSince(serviceId: string, since: Date): Promise<Decision[]>;
+  samplesBetween(serviceId: string, from: Date, to: Date): Promise<Sample[]>;
+  /**
+   * Writes the outcome on the decision (only once), the statistics row and the summary (both at
+   * version + 1) and the compensation, in one transaction. 'verified' when another run did it.
+   */
+  commitVerification(commit: VerificationCommit): Promise<'committed' | 'verified' | 'conflict'>;
 }

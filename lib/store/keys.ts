@@ -78,3 +78,34 @@ export const actionSk = (at: string, actionId: string) => `ACTION#${at}#${action
 export const pushedSk = (minute: string, metric: string) => `PUSH#${minute}#${metric}`;
 
 export const apiTtl = { rateLimitDays: 1, pushedDays: 2 };
+
+// The decision engine's items (issue 4):
+//
+// pk            sk                              kind             gsi1pk   gsi1sk
+// SVC#<id>      AUTOPILOT                       autopilot-state  -        -
+// SVC#<id>      LEARN#<diagnosis>#<action>      action-stats     -        -
+// AUTOPILOT     LEARNING#summary                learning-summary -        -
+// SVC#<id>      ACTION#<at>#<actionId>          action           ACTION   <at>#<actionId>   (above)
+//
+// autopilot-state: { serviceId, scaling: ScalingState as JSON, version, updatedAt }; every decision
+//   the engine writes bumps its version in the same transaction, so concurrent decisions for one
+//   service serialise (cooldowns and the hourly cap cannot be raced).
+// action (written by scale, one per executed/failed/skipped decision, in the same transaction as
+//   the decision's final status): { id: '<decisionId>~action', serviceId, at (finished, ISO),
+//   type: 'scale-out'|'scale-in'|'restart'|'rollback'|'notify', status: 'executed'|'failed'|'skipped',
+//   requestedBy, reason, detail (the result line), decisionId, before, after
+//   (each { desiredCount, runningCount, taskDefinition } or null) } — the shape of AuditEntry plus
+//   status, reason, before and after.
+// action-stats: { serviceId, diagnosis, action, alpha, beta, resolved, notResolved, worse, version,
+//   updatedAt } — the Beta posterior of "this action resolves this diagnosis here".
+// learning-summary: { verified, resolved, notResolved, worse, accuracy (null before any),
+//   updatedAt, version, services: { <id>: { verified, resolved, notResolved, worse, accuracy,
+//   stats: [{ diagnosis, action, alpha, beta, resolved, notResolved, worse, expectedSuccess }] } } }
+
+export const autopilotStateSk = 'AUTOPILOT';
+export const actionStatsSk = (diagnosis: string, action: string) => `LEARN#${diagnosis}#${action}`;
+export const learningSummaryKey = { pk: 'AUTOPILOT', sk: 'LEARNING#summary' } as const;
+export const actionGsi1 = (at: string, actionId: string) => ({
+  gsi1pk: 'ACTION',
+  gsi1sk: `${at}#${actionId}`,
+});

@@ -15,3 +15,6 @@ export * from './action-learning';
 export * from './action-pick';
 export * from './decision-accuracy';
 export * from './autopilot-guard';
+export * from './decision-engine';
+export * from './verification';
+export * from './learning-summary';

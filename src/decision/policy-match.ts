@@ -15,6 +15,8 @@ export interface PolicyFacts {
   /** Requests per second one task serves, to express requests as % of capacity. */
   requestsPerTaskCapacity?: number | null;
   runningCount?: number | null;
+  /** The service's utilisation targets (%), to express cpu and memory as % of target. */
+  targets?: { cpu: number; memory: number } | null;
 }
 
 export interface PolicyMatch {
@@ -37,10 +39,16 @@ export function policyContext(facts: PolicyFacts): ConditionContext {
       perTask !== null && facts.requestsPerTaskCapacity
         ? (perTask / facts.requestsPerTaskCapacity) * 100
         : null,
+    cpu_of_target: ofTarget(facts.metrics.cpu, facts.targets?.cpu),
+    memory_of_target: ofTarget(facts.metrics.memory, facts.targets?.memory),
     anomaly_score: facts.anomalyScore,
     diagnosis: facts.diagnosis,
     minutes_to_breach: facts.minutesToBreach ?? null,
   };
+}
+
+function ofTarget(value: number | null | undefined, target: number | undefined): number | null {
+  return value == null || !target ? null : (value / target) * 100;
 }
 
 const parsed = new WeakMap<Policy, Condition>();

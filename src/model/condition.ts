@@ -1,4 +1,5 @@
-// The policy condition language (SPEC X2): a hand-written tokenizer and recursive-descent parser.
+// The policy condition language (SPEC X2): a hand-written tokenizer and recursive-descent parser. It
+// lives in the model because a service's policies are validated when its configuration is parsed.
 //   condition  := or
 //   or         := and ("or" and)*
 //   and        := unary ("and" unary)*

@@ -22,6 +22,34 @@ export const decisionStatusSchema = z.enum([
 ]);
 export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
 
+/** How an executed action turned out after its verification window (SPEC X5). */
+export const outcomeSchema = z.enum(['resolved', 'not-resolved', 'worse']);
+export type DecisionOutcome = z.infer<typeof outcomeSchema>;
+
+/** A metric that triggered the decision: what verification compares against later. */
+export const decisionTriggerSchema = z.object({
+  metric: z.string().min(1),
+  value: z.number(),
+  /** The healthy side of this limit counts as resolved. */
+  limit: z.number(),
+  bad: z.enum(['above', 'below']),
+});
+export type DecisionTrigger = z.infer<typeof decisionTriggerSchema>;
+
+export const diagnosisFindingSchema = z.object({
+  name: z.string().min(1),
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(z.string()),
+});
+
+/** The service as ECS reported it around an action, for the audit trail. */
+export const serviceSnapshotSchema = z.object({
+  desiredCount: z.number().int().min(0).nullable(),
+  runningCount: z.number().int().min(0).nullable(),
+  taskDefinition: z.string().nullable(),
+});
+export type ServiceSnapshot = z.infer<typeof serviceSnapshotSchema>;
+
 export const decisionSchema = z.object({
   id: z.string().min(1),
   serviceId: serviceIdSchema,
@@ -35,6 +63,41 @@ export const decisionSchema = z.object({
   status: decisionStatusSchema,
   requestedBy: z.string(),
   result: z.string().nullable(),
+  // The engine's reasoning (X1, X2, X5); absent on manual decisions and older items.
+  /** Primary diagnosis, or 'unknown'. */
+  diagnosis: z.string().optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  /** The facts the primary diagnosis matched. */
+  evidence: z.array(z.string()).optional(),
+  diagnoses: z.array(diagnosisFindingSchema).optional(),
+  /** Names of the policies that matched, highest priority first. */
+  policies: z.array(z.string()).optional(),
+  allowedActions: z.array(actionTypeSchema).optional(),
+  /** How the action was chosen among the allowed ones. */
+  choice: z
+    .object({
+      how: z.enum(['learned', 'rule', 'compensation']),
+      samples: z.array(
+        z.object({ action: actionTypeSchema, sample: z.number(), expected: z.number() }),
+      ),
+    })
+    .optional(),
+  trigger: z.array(decisionTriggerSchema).optional(),
+  /** Task definition running when the decision was made. */
+  taskDefinition: z.string().nullable().optional(),
+  /** Rollback target when already known (a compensation); otherwise the previous revision. */
+  targetTaskDefinition: z.string().nullable().optional(),
+  /** The decision this one undoes (requestedBy vigia:verify). */
+  compensates: z.string().optional(),
+  // Execution (X4, X6).
+  claimedAt: isoTimestampSchema.optional(),
+  finishedAt: isoTimestampSchema.optional(),
+  before: serviceSnapshotSchema.nullable().optional(),
+  after: serviceSnapshotSchema.nullable().optional(),
+  // Verification (X5): written once, by the verify function, on executed decisions.
+  outcome: outcomeSchema.optional(),
+  verifiedAt: isoTimestampSchema.optional(),
+  outcomeDetail: z.string().optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 

@@ -4,3 +4,6 @@ export * from './sample';
 export * from './anomaly';
 export * from './decision';
 export * from './fleet-config';
+export * from './condition';
+export * from './policy';
+export * from './scaling-settings';

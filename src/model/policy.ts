@@ -2,8 +2,8 @@
 // with a priority. Conditions are parsed when the configuration is read, so a typo fails the
 // service's validation with the position and reason, not a decision at 3 a.m.
 import { z } from 'zod';
-import { actionTypeSchema } from '../model/decision';
-import { ConditionSyntaxError, parseCondition } from './condition-parser';
+import { actionTypeSchema } from './decision';
+import { ConditionSyntaxError, parseCondition } from './condition';
 
 const conditionTextSchema = z
   .string()
@@ -30,7 +30,8 @@ export type Policy = z.infer<typeof policySchema>;
 
 /**
  * SPEC X2 defaults. Units: cpu, memory, request_utilisation (requests as % of capacity) and
- * error_rate in %; latencies in ms ("2s" reads as 2000).
+ * error_rate in %; cpu_of_target and memory_of_target in % of the service's target; latencies in
+ * ms ("2s" reads as 2000).
  */
 export const defaultPolicies: Policy[] = [
   {
@@ -64,6 +65,13 @@ export const defaultPolicies: Policy[] = [
     priority: 250,
   },
   { name: 'scale-out-cpu', when: 'cpu > 80%', actions: ['scale-out'], priority: 200 },
+  {
+    // The service's own targets: an anomalous rise past target + the default 10% tolerance.
+    name: 'scale-out-above-target',
+    when: 'anomaly_score > 0.6 and (cpu_of_target > 110% or memory_of_target > 110%)',
+    actions: ['scale-out'],
+    priority: 150,
+  },
   { name: 'scale-out-memory', when: 'memory > 85%', actions: ['scale-out'], priority: 200 },
   {
     name: 'scale-out-requests',

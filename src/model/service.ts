@@ -1,6 +1,8 @@
 // A watched service (SPEC C1): where it runs on ECS, what to measure, its targets and limits.
 import { z } from 'zod';
 import { autopilotModeSchema, serviceIdSchema } from './common';
+import { policiesSchema } from './policy';
+import { scalingConfigSchema } from './scaling-settings';
 
 const percent = z.number().gt(0).lte(100);
 
@@ -40,6 +42,16 @@ export const serviceSchema = z
     targets: serviceTargetsSchema,
     metrics: z.array(customMetricSchema).default([]),
     mode: autopilotModeSchema.default('auto'),
+    /** Conditions → allowed actions, with priority (SPEC X2); defaults when absent. */
+    policies: policiesSchema,
+    /** Tolerance, step limits, cooldowns, stabilisation, queue workers, pre-scaling (SPEC X3). */
+    scaling: scalingConfigSchema,
+    /** Cap on actions the autopilot takes on this service in any sliding hour (SPEC X6). */
+    maxActionsPerHour: z.number().int().min(1).max(120).default(6),
+    /** An anomaly starting within this long after a deployment is blamed on the deployment. */
+    deployWindowMinutes: z.number().int().min(1).max(1440).default(30),
+    /** How long after an action its outcome is judged (SPEC X5), in minutes of data time. */
+    verifyAfterMinutes: z.number().int().min(1).max(120).default(5),
   })
   .refine((s) => s.minTasks <= s.maxTasks, {
     message: 'minTasks must not exceed maxTasks',

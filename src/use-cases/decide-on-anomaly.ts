@@ -1,143 +1,128 @@
-// Turns one anomaly into one decision: scale out when a utilisation metric is anomalously high and
-// above its target, scale in when it is anomalously low, clamped to the service's min/max tasks,
-// then gated by cooldowns, the service's mode and the global switches. Redelivery decides once.
-import { NotFoundError } from '../errors';
+// Turns one anomaly into one decision with the real engine: the service's latest sample, its open
+// anomalies, the detector's forecasts and ECS state → diagnosis → policies → learned choice →
+// scaling math → mode, switches, cooldowns, hourly cap. The decision and the service's autopilot
+// state are written in one transaction, so a redelivered anomaly decides once and two anomalies
+// arriving together cannot both pass a cooldown.
+import {
+  allSwitchesOn,
+  decideFromAnomaly,
+  type DiagnosisForecast,
+  type GlobalSwitches,
+} from '../decision';
+import { forecastSeries, timeToBreach, type SeriesState } from '../detection';
+import { ConflictError, NotFoundError } from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Service } from '../model';
-import type { Clock, DecisionStore, ServiceRegistry } from '../ports';
+import type {
+  Clock,
+  DecisionLedger,
+  DecisionStore,
+  LearningStore,
+  ModelStore,
+  ObservationStore,
+  ServiceRegistry,
+} from '../ports';
+import type { SeriesModel } from './collect-tick';
 
 export interface DecideDeps {
   clock: Clock;
   registry: ServiceRegistry;
-  decisions: DecisionStore;
+  decisions: Pick<DecisionStore, 'getDecision' | 'decisionsSince'>;
+  ledger: DecisionLedger;
+  observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
+  learning: Pick<LearningStore, 'loadStats'>;
+  /** Detector state, for forecasts; without it the engine decides without them. */
+  models?: Pick<ModelStore, 'loadModels'>;
 }
 
-export interface Switches {
-  autoScaling: boolean;
-}
-
-export interface ScalingPlan {
-  action: Decision['action'];
-  fromCount: number | null;
-  toCount: number | null;
-  reason: string;
-}
-
-const COOLDOWN_MINUTES = { 'scale-out': 3, 'scale-in': 10 } as const;
 const MINUTE = 60_000;
-const UTILISATION_METRICS = ['cpu', 'memory'] as const;
-
-/** Ratio-to-target scaling on one utilisation metric, with step limits and min/max. */
-export function planForAnomaly(service: Service, anomaly: Anomaly): ScalingPlan {
-  const metric = UTILISATION_METRICS.find((m) => m === anomaly.metric);
-  const current = anomaly.desiredCount;
-  if (!metric || current === null) {
-    return { action: 'notify', fromCount: current, toCount: current, reason: anomaly.explanation };
-  }
-  const target = service.targets[metric];
-  const ratio = anomaly.value / target;
-  const pct = `${metric} ${anomaly.value.toFixed(0)}% vs target ${target}%`;
-  if (anomaly.direction === 'up' && ratio > 1) {
-    const stepLimit = Math.max(current * 2, current + 4);
-    const wanted = Math.max(current + 1, Math.ceil(current * ratio));
-    const toCount = Math.min(service.maxTasks, stepLimit, wanted);
-    if (toCount <= current) {
-      return {
-        action: 'notify',
-        fromCount: current,
-        toCount: current,
-        reason: `${pct}, already at max ${service.maxTasks} tasks`,
-      };
-    }
-    return {
-      action: 'scale-out',
-      fromCount: current,
-      toCount,
-      reason: `${pct}: scale out ${current} → ${toCount}`,
-    };
-  }
-  if (anomaly.direction === 'down' && ratio < 0.5) {
-    const floorByStep = Math.ceil(current / 2);
-    const toCount = Math.max(service.minTasks, floorByStep, Math.ceil(current * ratio));
-    if (toCount >= current) {
-      return {
-        action: 'notify',
-        fromCount: current,
-        toCount: current,
-        reason: `${pct}, already at min ${service.minTasks} tasks`,
-      };
-    }
-    return {
-      action: 'scale-in',
-      fromCount: current,
-      toCount,
-      reason: `${pct}: scale in ${current} → ${toCount}`,
-    };
-  }
-  return {
-    action: 'notify',
-    fromCount: current,
-    toCount: current,
-    reason: `${pct}: no scaling needed`,
-  };
-}
+/** Anomalies this recent count as open for the diagnosis. */
+const OPEN_ANOMALY_MINUTES = 15;
+/** Memory at this level is out of room: the limit a leak is forecast to reach. */
+const MEMORY_LIMIT_PERCENT = 95;
+const MAX_ATTEMPTS = 5;
 
 export async function decideOnAnomaly(
   deps: DecideDeps,
   anomaly: Anomaly,
-  switches: Switches,
+  switches: GlobalSwitches = allSwitchesOn,
 ): Promise<{ decision: Decision; created: boolean }> {
   const service = await deps.registry.get(anomaly.serviceId);
   if (!service)
     throw new NotFoundError(`service '${anomaly.serviceId}' (from anomaly ${anomaly.id})`);
+  const id = decisionIdFor(anomaly.id);
+  const existing = await deps.decisions.getDecision(service.id, id);
+  if (existing) return { decision: existing, created: false };
 
-  const plan = planForAnomaly(service, anomaly);
-  const base: Decision = {
-    id: decisionIdFor(anomaly.id),
-    serviceId: service.id,
-    anomalyId: anomaly.id,
-    at: anomaly.at,
-    action: plan.action,
-    fromCount: plan.fromCount,
-    toCount: plan.toCount,
-    reason: plan.reason,
-    mode: service.mode,
-    status: 'skipped',
-    requestedBy: 'vigia:decide',
-    result: null,
-  };
-  const decision = await gate(deps, service, base, switches);
-  const created = await deps.decisions.putDecision(decision, deps.clock.now());
-  return { decision, created };
+  const at = Date.parse(anomaly.at);
+  const [sample, open, learned, models] = await Promise.all([
+    deps.observations.latestSample(service.id),
+    deps.observations.anomaliesSince(service.id, new Date(at - OPEN_ANOMALY_MINUTES * MINUTE)),
+    deps.learning.loadStats(service.id),
+    deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
+  ]);
+  const forecast = forecastsFrom(service, models);
+
+  for (let attempt = 1; ; attempt++) {
+    const state = await deps.ledger.loadAutopilotState(service.id);
+    const recent = await deps.decisions.decisionsSince(service.id, new Date(at - 60 * MINUTE));
+    const { decision, scalingState } = decideFromAnomaly({
+      service,
+      anomaly,
+      sample,
+      openAnomalies: open.filter((a) => a.at <= anomaly.at),
+      forecasts: forecast.breaches,
+      forecastRequestRate: forecast.requests,
+      learned: learned.map((r) => r.stats),
+      scalingState: state.scaling,
+      recentDecisions: recent,
+      switches,
+    });
+    const commit = await deps.ledger.commitDecision(
+      decision,
+      scalingState,
+      state.version,
+      deps.clock.now(),
+    );
+    if (commit === 'created') return { decision, created: true };
+    if (commit === 'exists') {
+      const stored = await deps.decisions.getDecision(service.id, id);
+      return { decision: stored ?? decision, created: false };
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new ConflictError(`decision for ${anomaly.id}: autopilot state kept changing`);
+    }
+  }
 }
 
-async function gate(
-  deps: DecideDeps,
+interface Forecasts {
+  breaches: DiagnosisForecast[];
+  requests: { expected: number[]; upper: number[] } | null;
+}
+
+/** Memory's time to its limit and the next minutes of requests, from the detectors' state. */
+export function forecastsFrom(
   service: Service,
-  d: Decision,
-  switches: Switches,
-): Promise<Decision> {
-  if (d.action !== 'scale-out' && d.action !== 'scale-in') return { ...d, result: 'notify only' };
-  const cooldown = COOLDOWN_MINUTES[d.action];
-  const since = new Date(new Date(d.at).getTime() - cooldown * MINUTE);
-  const recent = (await deps.decisions.decisionsSince(service.id, since)).filter(
-    (r) =>
-      r.id !== d.id &&
-      r.at <= d.at &&
-      (r.action === 'scale-out' || r.action === 'scale-in') &&
-      ['proposed', 'approved', 'executing', 'executed'].includes(r.status),
-  );
-  if (recent.length > 0) {
-    const last = recent[recent.length - 1]!;
-    return {
-      ...d,
-      result: `cooldown: ${last.action} ${last.fromCount} → ${last.toCount} at ${last.at}`,
-    };
+  models: ReadonlyArray<{ metric: string; state: unknown }>,
+): Forecasts {
+  const detectorOf = (metric: string): SeriesState | null => {
+    const record = models.find((m) => m.metric === metric);
+    return (record?.state as SeriesModel<SeriesState> | undefined)?.detector ?? null;
+  };
+  const breaches: DiagnosisForecast[] = [];
+  let requests: Forecasts['requests'] = null;
+  try {
+    const memory = detectorOf('memory');
+    const minutes = memory ? timeToBreach(memory, MEMORY_LIMIT_PERCENT, 'above') : null;
+    if (minutes !== null) breaches.push({ metric: 'memory', minutesToBreach: minutes });
+    const load = detectorOf('requests');
+    if (load && service.scaling.requestsPerTaskCapacity !== undefined) {
+      const points = forecastSeries(load, service.scaling.preScaling.leadMinutes);
+      if (points.length > 0) {
+        requests = { expected: points.map((p) => p.value), upper: points.map((p) => p.upper) };
+      }
+    }
+  } catch {
+    // A model from another detector version: decide without forecasts rather than not at all.
   }
-  if (service.mode === 'off') return { ...d, result: 'autopilot is off for this service' };
-  if (service.mode === 'dry-run')
-    return { ...d, result: `dry-run: would ${d.action} ${d.fromCount} → ${d.toCount}` };
-  if (!switches.autoScaling) return { ...d, result: 'AUTO_SCALING_ENABLED is false' };
-  if (service.mode === 'approve')
-    return { ...d, status: 'proposed', result: 'waiting for approval' };
-  return { ...d, status: 'approved' };
+  return { breaches, requests };
 }

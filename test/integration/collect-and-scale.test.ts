@@ -5,6 +5,8 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { CloudWatchSource } from '../../lib/sources/cloudwatch-source';
 import { EcsSource } from '../../lib/sources/ecs-source';
 import { EcsScaler } from '../../lib/ecs/ecs-scaler';
+import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
+import { DynamoLearningStore } from '../../lib/store/learning-store';
 import { seriesDetector } from '../../src/detection';
 import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
@@ -132,10 +134,13 @@ describe('decide and scale', () => {
       clock,
       registry: env.a.registry,
       decisions: env.a.store,
+      observations: env.a.store,
+      ledger: new DynamoDecisionLedger(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
+      learning: new DynamoLearningStore(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
       scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
     };
 
-    const { decision } = await decideOnAnomaly(deps, anomaly, { autoScaling: true });
+    const { decision } = await decideOnAnomaly(deps, anomaly);
     const outcomes = await Promise.all([
       executeDecision(deps, decision),
       executeDecision(deps, decision),
@@ -166,6 +171,7 @@ describe('decide and scale', () => {
       clock,
       registry,
       decisions: env.a.store,
+      ledger: new DynamoDecisionLedger(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
       scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
     };
     const decision = {

@@ -1,84 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../src/model';
-import type { DecisionStore, ServiceRegistry } from '../../../src/ports';
-import { decideOnAnomaly, planForAnomaly } from '../../../src/use-cases/decide-on-anomaly';
+import { emptyScalingState, type ScalingState } from '../../../src/decision';
+import type { Decision, Sample } from '../../../src/model';
+import type { DecisionCommit, DecisionLedger, ServiceRegistry } from '../../../src/ports';
+import { decideOnAnomaly } from '../../../src/use-cases/decide-on-anomaly';
 import { aService, anAnomaly } from './factories';
 
-describe('planForAnomaly', () => {
-  it('scales out in proportion to how far CPU is above its target', () => {
-    const plan = planForAnomaly(aService(), anAnomaly({ value: 90, desiredCount: 2 }));
+const rules = { autoScalingEnabled: true, autoRecoveryEnabled: true, aiDecisionsEnabled: false };
 
-    expect(plan).toMatchObject({ action: 'scale-out', fromCount: 2, toCount: 3 });
-  });
-
-  it('never goes beyond max tasks, nor more than doubles (or +4) in one step', () => {
-    expect(
-      planForAnomaly(aService({ maxTasks: 4 }), anAnomaly({ value: 100, desiredCount: 3 })).toCount,
-    ).toBe(4);
-    expect(
-      planForAnomaly(
-        aService({ maxTasks: 50 }),
-        anAnomaly({ value: 100, desiredCount: 1, metric: 'cpu' }),
-      ).toCount,
-    ).toBe(2);
-    expect(
-      planForAnomaly(aService({ maxTasks: 50 }), anAnomaly({ value: 100, desiredCount: 20 }))
-        .toCount,
-    ).toBe(34);
-  });
-
-  it('scales in when utilisation is anomalously low, by at most half, never below min tasks', () => {
-    expect(
-      planForAnomaly(aService(), anAnomaly({ value: 5, direction: 'down', desiredCount: 8 })),
-    ).toMatchObject({
-      action: 'scale-in',
-      toCount: 4,
-    });
-    expect(
-      planForAnomaly(aService(), anAnomaly({ value: 5, direction: 'down', desiredCount: 2 }))
-        .action,
-    ).toBe('notify');
-  });
-
-  it('only notifies for a metric it cannot scale on, or one that is high but under target', () => {
-    expect(planForAnomaly(aService(), anAnomaly({ metric: 'queue_depth' })).action).toBe('notify');
-    expect(planForAnomaly(aService(), anAnomaly({ value: 50 })).action).toBe('notify');
-  });
-});
-
-class MemoryDecisions implements DecisionStore {
+/** In-memory ledger with the same transactional contract as the DynamoDB one. */
+class MemoryLedger implements DecisionLedger {
   items = new Map<string, Decision>();
-  async putDecision(d: Decision) {
-    if (this.items.has(d.id)) return false;
+  state = { scaling: emptyScalingState(), version: 0 };
+  async loadAutopilotState() {
+    return structuredClone(this.state);
+  }
+  async commitDecision(
+    d: Decision,
+    scaling: ScalingState,
+    expected: number,
+    _at?: Date,
+  ): Promise<DecisionCommit> {
+    if (this.items.has(d.id)) return 'exists';
+    if (expected !== this.state.version) return 'conflict';
     this.items.set(d.id, d);
-    return true;
+    this.state = { scaling, version: expected + 1 };
+    return 'created';
   }
-  async getDecision(_s: string, id: string) {
-    return this.items.get(id) ?? null;
-  }
-  async decisionsSince(serviceId: string, since: Date) {
-    return [...this.items.values()].filter(
-      (d) => d.serviceId === serviceId && d.at >= since.toISOString(),
-    );
-  }
-  async claimDecision() {
-    return null;
-  }
-  async finishDecision() {}
-  async recentDecisions() {
-    return [...this.items.values()];
-  }
+  async completeDecision() {}
 }
 
-function deps(service = aService()) {
+function deps(service = aService(), sample: Partial<Sample> = {}) {
   const registry: ServiceRegistry = {
     list: async () => [service],
     get: async (id) => (id === service.id ? service : null),
   };
+  const ledger = new MemoryLedger();
   return {
     clock: { now: () => new Date('2026-11-22T10:00:05Z') },
     registry,
-    decisions: new MemoryDecisions(),
+    ledger,
+    decisions: {
+      getDecision: async (_s: string, id: string) => ledger.items.get(id) ?? null,
+      decisionsSince: async () => [...ledger.items.values()],
+    },
+    observations: {
+      latestSample: async (): Promise<Sample> => ({
+        serviceId: service.id,
+        at: '2026-11-22T10:00:00.000Z',
+        metrics: { cpu: 90, memory: 50 },
+        ecs: null,
+        ...sample,
+      }),
+      anomaliesSince: async () => [],
+    },
+    learning: { loadStats: async () => [] },
   };
 }
 
@@ -86,42 +61,40 @@ describe('decideOnAnomaly', () => {
   it('approves a scale-out in auto mode and writes it once even when the anomaly arrives twice', async () => {
     const d = deps();
 
-    const first = await decideOnAnomaly(d, anAnomaly(), { autoScaling: true });
-    const again = await decideOnAnomaly(d, anAnomaly(), { autoScaling: true });
+    const first = await decideOnAnomaly(d, anAnomaly(), rules);
+    const again = await decideOnAnomaly(d, anAnomaly(), rules);
 
     expect(first).toMatchObject({
       created: true,
-      decision: { status: 'approved', action: 'scale-out' },
+      decision: { status: 'approved', action: 'scale-out', fromCount: 2, toCount: 3 },
     });
-    expect(again.created).toBe(false);
-    expect(d.decisions.items.size).toBe(1);
+    expect(again).toMatchObject({ created: false, decision: { id: first.decision.id } });
+    expect(d.ledger.items.size).toBe(1);
+    expect(d.ledger.state.version).toBe(1);
   });
 
   it('holds a second scale-out within the cooldown', async () => {
     const d = deps();
-    await decideOnAnomaly(d, anAnomaly(), { autoScaling: true });
+    await decideOnAnomaly(d, anAnomaly(), rules);
 
-    const next = await decideOnAnomaly(d, anAnomaly({ at: '2026-11-22T10:01:00.000Z' }), {
-      autoScaling: true,
-    });
+    const next = await decideOnAnomaly(d, anAnomaly({ at: '2026-11-22T10:00:30.000Z' }), rules);
 
     expect(next.decision.status).toBe('skipped');
-    expect(next.decision.result).toMatch(/^cooldown/);
+    expect(next.decision.result).toMatch(/^hold: .*cooldown/);
   });
 
   it('respects the service mode and the global switch', async () => {
-    const approve = await decideOnAnomaly(deps(aService({ mode: 'approve' })), anAnomaly(), {
-      autoScaling: true,
+    const approve = await decideOnAnomaly(deps(aService({ mode: 'approve' })), anAnomaly(), rules);
+    const dryRun = await decideOnAnomaly(deps(aService({ mode: 'dry-run' })), anAnomaly(), rules);
+    const switchedOff = await decideOnAnomaly(deps(), anAnomaly(), {
+      ...rules,
+      autoScalingEnabled: false,
     });
-    const dryRun = await decideOnAnomaly(deps(aService({ mode: 'dry-run' })), anAnomaly(), {
-      autoScaling: true,
-    });
-    const switchedOff = await decideOnAnomaly(deps(), anAnomaly(), { autoScaling: false });
 
     expect(approve.decision.status).toBe('proposed');
     expect(dryRun.decision).toMatchObject({
       status: 'skipped',
-      result: 'dry-run: would scale-out 2 → 3',
+      result: 'dry-run: would scale-out',
     });
     expect(switchedOff.decision).toMatchObject({
       status: 'skipped',
@@ -129,9 +102,40 @@ describe('decideOnAnomaly', () => {
     });
   });
 
+  it('records an anomaly no policy acts on without touching the service', async () => {
+    const d = deps(aService(), { metrics: { cpu: 40, memory: 50 } });
+
+    const { decision } = await decideOnAnomaly(d, anAnomaly({ value: 40, score: 0.5 }), rules);
+
+    expect(decision).toMatchObject({ action: 'notify', status: 'skipped' });
+    expect(decision.result).toBe('no policy matched: recorded only');
+  });
+
+  it('plans again when another decision for the service committed first', async () => {
+    const d = deps();
+    let raced = false;
+    const commit = d.ledger.commitDecision.bind(d.ledger);
+    d.ledger.commitDecision = async (
+      decision: Decision,
+      scaling: ScalingState,
+      expected: number,
+    ) => {
+      if (!raced) {
+        raced = true;
+        d.ledger.state = { ...d.ledger.state, version: d.ledger.state.version + 1 };
+      }
+      return commit(decision, scaling, expected);
+    };
+
+    const { created } = await decideOnAnomaly(d, anAnomaly(), rules);
+
+    expect(created).toBe(true);
+    expect(d.ledger.state.version).toBe(2);
+  });
+
   it('names an unknown service instead of guessing', async () => {
-    await expect(
-      decideOnAnomaly(deps(), anAnomaly({ serviceId: 'ghost' }), { autoScaling: true }),
-    ).rejects.toThrow(/service 'ghost'/);
+    await expect(decideOnAnomaly(deps(), anAnomaly({ serviceId: 'ghost' }), rules)).rejects.toThrow(
+      /service 'ghost'/,
+    );
   });
 });

@@ -1,0 +1,188 @@
+// The decision engine's writes to the single table: a new decision together with its service's
+// autopilot state, and a finished decision together with its audit record — each one transaction
+// of conditional writes, so a redelivery or a race changes nothing twice.
+import {
+  GetCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { emptyScalingState, scalingStateSchema, type ScalingState } from '../../src/decision';
+import { ConflictError } from '../../src/errors';
+import type { Decision } from '../../src/model';
+import type {
+  AutopilotState,
+  DecisionCommit,
+  DecisionCompletion,
+  DecisionLedger,
+} from '../../src/ports';
+import { awsError } from '../aws/errors';
+import { actionGsi1, actionSk, autopilotStateSk, decisionSk, servicePk } from './keys';
+
+export function isTransactionCancelled(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TransactionCanceledException' || name === 'ConditionalCheckFailedException';
+}
+
+/** The stored form of a decision: the same layout DynamoStore.putDecision writes. */
+export function decisionItem(decision: Decision, recordedAt: Date): Record<string, unknown> {
+  return {
+    pk: servicePk(decision.serviceId),
+    sk: decisionSk(decision.id),
+    gsi1pk: 'DECISION',
+    gsi1sk: `${decision.at}#${decision.id}`,
+    kind: 'decision',
+    ...decision,
+    recordedAt: recordedAt.toISOString(),
+  };
+}
+
+export class DynamoDecisionLedger implements DecisionLedger {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly endpoint?: string,
+  ) {}
+
+  private fail(err: unknown): never {
+    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+  }
+
+  private async exists(key: { pk: string; sk: string }): Promise<boolean> {
+    const out = await this.db
+      .send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }))
+      .catch((err) => this.fail(err));
+    return out.Item !== undefined;
+  }
+
+  async loadAutopilotState(serviceId: string): Promise<AutopilotState> {
+    const out = await this.db
+      .send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: servicePk(serviceId), sk: autopilotStateSk },
+          ConsistentRead: true,
+        }),
+      )
+      .catch((err) => this.fail(err));
+    if (!out.Item) return { scaling: emptyScalingState(), version: 0 };
+    let scaling: ScalingState;
+    try {
+      scaling = scalingStateSchema.parse(JSON.parse(String(out.Item.scaling)));
+    } catch {
+      scaling = emptyScalingState(); // unreadable memory: start afresh rather than stop deciding
+    }
+    return { scaling, version: Number(out.Item.version) };
+  }
+
+  async commitDecision(
+    decision: Decision,
+    scaling: ScalingState,
+    expectedVersion: number,
+    recordedAt: Date,
+  ): Promise<DecisionCommit> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: decisionItem(decision, recordedAt),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: servicePk(decision.serviceId),
+                  sk: autopilotStateSk,
+                  kind: 'autopilot-state',
+                  serviceId: decision.serviceId,
+                  scaling: JSON.stringify(scaling),
+                  version: expectedVersion + 1,
+                  updatedAt: recordedAt.toISOString(),
+                  lastDecisionId: decision.id,
+                },
+                ConditionExpression:
+                  expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+                ExpressionAttributeValues:
+                  expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
+              },
+            },
+          ],
+        }),
+      );
+      return 'created';
+    } catch (err) {
+      if (!isTransactionCancelled(err)) this.fail(err);
+      const key = { pk: servicePk(decision.serviceId), sk: decisionSk(decision.id) };
+      return (await this.exists(key)) ? 'exists' : 'conflict';
+    }
+  }
+
+  async completeDecision(c: DecisionCompletion): Promise<void> {
+    const d = c.decision;
+    const at = c.finishedAt.toISOString();
+    const actionId = `${d.id}~action`;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
+                UpdateExpression:
+                  'SET #status = :status, #result = :result, finishedAt = :at, #before = :before, #after = :after',
+                ConditionExpression: '#status = :executing',
+                ExpressionAttributeNames: {
+                  '#status': 'status',
+                  '#result': 'result',
+                  '#before': 'before',
+                  '#after': 'after',
+                },
+                ExpressionAttributeValues: {
+                  ':status': c.status,
+                  ':result': c.result,
+                  ':at': at,
+                  ':before': c.before,
+                  ':after': c.after,
+                  ':executing': 'executing',
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: servicePk(d.serviceId),
+                  sk: actionSk(at, actionId),
+                  ...actionGsi1(at, actionId),
+                  kind: 'action',
+                  id: actionId,
+                  serviceId: d.serviceId,
+                  at,
+                  type: d.action,
+                  status: c.status,
+                  requestedBy: d.requestedBy,
+                  reason: d.reason,
+                  detail: c.result,
+                  decisionId: d.id,
+                  before: c.before,
+                  after: c.after,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isTransactionCancelled(err)) {
+        throw new ConflictError(`decision ${d.id} is no longer executing`);
+      }
+      this.fail(err);
+    }
+  }
+}

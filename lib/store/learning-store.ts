@@ -1,0 +1,198 @@
+// What the autopilot learns, in the single table (SPEC X5): per-service statistics per (diagnosis,
+// action), the fleet-wide learning summary /health reads, and the verification transaction that
+// writes an outcome, the statistics, the summary and any compensation exactly once.
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { actionStatsSchema, emptyLearningSummary, type LearningSummary } from '../../src/decision';
+import { decisionSchema, sampleSchema, type Decision, type Sample } from '../../src/model';
+import type { LearnedStatsRecord, LearningStore, VerificationCommit } from '../../src/ports';
+import { awsError } from '../aws/errors';
+import { decisionItem, isTransactionCancelled } from './decision-ledger';
+import { actionStatsSk, decisionSk, learningSummaryKey, servicePk, stripStorage } from './keys';
+
+export class DynamoLearningStore implements LearningStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly endpoint?: string,
+  ) {}
+
+  private fail(err: unknown): never {
+    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+  }
+
+  private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db
+        .send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: startKey }))
+        .catch((err) => this.fail(err));
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async loadStats(serviceId: string): Promise<LearnedStatsRecord[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': 'LEARN#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({
+      stats: actionStatsSchema.parse({
+        diagnosis: i.diagnosis,
+        action: i.action,
+        alpha: i.alpha,
+        beta: i.beta,
+        resolved: i.resolved,
+        notResolved: i.notResolved,
+        worse: i.worse,
+      }),
+      version: Number(i.version),
+    }));
+  }
+
+  async loadSummary(): Promise<{ summary: LearningSummary; version: number }> {
+    const out = await this.db
+      .send(
+        new GetCommand({ TableName: this.table, Key: learningSummaryKey, ConsistentRead: true }),
+      )
+      .catch((err) => this.fail(err));
+    if (!out.Item) return { summary: emptyLearningSummary(), version: 0 };
+    const i = out.Item;
+    return {
+      summary: {
+        verified: Number(i.verified ?? 0),
+        resolved: Number(i.resolved ?? 0),
+        notResolved: Number(i.notResolved ?? 0),
+        worse: Number(i.worse ?? 0),
+        accuracy: typeof i.accuracy === 'number' ? i.accuracy : null,
+        updatedAt: typeof i.updatedAt === 'string' ? i.updatedAt : null,
+        services: (i.services ?? {}) as LearningSummary['services'],
+      },
+      version: Number(i.version ?? 0),
+    };
+  }
+
+  async executedSince(serviceId: string, since: Date): Promise<Decision[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: '#status = :executed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': servicePk(serviceId),
+        ':from': `DECISION#${since.toISOString()}`,
+        ':to': 'DECISION#~',
+        ':executed': 'executed',
+      },
+      ConsistentRead: true,
+    });
+    return items.map((i) => decisionSchema.parse(stripStorage(i)));
+  }
+
+  async samplesBetween(serviceId: string, from: Date, to: Date): Promise<Sample[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': servicePk(serviceId),
+        ':from': `SAMPLE#${from.toISOString()}`,
+        ':to': `SAMPLE#${to.toISOString()}`,
+      },
+    });
+    return items.map((i) => sampleSchema.parse(stripStorage(i)));
+  }
+
+  async commitVerification(c: VerificationCommit): Promise<'committed' | 'verified' | 'conflict'> {
+    const d = c.decision;
+    const at = c.verifiedAt.toISOString();
+    const versioned = (expected: number) =>
+      expected === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expected },
+          };
+    const items: NonNullable<
+      ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+    > = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
+          UpdateExpression: 'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail',
+          ConditionExpression: '#status = :executed AND attribute_not_exists(outcome)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':outcome': c.outcome,
+            ':at': at,
+            ':detail': c.detail,
+            ':executed': 'executed',
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...learningSummaryKey,
+            kind: 'learning-summary',
+            ...c.summary.summary,
+            version: c.summary.version + 1,
+          },
+          ...versioned(c.summary.version),
+        },
+      },
+    ];
+    if (c.stats) {
+      const s = c.stats.stats;
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: servicePk(d.serviceId),
+            sk: actionStatsSk(s.diagnosis, s.action),
+            kind: 'action-stats',
+            serviceId: d.serviceId,
+            ...s,
+            version: c.stats.version + 1,
+            updatedAt: at,
+          },
+          ...versioned(c.stats.version),
+        },
+      });
+    }
+    if (c.compensation) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: decisionItem(c.compensation, c.verifiedAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (err) {
+      if (!isTransactionCancelled(err)) this.fail(err);
+      const now = await this.db
+        .send(
+          new GetCommand({
+            TableName: this.table,
+            Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
+            ConsistentRead: true,
+          }),
+        )
+        .catch((e) => this.fail(e));
+      return now.Item?.outcome !== undefined || now.Item?.status !== 'executed'
+        ? 'verified'
+        : 'conflict';
+    }
+  }
+}

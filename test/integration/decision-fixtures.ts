@@ -1,0 +1,152 @@
+// Shared setup for the decision engine's emulator tests: a fresh local stack, the real adapters the
+// decide, scale and verify functions use, and writers for samples and anomalies at chosen minutes.
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EcsScaler } from '../../lib/ecs/ecs-scaler';
+import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
+import { decisionSk, servicePk } from '../../lib/store/keys';
+import { DynamoLearningStore } from '../../lib/store/learning-store';
+import type { GlobalSwitches } from '../../src/decision';
+import {
+  anomalyId,
+  serviceSchema,
+  type Anomaly,
+  type EcsState,
+  type ServiceInput,
+  type Service,
+} from '../../src/model';
+import type { ServiceRegistry } from '../../src/ports';
+import { freshLocalStack, localAdapters } from '../support/local-aws';
+
+export const T0 = Date.parse('2026-03-02T10:00:00.000Z');
+export const at = (minute: number) => new Date(T0 + minute * 60_000).toISOString();
+export const ruleSwitches: GlobalSwitches = {
+  autoScalingEnabled: true,
+  autoRecoveryEnabled: true,
+  aiDecisionsEnabled: false,
+};
+
+export function webService(overrides: Partial<ServiceInput> = {}): Service {
+  return serviceSchema.parse({
+    id: 'web',
+    name: 'Web',
+    ecs: { cluster: 'vigia-demo', service: 'web' },
+    minTasks: 2,
+    maxTasks: 12,
+    targets: { cpu: 60, memory: 75 },
+    ...overrides,
+  });
+}
+
+export async function decisionStack() {
+  const stack = await freshLocalStack();
+  const a = localAdapters(stack.endpoint, stack.tableName);
+  let service = webService();
+  const registry: ServiceRegistry = {
+    list: async () => [service],
+    get: async (id) => (id === service.id ? service : null),
+  };
+  const ledger = new DynamoDecisionLedger(a.aws.dynamo, stack.tableName, stack.endpoint);
+  const learning = new DynamoLearningStore(a.aws.dynamo, stack.tableName, stack.endpoint);
+  const scaler = new EcsScaler(a.aws.ecs, stack.endpoint);
+  const clock = { now: () => new Date() };
+  const deps = {
+    clock,
+    registry,
+    decisions: a.store,
+    observations: a.store,
+    ledger,
+    learning,
+    scaler,
+    models: a.store,
+  };
+
+  async function ecsService() {
+    const out = await a.aws.ecs.send(
+      new DescribeServicesCommand({ cluster: 'vigia-demo', services: ['web'] }),
+    );
+    return out.services![0]!;
+  }
+
+  async function ecsState(overrides: Partial<EcsState> = {}): Promise<EcsState> {
+    const s = await ecsService();
+    return {
+      desiredCount: s.desiredCount ?? 2,
+      runningCount: s.desiredCount ?? 2,
+      pendingCount: 0,
+      taskDefinition: s.taskDefinition!,
+      deployments: 1,
+      rolloutState: 'COMPLETED',
+      lastDeploymentAt: null,
+      ...overrides,
+    };
+  }
+
+  async function sample(minute: number, metrics: Record<string, number | null>, ecs?: EcsState) {
+    await a.store.putSample(
+      { serviceId: 'web', at: at(minute), metrics, ecs: ecs ?? (await ecsState()) },
+      new Date(),
+    );
+  }
+
+  /** A sample and the anomaly the detector would raise on it. */
+  async function anomaly(
+    minute: number,
+    metric: string,
+    metrics: Record<string, number | null>,
+    ecs?: EcsState,
+  ): Promise<Anomaly> {
+    const state = ecs ?? (await ecsState());
+    await sample(minute, metrics, state);
+    const value = metrics[metric]!;
+    const found: Anomaly = {
+      id: anomalyId('web', metric, at(minute)),
+      serviceId: 'web',
+      metric,
+      at: at(minute),
+      value,
+      score: 0.95,
+      direction: 'up',
+      expected: value / 3,
+      lower: value / 4,
+      upper: value / 2,
+      severity: 'critical',
+      explanation: `${metric} ${value} is far above its usual ${value / 3}`,
+      desiredCount: state.desiredCount,
+    };
+    await a.store.putAnomaly(found, new Date());
+    return found;
+  }
+
+  /** What POST /decisions/{id}/approve does: proposed → approved, conditionally. */
+  async function approve(decisionId: string) {
+    await a.aws.dynamo.send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: { pk: servicePk('web'), sk: decisionSk(decisionId) },
+        UpdateExpression: 'SET #status = :approved, reviewedBy = :by',
+        ConditionExpression: '#status = :proposed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':approved': 'approved',
+          ':proposed': 'proposed',
+          ':by': 'ops',
+        },
+      }),
+    );
+  }
+
+  return {
+    stack,
+    a,
+    deps,
+    setService: (s: Service) => {
+      service = s;
+    },
+    ecsService,
+    ecsState,
+    sample,
+    anomaly,
+    approve,
+  };
+}
