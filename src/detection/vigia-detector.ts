@@ -33,7 +33,7 @@ export const DETECTOR_PARAMS = {
   calibrationQuantile: 0.99,
   calibrationRate: 0.01,
   /** Per-point decay of the memory of past surprises, and how much a record must beat it by. */
-  memoryDecay: 0.9995,
+  memoryDecay: 0.9998,
   memoryWeight: 1,
   memoryGrowth: 1.5,
   /** Surprise below this is never an alert, however calm the series has been. */
@@ -43,12 +43,12 @@ export const DETECTOR_PARAMS = {
   /** Points of rarity history needed before scoring: the detector stays quiet while it learns. */
   learn: 100,
   /** Rarity of surprise: memory (points), pseudo-count, Pareto tail, and the -log10 p of an alert. */
-  rarityMemory: 2000,
+  rarityMemory: 4000,
   rarityPrior: 0.5,
   rarityTail: 2,
   rarityAlert: 3,
   /** Scales the fused score so that an alert sits at `alertScore`. */
-  gain: 1.064,
+  gain: 1.11,
   /** Leaving the range seen so far by this fraction of it: a surprise of 1. */
   rangeAlert: 0.05,
   /** ...and an alert on its own (Numenta's spatial anomaly) when the point is also ≥ 3 sigma out. */
