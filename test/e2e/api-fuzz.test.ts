@@ -150,28 +150,24 @@ const attempts: fc.Arbitrary<Attempt> = fc.oneof(
       raw: JSON.stringify({ type: 'restart' }),
       headers: { 'content-type': type },
     })),
-  fc
-    .stringMatching(/^[ -~]{0,60}$/)
-    .map((key) => ({
-      method: 'POST',
-      path: '/services/web/actions',
-      body: { type: 'restart' },
-      key: `vk_${key}`,
-    })),
+  fc.stringMatching(/^[ -~]{0,60}$/).map((key) => ({
+    method: 'POST',
+    path: '/services/web/actions',
+    body: { type: 'restart' },
+    key: `vk_${key}`,
+  })),
   fc.constant({
     method: 'POST',
     path: '/services/web/actions',
     body: { type: 'restart' },
     key: 'READER',
   }),
-  fc
-    .string({ maxLength: 30 })
-    .map((raw) => ({
-      method: 'POST',
-      path: '/services',
-      raw: `{${raw}`,
-      headers: { 'content-type': 'application/json' },
-    })),
+  fc.string({ maxLength: 30 }).map((raw) => ({
+    method: 'POST',
+    path: '/services',
+    raw: `{${raw}`,
+    headers: { 'content-type': 'application/json' },
+  })),
 );
 
 it('answers every malformed write with a 4xx and writes nothing', async () => {
