@@ -95,6 +95,7 @@ export async function decisionStack() {
     metric: string,
     metrics: Record<string, number | null>,
     ecs?: EcsState,
+    direction: 'up' | 'down' = 'up',
   ): Promise<Anomaly> {
     const state = ecs ?? (await ecsState());
     await sample(minute, metrics, state);
@@ -106,12 +107,12 @@ export async function decisionStack() {
       at: at(minute),
       value,
       score: 0.95,
-      direction: 'up',
-      expected: value / 3,
-      lower: value / 4,
-      upper: value / 2,
+      direction,
+      expected: direction === 'up' ? value / 3 : value * 3,
+      lower: direction === 'up' ? value / 4 : value * 2,
+      upper: direction === 'up' ? value / 2 : value * 4,
       severity: 'critical',
-      explanation: `${metric} ${value} is far above its usual ${value / 3}`,
+      explanation: `${metric} ${value} is far ${direction === 'up' ? 'above' : 'below'} its usual`,
       desiredCount: state.desiredCount,
     };
     await a.store.putAnomaly(found, new Date());

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allSwitchesOn,
+  awaitsVerification,
+  compensationDecision,
+  emptyLearningSummary,
+  judgeDecision,
+  metricsAfter,
+  priorFor,
+  recordOutcome,
+  verificationDueAt,
+  withOutcome,
+} from '../../../src/decision';
+import type { Decision } from '../../../src/model';
+
+const scaleOut: Decision = {
+  id: 'web~2026-11-22T10:00:00.000Z~cpu~decision',
+  serviceId: 'web',
+  anomalyId: 'web~2026-11-22T10:00:00.000Z~cpu',
+  at: '2026-11-22T10:00:00.000Z',
+  action: 'scale-out',
+  fromCount: 2,
+  toCount: 4,
+  reason: '',
+  mode: 'auto',
+  status: 'executed',
+  requestedBy: 'vigia:decide',
+  result: 'desired count 2 → 4',
+  diagnosis: 'overload',
+  trigger: [{ metric: 'cpu', value: 93, limit: 66, bad: 'above' }],
+  before: { desiredCount: 2, runningCount: 2, taskDefinition: 'web-task:3' },
+  after: { desiredCount: 4, runningCount: 4, taskDefinition: 'web-task:3' },
+};
+const sample = (at: string, metrics: Record<string, number | null>) => ({
+  serviceId: 'web',
+  at,
+  metrics,
+  ecs: null,
+});
+
+describe('verification', () => {
+  it('waits for executed, metric-triggered decisions that have no outcome yet', () => {
+    expect(awaitsVerification(scaleOut)).toBe(true);
+    expect(awaitsVerification({ ...scaleOut, outcome: 'resolved' })).toBe(false);
+    expect(awaitsVerification({ ...scaleOut, status: 'failed' })).toBe(false);
+    expect(awaitsVerification({ ...scaleOut, trigger: undefined })).toBe(false);
+  });
+
+  it('reads the first sample after the window, filling a missing metric from the next', () => {
+    const due = verificationDueAt(scaleOut, 5);
+    const after = metricsAfter(
+      [
+        sample('2026-11-22T10:04:00.000Z', { cpu: 80 }),
+        sample('2026-11-22T10:06:00.000Z', { cpu: 52, memory: 40 }),
+        sample('2026-11-22T10:05:00.000Z', { cpu: 50, memory: null }),
+      ],
+      due,
+    );
+
+    expect(after).toEqual({ cpu: 50, memory: 40 });
+    expect(metricsAfter([sample('2026-11-22T10:04:00.000Z', { cpu: 80 })], due)).toBeNull();
+  });
+
+  it('judges resolved, not resolved and worse from the trigger metrics', () => {
+    expect(judgeDecision(scaleOut, { cpu: 50 })).toEqual({
+      outcome: 'resolved',
+      detail: 'cpu 93 → 50 (limit 66)',
+    });
+    expect(judgeDecision(scaleOut, { cpu: 80 }).outcome).toBe('not-resolved');
+    expect(judgeDecision(scaleOut, {}).outcome).toBe('not-resolved');
+  });
+
+  it('judges a scale-in worse when utilisation rose past its limit, not merely because it rose', () => {
+    const scaleIn: Decision = {
+      ...scaleOut,
+      action: 'scale-in',
+      fromCount: 8,
+      toCount: 4,
+      trigger: [{ metric: 'cpu', value: 20, limit: 66, bad: 'above' }],
+    };
+
+    expect(judgeDecision(scaleIn, { cpu: 45 }).outcome).toBe('resolved');
+    expect(judgeDecision(scaleIn, { cpu: 80 }).outcome).toBe('worse');
+  });
+
+  it('undoes a worsening scale-out with a decision of its own, but never undoes an undo', () => {
+    const verdict = { outcome: 'worse' as const, detail: 'cpu 93 → 99 (limit 66)' };
+    const due = verificationDueAt(scaleOut, 5);
+
+    const undo = compensationDecision(scaleOut, verdict, due, 'auto', allSwitchesOn);
+    const again = compensationDecision(undo!, verdict, due, 'auto', allSwitchesOn);
+    const asked = compensationDecision(scaleOut, verdict, due, 'approve', allSwitchesOn);
+
+    expect(undo).toMatchObject({
+      id: 'web~2026-11-22T10:05:00.000Z~undo-cpu~decision',
+      action: 'scale-in',
+      fromCount: 4,
+      toCount: 2,
+      status: 'approved',
+      requestedBy: 'vigia:verify',
+      compensates: scaleOut.id,
+    });
+    expect(again).toBeNull();
+    expect(asked?.status).toBe('proposed');
+    expect(
+      compensationDecision(
+        scaleOut,
+        { ...verdict, outcome: 'resolved' },
+        due,
+        'auto',
+        allSwitchesOn,
+      ),
+    ).toBeNull();
+  });
+
+  it('keeps a learning summary: accuracy overall and per service, with posterior means', () => {
+    const stats = recordOutcome(priorFor('overload', 'scale-out'), 'resolved');
+    let summary = withOutcome(emptyLearningSummary(), 'web', 'resolved', [stats], 't1');
+    summary = withOutcome(summary, 'api', 'worse', [], 't2');
+
+    expect(summary).toMatchObject({
+      verified: 2,
+      resolved: 1,
+      worse: 1,
+      accuracy: 0.5,
+      updatedAt: 't2',
+    });
+    expect(summary.services.web).toMatchObject({
+      verified: 1,
+      accuracy: 1,
+      stats: [
+        { diagnosis: 'overload', action: 'scale-out', alpha: 5, beta: 1, expectedSuccess: 0.833 },
+      ],
+    });
+    expect(summary.services.api).toMatchObject({ verified: 1, accuracy: 0 });
+  });
+});
