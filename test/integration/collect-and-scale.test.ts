@@ -196,3 +196,32 @@ describe('decide and scale', () => {
     );
   });
 });
+
+describe('pushed metrics', () => {
+  it('joins a pushed business metric to the next tick as its own series', async () => {
+    const { CombinedMetricSource } = await import('../../lib/sources/combined-source');
+    const { PushedMetricStore } = await import('../../lib/store/pushed-metric-store');
+    const pushed = new PushedMetricStore(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint);
+    await env.feeder.backfill(start - 180, start + 1, env.tasks);
+    await pushed.put([
+      {
+        serviceId: 'worker',
+        metric: 'queue_depth',
+        minute: minute(start).toISOString(),
+        value: 42,
+        pushedAt: new Date().toISOString(),
+      },
+    ]);
+    const deps = { ...env.deps, metrics: new CombinedMetricSource([env.deps.metrics, pushed]) };
+
+    await collectTick(deps, minute(start + 1));
+
+    const sample = await env.a.store.latestSample('worker');
+    expect(sample?.metrics).toMatchObject({ queue_depth: 42, cpu: expect.any(Number) });
+    expect((await env.a.store.loadModels('worker')).map((m) => m.metric).sort()).toEqual([
+      'cpu',
+      'memory',
+      'queue_depth',
+    ]);
+  });
+});
