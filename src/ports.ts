@@ -114,8 +114,10 @@ export interface Scaler {
 
 export interface OutboundMessage {
   subject: string;
+  /** Plain text, or with `structure: 'json'` a JSON object of per-protocol bodies (SNS). */
   body: string;
   attributes: { severity: string; service: string; kind: string };
+  structure?: 'json';
 }
 
 export interface Notifier {
