@@ -86,7 +86,9 @@ export async function collectTick<S>(
 
   const earliest = tickAt.getTime() - options.backfillMinutes * MINUTE;
   const from = Math.max(earliest, oldestUnseen(models, earliest));
-  const batch = await deps.metrics.fetch(services, new Date(from), tickAt);
+  // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
+  const batch: MetricBatch =
+    from < tickAt.getTime() ? await deps.metrics.fetch(services, new Date(from), tickAt) : new Map();
 
   const anomalies: Anomaly[] = [];
   let samples = 0;
