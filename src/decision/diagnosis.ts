@@ -137,6 +137,10 @@ function failingDependency(m: Metrics, t: DiagnosisThresholds): Diagnosis | null
 function badDeploy(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const deployedAt = input.sample.ecs?.lastDeploymentAt;
   if (!deployedAt || input.openAnomalies.length === 0) return null;
+  // A service's very first deployment replaced nothing: there is no earlier revision to blame or to
+  // roll back to, so a new service under load is overloaded, not badly deployed.
+  const revision = Number(/:(\d+)$/.exec(input.sample.ecs!.taskDefinition)?.[1] ?? NaN);
+  if (revision === 1) return null;
   const deployMs = Date.parse(deployedAt);
   const first = Math.min(...input.openAnomalies.map((a) => Date.parse(a.at)));
   const minutesAfter = (first - deployMs) / 60000;

@@ -114,6 +114,18 @@ describe('diagnose', () => {
     expect(first?.evidence[0]).toContain('5 min after the deployment');
   });
 
+  it('does not blame the first deployment of a new service: it replaced nothing', () => {
+    const input = {
+      sample: sample(
+        { cpu: 97, latency_p95: 2500 },
+        { lastDeploymentAt: '2026-03-01T11:50:00.000Z', taskDefinition: 'checkout:1' },
+      ),
+      openAnomalies: [anomaly('cpu', '2026-03-01T11:55:00.000Z')],
+      now,
+    };
+    expect(names(input)).not.toContain('bad_deploy');
+  });
+
   it('does not blame a deployment older than the window', () => {
     const input = {
       sample: sample(
