@@ -1,7 +1,8 @@
 // Forecast from a series' detector state (SPEC D5): level plus trend plus the hour-of-day profile,
 // and the time until that forecast crosses a threshold ("memory reaches its limit in 40 min").
 import { seasonalOffset } from './seasonal-profile';
-import { DETECTOR_PARAMS, sigmaOf, type VigiaState } from './vigia-detector';
+import { DETECTOR_PARAMS } from './vigia-params';
+import { sigmaOf, type VigiaState } from './vigia-state';
 
 const MINUTE = 60_000;
 const DEFAULT_HORIZON_MINUTES = 7 * 24 * 60;

@@ -1,146 +1,19 @@
 // vigia's streaming detector: a robust baseline (Huber-clipped EWMA level, mean-absolute-deviation
-// scale, an hour-of-day profile once the data shows one), scored by fusing point deviation, CUSUM
-// level-shift evidence, rate of change and flat lines into one surprise, calibrated per series and
-// damped after an alert so one incident raises one alarm. Constant time and memory per point.
-import { exceedance, initRarity, learnRarity, type RarityState } from './surprise-rarity';
-import { cusumEvidence, initCusum, updateCusum, type CusumState } from './change-point';
+// scale, an hour-of-day profile once the data shows one) and the surprise of each point against it
+// (point deviation, CUSUM level shift, rate of change, flat line, leaving the slowly fading range),
+// scored by vigia-score. Constant time and memory per point.
+import { cusumEvidence, initCusum, updateCusum } from './change-point';
 import { describe } from './explain';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
-import {
-  initSeasonal,
-  seasonalOffset,
-  updateSeasonal,
-  type SeasonalState,
-} from './seasonal-profile';
+import { gapOutput, quiet } from './quiet-output';
+import { seasonalOffset, updateSeasonal } from './seasonal-profile';
 import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
+import { DETECTOR_PARAMS, type DetectorParams } from './vigia-params';
+import { fuseScore, learnCalibration } from './vigia-score';
+import { MAD_TO_SIGMA, expectedAt, initVigiaState, sigmaOf, type VigiaState } from './vigia-state';
 
-export const DETECTOR_PARAMS = {
-  warmup: 30,
-  levelAlpha: 0.01,
-  scaleAlpha: 0.005,
-  /** Residuals beyond this many sigmas move the baseline no further (resistance to outliers). */
-  huber: 2.5,
-  /** Surprise 1 (an alert) for each signal: point |z|, CUSUM units, rate of change |z|. */
-  zAlert: 4,
-  cusumAlert: 12,
-  rocAlert: 6,
-  /** Flat run (in points) that counts as an alert on a series that normally moves. */
-  flatAlert: 24,
-  /** Points after an alert during which the same incident is damped. */
-  cooldown: 100,
-  cooldownDamping: 0.1,
-  /** Per-series high quantile of surprise that raises the bar for naturally spiky series. */
-  calibrationQuantile: 0.99,
-  calibrationRate: 0.01,
-  /** Per-point decay of the memory of past surprises, and how much a record must beat it by. */
-  memoryDecay: 0.9998,
-  memoryWeight: 1,
-  memoryGrowth: 1.5,
-  /** Surprise below this is never an alert, however calm the series has been. */
-  surpriseFloor: 0.75,
-  /** During a cooldown only a surprise this many times the alert's own breaks through. */
-  escape: 2,
-  /** Points of rarity history needed before scoring: the detector stays quiet while it learns. */
-  learn: 100,
-  /** Rarity of surprise: memory (points), pseudo-count, Pareto tail, and the -log10 p of an alert. */
-  rarityMemory: 4000,
-  rarityPrior: 0.5,
-  rarityTail: 2,
-  rarityAlert: 3,
-  /** Scales the fused score so that an alert sits at `alertScore`. */
-  gain: 1.11,
-  /** Leaving the range seen so far by this fraction of it: a surprise of 1. */
-  rangeAlert: 0.05,
-  /** ...and an alert on its own (Numenta's spatial anomaly) when the point is also ≥ 3 sigma out. */
-  rangeTol: 0.05,
-  rangeMinPoint: 0.75,
-  /** A flat run of flatAlert × this is an alert on its own if the series never flat-lined so long. */
-  flatOverride: 1,
-  alertScore: 0.5,
-  criticalScore: 0.75,
-  recent: 8,
-  /** Horizon of the forecast returned with every output. */
-  forecastMinutes: 30,
-  holtAlpha: 0.1,
-  holtBeta: 0.05,
-} as const;
-
-const MAD_TO_SIGMA = 1.2533;
-
-export interface VigiaState {
-  v: 2;
-  n: number;
-  /** Last accepted timestamp and value. */
-  t: number | null;
-  x: number | null;
-  /** Typical interval between points, ms. */
-  dt: number;
-  lvl: number;
-  /** Mean absolute residual and mean absolute first difference. */
-  sc: number;
-  ds: number;
-  /** Holt level (without the daily profile) and trend per ms, for the forecast. */
-  hl: number;
-  tr: number;
-  season: SeasonalState;
-  cu: CusumState;
-  /** Last residuals (raw units), newest last, for re-anchoring after a shift. */
-  rr: number[];
-  flat: number;
-  /** Lag-1 autocorrelation of residuals: correlated noise must not look like a level shift. */
-  ac: number;
-  /** Adaptive quantile of surprise. */
-  q: number;
-  /** Decaying memory of the largest surprise seen: what "unusual for this series" means. */
-  m: number;
-  cool: number;
-  peak: number;
-  ra: RarityState;
-  /** Range of values seen so far (slowly forgotten): leaving it is news. */
-  mx: number;
-  mn: number;
-  /** Longest flat run seen (slowly forgotten). */
-  fl: number;
-}
-
-export function initVigiaState(): VigiaState {
-  return {
-    v: 2,
-    n: 0,
-    t: null,
-    x: null,
-    dt: 0,
-    lvl: 0,
-    sc: 0,
-    ds: 0,
-    hl: 0,
-    tr: 0,
-    season: initSeasonal(),
-    cu: initCusum(),
-    rr: [],
-    flat: 0,
-    ac: 0,
-    q: 0.5,
-    m: 0,
-    cool: 0,
-    peak: 0,
-    ra: initRarity(),
-    mx: 0,
-    mn: 0,
-    fl: 0,
-  };
-}
-
-export function sigmaOf(state: VigiaState): number {
-  const floor = Math.max(Math.abs(state.lvl) * 1e-6, 1e-300);
-  return Math.max(state.sc * MAD_TO_SIGMA, floor);
-}
-
-export function expectedAt(state: VigiaState, timestamp: number): number {
-  return state.lvl + seasonalOffset(state.season, timestamp);
-}
-
-export type DetectorParams = { -readonly [K in keyof typeof DETECTOR_PARAMS]: number };
+export { DETECTOR_PARAMS, type DetectorParams } from './vigia-params';
+export { expectedAt, initVigiaState, sigmaOf, type VigiaState } from './vigia-state';
 
 /** The detector; `overrides` exist for experiments and tests, production uses the defaults. */
 export function vigiaDetector(overrides: Partial<DetectorParams> = {}): SeriesDetector<VigiaState> {
@@ -213,31 +86,15 @@ export function updateVigia(
   const rangePart = outside / P.rangeAlert;
   const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat, rangePart);
   const warm = state.n >= P.warmup;
-  // Two calibrations, fused by geometric mean: how far the surprise beats this series' decaying
-  // record (old bar), and how rare a surprise this large has been (decaying histogram).
-  const bar = Math.max(P.surpriseFloor, state.q, P.memoryWeight * state.m);
-  const record = surprise / bar / (surprise / bar + 1);
-  const RP = { memory: P.rarityMemory, prior: P.rarityPrior, tail: P.rarityTail };
-  const rarity = -Math.log10(exceedance(state.ra, surprise, RP));
-  const gate = Math.min(1, surprise / P.surpriseFloor);
-  const rare = clamp((gate * rarity) / (2 * P.rarityAlert), 0, 1);
-  const learned = state.ra.tot > P.learn;
-  let s = learned ? clamp(P.gain * Math.sqrt(record * rare), 0, 1) : 0;
-  if (P.rangeTol > 0 && outside >= P.rangeTol && parts.point >= P.rangeMinPoint && learned)
-    s = Math.max(s, clamp(0.55 + outside, 0, 1));
-  // A flat line is news on its own only when this series has not flat-lined like this before.
-  const flatNews = parts.flat >= P.flatOverride && flat > 2 * state.fl;
-  if (warm && P.flatOverride > 0 && flatNews) s = Math.max(s, clamp(0.5 + 0.05 * parts.flat, 0, 1));
-  let cool = Math.max(0, state.cool - 1);
-  let peak = state.peak;
-  if (cool > 0 && surprise < P.escape * peak) s *= P.cooldownDamping;
-  const alert = warm && s >= P.alertScore;
-  if (alert) {
-    cool = P.cooldown;
-    peak = Math.max(surprise, peak);
-  }
-  if (cool === 0) peak = 0;
-  const score = warm ? clamp(finiteOr(s, 0), 0, 1) : 0;
+  const { score, alert, bar, cool, peak } = fuseScore(
+    state,
+    surprise,
+    parts,
+    outside,
+    flat,
+    warm,
+    P,
+  );
 
   // Learn, resisting the point in proportion to how surprising it was.
   const n = state.n + 1;
@@ -274,11 +131,10 @@ export function updateVigia(
   if (season.on !== state.season.on) {
     lvl += seasonalOffset(state.season, t) - seasonalOffset(season, t);
   }
-  const ra = warm ? learnRarity(state.ra, surprise, RP) : state.ra;
-  const q = warm && !alert ? calibrate(state.q, surprise, P) : state.q;
-  const m = warm
-    ? Math.max(state.m * P.memoryDecay, Math.min(surprise, P.memoryGrowth * Math.max(state.m, 1)))
-    : 0;
+  // The range fades towards the band plain noise reaches, never inside it: one old spike stops
+  // widening the range after a while, and ordinary noise never looks like leaving it.
+  const reach = P.zAlert * sigma0;
+  const calibration = learnCalibration(state, surprise, warm, alert, P);
 
   const next: VigiaState = {
     v: 2,
@@ -296,13 +152,11 @@ export function updateVigia(
     rr,
     flat,
     ac: compact(ewStep(state.ac, warm ? clamp(zc * prevZ, -4, 4) : 0, P.scaleAlpha, n)),
-    q: compact(finiteOr(q, 1)),
-    m: compact(finiteOr(m, 0)),
+    ...calibration,
     cool,
     peak: compact(peak),
-    ra,
-    mx: compact(Math.max(x, state.mx)),
-    mn: compact(Math.min(x, state.mn)),
+    mx: compact(Math.max(x, state.mx - P.rangeFade * Math.max(0, state.mx - lvl - reach))),
+    mn: compact(Math.min(x, state.mn + P.rangeFade * Math.max(0, lvl - reach - state.mn))),
     fl: compact(Math.max(state.fl * P.memoryDecay, isFlat ? 0 : state.flat)),
   };
   const output = describe({
@@ -325,49 +179,4 @@ export function updateVigia(
     output.forecast = { horizonMinutes: P.forecastMinutes, value: forecast };
   }
   return { state: next, output };
-}
-
-/** Stochastic-approximation quantile: steps up on exceedance, down otherwise, in proportion to q. */
-function calibrate(q: number, surprise: number, P: DetectorParams): number {
-  const p = P.calibrationQuantile;
-  const step = P.calibrationRate * 10 * q * ((surprise > q ? 1 : 0) - (1 - p));
-  return Math.max(0.25, finiteOr(q + step, q));
-}
-
-function quiet(
-  point: SeriesPoint,
-  state: VigiaState,
-  P: DetectorParams,
-  explanation: string,
-): DetectionOutput {
-  return {
-    timestamp: point.timestamp,
-    value: point.value,
-    score: 0,
-    anomalous: false,
-    direction: 'none',
-    expected: state.n > 0 ? state.lvl : null,
-    lower: null,
-    upper: null,
-    severity: 'info',
-    explanation,
-    warm: state.n >= P.warmup,
-  };
-}
-
-function gapOutput(state: VigiaState, point: SeriesPoint, P: DetectorParams): DetectionOutput {
-  const missing = state.t !== null && state.dt > 0 ? (point.timestamp - state.t) / state.dt : 0;
-  const minutes = state.t !== null ? Math.round((point.timestamp - state.t) / 60_000) : 0;
-  const out = quiet(
-    point,
-    state,
-    P,
-    state.t === null ? 'no datapoint' : `no datapoint for ${minutes} min`,
-  );
-  if (out.warm && Number.isFinite(missing) && missing >= 5) {
-    out.score = clamp(missing / (missing + 10), 0, 1);
-    out.anomalous = out.score >= P.alertScore;
-    out.severity = out.anomalous ? 'warning' : 'info';
-  }
-  return out;
 }
