@@ -74,10 +74,6 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
     output: () => log,
     stop: async () => {
       killGroup(child);
-      setTimeout(
-        () => rmSync(path.join(repoRoot, workFolder), { recursive: true, force: true }),
-        1000,
-      ).unref();
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         const timer = setTimeout(() => {
@@ -93,6 +89,7 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
           resolve();
         });
       });
+      rmSync(path.join(repoRoot, workFolder), { recursive: true, force: true });
     },
   };
 }
