@@ -88,7 +88,9 @@ export async function collectTick<S>(
   const from = Math.max(earliest, oldestUnseen(models, earliest));
   // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
   const batch: MetricBatch =
-    from < tickAt.getTime() ? await deps.metrics.fetch(services, new Date(from), tickAt) : new Map();
+    from < tickAt.getTime()
+      ? await deps.metrics.fetch(services, new Date(from), tickAt)
+      : new Map();
 
   const anomalies: Anomaly[] = [];
   let samples = 0;

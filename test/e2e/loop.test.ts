@@ -27,7 +27,10 @@ async function until<T>(
     if (Date.now() > deadline) {
       mkdirSync('test-output', { recursive: true });
       writeFileSync('test-output/loop-offline.log', offline.output());
-      writeFileSync('test-output/loop-decisions.json', JSON.stringify(await watch.decisions(), null, 2));
+      writeFileSync(
+        'test-output/loop-decisions.json',
+        JSON.stringify(await watch.decisions(), null, 2),
+      );
       throw new Error(
         `timed out waiting for ${what} (offline output in test-output/loop-offline.log)`,
       );
