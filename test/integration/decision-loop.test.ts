@@ -138,6 +138,7 @@ describe('decide and scale', () => {
   });
 
   it('fails a rollback clearly when there is no earlier task definition', async () => {
+    // A first deployment is never diagnosed as a bad deploy, so ask for the rollback as an operator would.
     const ecs = await env.ecsState({ lastDeploymentAt: at(-4) });
     const anomaly = await env.anomaly(
       0,
@@ -145,8 +146,22 @@ describe('decide and scale', () => {
       { cpu: 35, errors_5xx: 60, requests: 200 },
       ecs,
     );
+    const decision = {
+      id: `${anomaly.id}~manual`,
+      serviceId: 'web',
+      anomalyId: anomaly.id,
+      at: anomaly.at,
+      action: 'rollback' as const,
+      fromCount: null,
+      toCount: null,
+      reason: 'operator asked for a rollback',
+      mode: 'auto' as const,
+      status: 'approved' as const,
+      requestedBy: 'api:ops',
+      result: null,
+    };
+    await env.a.store.putDecision(decision, new Date());
 
-    const { decision } = await decideOnAnomaly(env.deps, anomaly, ruleSwitches);
     const outcome = await executeDecision(env.deps, decision, ruleSwitches);
 
     expect(outcome).toBe('failed');
