@@ -19,6 +19,23 @@ export function alertInputOf(image: StreamImage): AlertInput | null {
       return { kind: 'outcome', outcome: parseWith(actionOutcomeSchema, image.newImage, what) };
     case 'decision': {
       const decision = parseWith(decisionSchema, image.newImage, what);
+      // The verifier judged an executed action: that is the recovery note (SPEC N5).
+      if (decision.outcome && decision.verifiedAt && !image.oldImage?.outcome) {
+        return {
+          kind: 'outcome',
+          outcome: parseWith(
+            actionOutcomeSchema,
+            {
+              decisionId: decision.id,
+              serviceId: decision.serviceId,
+              verdict: decision.outcome,
+              at: decision.verifiedAt,
+              detail: decision.outcomeDetail ?? '',
+            },
+            what,
+          ),
+        };
+      }
       // A MODIFY that kept the status (a claim timestamp, a result) is not news.
       if (image.oldImage?.status === decision.status) return null;
       return { kind: 'decision', decision };
