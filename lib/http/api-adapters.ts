@@ -8,6 +8,7 @@ import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
 import { HistoryStore } from '../store/history-store';
+import { DynamoLearningStore } from '../store/learning-store';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { RateLimitStore } from '../store/rate-limit-store';
 import { ServiceStore } from '../store/service-store';
@@ -40,6 +41,7 @@ function build() {
     audit: new AuditStore(db, tableName, endpoint),
     reviews: new DecisionReviewStore(db, tableName, endpoint),
     pushed: new PushedMetricStore(db, tableName, endpoint),
+    learning: new DynamoLearningStore(db, tableName, endpoint),
   };
 }
 

@@ -1,4 +1,5 @@
 // The autopilot's own health, subsystem by subsystem (SPEC A1).
+import type { LearningSummary } from '../decision/learning-summary';
 import type { Decision } from '../model';
 import type { CollectorHeartbeat } from '../ports';
 
@@ -10,6 +11,8 @@ export interface HealthInput {
   recentDecisions: Decision[];
   openAnomalies: number;
   switches: Record<string, boolean>;
+  /** What verification has learned so far (decision accuracy); absent before the first outcome. */
+  learning?: LearningSummary | null;
   /** The collector runs every minute: older than this and it is late. */
   collectorLateAfterSeconds?: number;
 }
@@ -62,6 +65,16 @@ export function healthReport(input: HealthInput): HealthReport {
       status: 'OK',
       recentDecisions: input.recentDecisions.length,
       proposed: input.recentDecisions.filter((d) => d.status === 'proposed').length,
+      verified: input.learning?.verified ?? 0,
+      accuracy: input.learning?.accuracy ?? null,
+    },
+    recoveries: {
+      status: 'OK',
+      executed: done.length - failed,
+      resolved: input.learning?.resolved ?? 0,
+      notResolved: input.learning?.notResolved ?? 0,
+      worse: input.learning?.worse ?? 0,
+      autoRecovery: input.switches.autoRecovery !== false,
     },
     scaler: {
       status: scalerStatus,

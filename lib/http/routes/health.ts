@@ -19,10 +19,11 @@ export const healthRoutes: Route[] = [
       const noStore = { 'cache-control': 'no-store' };
       let report;
       try {
-        const [heartbeat, recentDecisions, services] = await Promise.all([
+        const [heartbeat, recentDecisions, services, learning] = await Promise.all([
           a.store.lastCollectorRun(),
           a.store.recentDecisions(50),
           a.registry.list(),
+          a.learning.loadSummary(),
         ]);
         const since = new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS);
         const anomalyCounts = await Promise.all(
@@ -34,6 +35,7 @@ export const healthRoutes: Route[] = [
           recentDecisions,
           openAnomalies: anomalyCounts.reduce((n, list) => n + list.length, 0),
           switches: a.config.switches,
+          learning: learning.summary,
         });
       } catch {
         report = {

@@ -54,6 +54,32 @@ describe('health', () => {
   });
 });
 
+describe('health of the decision engine', () => {
+  it('shows decision accuracy and recoveries from what verification learned', () => {
+    const learning = {
+      verified: 4,
+      resolved: 3,
+      notResolved: 1,
+      worse: 0,
+      accuracy: 0.75,
+      updatedAt: now.toISOString(),
+      services: {},
+    };
+
+    const report = healthReport({
+      now,
+      heartbeat: beat(20),
+      recentDecisions: [],
+      openAnomalies: 0,
+      switches: {},
+      learning,
+    });
+
+    expect(report.systems.decisionEngine).toMatchObject({ verified: 4, accuracy: 0.75 });
+    expect(report.systems.recoveries).toMatchObject({ resolved: 3, notResolved: 1, worse: 0 });
+  });
+});
+
 describe('status', () => {
   const sample = (running: number) => ({
     serviceId: 'web',
