@@ -7,7 +7,7 @@ import { resetEmulator, startEmulator, type Emulator } from './lib/emulator';
 import { FleetWatch } from './lib/fleet-watch';
 import { createDemoFleet, createLocalStack } from './lib/local-stack';
 import { startOffline, type Offline } from './lib/offline';
-import { newScenario, seedHistory, simulateMinute } from './lib/demo-scenario';
+import { flushAlerts, newScenario, seedHistory, simulateMinute } from './lib/demo-scenario';
 import { loadStackDefinitions } from './lib/stack-definitions';
 
 const endpoint = process.env.VIGIA_AWS_ENDPOINT || 'http://127.0.0.1:5005';
@@ -97,6 +97,9 @@ async function main() {
       say(`${c.dim}[${clock}] collect warmed every model from history; watching…${c.off}`);
     // Stream consumers run within a second or so; narrate what they did.
     await new Promise((r) => setTimeout(r, secondsPerMinute * 1000));
+    // Alerts wait (group wait, in wall-clock time) to gather what belongs together; the timers that
+    // send them run every minute on AWS; here they run every simulated minute.
+    await flushAlerts(offline.lambdaUrl, defs.functionNames['alert-timers']!);
     for (const a of (await watch.anomalies()).sort((x, y) => x.at.localeCompare(y.at))) {
       if (seen.has(a.id)) continue;
       seen.add(a.id);

@@ -49,3 +49,17 @@ export async function simulateMinute(
     detail: {},
   });
 }
+
+/** Runs the alert timers now (group wait, repeat, resolved) instead of waiting for the minute schedule. */
+export async function flushAlerts(lambdaUrl: string, alertTimersFunctionName: string) {
+  return invokeFunction(lambdaUrl, alertTimersFunctionName, {
+    version: '0',
+    id: 'demo-alert-timers',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  });
+}

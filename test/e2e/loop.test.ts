@@ -3,7 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 // (stream) decide → decision → (stream) scale → ECS desired count, and notify → SNS → SQS inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { newScenario, seedHistory, simulateMinute } from '../../scripts/lib/demo-scenario';
+import {
+  flushAlerts,
+  newScenario,
+  seedHistory,
+  simulateMinute,
+} from '../../scripts/lib/demo-scenario';
 import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
 import type { Offline } from '../../scripts/lib/offline';
@@ -105,6 +110,7 @@ describe('the autopilot loop on the local stack', () => {
     const message = await until(
       'an SNS message about web in the subscribed queue',
       async () => {
+        await flushAlerts(offline.lambdaUrl, stackDefinitions().functionNames['alert-timers']!);
         received.push(...(await watch.receive(1)));
         return received.find((m) => m.attributes.service === 'web');
       },
