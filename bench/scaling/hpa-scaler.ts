@@ -1,7 +1,9 @@
 // The Kubernetes HorizontalPodAutoscaler (autoscaling/v2) as documented: every sync period,
 // desired = ceil(ready × current/target) per metric with a 0.1 tolerance, the highest metric
-// wins; not-yet-ready pods count as 0% on scale-up; default behaviour: scale-down stabilisation
-// 300 s, scale-up policies max(100%, 4 pods) per 15 s, scale-down 100% per 15 s.
+// wins; not-yet-ready pods count as 0% on scale-up and are left out on scale-down; a pod whose
+// metric window began before it was ready is treated as not ready (cpu-initialization-period);
+// default behaviour: scale-down stabilisation 300 s, scale-up policies max(100%, 4 pods) per 15 s,
+// scale-down 100% per 15 s.
 import type { Scaler, SimView, StepRecord } from './service-sim';
 
 export interface HpaSettings {
@@ -30,15 +32,12 @@ export function hpaScaler(
       if (view.t - lastSync < settings.syncSeconds) return undefined;
       lastSync = view.t;
       // Only the last few slices can fall in the window.
+      const windowStart = view.t - settings.metricDelaySeconds - settings.metricWindowSeconds;
       const window = view.steps
         .slice(-16)
-        .filter(
-          (s) =>
-            s.t >= view.t - settings.metricDelaySeconds - settings.metricWindowSeconds &&
-            s.t < view.t - settings.metricDelaySeconds,
-        );
+        .filter((s) => s.t >= windowStart && s.t < view.t - settings.metricDelaySeconds);
       const current = view.desired;
-      const proposal = hpaProposal(window, view, settings);
+      const proposal = hpaProposal(window, metricReadiness(view, windowStart), settings);
       const recommended = proposal ?? current;
       recommendations.push({ t: view.t, n: recommended });
       while (
@@ -67,6 +66,19 @@ export function hpaScaler(
       return next;
     },
   };
+}
+
+/**
+ * The replica calculator's pod grouping: a pod counts as ready only if its whole metric window
+ * was collected while it was ready (within the 5-minute CPU initialisation period, which covers
+ * every pod this simulator starts); the rest (pending, or ready too recently) are unready.
+ */
+export function metricReadiness(
+  view: Pick<SimView, 'desired' | 'readyAt'>,
+  windowStart: number,
+): Pick<SimView, 'desired' | 'running' | 'pending'> {
+  const ready = view.readyAt.filter((r) => r <= windowStart).length;
+  return { desired: view.desired, running: ready, pending: view.desired - ready };
 }
 
 /** The documented replica calculation over the ready pods' metrics, highest metric wins. */

@@ -61,6 +61,8 @@ export interface SimView {
   readonly desired: number;
   readonly running: number;
   readonly pending: number;
+  /** When each task became (or becomes) ready to serve, oldest first; -Infinity for initial tasks. */
+  readonly readyAt: readonly number[];
   readonly settings: SimSettings;
   readonly steps: readonly StepRecord[];
   readonly minutes: readonly MinuteDatapoint[];
@@ -111,6 +113,7 @@ export function simulate(
         desired,
         running: tasks.filter((r) => r <= t).length,
         pending: tasks.filter((r) => r > t).length,
+        readyAt: tasks,
         settings,
         steps,
         minutes,

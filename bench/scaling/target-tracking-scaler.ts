@@ -2,6 +2,9 @@
 // (3 consecutive one-minute datapoints above target) and a low alarm (15 consecutive datapoints
 // below 90% of target); capacity changes in proportion to metric ÷ target; 300 s scale-out and
 // scale-in cooldowns. With several policies, any may scale out; scale-in needs all of them.
+// The proportional step is taken on the tasks that produced the datapoint (its average running
+// count): the documented intent of counting, during a scale-out cooldown, capacity already added
+// towards the next scale-out, without double-counting tasks that are still starting.
 import type { MinuteDatapoint, Scaler, SimView } from './service-sim';
 
 export interface TargetTrackingPolicy {
@@ -19,11 +22,7 @@ export interface TargetTrackingSettings {
 
 export function targetTrackingScaler(settings: TargetTrackingSettings): Scaler {
   let lastMinuteEvaluated = -1;
-  let scaleOutAt = -Infinity;
   let scaleInAt = -Infinity;
-  // Capacity before the scale-out that opened the cooldown: capacity added since then counts as
-  // part of the desired capacity of the next scale-out.
-  let cooldownBase = 0;
   return {
     name: 'targetTracking',
     tick(view: SimView) {
@@ -35,21 +34,16 @@ export function targetTrackingScaler(settings: TargetTrackingSettings): Scaler {
       const points = view.minutes.slice(Math.max(0, latest - 14), latest + 1);
       const current = view.desired;
 
-      const outs = settings.policies
-        .filter((p) => consecutive(points, p, 3, (v) => v > p.target))
-        .map((p) => ({ p, value: valueOf(points[points.length - 1]!, p) }));
+      const last = points[points.length - 1]!;
+      const base = Math.max(last.tasks, 1);
+      const outs = settings.policies.filter((p) => consecutive(points, p, 3, (v) => v > p.target));
       if (outs.length > 0) {
-        const inCooldown = view.t - scaleOutAt < settings.scaleOutCooldownSeconds;
-        const base = inCooldown ? cooldownBase : current;
+        // Within the scale-out cooldown only capacity beyond what was already added is added; as
+        // the step is sized on the serving tasks, that is the same rule as outside it.
         const wanted = Math.max(
-          ...outs.map(({ p, value }) => Math.ceil((base * value) / p.target - 1e-9)),
+          ...outs.map((p) => Math.ceil((base * valueOf(last, p)) / p.target - 1e-9)),
         );
-        if (wanted > current) {
-          if (!inCooldown) cooldownBase = current;
-          scaleOutAt = view.t;
-          return wanted;
-        }
-        return undefined;
+        return wanted > current ? wanted : undefined;
       }
 
       const allLow = settings.policies.every((p) =>
@@ -57,9 +51,8 @@ export function targetTrackingScaler(settings: TargetTrackingSettings): Scaler {
       );
       if (!allLow) return undefined;
       if (view.t - scaleInAt < settings.scaleInCooldownSeconds) return undefined;
-      const last = points[points.length - 1]!;
       const wanted = Math.max(
-        ...settings.policies.map((p) => Math.ceil((current * valueOf(last, p)) / p.target - 1e-9)),
+        ...settings.policies.map((p) => Math.ceil((base * valueOf(last, p)) / p.target - 1e-9)),
       );
       if (wanted >= current) return undefined;
       scaleInAt = view.t;

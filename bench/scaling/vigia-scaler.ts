@@ -35,6 +35,7 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
           desiredCount: view.desired,
           runningCount: view.running,
           pendingCount: view.pending,
+          metricTaskCount: point.tasks,
           cpu: point.cpu,
           requestsPerTask: point.requestsPerTask,
           // The forecast starts after the last datapoint; skip the minutes already past.

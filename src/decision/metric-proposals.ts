@@ -10,6 +10,13 @@ export interface ScalingInput {
   runningCount: number;
   /** Tasks asked for and still starting. */
   pendingCount: number;
+  /**
+   * Tasks that produced the per-task metrics below (e.g. the datapoint's average running count).
+   * Datapoints arrive a minute or two late: tasks that started serving since then did not shape
+   * them, and multiplying a stale per-task value by today's count would over-scale. Defaults to
+   * runningCount.
+   */
+  metricTaskCount?: number | null;
   /** Average CPU and memory utilisation across running tasks, percent. */
   cpu?: number | null;
   memory?: number | null;
@@ -24,7 +31,7 @@ export interface ScalingInput {
 }
 
 export interface MetricProposal {
-  signal: 'cpu' | 'memory' | 'requests' | 'queue' | 'forecast';
+  signal: 'cpu' | 'memory' | 'requests' | 'queue' | 'forecast' | 'forecast-band';
   desired: number;
   /** value ÷ target, for the explanation. */
   ratio: number;
@@ -32,15 +39,19 @@ export interface MetricProposal {
 
 /** ceil(running × value ÷ target), unless the ratio is within the tolerance band. */
 export function ratioProposal(
-  input: Pick<ScalingInput, 'desiredCount' | 'runningCount'>,
+  input: Pick<ScalingInput, 'desiredCount' | 'runningCount' | 'metricTaskCount'>,
   value: number,
   target: number,
   tolerance: number,
 ): { desired: number; ratio: number } {
   const ratio = value / target;
   if (Math.abs(ratio - 1) <= tolerance) return { desired: input.desiredCount, ratio };
+  const measuredBy =
+    input.metricTaskCount != null && input.metricTaskCount > 0
+      ? input.metricTaskCount
+      : input.runningCount;
   // A tiny epsilon keeps 70.0000001/70 from asking for a whole extra task.
-  return { desired: Math.ceil(input.runningCount * ratio - 1e-9), ratio };
+  return { desired: Math.ceil(measuredBy * ratio - 1e-9), ratio };
 }
 
 export function metricProposals(input: ScalingInput, config: ScalingConfig): MetricProposal[] {
@@ -77,8 +88,7 @@ export function metricProposals(input: ScalingInput, config: ScalingConfig): Met
       ratio: input.desiredCount > 0 ? desired / input.desiredCount : Infinity,
     });
   }
-  const forecast = forecastProposal(input, config);
-  if (forecast) proposals.push(forecast);
+  proposals.push(...forecastProposals(input, config));
   return proposals;
 }
 
@@ -89,27 +99,32 @@ function requestTargetPerTask(config: ScalingConfig): number | null {
 
 /**
  * Pre-scaling: tasks take minutes to start, so size for the highest load expected before a task
- * asked for now could serve. Only ever raises the count: a forecast dip is not trusted to remove
- * capacity that is serving now.
+ * asked for now could serve. The expected load gets the usual headroom ('forecast'); the band's
+ * upper edge must merely fit under the ceiling ('forecast-band'), so volatile series get more
+ * headroom and calm ones none extra. Both only ever raise the count: a forecast dip is not trusted
+ * to remove capacity that is serving now.
  */
-function forecastProposal(input: ScalingInput, config: ScalingConfig): MetricProposal | null {
+function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricProposal[] {
   const target = requestTargetPerTask(config);
   const expected = input.forecastRequestRate;
   if (!config.preScaling.enabled || target === null || !expected || expected.length === 0) {
-    return null;
+    return [];
   }
   const lead = config.preScaling.leadMinutes;
   const horizon = expected.slice(0, lead).filter(Number.isFinite);
-  if (horizon.length === 0) return null;
-  let needed = Math.ceil(Math.max(...horizon) / target - 1e-9);
-  // The expected load gets the usual headroom; the band's upper edge must merely fit under the
-  // ceiling. Volatile series thus get more headroom and calm ones none extra.
+  if (horizon.length === 0) return [];
+  const out: MetricProposal[] = [];
+  const push = (signal: 'forecast' | 'forecast-band', needed: number) => {
+    const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
+    if (needed > input.desiredCount && ratio - 1 > config.tolerance) {
+      out.push({ signal, desired: needed, ratio });
+    }
+  };
+  push('forecast', Math.ceil(Math.max(...horizon) / target - 1e-9));
   const upper = (input.forecastRequestRateUpper ?? []).slice(0, lead).filter(Number.isFinite);
   if (upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
     const ceiling = (config.requestsPerTaskCapacity * config.preScaling.ceilingPercent) / 100;
-    needed = Math.max(needed, Math.ceil(Math.max(...upper) / ceiling - 1e-9));
+    push('forecast-band', Math.ceil(Math.max(...upper) / ceiling - 1e-9));
   }
-  const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
-  if (needed <= input.desiredCount || ratio - 1 <= config.tolerance) return null;
-  return { signal: 'forecast', desired: needed, ratio };
+  return out;
 }

@@ -36,9 +36,13 @@ export function planScaling(
   const proposals = metricProposals(input, config);
   const winner = strongest(proposals);
   const recommended = clamp(winner ? winner.desired : current, config.minTasks, config.maxTasks);
+  // The forecast band is insurance for the next minutes, not a measured need: it may hold the
+  // count now, but it does not enter the history that scale-in is stabilised on, or one noisy
+  // minute's wide band would pin a larger fleet for the whole window.
+  const measured = strongest(proposals.filter((p) => p.signal !== 'forecast-band'));
   const remembered = rememberRecommendation(
     state,
-    recommended,
+    clamp(measured ? measured.desired : current, config.minTasks, config.maxTasks),
     nowMs,
     config.scaleInStabilisationSeconds,
   );
@@ -85,7 +89,7 @@ export function planScaling(
     if (input.pendingCount > 0 || input.runningCount < current) {
       return hold('tasks are still starting: no scale-in during a rollout');
     }
-    const stabilised = stabilisedRecommendation(remembered) ?? recommended;
+    const stabilised = Math.max(stabilisedRecommendation(remembered) ?? recommended, recommended);
     if (stabilised >= current) {
       return hold(`scale-in to ${recommended} waits: a higher count was recommended recently`);
     }

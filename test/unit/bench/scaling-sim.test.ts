@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replicasFor } from '../../../bench/scaling/hpa-scaler';
+import { metricReadiness, replicasFor } from '../../../bench/scaling/hpa-scaler';
 import {
   defaultSimSettings,
   p95Latency,
@@ -24,6 +24,17 @@ describe('the HPA reference', () => {
   it('counts pods still starting as idle before scaling up again', () => {
     // 4 ready at 90% of a 60% target, 2 starting: (4×1.5)/6 = 1 → no further scale-up.
     expect(replicasFor(90, 60, { desired: 6, running: 4, pending: 2 }, 0.1)).toBe(6);
+  });
+});
+
+describe('the HPA reference on pods that just became ready', () => {
+  it('treats a pod whose metric window began before it was ready as not ready', () => {
+    // 4 pods ready long ago, 2 ready 10 s before a window that started at t = 100, 1 starting.
+    const readiness = metricReadiness(
+      { desired: 7, readyAt: [-Infinity, -Infinity, 0, 50, 90, 110, 200] },
+      100,
+    );
+    expect(readiness).toEqual({ desired: 7, running: 5, pending: 2 });
   });
 });
 
@@ -63,6 +74,29 @@ describe('the simulated service', () => {
     simulate(rates, watched, settings);
     // Load ramps up during minute 9 (rates interpolate); datapoints 9, 10, 11 breach → 12:00.
     expect(firstScaleOutAt).toBe(12 * 60);
+  });
+
+  it('lets target tracking size on the tasks that produced the datapoint', () => {
+    // 10 tasks at 140 rps each; each scale-out is ceil(tasks × value ÷ target) of that minute.
+    const rates = [...Array(10).fill(350), ...Array(30).fill(700)];
+    const tt = targetTrackingScaler({
+      policies: [{ metric: 'requestsPerTask', target: 37.5 }],
+      scaleOutCooldownSeconds: 300,
+      scaleInCooldownSeconds: 300,
+      datapointDelayMinutes: 0,
+    });
+    const desired: number[] = [];
+    const watched: Scaler = {
+      name: 'watched',
+      tick(view) {
+        const next = tt.tick(view);
+        if (next !== undefined) desired.push(next);
+        return next;
+      },
+    };
+    simulate(rates, watched, defaultSimSettings);
+    // 700 rps ÷ 37.5 = 18.7 → 19 tasks, reached without overshooting past it.
+    expect(Math.max(...desired)).toBe(19);
   });
 
   it('runs vigia, HPA and target tracking on the same trace', () => {
