@@ -47,6 +47,7 @@ for (const held of categories) {
   const test = runs.map((files) => standard(files.filter(isHeld)));
   console.log(
     `${held.padEnd(22)} chosen on the others: ${values.param}=${grid[best]}  held-out std ${test[best]!.toFixed(2)}  ` +
-      `(held-out at each value: ${grid.map((v, i) => `${v}→${test[i]!.toFixed(2)}`).join(', ')})`,
+      `(held-out at each value: ${grid.map((v, i) => `${v}→${test[i]!.toFixed(2)}`).join(', ')}; ` +
+      `the others at each value: ${grid.map((v, i) => `${v}→${train[i]!.toFixed(2)}`).join(', ')})`,
   );
 }

@@ -1,9 +1,11 @@
 // vigia's streaming detector: a robust baseline (Huber-clipped EWMA level, mean-absolute-deviation
 // scale, an hour-of-day profile once the data shows one) and the surprise of each point against it
 // (point deviation, CUSUM level shift, rate of change, flat line, leaving the slowly fading range),
-// scored by vigia-score. Constant time and memory per point.
+// discounted when that hour of day reached as much on both previous days, scored by vigia-score.
+// Constant time and memory per point.
 import { cusumEvidence, initCusum, updateCusum } from './change-point';
 import { describe } from './explain';
+import { initHourlyReach, learnHourlyReach, usualReach } from './hourly-reach';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
 import { gapOutput, quiet } from './quiet-output';
 import { seasonalOffset, updateSeasonal } from './seasonal-profile';
@@ -75,15 +77,20 @@ export function updateVigia(
   // With correlated residuals a run of same-sign points is normal; shrink what CUSUM accumulates.
   const cu = updateCusum(state.cu, zc * Math.sqrt((1 - rho) / (1 + rho)));
   const shift = cusumEvidence(cu);
+  // A surprise this hour of the day reaches every day (a nightly job) is only news if it beats that.
+  // (Relative to the series' record, so a series that is spiky at every hour is not muted.)
+  const hourly = state.hr ?? initHourlyReach();
+  const record = Math.max(P.surpriseFloor, state.q, P.memoryWeight * state.m);
+  const usual = Math.max(1, (P.hourWiden * usualReach(hourly, t)) / record);
   const parts = {
-    point: Math.abs(z) / P.zAlert,
-    shift: Math.abs(shift) / P.cusumAlert,
-    roc: rocZ / P.rocAlert,
-    flat: movesNormally ? flat / P.flatAlert : 0,
+    point: Math.abs(z) / P.zAlert / usual,
+    shift: Math.abs(shift) / P.cusumAlert / usual,
+    roc: rocZ / P.rocAlert / usual,
+    flat: movesNormally ? flat / P.flatAlert / usual : 0,
   };
   const span = Math.max(state.mx - state.mn, sigma0);
   const outside = finiteOr(Math.max(x - state.mx, state.mn - x, 0) / span, 0);
-  const rangePart = outside / P.rangeAlert;
+  const rangePart = outside / P.rangeAlert / usual;
   const surprise = Math.max(parts.point, parts.shift, parts.roc * 0.5, parts.flat, rangePart);
   const warm = state.n >= P.warmup;
   const { score, alert, bar, cool, peak } = fuseScore(
@@ -158,12 +165,13 @@ export function updateVigia(
     mx: compact(Math.max(x, state.mx - P.rangeFade * Math.max(0, state.mx - lvl - reach))),
     mn: compact(Math.min(x, state.mn + P.rangeFade * Math.max(0, lvl - reach - state.mn))),
     fl: compact(Math.max(state.fl * P.memoryDecay, isFlat ? 0 : state.flat)),
+    hr: warm ? learnHourlyReach(hourly, t, Math.min(surprise * usual, 50)) : hourly,
   };
   const output = describe({
     point,
     value: x,
     expected,
-    halfBand: P.zAlert * bar * sigma,
+    halfBand: P.zAlert * usual * bar * sigma,
     score,
     warm,
     z,

@@ -46,6 +46,8 @@ export const DETECTOR_PARAMS = {
   flatOverride: 1,
   alertScore: 0.5,
   criticalScore: 0.75,
+  /** A surprise its hour of day reached on both previous days must beat it this many times over. */
+  hourWiden: 1.5,
   recent: 8,
   /** Horizon of the forecast returned with every output. */
   forecastMinutes: 30,

@@ -1,6 +1,7 @@
 // The per-series state the detector keeps between points (JSON in DynamoDB, under 4 KB), and the
 // baseline it implies: expected value and robust sigma.
 import { initCusum, type CusumState } from './change-point';
+import { initHourlyReach, type HourlyReachState } from './hourly-reach';
 import { initRarity, type RarityState } from './surprise-rarity';
 import { initSeasonal, seasonalOffset, type SeasonalState } from './seasonal-profile';
 
@@ -40,6 +41,9 @@ export interface VigiaState {
   mn: number;
   /** Longest flat run seen (slowly forgotten). */
   fl: number;
+  /** What each hour of the day reached on the last days (recurring daily spikes); absent in
+   *  states saved before it existed, which start it afresh. */
+  hr?: HourlyReachState;
 }
 
 export function initVigiaState(): VigiaState {
@@ -67,6 +71,7 @@ export function initVigiaState(): VigiaState {
     mx: 0,
     mn: 0,
     fl: 0,
+    hr: initHourlyReach(),
   };
 }
 
