@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules',
       '.serverless',
       '.esbuild',
+      '.local',
       'coverage',
       'bench/results',
       'test-output',
@@ -23,6 +24,15 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // CommonJS build helpers (serverless-esbuild loads its plugins with require).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/**/*.ts'],

@@ -1,13 +1,13 @@
 // Every minute: sends what the alert manager owes without a new stream item (group wait, update,
 // repeat, resolved), service by service; one failing service does not hold back the others.
-import { adapters } from '../lib/adapters';
+import { registry } from '../lib/adapters';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { alertDeps } from '../lib/sns/alert-pipeline';
 import { flushServiceAlerts } from '../src/use-cases/alert-notifications';
 
 export const handler = scheduledHandler(async () => {
-  const services = await adapters().registry.list();
+  const services = await registry().list();
   const deps = alertDeps();
   let published = 0;
   const failures: string[] = [];

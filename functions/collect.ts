@@ -1,6 +1,6 @@
 // Scheduled every minute: one collector tick over every watched service.
 import { z } from 'zod';
-import { adapters } from '../lib/adapters';
+import { appConfig, ecsStateSource, metricSource, registry, store } from '../lib/adapters';
 import { systemClock } from '../lib/clock';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
@@ -15,21 +15,20 @@ const scheduledEventSchema = z.looseObject({
 
 export const handler = scheduledHandler(async (event: unknown) => {
   const { time } = parseWith(scheduledEventSchema, event ?? {}, 'scheduled event');
-  const a = adapters();
   const tickAt = time ? new Date(time) : systemClock.now();
   const result = await collectTick(
     {
       clock: systemClock,
-      registry: a.registry,
-      metrics: a.metrics,
-      ecs: a.ecsState,
-      models: a.store,
-      observations: a.store,
-      heartbeat: a.store,
+      registry: registry(),
+      metrics: metricSource(),
+      ecs: ecsStateSource(),
+      models: store(),
+      observations: store(),
+      heartbeat: store(),
       detector: seriesDetector,
     },
     tickAt,
-    { ...defaultCollectOptions, detectionEnabled: a.config.switches.anomalyDetection },
+    { ...defaultCollectOptions, detectionEnabled: appConfig().switches.anomalyDetection },
   );
   for (const failure of result.failures) logger.error('service not collected', failure);
   if (result.services > 0 && result.failures.length >= result.services) {

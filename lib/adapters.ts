@@ -1,5 +1,6 @@
-// The composition root: every adapter the functions need, built once per container from config.
-import { clients } from './aws/clients';
+// The composition root: one lazy getter per adapter, built once per container from config. Each
+// function imports only the getters it uses, so its bundle holds only the SDK clients it needs.
+import { cloudwatchClient, dynamoClient, ecsClient, snsClient } from './aws/clients';
 import { config, declaredServices, requireTopicArn } from './config';
 import { EcsScaler } from './ecs/ecs-scaler';
 import { SnsNotifier } from './sns/sns-notifier';
@@ -10,31 +11,40 @@ import { DynamoStore } from './store/dynamo-store';
 import { PushedMetricStore } from './store/pushed-metric-store';
 import { ConfiguredServiceRegistry } from './store/service-registry';
 
-function build() {
-  const c = config();
-  const aws = clients();
-  return {
-    config: c,
-    store: new DynamoStore(aws.dynamo, c.tableName, c.endpoint),
-    registry: new ConfiguredServiceRegistry(
-      declaredServices(),
-      aws.dynamo,
-      c.tableName,
-      c.endpoint,
-    ),
-    // Pushed metrics (POST /metrics) join CloudWatch's in the same tick.
-    metrics: new CombinedMetricSource([
-      new CloudWatchSource(aws.cloudwatch, c.endpoint),
-      new PushedMetricStore(aws.dynamo, c.tableName, c.endpoint),
-    ]),
-    ecsState: new EcsSource(aws.ecs, c.endpoint),
-    scaler: new EcsScaler(aws.ecs, c.endpoint),
-    notifier: () => new SnsNotifier(aws.sns, requireTopicArn(c), c.endpoint),
-  };
+export { config as appConfig } from './config';
+
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
 }
 
-let built: ReturnType<typeof build> | undefined;
-export function adapters() {
-  built ??= build();
-  return built;
-}
+export const store = once(
+  () => new DynamoStore(dynamoClient(), config().tableName, config().endpoint),
+);
+
+export const registry = once(
+  () =>
+    new ConfiguredServiceRegistry(
+      declaredServices(),
+      dynamoClient(),
+      config().tableName,
+      config().endpoint,
+    ),
+);
+
+/** CloudWatch's metrics and those pushed through POST /metrics, read as one source. */
+export const metricSource = once(
+  () =>
+    new CombinedMetricSource([
+      new CloudWatchSource(cloudwatchClient(), config().endpoint),
+      new PushedMetricStore(dynamoClient(), config().tableName, config().endpoint),
+    ]),
+);
+
+export const ecsStateSource = once(() => new EcsSource(ecsClient(), config().endpoint));
+
+export const scaler = once(() => new EcsScaler(ecsClient(), config().endpoint));
+
+export const notifier = once(
+  () => new SnsNotifier(snsClient(), requireTopicArn(config()), config().endpoint),
+);

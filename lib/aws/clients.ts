@@ -33,8 +33,30 @@ export function createClients(c: Pick<AppConfig, 'endpoint' | 'region'>): AwsCli
   };
 }
 
-let shared: AwsClients | undefined;
-export function clients(): AwsClients {
-  shared ??= createClients(config());
-  return shared;
+// One lazy getter per client, so each function's bundle holds only the SDK clients it uses.
+let dynamo: DynamoDBDocumentClient | undefined;
+let ecs: ECSClient | undefined;
+let cloudwatch: CloudWatchClient | undefined;
+let sns: SNSClient | undefined;
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions(config())), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return dynamo;
+}
+
+export function ecsClient(): ECSClient {
+  ecs ??= new ECSClient(clientOptions(config()));
+  return ecs;
+}
+
+export function cloudwatchClient(): CloudWatchClient {
+  cloudwatch ??= new CloudWatchClient(clientOptions(config()));
+  return cloudwatch;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient(clientOptions(config()));
+  return sns;
 }

@@ -2,8 +2,8 @@
 // once per container. API settings come from the environment through a strict schema.
 import { z } from 'zod';
 import { parseWith } from '../../src/model';
-import { adapters } from '../adapters';
-import { clients } from '../aws/clients';
+import { appConfig, registry, store } from '../adapters';
+import { dynamoClient } from '../aws/clients';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
@@ -28,11 +28,13 @@ export function parseApiEnv(env: Record<string, string | undefined>) {
 }
 
 function build() {
-  const shared = adapters();
-  const { tableName, endpoint } = shared.config;
-  const db = clients().dynamo;
+  const config = appConfig();
+  const { tableName, endpoint } = config;
+  const db = dynamoClient();
   return {
-    ...shared,
+    config,
+    store: store(),
+    registry: registry(),
     api: parseApiEnv(process.env),
     apiKeys: new ApiKeyStore(db, tableName, endpoint),
     rateLimits: new RateLimitStore(db, tableName, endpoint),

@@ -26,7 +26,7 @@ import type {
   IncidentPage,
   IncidentQuery,
 } from '../../src/use-cases/alert-ports';
-import { clients } from '../aws/clients';
+import { dynamoClient } from '../aws/clients';
 import { awsError, isConditionalCheckFailed } from '../aws/errors';
 import { config } from '../config';
 import { expiresAt, incidentGsi1, incidentSk, noticeSk, servicePk, silenceKey, ttl } from './keys';
@@ -351,7 +351,7 @@ let shared: DynamoAlertingStore | undefined;
 export function alertingStore(): DynamoAlertingStore {
   if (shared === undefined) {
     const c = config();
-    shared = new DynamoAlertingStore(clients().dynamo, c.tableName, c.alerting, c.endpoint);
+    shared = new DynamoAlertingStore(dynamoClient(), c.tableName, c.alerting, c.endpoint);
   }
   return shared;
 }

@@ -1,23 +1,28 @@
 // The decision engine's adapters, built once per container beside the shared ones in lib/adapters.
-import { adapters } from '../adapters';
-import { clients } from '../aws/clients';
+import { appConfig, registry, scaler, store } from '../adapters';
+import { dynamoClient } from '../aws/clients';
 import type { GlobalSwitches } from '../../src/decision';
 import { DynamoDecisionLedger } from './decision-ledger';
 import { DynamoLearningStore } from './learning-store';
 
 function build() {
-  const a = adapters();
-  const aws = clients();
-  const { tableName, endpoint, switches } = a.config;
+  const config = appConfig();
+  const { tableName, endpoint, switches } = config;
   const globalSwitches: GlobalSwitches = {
     autoScalingEnabled: switches.autoScaling,
     autoRecoveryEnabled: switches.autoRecovery,
     aiDecisionsEnabled: switches.aiDecisions,
   };
   return {
-    ...a,
-    ledger: new DynamoDecisionLedger(aws.dynamo, tableName, endpoint),
-    learning: new DynamoLearningStore(aws.dynamo, tableName, endpoint),
+    config,
+    store: store(),
+    registry: registry(),
+    // Only scale calls it; a getter keeps the ECS client out of decide's and verify's work.
+    get scaler() {
+      return scaler();
+    },
+    ledger: new DynamoDecisionLedger(dynamoClient(), tableName, endpoint),
+    learning: new DynamoLearningStore(dynamoClient(), tableName, endpoint),
     switches: globalSwitches,
   };
 }
