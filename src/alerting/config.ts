@@ -12,6 +12,11 @@ export const alertingConfigSchema = z
   .strictObject({
     /** The first message of an incident waits this long to gather what belongs with it. */
     groupWaitSeconds: seconds.default(30),
+    /**
+     * The group wait of an incident that is critical from the start: by default it pages at once;
+     * what joins it later goes into the next update, one group interval on.
+     */
+    criticalGroupWaitSeconds: seconds.default(0),
     /** At most one update message per incident within this interval. */
     groupIntervalSeconds: seconds.default(300),
     /** An incident still open and unacknowledged is repeated this often. */

@@ -49,7 +49,12 @@ export function planIncident(
   }
   if (d.lastSentAt === null) {
     return {
-      dueAt: addSeconds(incident.createdAt, config.groupWaitSeconds),
+      dueAt: addSeconds(
+        incident.createdAt,
+        incident.severity === 'critical'
+          ? config.criticalGroupWaitSeconds
+          : config.groupWaitSeconds,
+      ),
       kind: 'incident',
       phase: 'opened',
     };

@@ -22,6 +22,8 @@ const t0 = Date.parse('2026-03-02T10:00:00.000Z');
 const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
 const config = alertingConfigSchema.parse({
   statusPageUrl: 'https://status.example.com/#{service}',
+  // These tests are about the group wait, so critical incidents wait too (by default they page at once).
+  criticalGroupWaitSeconds: 30,
 });
 
 function anomaly(serviceId: string, metric: string, s: number, severity: Anomaly['severity']) {

@@ -68,8 +68,11 @@ describe('inhibition', () => {
     state = applyDecision(state, decision('web', -100, { status: 'proposed' }), at(-100), cfg);
     // Act
     const { messages } = flush(state, at(1), cfg);
-    // Assess
-    expect(messages.map((m) => [m.serviceId, m.kind])).toEqual([['web', 'decision']]);
+    // Assess: the critical incident itself pages; the warning notice of the same service does not
+    expect(messages.map((m) => [m.serviceId, m.kind])).toEqual([
+      ['api', 'incident'],
+      ['web', 'decision'],
+    ]);
   });
 });
 

@@ -31,7 +31,7 @@ describe('alert-manager timing', () => {
     let state = emptyAlertingState();
     state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), cfg);
     state = applyAnomaly(state, anomaly('api', 'memory', 10), at(10), cfg);
-    state = applyAnomaly(state, anomaly('api', 'latency_p95', 25, 'critical'), at(25), cfg);
+    state = applyAnomaly(state, anomaly('api', 'latency_p95', 25), at(25), cfg);
     // Act
     const before = flush(state, at(29), cfg);
     const due = flush(before.state, at(30), cfg);
@@ -41,10 +41,33 @@ describe('alert-manager timing', () => {
     expect(due.messages[0]).toMatchObject({
       kind: 'incident',
       phase: 'opened',
-      severity: 'critical',
+      severity: 'warning',
     });
-    expect(due.messages[0]!.metrics.map((m) => m.metric)).toEqual(['latency_p95']);
+    expect(due.messages[0]!.metrics.map((m) => m.metric).sort()).toEqual([
+      'cpu',
+      'latency_p95',
+      'memory',
+    ]);
     expect(nextFlushAt(state, cfg)).toEqual(at(30));
+  });
+
+  it('a critical incident pages at once; what joins it waits for the next update', () => {
+    // Prepare
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    // Act
+    const now = flush(state, at(0), cfg);
+    state = applyAnomaly(now.state, anomaly('api', 'latency_p95', 10, 'critical'), at(10), cfg);
+    const soon = flush(state, at(30), cfg);
+    // Assess
+    expect(now.messages).toHaveLength(1);
+    expect(now.messages[0]).toMatchObject({ phase: 'opened', severity: 'critical' });
+    expect(soon.messages).toHaveLength(0);
+    expect(nextFlushAt(soon.state, cfg)).toEqual(at(300));
   });
 
   it('group interval holds updates to one per 5 minutes', () => {
