@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/decision/seeded-random';
 import {
   applyAnomaly,
   applyNormal,
@@ -12,17 +13,8 @@ import { anomaly, at, config, isoAt } from './support';
 
 const cfg = config();
 
-/** A small deterministic generator (mulberry32), so the flood is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), so the flood is the same on every run. */
+const seeded = seededRandom;
 
 const services = Array.from({ length: 10 }, (_, k) => `svc-${k}`);
 const metrics = ['cpu', 'memory', 'latency_p95', 'requests', 'errors_5xx'];

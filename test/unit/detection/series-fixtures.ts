@@ -4,17 +4,9 @@ import { seriesDetector, type DetectionOutput, type SeriesState } from '../../..
 export const FIVE_MINUTES = 300_000;
 export const START = Date.UTC(2026, 0, 5);
 
-/** mulberry32: small, seeded, good enough for test noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/decision/seeded-random';
+
+export { seededRandom };
 
 export function gaussianNoise(seed: number): () => number {
   const random = seededRandom(seed);
