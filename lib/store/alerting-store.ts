@@ -27,7 +27,8 @@ import type {
   IncidentQuery,
 } from '../../src/use-cases/alert-ports';
 import { dynamoClient } from '../aws/clients';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { queryAllItems, sendToTable } from './table-io';
+import { isConditionalCheckFailed } from '../aws/errors';
 import { config } from '../config';
 import { expiresAt, incidentGsi1, incidentSk, noticeSk, servicePk, silenceKey, ttl } from './keys';
 
@@ -92,28 +93,12 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
     private readonly endpoint?: string,
   ) {}
 
-  private async send<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) throw err;
-      throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-    }
+  private send<T>(run: () => Promise<T>): Promise<T> {
+    return sendToTable(this.table, this.endpoint, run);
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(() =>
-        this.db.send(
-          new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: startKey }),
-        ),
-      );
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
+    return queryAllItems(this.db, this.table, this.endpoint, input);
   }
 
   /** Items past their TTL may linger until DynamoDB deletes them: they are gone for us. */

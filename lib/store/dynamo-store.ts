@@ -2,7 +2,7 @@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -26,7 +26,9 @@ import type {
   NotificationLog,
   ObservationStore,
 } from '../../src/ports';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { decisionItem } from './decision-ledger';
+import { queryAllItems, sendToTable } from './table-io';
 import {
   anomalySk,
   decisionSk,
@@ -49,13 +51,8 @@ export class DynamoStore
     private readonly endpoint?: string,
   ) {}
 
-  private async send<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) throw err;
-      throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-    }
+  private send<T>(run: () => Promise<T>): Promise<T> {
+    return sendToTable(this.table, this.endpoint, run);
   }
 
   /** A put that only creates: false when the item was there already. */
@@ -77,20 +74,8 @@ export class DynamoStore
     }
   }
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(() =>
-        this.db.send(
-          new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: startKey }),
-        ),
-      );
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      startKey = page.LastEvaluatedKey;
-      if (input.Limit && items.length >= input.Limit) break;
-    } while (startKey);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
+    return queryAllItems(this.db, this.table, this.endpoint, input);
   }
 
   // ── models ────────────────────────────────────────────────────────────────
@@ -214,15 +199,7 @@ export class DynamoStore
 
   // ── decisions ─────────────────────────────────────────────────────────────
   putDecision(decision: Decision, recordedAt: Date) {
-    return this.create({
-      pk: servicePk(decision.serviceId),
-      sk: decisionSk(decision.id),
-      gsi1pk: 'DECISION',
-      gsi1sk: `${decision.at}#${decision.id}`,
-      kind: 'decision',
-      ...decision,
-      recordedAt: recordedAt.toISOString(),
-    });
+    return this.create(decisionItem(decision, recordedAt));
   }
 
   async getDecision(serviceId: string, id: string): Promise<Decision | null> {
