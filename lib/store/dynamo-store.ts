@@ -159,15 +159,21 @@ export class DynamoStore
     return items[0] ? sampleSchema.parse(stripStorage(items[0])) : null;
   }
 
-  async anomaliesSince(serviceId: string, since: Date): Promise<Anomaly[]> {
-    const items = await this.queryAll({
+  /** A service's items of one kind from `since` on: their sort keys start with the time. */
+  private itemsSince(serviceId: string, prefix: string, since: Date, consistent = false) {
+    return this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': servicePk(serviceId),
-        ':from': `ANOMALY#${since.toISOString()}`,
-        ':to': 'ANOMALY#~',
+        ':from': `${prefix}${since.toISOString()}`,
+        ':to': `${prefix}~`,
       },
+      ConsistentRead: consistent,
     });
+  }
+
+  async anomaliesSince(serviceId: string, since: Date): Promise<Anomaly[]> {
+    const items = await this.itemsSince(serviceId, 'ANOMALY#', since);
     return items.map((i) => anomalySchema.parse(stripStorage(i)));
   }
 
@@ -216,15 +222,7 @@ export class DynamoStore
   }
 
   async decisionsSince(serviceId: string, since: Date): Promise<Decision[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': servicePk(serviceId),
-        ':from': `DECISION#${since.toISOString()}`,
-        ':to': 'DECISION#~',
-      },
-      ConsistentRead: true,
-    });
+    const items = await this.itemsSince(serviceId, 'DECISION#', since, true);
     return items.map((i) => decisionSchema.parse(stripStorage(i)));
   }
 

@@ -104,11 +104,14 @@ export function noteFingerprint(note: RecoveryNote): string {
   return `${note.decisionId}:${note.status}:${note.verdict ?? '-'}`;
 }
 
+function taskCounts(note: RecoveryNote): string {
+  return note.fromCount !== null && note.toCount !== null
+    ? ` from ${note.fromCount} to ${note.toCount} tasks`
+    : '';
+}
+
 function actionPhrase(note: RecoveryNote): string {
-  const counts =
-    note.fromCount !== null && note.toCount !== null
-      ? ` from ${note.fromCount} to ${note.toCount} tasks`
-      : '';
+  const counts = taskCounts(note);
   switch (note.action) {
     case 'scale-out':
       return `scale out${counts}`;
@@ -124,10 +127,7 @@ function actionPhrase(note: RecoveryNote): string {
 }
 
 function pastTense(note: RecoveryNote): string {
-  const counts =
-    note.fromCount !== null && note.toCount !== null
-      ? ` from ${note.fromCount} to ${note.toCount} tasks`
-      : '';
+  const counts = taskCounts(note);
   switch (note.action) {
     case 'scale-out':
       return `scaled out${counts}`;

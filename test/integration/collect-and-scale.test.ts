@@ -42,6 +42,19 @@ beforeEach(async () => {
   env = await setup();
 });
 
+/** Three calm hours, one tick on them, then a load spike on web from the next minute. */
+async function warmThenSpikeWeb() {
+  await env.feeder.backfill(start - 180, start + 1, env.tasks);
+  await collectTick(env.deps, minute(start + 1));
+  env.feeder.spikes.push({
+    serviceId: 'web',
+    fromMinute: start + 1,
+    toMinute: start + 5,
+    factor: 2.6,
+  });
+  await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+}
+
 describe('collect', () => {
   it('warms every model from history, writes one sample per service per minute, and stays quiet on normal load', async () => {
     await env.feeder.backfill(start - 180, start + 1, env.tasks);
@@ -64,15 +77,7 @@ describe('collect', () => {
   });
 
   it('raises a CPU anomaly on a load spike, once, even when the same tick runs twice', async () => {
-    await env.feeder.backfill(start - 180, start + 1, env.tasks);
-    await collectTick(env.deps, minute(start + 1));
-    env.feeder.spikes.push({
-      serviceId: 'web',
-      fromMinute: start + 1,
-      toMinute: start + 5,
-      factor: 2.6,
-    });
-    await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+    await warmThenSpikeWeb();
 
     const [first, second] = await Promise.all([
       collectTick(env.deps, minute(start + 2)),
@@ -119,15 +124,7 @@ describe('collect', () => {
 
 describe('decide and scale', () => {
   it('turns a CPU anomaly into an ECS desired count change, once, however often it is delivered', async () => {
-    await env.feeder.backfill(start - 180, start + 1, env.tasks);
-    await collectTick(env.deps, minute(start + 1));
-    env.feeder.spikes.push({
-      serviceId: 'web',
-      fromMinute: start + 1,
-      toMinute: start + 5,
-      factor: 2.6,
-    });
-    await env.feeder.put(env.feeder.datums(start + 1, env.tasks));
+    await warmThenSpikeWeb();
     const { anomalies } = await collectTick(env.deps, minute(start + 2));
     const anomaly = anomalies.find((x) => x.serviceId === 'web' && x.metric === 'cpu')!;
     const deps = {
