@@ -150,6 +150,16 @@ export interface DecisionLedger {
     recordedAt: Date,
   ): Promise<DecisionCommit>;
   /**
+   * Saves the scaling state alone at expectedVersion + 1 (a held plan's recommendation): 'saved',
+   * or 'conflict' when another writer committed since the state was read.
+   */
+  saveScalingState(
+    serviceId: string,
+    scaling: ScalingState,
+    expectedVersion: number,
+    recordedAt: Date,
+  ): Promise<'saved' | 'conflict'>;
+  /**
    * executing → executed | failed | skipped, with the audit record of the action, in one
    * transaction. Throws ConflictError when the decision is no longer executing.
    */

@@ -1,12 +1,13 @@
 // The three scalers of the benchmark, configured alike: the same CPU target, the same requests
 // target (75% of a task's capacity, SPEC X2), the same min/max and the same metric delays.
-import { scalingConfigFor } from '../../src/decision/scaling-config';
+import { serviceSchema, type Service } from '../../src/model';
 import { hpaScaler } from './hpa-scaler';
 import type { Scaler, SimSettings } from './service-sim';
 import { targetTrackingScaler } from './target-tracking-scaler';
 import { vigiaScaler } from './vigia-scaler';
 
-export const scalerNames = ['vigia', 'hpa', 'targetTracking'] as const;
+/** vigia fed pushed readings, the references, and vigia fed CloudWatch's minutes only. */
+export const scalerNames = ['vigia', 'hpa', 'targetTracking', 'vigiaCloudWatch'] as const;
 export type ScalerName = (typeof scalerNames)[number];
 
 export const cpuTarget = 70;
@@ -16,18 +17,12 @@ export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
   const requestsTarget = (sim.capacityPerTask * requestsTargetPercent) / 100;
   switch (name) {
     case 'vigia':
+    case 'vigiaCloudWatch':
       return vigiaScaler({
-        config: scalingConfigFor(
-          {
-            minTasks: sim.minTasks,
-            maxTasks: sim.maxTasks,
-            targets: { cpu: cpuTarget, memory: 75 },
-          },
-          { requestsPerTaskCapacity: sim.capacityPerTask, requestsTargetPercent },
-        ),
-        datapointDelayMinutes: 1,
+        service: benchService(sim),
+        feed: name === 'vigia' ? 'pushed' : 'cloudwatch',
         startMs: Date.UTC(2026, 0, 1),
-        // A one-sided 95% band, as the detector's expected band would give.
+        // A one-sided 95% band, as the detector's expected band gives (preScaling.band).
         bandZ: 1.65,
       });
     case 'hpa':
@@ -51,4 +46,17 @@ export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
         datapointDelayMinutes: 1,
       });
   }
+}
+
+/** The simulated service as vigia's configuration: product defaults, the shared targets. */
+export function benchService(sim: SimSettings): Service {
+  return serviceSchema.parse({
+    id: 'bench',
+    name: 'Simulated service',
+    ecs: { cluster: 'bench', service: 'bench' },
+    minTasks: sim.minTasks,
+    maxTasks: sim.maxTasks,
+    targets: { cpu: cpuTarget, memory: 75 },
+    scaling: { requestsPerTaskCapacity: sim.capacityPerTask, requestsTargetPercent },
+  });
 }

@@ -1,55 +1,120 @@
-// vigia's scaler in the simulator: the same planScaling the scale function runs, called once a
-// minute (the collect tick) with the latest CloudWatch datapoint and a load forecast.
-import type { ScalingConfig } from '../../src/decision/scaling-config';
-import { planScaling } from '../../src/decision/scaling-plan';
-import { emptyScalingState, type ScalingState } from '../../src/decision/scaling-state';
+// vigia's scaler in the simulator: planTargetScaling, the code the autoscale function runs on each
+// reading, fed the way a deployed stack feeds it:
+// - 'pushed': the service pushes cpu, requests and tasks through POST /metrics every 15 s, each a
+//   30 s window ending 15 s before vigia acts on it — the data the HPA reference sees, at its pace;
+// - 'cloudwatch': the collector's one-minute sample, the datapoint that closed a minute earlier.
+import {
+  allSwitchesOn,
+  emptyScalingState,
+  planTargetScaling,
+  type ScalingState,
+} from '../../src/decision';
+import type { Decision, Service } from '../../src/model';
 import { holtForecaster } from './load-forecast';
-import type { Scaler, SimView } from './service-sim';
+import type { Scaler, SimView, StepRecord } from './service-sim';
 
 export interface VigiaBenchSettings {
-  config: ScalingConfig;
-  datapointDelayMinutes: number;
-  /** Epoch ms of t = 0, so cooldowns see real dates. */
+  service: Service;
+  feed: 'pushed' | 'cloudwatch';
+  /** Epoch ms of t = 0, so cooldowns and the hourly cap see real dates. */
   startMs: number;
-  /** Width of the forecast band in standard deviations; 0 leaves the band out. */
-  bandZ?: number;
+  /** Width of the forecast band in standard deviations (used when preScaling.band is on). */
+  bandZ: number;
 }
 
+const PUSH_SECONDS = 15;
+const PUSH_WINDOW_SECONDS = 30;
+const PUSH_DELAY_SECONDS = 15;
+/** CloudWatch datapoints are read a minute after they close. */
+const DATAPOINT_DELAY_MINUTES = 1;
+
 export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
+  const { service } = settings;
   let state: ScalingState = emptyScalingState();
-  let lastMinute = -1;
+  const decisions: Decision[] = [];
   const forecaster = holtForecaster();
+  let fedMinute = -1;
+  let lastTick = -Infinity;
+  const lead = service.scaling.preScaling.leadMinutes;
+  const date = (t: number) => new Date(settings.startMs + t * 1000).toISOString();
+
+  // The detector's load model learns from the minutes the collector has stored.
+  function feedForecaster(lastClosedMinute: number, view: SimView) {
+    for (let m = fedMinute + 1; m <= lastClosedMinute; m++) {
+      forecaster.observe(view.minutes[m]!.requestRate);
+    }
+    fedMinute = Math.max(fedMinute, lastClosedMinute);
+  }
+
+  function reading(
+    view: SimView,
+  ): { at: number; cpu: number; requests: number; tasks: number } | null {
+    if (settings.feed === 'pushed') {
+      const end = view.t - PUSH_DELAY_SECONDS;
+      const window = view.steps
+        .slice(-8)
+        .filter((s) => s.t >= end - PUSH_WINDOW_SECONDS && s.t < end);
+      if (window.length === 0) return null;
+      feedForecaster(Math.floor(end / 60) - 1, view);
+      return { at: end, ...averages(window) };
+    }
+    const latest = view.t / 60 - 1 - DATAPOINT_DELAY_MINUTES;
+    if (latest < 0) return null;
+    feedForecaster(latest, view);
+    const point = view.minutes[latest]!;
+    return {
+      at: (latest + 1) * 60,
+      cpu: point.cpu,
+      requests: point.requestRate,
+      tasks: point.tasks,
+    };
+  }
+
   return {
-    name: 'vigia',
+    name: settings.feed === 'pushed' ? 'vigia' : 'vigiaCloudWatch',
     tick(view: SimView) {
-      if (view.t % 60 !== 0) return undefined;
-      const latest = view.t / 60 - 1 - settings.datapointDelayMinutes;
-      if (latest < 0 || latest === lastMinute) return undefined;
-      for (let m = lastMinute + 1; m <= latest; m++)
-        forecaster.observe(view.minutes[m]!.requestRate);
-      lastMinute = latest;
-      const point = view.minutes[latest]!;
-      const lead = settings.config.preScaling.leadMinutes + settings.datapointDelayMinutes;
-      const plan = planScaling(
-        {
-          desiredCount: view.desired,
-          runningCount: view.running,
-          pendingCount: view.pending,
-          metricTaskCount: point.tasks,
-          cpu: point.cpu,
-          requestsPerTask: point.requestsPerTask,
-          // The forecast starts after the last datapoint; skip the minutes already past.
-          forecastRequestRate: forecaster.forecast(lead).slice(settings.datapointDelayMinutes),
-          forecastRequestRateUpper: settings.bandZ
-            ? forecaster.upper(lead, settings.bandZ).slice(settings.datapointDelayMinutes)
-            : null,
+      const period = settings.feed === 'pushed' ? PUSH_SECONDS : 60;
+      if (view.t - lastTick < period) return undefined;
+      lastTick = view.t;
+      const r = reading(view);
+      if (!r) return undefined;
+      const expected = forecaster.forecast(lead);
+      const result = planTargetScaling({
+        service,
+        reading: {
+          serviceId: service.id,
+          at: date(r.at),
+          source: settings.feed === 'pushed' ? 'pushed' : 'sample',
+          cpu: r.cpu,
+          requests: r.requests,
+          tasks: r.tasks,
         },
-        state,
-        settings.config,
-        new Date(settings.startMs + view.t * 1000),
-      );
-      state = plan.state;
-      return plan.action === 'hold' ? undefined : plan.desired;
+        ecs: { desiredCount: view.desired, runningCount: view.running, pendingCount: view.pending },
+        forecastRequestRate:
+          expected.length > 0 ? { expected, upper: forecaster.upper(lead, settings.bandZ) } : null,
+        scalingState: state,
+        recentDecisions: decisions,
+        switches: allSwitchesOn,
+        now: new Date(settings.startMs + view.t * 1000),
+      });
+      if (result.kind === 'ignored') return undefined;
+      state = result.scalingState;
+      if (result.kind === 'hold') return undefined;
+      // The hourly cap reads the last hour's decisions; older ones can go.
+      decisions.push({ ...result.decision, status: 'executed' });
+      const hourAgo = settings.startMs + (view.t - 3600) * 1000;
+      while (decisions.length > 0 && Date.parse(decisions[0]!.at) < hourAgo) decisions.shift();
+      return result.decision.toCount ?? undefined;
     },
+  };
+}
+
+function averages(window: readonly StepRecord[]) {
+  const mean = (f: (s: StepRecord) => number) =>
+    window.reduce((a, s) => a + f(s), 0) / window.length;
+  return {
+    cpu: mean((s) => s.cpu),
+    requests: mean((s) => s.arrivalRate),
+    tasks: mean((s) => s.running),
   };
 }

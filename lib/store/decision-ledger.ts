@@ -3,6 +3,7 @@
 // of conditional writes, so a redelivery or a race changes nothing twice.
 import {
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -92,23 +93,9 @@ export class DynamoDecisionLedger implements DecisionLedger {
               },
             },
             {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: servicePk(decision.serviceId),
-                  sk: autopilotStateSk,
-                  kind: 'autopilot-state',
-                  serviceId: decision.serviceId,
-                  scaling: JSON.stringify(scaling),
-                  version: expectedVersion + 1,
-                  updatedAt: recordedAt.toISOString(),
-                  lastDecisionId: decision.id,
-                },
-                ConditionExpression:
-                  expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-                ExpressionAttributeValues:
-                  expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
-              },
+              Put: this.statePut(decision.serviceId, scaling, expectedVersion, recordedAt, {
+                lastDecisionId: decision.id,
+              }),
             },
           ],
         }),
@@ -119,6 +106,50 @@ export class DynamoDecisionLedger implements DecisionLedger {
       const key = { pk: servicePk(decision.serviceId), sk: decisionSk(decision.id) };
       return (await this.exists(key)) ? 'exists' : 'conflict';
     }
+  }
+
+  async saveScalingState(
+    serviceId: string,
+    scaling: ScalingState,
+    expectedVersion: number,
+    recordedAt: Date,
+  ): Promise<'saved' | 'conflict'> {
+    try {
+      await this.db.send(
+        new PutCommand(this.statePut(serviceId, scaling, expectedVersion, recordedAt, {})),
+      );
+      return 'saved';
+    } catch (err) {
+      if (!isTransactionCancelled(err)) this.fail(err);
+      return 'conflict';
+    }
+  }
+
+  /** The autopilot-state item at the next version, written only over the version that was read. */
+  private statePut(
+    serviceId: string,
+    scaling: ScalingState,
+    expectedVersion: number,
+    recordedAt: Date,
+    extra: Record<string, unknown>,
+  ) {
+    return {
+      TableName: this.table,
+      Item: {
+        pk: servicePk(serviceId),
+        sk: autopilotStateSk,
+        kind: 'autopilot-state',
+        serviceId,
+        scaling: JSON.stringify(scaling),
+        version: expectedVersion + 1,
+        updatedAt: recordedAt.toISOString(),
+        ...extra,
+      },
+      ConditionExpression:
+        expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+      ExpressionAttributeValues:
+        expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
+    };
   }
 
   async completeDecision(c: DecisionCompletion): Promise<void> {

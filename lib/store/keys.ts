@@ -66,6 +66,7 @@ export function stripStorage(item: Record<string, unknown>): Record<string, unkn
 // RATE#<keyId>    MINUTE#<minute>          ratelimit   -          -          (TTL)
 // SVC#<id>        ACTION#<at>#<actionId>   action      ACTION     <at>#<actionId>
 // SVC#<id>        PUSH#<minute>#<metric>   pushed      -          -          (TTL)
+// SVC#<id>        READING#<at>             reading     -          -          (TTL) target scaling's input
 // (runtime services: SVC#<id> / SERVICE above, written by the API's service store)
 
 export const apiKeyKey = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
@@ -77,7 +78,9 @@ export const serviceKey = (serviceId: string) => ({ pk: servicePk(serviceId), sk
 export const actionSk = (at: string, actionId: string) => `ACTION#${at}#${actionId}`;
 export const pushedSk = (minute: string, metric: string) => `PUSH#${minute}#${metric}`;
 
-export const apiTtl = { rateLimitDays: 1, pushedDays: 2 };
+export const readingSk = (at: string) => `READING#${at}`;
+
+export const apiTtl = { rateLimitDays: 1, pushedDays: 2, readingDays: 1 };
 
 // The decision engine's items (issue 4):
 //

@@ -1,11 +1,11 @@
 // Pushed metrics (SPEC C5): POST /metrics stores one item per service, metric and minute; the
 // collector reads them back as one more MetricSource and merges them into its tick.
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Service } from '../../src/model';
+import type { ScalingReading, Service } from '../../src/model';
 import type { MetricBatch, MetricSource } from '../../src/ports';
 import { mergePushedPoints, type PushedPoint } from '../../src/use-cases/pushed-metrics';
 import { awsError, isConditionalCheckFailed } from '../aws/errors';
-import { apiTtl, expiresAt, pushedSk, servicePk } from './keys';
+import { apiTtl, expiresAt, pushedSk, readingSk, servicePk } from './keys';
 
 export class PushedMetricStore implements MetricSource {
   constructor(
@@ -42,6 +42,30 @@ export class PushedMetricStore implements MetricSource {
           }),
       ),
     );
+  }
+
+  /**
+   * Stores a push's scaling reading once (a repeated push of the same instant is ignored); its
+   * stream record triggers target scaling.
+   */
+  async putReading(reading: ScalingReading): Promise<void> {
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: servicePk(reading.serviceId),
+            sk: readingSk(reading.at),
+            kind: 'reading',
+            ...reading,
+            expiresAt: expiresAt(reading.at, apiTtl.readingDays),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionalCheckFailed(err)) this.fail(err);
+      });
   }
 
   /** Points pushed for minutes in [from, to], as the collector's metric batch. */

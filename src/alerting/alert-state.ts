@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isoTimestampSchema, serviceIdSchema } from '../model/common';
 import type { Anomaly } from '../model/anomaly';
-import type { Decision } from '../model/decision';
+import { TARGET_SCALING_REQUESTER, type Decision } from '../model/decision';
 import { NotFoundError } from '../errors';
 import type { AlertingConfig } from './config';
 import {
@@ -180,6 +180,11 @@ export function applyDecision(
   if (owner !== null) {
     const next = touch({ ...owner, notes: [...owner.notes, noteFromDecision(decision)] }, now);
     return replaceIncident(settled, next);
+  }
+  // Target scaling acts on every reading, as a target-tracking policy would: news inside an
+  // incident, noise outside one — unless it failed.
+  if (decision.requestedBy === TARGET_SCALING_REQUESTER && decision.status !== 'failed') {
+    return settled;
   }
   const created: Notice = {
     serviceId: decision.serviceId,

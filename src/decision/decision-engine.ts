@@ -3,7 +3,7 @@
 // needs is passed in, so the same inputs always give the same decision.
 import type { Anomaly } from '../model/anomaly';
 import type { Decision, DecisionTrigger } from '../model/decision';
-import { decisionIdFor } from '../model/decision';
+import { decisionIdFor, TARGET_SCALING_REQUESTER } from '../model/decision';
 import type { Sample } from '../model/sample';
 import type { Service } from '../model/service';
 import type { ActionStats } from './action-learning';
@@ -225,6 +225,7 @@ function gateAndCap(decision: Decision, input: EngineInput, now: Date): Decision
           d.id !== decision.id &&
           d.action !== 'notify' &&
           d.requestedBy.startsWith('vigia:') &&
+          d.requestedBy !== TARGET_SCALING_REQUESTER &&
           ACTING.has(d.status) &&
           now.getTime() - Date.parse(d.at) < HOUR,
       )

@@ -18,3 +18,4 @@ export * from './autopilot-guard';
 export * from './decision-engine';
 export * from './verification';
 export * from './learning-summary';
+export * from './target-scaling';

@@ -122,7 +122,7 @@ function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricPr
   };
   push('forecast', Math.ceil(Math.max(...horizon) / target - 1e-9));
   const upper = (input.forecastRequestRateUpper ?? []).slice(0, lead).filter(Number.isFinite);
-  if (upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
+  if (config.preScaling.band && upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
     const ceiling = (config.requestsPerTaskCapacity * config.preScaling.ceilingPercent) / 100;
     push('forecast-band', Math.ceil(Math.max(...upper) / ceiling - 1e-9));
   }

@@ -13,6 +13,8 @@ export const scalingStateSchema = z
     lastScaleOutAt: z.number().int().nullable().default(null),
     lastScaleInAt: z.number().int().nullable().default(null),
     recommendations: z.array(scalingRecommendationSchema).default([]),
+    /** Time of the newest reading target scaling used: older or repeated readings are ignored. */
+    lastReadingAt: z.number().int().nullable().default(null),
   })
   .prefault({});
 export type ScalingState = z.infer<typeof scalingStateSchema>;
@@ -21,6 +23,7 @@ export const emptyScalingState = (): ScalingState => ({
   lastScaleOutAt: null,
   lastScaleInAt: null,
   recommendations: [],
+  lastReadingAt: null,
 });
 
 /** Adds a recommendation and forgets those older than the window, so the state stays bounded. */

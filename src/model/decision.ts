@@ -101,6 +101,9 @@ export const decisionSchema = z.object({
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
+/** Who asks for target scaling's decisions (SPEC X3), in the decision and the audit trail. */
+export const TARGET_SCALING_REQUESTER = 'vigia:autoscale';
+
 /** One decision per anomaly: the id is derived from it, so a redelivered anomaly decides once. */
 export function decisionIdFor(anomalyId: string): string {
   return `${anomalyId}~decision`;

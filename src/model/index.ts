@@ -7,3 +7,4 @@ export * from './fleet-config';
 export * from './condition';
 export * from './policy';
 export * from './scaling-settings';
+export * from './scaling-reading';

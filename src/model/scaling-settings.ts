@@ -20,10 +20,17 @@ export const preScalingSettingsSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     /**
-     * How far ahead capacity must be ready: about the task start-up time plus one tick, since a
-     * task asked for now serves nobody before then.
+     * How far ahead capacity must be ready: about the task start-up time plus one reading, since
+     * a task asked for now serves nobody before then. 2 suits pushed readings and Fargate's 1–2
+     * minute start; with CloudWatch's minute-old data only, 3.
      */
-    leadMinutes: z.number().int().min(1).max(60).default(3),
+    leadMinutes: z.number().int().min(1).max(60).default(2),
+    /**
+     * Also size for the upper edge of the forecast's band, at ceilingPercent: more headroom where
+     * the load is volatile. Fewer violations for more task-hours (docs/benchmarks/scaling.md), so off
+     * by default.
+     */
+    band: z.boolean().default(false),
     /** Utilisation (%) the upper edge of the forecast band may reach: where latency breaks. */
     ceilingPercent: percent.default(90),
   })
@@ -37,16 +44,26 @@ export const scalingConfigSchema = z
     requestsPerTaskCapacity: z.number().positive().optional(),
     /** Share of that capacity to aim for (SPEC X2: requests 75% of capacity). */
     requestsTargetPercent: percent.default(75),
+    /** An anomaly decision's ECS snapshot can predate the last action: wait this long. */
     scaleOutCooldownSeconds: seconds.default(60),
     scaleInCooldownSeconds: seconds.default(120),
-    /** Scale in only to the highest recommendation seen over this window. */
-    scaleInStabilisationSeconds: seconds.default(300),
+    /**
+     * Scale in only to the highest recommendation seen over this window. Shorter than the HPA's
+     * 300 s: vigia re-measures every reading and scales back out within a start-up time, so a
+     * premature scale-in costs less than holding idle tasks.
+     */
+    scaleInStabilisationSeconds: seconds.default(180),
     /** One scale-out adds at most max(this % of desired, maxScaleOutTasks). */
     maxScaleOutPercent: z.number().positive().default(100),
     maxScaleOutTasks: z.number().int().positive().default(4),
     /** One scale-in removes at most this % of desired. */
     maxScaleInPercent: percent.default(50),
     preScaling: preScalingSettingsSchema,
+    /**
+     * Target scaling (every sample and pushed reading, auto mode) takes at most this many actions
+     * per sliding hour; anomaly decisions keep the service's own maxActionsPerHour.
+     */
+    maxActionsPerHour: z.number().int().min(1).max(240).default(60),
     queue: queueWorkerSettingsSchema.optional(),
   })
   .prefault({});

@@ -46,7 +46,10 @@ export const serviceSchema = z
     policies: policiesSchema,
     /** Tolerance, step limits, cooldowns, stabilisation, queue workers, pre-scaling (SPEC X3). */
     scaling: scalingConfigSchema,
-    /** Cap on actions the autopilot takes on this service in any sliding hour (SPEC X6). */
+    /**
+     * Cap on actions anomaly decisions take on this service in any sliding hour (SPEC X6); target
+     * scaling has its own, scaling.maxActionsPerHour.
+     */
     maxActionsPerHour: z.number().int().min(1).max(120).default(6),
     /** An anomaly starting within this long after a deployment is blamed on the deployment. */
     deployWindowMinutes: z.number().int().min(1).max(1440).default(30),

@@ -27,7 +27,7 @@ export interface DecideDeps {
   clock: Clock;
   registry: ServiceRegistry;
   decisions: Pick<DecisionStore, 'getDecision' | 'decisionsSince'>;
-  ledger: DecisionLedger;
+  ledger: Pick<DecisionLedger, 'loadAutopilotState' | 'commitDecision'>;
   observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
   learning: Pick<LearningStore, 'loadStats'>;
   /** Detector state, for forecasts; without it the engine decides without them. */

@@ -1,7 +1,12 @@
 // Pushed metrics (SPEC C5): what POST /metrics accepts, and how stored points become the metric
 // batch the collector merges into its next tick.
 import { z } from 'zod';
-import { isoTimestampSchema, serviceIdSchema } from '../model';
+import {
+  isoTimestampSchema,
+  scalingMetricNames,
+  serviceIdSchema,
+  type ScalingReading,
+} from '../model';
 import type { MetricBatch } from '../ports';
 
 export const pushedMetricNameSchema = z
@@ -59,6 +64,32 @@ export function pushedPoints(
       pushedAt: now.toISOString(),
     })),
   };
+}
+
+/**
+ * A push that carries load (cpu, memory or requests; tasks optionally) is also a reading for target
+ * scaling, measured at the push's `at`; or the reason one of those values is refused.
+ */
+export function scalingReadingOf(
+  push: MetricsPush,
+  now: Date,
+): { reading: ScalingReading | null } | { error: { path: string; message: string } } {
+  const values = scalingMetricNames.flatMap((name) => {
+    const v = push.metrics[name];
+    return v === undefined ? [] : [[name, v] as const];
+  });
+  const negative = values.find(([, v]) => v < 0);
+  if (negative) {
+    return { error: { path: `metrics.${negative[0]}`, message: 'must not be negative' } };
+  }
+  if (!values.some(([name]) => name !== 'tasks')) return { reading: null };
+  const reading: ScalingReading = {
+    serviceId: push.serviceId,
+    at: push.at ? new Date(push.at).toISOString() : now.toISOString(),
+    source: 'pushed',
+  };
+  for (const [name, v] of values) reading[name] = v;
+  return { reading };
 }
 
 /** Stored points → serviceId → metric → points in ascending time, one per minute (last push wins). */

@@ -1,6 +1,7 @@
 // Every route of the HTTP API through the real serverless offline: auth and scopes, services CRUD,
 // pushed metrics, history with pagination, manual actions, review of proposed decisions, report,
 // OpenAPI, and the validation messages a client sees.
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/model';
 import { DynamoStore } from '../../lib/store/dynamo-store';
@@ -213,6 +214,39 @@ describe('pushed metrics and history', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.json.issues.map((i: { path: string }) => i.path).join(' ')).toMatch(/body\.metrics/);
+  });
+
+  it('scales a service out at once on pushed load, through the stream, without waiting for a tick', async () => {
+    const desired = async () =>
+      (
+        await kit.aws.ecs.send(
+          new DescribeServicesCommand({ cluster: 'vigia-demo', services: ['worker'] }),
+        )
+      ).services![0]!.desiredCount!;
+    const before = await desired();
+
+    // Every task of the worker at 98% CPU against its 70% target: 40% more tasks are needed.
+    const push = await kit.call('POST', '/metrics', {
+      key: operate,
+      body: { serviceId: 'worker', metrics: { cpu: 98, tasks: before } },
+    });
+    expect(push.status).toBe(202);
+    expect(push.json.scalingReading).toEqual(expect.any(String));
+
+    let after = before;
+    for (let i = 0; i < 60 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await desired();
+    }
+    expect(after).toBe(Math.min(Math.ceil(before * 1.4), 6));
+    const negative = await kit.call('POST', '/metrics', {
+      key: operate,
+      body: { serviceId: 'worker', metrics: { requests: -3 } },
+    });
+    expect(negative.status).toBe(400);
+    expect(negative.json.issues).toEqual([
+      { path: 'body.metrics.requests', message: 'must not be negative' },
+    ]);
   });
 
   it('lists decisions newest first with cursor pagination and filters', async () => {

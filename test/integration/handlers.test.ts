@@ -24,6 +24,10 @@ let handlers: {
   collect: (e: unknown, c: Context) => Promise<unknown>;
   decide: (e: unknown, c: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
   scale: (e: unknown, c: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+  autoscale: (
+    e: unknown,
+    c: Context,
+  ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 };
 
 beforeAll(async () => {
@@ -39,6 +43,7 @@ beforeAll(async () => {
     collect: (await import('../../functions/collect')).handler as never,
     decide: (await import('../../functions/decide')).handler as never,
     scale: (await import('../../functions/scale')).handler as never,
+    autoscale: (await import('../../functions/autoscale')).handler as never,
   };
 });
 
@@ -118,5 +123,43 @@ describe('handlers with the sample events', () => {
     );
     expect(ecs.services?.[0]?.desiredCount).toBe(3);
     expect((await store.getDecision('web', image.id.S))?.status).toBe('executed');
+  });
+
+  it('autoscale turns a pushed reading into one target-scaling decision, however often delivered', async () => {
+    const { store } = localAdapters(stack.endpoint, stack.tableName);
+    // The sample event's reading, moved to 15 s ago: older readings are not acted on.
+    const record = event('dynamodb-stream.insert-reading.json');
+    const at = new Date(Date.now() - 15_000).toISOString();
+    record.Records[0].dynamodb.NewImage.at = { S: at };
+
+    const first = await handlers.autoscale(record, context);
+    const second = await handlers.autoscale(record, context);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    const decisions = await store.decisionsSince('web', new Date(Date.now() - 60_000));
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({
+      id: `web~${at}~target~decision`,
+      action: 'scale-out',
+      fromCount: 2,
+      toCount: 4,
+      status: 'approved',
+      requestedBy: 'vigia:autoscale',
+    });
+  });
+
+  it('autoscale fails only a malformed reading, and still sizes on the good one', async () => {
+    const { store } = localAdapters(stack.endpoint, stack.tableName);
+    const good = event('dynamodb-stream.insert-reading.json').Records[0];
+    good.dynamodb.NewImage.at = { S: new Date(Date.now() - 15_000).toISOString() };
+    const bad = structuredClone(good);
+    bad.dynamodb.SequenceNumber = '7700000000000000000078';
+    bad.dynamodb.NewImage.cpu = { S: 'high' };
+
+    const result = await handlers.autoscale({ Records: [bad, good] }, context);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7700000000000000000078' }]);
+    expect(await store.decisionsSince('web', new Date(Date.now() - 60_000))).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import {
   metricsPushSchema,
   pushedMetricNameSchema,
   pushedPoints,
+  scalingReadingOf,
 } from '../../../src/use-cases/pushed-metrics';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
@@ -21,30 +22,38 @@ const metricHistoryQuery = z
   .strictObject({ ...pageQueryShape, metric: pushedMetricNameSchema.optional() })
   .refine(rangeIsOrdered, rangeOrderIssue);
 
+function invalidBody(error: { path: string; message: string }): ValidationError {
+  return new ValidationError(`request is invalid: body.${error.path}`, [
+    { path: `body.${error.path}`, message: error.message },
+  ]);
+}
+
 export const metricRoutes: Route[] = [
   defineRoute({
     method: 'POST',
     path: '/metrics',
     scope: 'operate',
-    summary: 'Push metric values for a service; the next collect tick merges them',
+    summary:
+      'Push metric values for a service; the next collect tick merges them, and cpu, memory or requests size it at once',
     request: { body: metricsPushSchema },
     responses: { 202: 'stored for the next tick', 404: 'unknown service' },
     async handler(req) {
       const a = apiAdapters();
       const planned = pushedPoints(req.body, req.now);
-      if ('error' in planned) {
-        throw new ValidationError(`request is invalid: body.${planned.error.path}`, [
-          { path: `body.${planned.error.path}`, message: planned.error.message },
-        ]);
-      }
+      if ('error' in planned) throw invalidBody(planned.error);
+      const scaling = scalingReadingOf(req.body, req.now);
+      if ('error' in scaling) throw invalidBody(scaling.error);
       if (!(await a.registry.get(req.body.serviceId))) {
         throw new NotFoundError(`service '${req.body.serviceId}'`);
       }
       await a.pushed.put(planned.points);
+      // Written last: its stream record sizes the service at once (target scaling).
+      if (scaling.reading) await a.pushed.putReading(scaling.reading);
       return json(202, {
         serviceId: req.body.serviceId,
         minute: planned.points[0]!.minute,
         accepted: planned.points.map((p) => p.metric),
+        scalingReading: scaling.reading?.at ?? null,
       });
     },
   }),

@@ -8,7 +8,7 @@ const t0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const cfg = scalingConfigFor(
   { minTasks: 1, maxTasks: 50, targets: { cpu: 70, memory: 75 } },
-  { requestsPerTaskCapacity: 100, scaleInCooldownSeconds: 0 },
+  { requestsPerTaskCapacity: 100, scaleInCooldownSeconds: 0, preScaling: { band: true } },
 );
 
 describe('ratio proposals on late datapoints', () => {

@@ -8,7 +8,7 @@ import { aService, anAnomaly } from './factories';
 const rules = { autoScalingEnabled: true, autoRecoveryEnabled: true, aiDecisionsEnabled: false };
 
 /** In-memory ledger with the same transactional contract as the DynamoDB one. */
-class MemoryLedger implements DecisionLedger {
+class MemoryLedger implements Omit<DecisionLedger, 'saveScalingState'> {
   items = new Map<string, Decision>();
   state = { scaling: emptyScalingState(), version: 0 };
   async loadAutopilotState() {

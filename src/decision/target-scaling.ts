@@ -1,0 +1,146 @@
+// Target scaling (SPEC X3): on every reading of a service — the collector's minute sample, or a
+// reading the service pushed through POST /metrics — size it with planScaling, as AWS target
+// tracking or the HPA would, without waiting for an anomaly. Pure: the same reading, state and
+// decisions always give the same result, so the benchmark runs exactly this.
+import { TARGET_SCALING_REQUESTER, type Decision } from '../model/decision';
+import type { ScalingReading } from '../model/scaling-reading';
+import type { Service } from '../model/service';
+import { actionCap, type GlobalSwitches } from './autopilot-guard';
+import { scalingConfigFor } from './scaling-config';
+import { planScaling, type ScalingPlan } from './scaling-plan';
+import type { ScalingState } from './scaling-state';
+
+export { TARGET_SCALING_REQUESTER } from '../model/decision';
+
+export type { ScalingReading } from '../model/scaling-reading';
+
+export interface TargetScalingInput {
+  service: Service;
+  reading: ScalingReading;
+  /** ECS as described now; null when unknown. */
+  ecs: { desiredCount: number; runningCount: number; pendingCount: number } | null;
+  forecastRequestRate: { expected: number[]; upper: number[] } | null;
+  scalingState: ScalingState;
+  /** This service's decisions of the last hour at least: the hourly cap. */
+  recentDecisions: readonly Decision[];
+  switches: GlobalSwitches;
+  now: Date;
+}
+
+export type TargetScalingResult =
+  /** Nothing to write: the reading is not used. */
+  | { kind: 'ignored'; reason: string }
+  /** Save the state (the recommendation joins the scale-in history); ECS is left alone. */
+  | { kind: 'hold'; reason: string; scalingState: ScalingState; plan: ScalingPlan }
+  /** Write the decision and the state together; scale executes the decision. */
+  | { kind: 'act'; decision: Decision; scalingState: ScalingState; plan: ScalingPlan };
+
+/** A reading this much older than now describes a service that has moved on. */
+export const MAX_READING_AGE_MS = 3 * 60_000;
+const HOUR = 3_600_000;
+const ACTING = new Set(['approved', 'executing', 'executed']);
+
+export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
+  return `${reading.serviceId}~${reading.at}~target`;
+}
+
+/** One decision per reading: a redelivered reading decides once. */
+export function targetDecisionIdFor(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
+  return `${readingIdOf(reading)}~decision`;
+}
+
+/**
+ * Why target scaling does not run for this service, or null when it does. Approve and dry-run
+ * modes ask a person, or only record: a decision every reading would bury them. Those modes still
+ * scale through anomaly decisions.
+ */
+export function targetScalingOff(
+  service: Pick<Service, 'mode'>,
+  switches: GlobalSwitches,
+): string | null {
+  if (service.mode !== 'auto') return `target scaling runs in auto mode (mode is ${service.mode})`;
+  if (!switches.autoScalingEnabled) return 'AUTO_SCALING_ENABLED is false';
+  return null;
+}
+
+export function planTargetScaling(input: TargetScalingInput): TargetScalingResult {
+  const { service, reading, ecs, scalingState } = input;
+  const at = Date.parse(reading.at);
+  const off = targetScalingOff(service, input.switches);
+  if (off) return { kind: 'ignored', reason: off };
+  if (scalingState.lastReadingAt !== null && at <= scalingState.lastReadingAt) {
+    return { kind: 'ignored', reason: 'not newer than the last reading used' };
+  }
+  if (input.now.getTime() - at > MAX_READING_AGE_MS) {
+    return { kind: 'ignored', reason: `reading of ${reading.at} is too old to act on` };
+  }
+  if (!ecs) return { kind: 'ignored', reason: 'ECS state unknown' };
+
+  // ECS reporting none running while the service reports load: its snapshot lags (as after a
+  // restart), and the desired count is the better base, as in the anomaly engine.
+  const running = ecs.runningCount > 0 ? ecs.runningCount : ecs.desiredCount;
+  const producers = reading.tasks != null && reading.tasks > 0 ? reading.tasks : running;
+  const config = scalingConfigFor(service, service.scaling);
+  const plan = planScaling(
+    {
+      desiredCount: ecs.desiredCount,
+      runningCount: running,
+      pendingCount: ecs.pendingCount,
+      metricTaskCount: producers,
+      cpu: reading.cpu ?? null,
+      memory: reading.memory ?? null,
+      requestsPerTask:
+        reading.requests != null && producers > 0 ? reading.requests / producers : null,
+      forecastRequestRate: input.forecastRequestRate?.expected ?? null,
+      forecastRequestRateUpper: input.forecastRequestRate?.upper ?? null,
+    },
+    scalingState,
+    config,
+    new Date(at),
+  );
+  const state = { ...plan.state, lastReadingAt: at };
+  if (plan.action === 'hold') {
+    return { kind: 'hold', reason: plan.reason, scalingState: state, plan };
+  }
+
+  const taken = input.recentDecisions
+    .filter(
+      (d) =>
+        d.requestedBy === TARGET_SCALING_REQUESTER &&
+        ACTING.has(d.status) &&
+        at - Date.parse(d.at) < HOUR,
+    )
+    .map((d) => new Date(d.at));
+  if (!actionCap(taken, new Date(at), config.maxActionsPerHour).allowed) {
+    // The plan is not carried out: keep its recommendation, not its cooldown stamp.
+    return {
+      kind: 'hold',
+      reason: `action cap: ${config.maxActionsPerHour} target-scaling actions in the last hour`,
+      scalingState: {
+        ...state,
+        lastScaleOutAt: scalingState.lastScaleOutAt,
+        lastScaleInAt: scalingState.lastScaleInAt,
+      },
+      plan,
+    };
+  }
+
+  const decision: Decision = {
+    id: targetDecisionIdFor(reading),
+    serviceId: service.id,
+    anomalyId: readingIdOf(reading),
+    at: reading.at,
+    action: plan.action,
+    fromCount: ecs.desiredCount,
+    toCount: plan.desired,
+    reason: `target scaling (${reading.source} reading): ${plan.reason}`,
+    mode: service.mode,
+    status: 'approved',
+    requestedBy: TARGET_SCALING_REQUESTER,
+    result: null,
+    diagnosis: 'target',
+    policies: [],
+    allowedActions: [plan.action],
+  };
+  return { kind: 'act', decision, scalingState: state, plan };
+}

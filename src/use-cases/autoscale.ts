@@ -1,0 +1,109 @@
+// Target scaling on one reading (SPEC X3): the service's ECS state as it is now, the detector's
+// load forecast and the autopilot state → planTargetScaling → a decision for scale to execute, or
+// the held plan's recommendation saved for scale-in stabilisation. Decision and state are written
+// together under the state's version, so a redelivered reading decides once and readings arriving
+// together for one service take turns.
+import {
+  allSwitchesOn,
+  planTargetScaling,
+  targetScalingOff,
+  type GlobalSwitches,
+} from '../decision';
+import { ConflictError, NotFoundError } from '../errors';
+import type { ScalingReading } from '../model';
+import type {
+  Clock,
+  DecisionLedger,
+  DecisionStore,
+  EcsStateSource,
+  ModelStore,
+  ServiceRegistry,
+} from '../ports';
+import { forecastsFrom } from './decide-on-anomaly';
+
+export interface AutoscaleDeps {
+  clock: Clock;
+  registry: ServiceRegistry;
+  ledger: Pick<DecisionLedger, 'loadAutopilotState' | 'commitDecision' | 'saveScalingState'>;
+  decisions: Pick<DecisionStore, 'decisionsSince'>;
+  ecs: EcsStateSource;
+  /** Detector state, for the load forecast; without it there is no pre-scaling. */
+  models?: Pick<ModelStore, 'loadModels'>;
+}
+
+export type AutoscaleOutcome =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'held'; reason: string }
+  | { kind: 'decided'; decisionId: string; action: string; toCount: number | null }
+  | { kind: 'already-decided'; decisionId: string };
+
+const MAX_ATTEMPTS = 5;
+const HOUR = 3_600_000;
+
+export async function autoscaleOnReading(
+  deps: AutoscaleDeps,
+  reading: ScalingReading,
+  switches: GlobalSwitches = allSwitchesOn,
+): Promise<AutoscaleOutcome> {
+  const service = await deps.registry.get(reading.serviceId);
+  if (!service) throw new NotFoundError(`service '${reading.serviceId}' (from a scaling reading)`);
+  // Decided before reading anything else: the common case for services not in auto mode.
+  const off = targetScalingOff(service, switches);
+  if (off) return { kind: 'ignored', reason: off };
+  const [ecsStates, models] = await Promise.all([
+    deps.ecs.describe([service]),
+    deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
+  ]);
+  const ecs = ecsStates.get(service.id) ?? null;
+  const forecast = forecastsFrom(service, models).requests;
+
+  for (let attempt = 1; ; attempt++) {
+    const state = await deps.ledger.loadAutopilotState(service.id);
+    const recent = await deps.decisions.decisionsSince(
+      service.id,
+      new Date(Date.parse(reading.at) - HOUR),
+    );
+    const result = planTargetScaling({
+      service,
+      reading,
+      ecs,
+      forecastRequestRate: forecast,
+      scalingState: state.scaling,
+      recentDecisions: recent,
+      switches,
+      now: deps.clock.now(),
+    });
+    if (result.kind === 'ignored') return result;
+    const now = deps.clock.now();
+    if (result.kind === 'hold') {
+      const saved = await deps.ledger.saveScalingState(
+        service.id,
+        result.scalingState,
+        state.version,
+        now,
+      );
+      if (saved === 'saved') return { kind: 'held', reason: result.reason };
+    } else {
+      const commit = await deps.ledger.commitDecision(
+        result.decision,
+        result.scalingState,
+        state.version,
+        now,
+      );
+      if (commit === 'created') {
+        return {
+          kind: 'decided',
+          decisionId: result.decision.id,
+          action: result.decision.action,
+          toCount: result.decision.toCount,
+        };
+      }
+      if (commit === 'exists') return { kind: 'already-decided', decisionId: result.decision.id };
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new ConflictError(
+        `target scaling for ${reading.serviceId} at ${reading.at}: autopilot state kept changing`,
+      );
+    }
+  }
+}

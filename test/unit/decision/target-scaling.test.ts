@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allSwitchesOn,
+  emptyScalingState,
+  planTargetScaling,
+  TARGET_SCALING_REQUESTER,
+  type TargetScalingInput,
+} from '../../../src/decision';
+import { scalingConfigSchema, type Decision, type ScalingReading } from '../../../src/model';
+import { aService } from '../use-cases/factories';
+
+const at = '2026-11-22T10:00:15.000Z';
+const now = new Date('2026-11-22T10:00:17.000Z');
+
+function reading(overrides: Partial<ScalingReading> = {}): ScalingReading {
+  return { serviceId: 'web', at, source: 'pushed', cpu: 90, ...overrides };
+}
+
+function input(overrides: Partial<TargetScalingInput> = {}): TargetScalingInput {
+  return {
+    service: aService(),
+    reading: reading(),
+    ecs: { desiredCount: 4, runningCount: 4, pendingCount: 0 },
+    forecastRequestRate: null,
+    scalingState: emptyScalingState(),
+    recentDecisions: [],
+    switches: allSwitchesOn,
+    now,
+    ...overrides,
+  };
+}
+
+function targetDecision(minutesAgo: number): Decision {
+  const when = new Date(Date.parse(at) - minutesAgo * 60_000).toISOString();
+  return {
+    id: `web~${when}~target~decision`,
+    serviceId: 'web',
+    anomalyId: `web~${when}~target`,
+    at: when,
+    action: 'scale-out',
+    fromCount: 2,
+    toCount: 3,
+    reason: '',
+    mode: 'auto',
+    status: 'executed',
+    requestedBy: TARGET_SCALING_REQUESTER,
+    result: null,
+  };
+}
+
+describe('planTargetScaling', () => {
+  it('scales out on a reading above target without any anomaly, as one approved decision', () => {
+    // 4 tasks at 90% CPU against a 60% target → ceil(4 × 1.5) = 6.
+    const result = planTargetScaling(input());
+
+    expect(result.kind).toBe('act');
+    if (result.kind !== 'act') return;
+    expect(result.decision).toMatchObject({
+      id: 'web~2026-11-22T10:00:15.000Z~target~decision',
+      action: 'scale-out',
+      fromCount: 4,
+      toCount: 6,
+      status: 'approved',
+      requestedBy: 'vigia:autoscale',
+    });
+    expect(result.decision.reason).toMatch(/^target scaling \(pushed reading\): cpu at 150%/);
+    expect(result.decision.trigger).toBeUndefined(); // not verified or learned from
+    expect(result.scalingState.lastReadingAt).toBe(Date.parse(at));
+  });
+
+  it('sizes on the tasks that produced the reading, not on the tasks running now', () => {
+    // The pushed 600 rps came from 4 tasks; 8 run now. 600 / 75 = 8 tasks: enough.
+    const service = aService({
+      scaling: scalingConfigSchema.parse({ requestsPerTaskCapacity: 100 }),
+    });
+    const result = planTargetScaling(
+      input({
+        service,
+        reading: reading({ cpu: null, requests: 600, tasks: 4 }),
+        ecs: { desiredCount: 8, runningCount: 8, pendingCount: 0 },
+      }),
+    );
+
+    expect(result.kind).toBe('hold');
+  });
+
+  it('holds within tolerance and remembers the recommendation for scale-in stabilisation', () => {
+    const result = planTargetScaling(input({ reading: reading({ cpu: 62 }) }));
+
+    expect(result.kind).toBe('hold');
+    if (result.kind !== 'hold') return;
+    expect(result.scalingState.recommendations).toEqual([{ at: Date.parse(at), desired: 4 }]);
+  });
+
+  it('ignores a reading not newer than the last one used, so a redelivery changes nothing', () => {
+    const used = { ...emptyScalingState(), lastReadingAt: Date.parse(at) };
+
+    expect(planTargetScaling(input({ scalingState: used }))).toEqual({
+      kind: 'ignored',
+      reason: 'not newer than the last reading used',
+    });
+  });
+
+  it('ignores stale readings, unknown ECS state, and services outside auto mode', () => {
+    const late = planTargetScaling(input({ now: new Date('2026-11-22T10:03:16.000Z') }));
+    const noEcs = planTargetScaling(input({ ecs: null }));
+    const approve = planTargetScaling(input({ service: aService({ mode: 'approve' }) }));
+    const off = planTargetScaling(
+      input({ switches: { ...allSwitchesOn, autoScalingEnabled: false } }),
+    );
+
+    expect(late).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/too old/) });
+    expect(noEcs).toMatchObject({ kind: 'ignored', reason: 'ECS state unknown' });
+    expect(approve).toMatchObject({
+      kind: 'ignored',
+      reason: 'target scaling runs in auto mode (mode is approve)',
+    });
+    expect(off).toMatchObject({ kind: 'ignored', reason: 'AUTO_SCALING_ENABLED is false' });
+  });
+
+  it('stops at its hourly cap without starting a cooldown', () => {
+    const service = aService({ scaling: scalingConfigSchema.parse({ maxActionsPerHour: 2 }) });
+    const result = planTargetScaling(
+      input({ service, recentDecisions: [targetDecision(50), targetDecision(10)] }),
+    );
+    const anHourOn = planTargetScaling(
+      input({ service, recentDecisions: [targetDecision(61), targetDecision(10)] }),
+    );
+
+    expect(result).toMatchObject({
+      kind: 'hold',
+      reason: 'action cap: 2 target-scaling actions in the last hour',
+    });
+    if (result.kind === 'hold') expect(result.scalingState.lastScaleOutAt).toBeNull();
+    expect(anHourOn.kind).toBe('act');
+  });
+});
