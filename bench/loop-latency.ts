@@ -1,10 +1,12 @@
 // Loop latency on the local stack: anomaly item written → ECS UpdateService done, and → SNS message in
-// the subscribed queue. Registers N bench services, writes one anomaly each, and times both paths.
+// the subscribed queue; and a load reading pushed through POST /metrics → ECS UpdateService done
+// (target scaling). Registers N bench services per path, and times each incident on its own.
 //   npm run bench:latency -- [--incidents 20] [--json]
 import { CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { quantile } from 'simple-statistics';
 import { createClients } from '../lib/aws/clients';
+import { ApiKeyStore } from '../lib/store/api-key-store';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { anomalyId, serviceSchema, type Service } from '../src/model';
 import { resetEmulator, startEmulator } from '../scripts/lib/emulator';
@@ -41,8 +43,7 @@ async function main() {
       containerDefinitions: [{ name: 'app', image: 'bench:1', memory: 256 }],
     }),
   );
-  for (let i = 1; i <= incidents; i++) {
-    const id = `bench-${String(i).padStart(2, '0')}`;
+  async function benchService(id: string): Promise<Service> {
     const service = serviceSchema.parse({
       id,
       name: id,
@@ -51,7 +52,6 @@ async function main() {
       maxTasks: 10,
       targets: { cpu: 60 },
     });
-    services.push(service);
     await aws.ecs.send(
       new CreateServiceCommand({
         cluster: 'vigia-demo',
@@ -73,7 +73,20 @@ async function main() {
         },
       }),
     );
+    return service;
   }
+  const label = (i: number) => String(i).padStart(2, '0');
+  for (let i = 1; i <= incidents; i++) services.push(await benchService(`bench-${label(i)}`));
+  const pushed: Service[] = [];
+  for (let i = 1; i <= incidents; i++) pushed.push(await benchService(`push-${label(i)}`));
+  const apiKey = (
+    await new ApiKeyStore(aws.dynamo, stack.tableName, endpoint).create({
+      name: 'bench',
+      scopes: ['operate'],
+      now: new Date(),
+      rateLimitPerMinute: 1000,
+    })
+  ).key;
 
   const offline = await startOffline({
     endpoint,
@@ -108,9 +121,25 @@ async function main() {
       // Spaced out so each incident is timed on its own, not behind a burst.
       await new Promise((r) => setTimeout(r, 2000));
     }
+    // Each service pushes what its tasks measured: 2 tasks at 92% CPU against a 60% target.
+    const pushedAt = new Map<string, number>();
+    for (const s of pushed) {
+      pushedAt.set(s.id, Date.now());
+      const res = await fetch(`${offline.httpUrl}/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ serviceId: s.id, metrics: { cpu: 92, tasks: 2 } }),
+      });
+      if (res.status !== 202)
+        throw new Error(`POST /metrics answered ${res.status}: ${await res.text()}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const pushToEcsAt = new Map<string, number>();
     const deadline = Date.now() + 180_000;
     while (
-      (ecsAt.size < services.length || snsAt.size < services.length) &&
+      (ecsAt.size < services.length ||
+        snsAt.size < services.length ||
+        pushToEcsAt.size < pushed.length) &&
       Date.now() < deadline
     ) {
       for (const m of await watch.receive(1)) {
@@ -119,12 +148,15 @@ async function main() {
       }
       for (const d of await watch.decisions()) {
         const finished = (d as { finishedAt?: string }).finishedAt;
-        if (finished && writtenAt.has(d.serviceId) && !ecsAt.has(d.serviceId))
+        if (!finished) continue;
+        if (writtenAt.has(d.serviceId) && !ecsAt.has(d.serviceId))
           ecsAt.set(d.serviceId, Date.parse(finished));
+        if (pushedAt.has(d.serviceId) && !pushToEcsAt.has(d.serviceId))
+          pushToEcsAt.set(d.serviceId, Date.parse(finished));
       }
     }
-    const lat = (m: Map<string, number>) =>
-      [...m].map(([id, t]) => t - writtenAt.get(id)!).sort((a, b) => a - b);
+    const lat = (m: Map<string, number>, from = writtenAt) =>
+      [...m].map(([id, t]) => t - from.get(id)!).sort((a, b) => a - b);
     const summary = (xs: number[]) =>
       xs.length
         ? { n: xs.length, p50: Math.round(quantile(xs, 0.5)), p95: Math.round(quantile(xs, 0.95)) }
@@ -133,6 +165,7 @@ async function main() {
       incidents,
       anomalyToEcsMs: summary(lat(ecsAt)),
       anomalyToSnsInboxMs: summary(lat(snsAt)),
+      pushToEcsMs: summary(lat(pushToEcsAt, pushedAt)),
     };
     if (asJson) console.log(JSON.stringify(result));
     else {
@@ -141,6 +174,7 @@ async function main() {
       log(
         `anomaly written → SNS message in the subscribed SQS queue: ${JSON.stringify(result.anomalyToSnsInboxMs)}`,
       );
+      log(`POST /metrics sent → ECS UpdateService done: ${JSON.stringify(result.pushToEcsMs)}`);
     }
   } finally {
     await offline.stop();

@@ -113,7 +113,7 @@ async function main() {
       if (seen.has(key)) continue;
       seen.add(key);
       say(
-        `${c.cyan}[${clock}] DECISION ${d.serviceId}: ${d.action} ${d.fromCount ?? ''}→${d.toCount ?? ''} — ${d.status}${d.result ? ` (${d.result})` : ''}${c.off}`,
+        `${c.cyan}[${clock}] DECISION ${d.serviceId} (${decidedBy(d.requestedBy)}): ${d.action} ${d.fromCount ?? ''}→${d.toCount ?? ''} — ${d.status}${d.result ? ` (${d.result})` : ''}${c.off}`,
       );
     }
     const now = await watch.desiredCounts(services);
@@ -136,3 +136,11 @@ main().catch(async (err: Error) => {
   console.error(`${c.red}demo failed: ${err.message}${c.off}`);
   await shutdown(1);
 });
+
+/** Which part of vigia (or which person) asked, in a word. */
+function decidedBy(requestedBy: string): string {
+  if (requestedBy === 'vigia:autoscale') return 'target scaling';
+  if (requestedBy === 'vigia:decide') return 'anomaly';
+  if (requestedBy === 'vigia:verify') return 'verification';
+  return requestedBy;
+}

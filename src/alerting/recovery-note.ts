@@ -5,6 +5,7 @@ import {
   actionTypeSchema,
   autopilotModeSchema,
   decisionStatusSchema,
+  TARGET_SCALING_REQUESTER,
   type Decision,
   type DecisionStatus,
 } from '../model';
@@ -174,6 +175,8 @@ export function describeVerdict(note: RecoveryNote): string | null {
       return `it made things worse${detail}`;
     case null:
       if (note.status === 'failed') return 'it did not happen';
+      // Target scaling follows the load reading by reading; it is not judged like a remedy.
+      if (note.requestedBy === TARGET_SCALING_REQUESTER) return null;
       return note.status === 'executed' && note.action !== 'notify' ? 'not verified yet' : null;
   }
 }

@@ -50,29 +50,32 @@ export function targetDecisionIdFor(reading: Pick<ScalingReading, 'serviceId' | 
 }
 
 /**
- * Why target scaling does not run for this service, or null when it does. Approve and dry-run
- * modes ask a person, or only record: a decision every reading would bury them. Those modes still
- * scale through anomaly decisions.
+ * Why this reading is not for target scaling, from what is known before reading any state, or
+ * null. Approve and dry-run modes ask a person, or only record: a decision every reading would
+ * bury them; those modes still scale through anomaly decisions. A collector catching up on history
+ * writes old samples: the service has moved on since.
  */
-export function targetScalingOff(
+export function targetScalingSkip(
   service: Pick<Service, 'mode'>,
+  reading: Pick<ScalingReading, 'at'>,
   switches: GlobalSwitches,
+  now: Date,
 ): string | null {
   if (service.mode !== 'auto') return `target scaling runs in auto mode (mode is ${service.mode})`;
   if (!switches.autoScalingEnabled) return 'AUTO_SCALING_ENABLED is false';
+  if (now.getTime() - Date.parse(reading.at) > MAX_READING_AGE_MS) {
+    return `reading of ${reading.at} is too old to act on`;
+  }
   return null;
 }
 
 export function planTargetScaling(input: TargetScalingInput): TargetScalingResult {
   const { service, reading, ecs, scalingState } = input;
   const at = Date.parse(reading.at);
-  const off = targetScalingOff(service, input.switches);
-  if (off) return { kind: 'ignored', reason: off };
+  const skip = targetScalingSkip(service, reading, input.switches, input.now);
+  if (skip) return { kind: 'ignored', reason: skip };
   if (scalingState.lastReadingAt !== null && at <= scalingState.lastReadingAt) {
     return { kind: 'ignored', reason: 'not newer than the last reading used' };
-  }
-  if (input.now.getTime() - at > MAX_READING_AGE_MS) {
-    return { kind: 'ignored', reason: `reading of ${reading.at} is too old to act on` };
   }
   if (!ecs) return { kind: 'ignored', reason: 'ECS state unknown' };
 

@@ -6,7 +6,7 @@
 import {
   allSwitchesOn,
   planTargetScaling,
-  targetScalingOff,
+  targetScalingSkip,
   type GlobalSwitches,
 } from '../decision';
 import { ConflictError, NotFoundError } from '../errors';
@@ -47,9 +47,9 @@ export async function autoscaleOnReading(
 ): Promise<AutoscaleOutcome> {
   const service = await deps.registry.get(reading.serviceId);
   if (!service) throw new NotFoundError(`service '${reading.serviceId}' (from a scaling reading)`);
-  // Decided before reading anything else: the common case for services not in auto mode.
-  const off = targetScalingOff(service, switches);
-  if (off) return { kind: 'ignored', reason: off };
+  // Decided before reading anything else: services not in auto mode, history being caught up.
+  const skip = targetScalingSkip(service, reading, switches, deps.clock.now());
+  if (skip) return { kind: 'ignored', reason: skip };
   const [ecsStates, models] = await Promise.all([
     deps.ecs.describe([service]),
     deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
