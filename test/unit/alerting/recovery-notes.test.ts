@@ -59,6 +59,25 @@ describe('recovery notes', () => {
     expect(renderEmail(second.sent[0]!).body).toMatch(/Did it work: scale-out: it worked/);
   });
 
+  it('target scaling is told inside an incident without a verdict, and not at all outside one', () => {
+    // Prepare
+    const routine = { status: 'executed' as const, requestedBy: 'vigia:autoscale' };
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    state = applyDecision(state, decision('api', 5, routine), at(5), cfg);
+    // Act
+    const inside = run(state, 0, 30);
+    const quiet = applyDecision(emptyAlertingState(), decision('web', 5, routine), at(5), cfg);
+    // Assess
+    expect(inside.sent[0]!.actions).toEqual(['scaled out from 2 to 4 tasks']);
+    expect(inside.sent[0]!.outcomes).toEqual([]);
+    expect(run(quiet, 0, 600).sent).toEqual([]);
+  });
+
   it('a stale decision status arriving late does not move the note backwards', () => {
     let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
     state = applyDecision(state, decision('api', 5, { status: 'executed' }), at(5), cfg);
