@@ -23,6 +23,7 @@ import {
 } from './diagnosis';
 import { matchPolicies } from './policy-match';
 import { scalingConfigFor } from './scaling-config';
+import { scalingInputFrom } from './metric-proposals';
 import { planScaling, type ScalingPlan } from './scaling-plan';
 import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
@@ -146,17 +147,12 @@ export function decideFromAnomaly(input: EngineInput): EngineResult {
     // metrics arrived, its snapshot lags the metrics, and the desired count is the better base.
     const running = ecs && ecs.runningCount > 0 ? ecs.runningCount : desiredCount;
     plan = planScaling(
-      {
-        desiredCount,
-        runningCount: running,
-        pendingCount: ecs?.pendingCount ?? 0,
-        cpu: metrics.cpu ?? null,
-        memory: metrics.memory ?? null,
-        requestsPerTask:
-          metrics.requests != null && running > 0 ? metrics.requests / running : null,
-        forecastRequestRate: input.forecastRequestRate?.expected ?? null,
-        forecastRequestRateUpper: input.forecastRequestRate?.upper ?? null,
-      },
+      scalingInputFrom(
+        { desiredCount, runningCount: running, pendingCount: ecs?.pendingCount ?? 0 },
+        metrics,
+        running,
+        input.forecastRequestRate,
+      ),
       input.scalingState,
       scalingConfigFor(service, service.scaling),
       now,

@@ -30,6 +30,27 @@ export interface ScalingInput {
   forecastRequestRateUpper?: readonly number[] | null;
 }
 
+/**
+ * The ScalingInput for a service-wide reading: utilisation as measured, and requests per second for
+ * the whole service turned into requests per task of the tasks that produced them.
+ */
+export function scalingInputFrom(
+  counts: { desiredCount: number; runningCount: number; pendingCount: number },
+  load: { cpu?: number | null; memory?: number | null; requests?: number | null },
+  producers: number,
+  forecast: { expected: number[]; upper: number[] } | null | undefined,
+): ScalingInput {
+  return {
+    ...counts,
+    metricTaskCount: producers,
+    cpu: load.cpu ?? null,
+    memory: load.memory ?? null,
+    requestsPerTask: load.requests != null && producers > 0 ? load.requests / producers : null,
+    forecastRequestRate: forecast?.expected ?? null,
+    forecastRequestRateUpper: forecast?.upper ?? null,
+  };
+}
+
 export interface MetricProposal {
   signal: 'cpu' | 'memory' | 'requests' | 'queue' | 'forecast' | 'forecast-band';
   desired: number;

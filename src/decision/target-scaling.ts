@@ -6,6 +6,7 @@ import { TARGET_SCALING_REQUESTER, type Decision } from '../model/decision';
 import type { ScalingReading } from '../model/scaling-reading';
 import type { Service } from '../model/service';
 import { actionCap, type GlobalSwitches } from './autopilot-guard';
+import { scalingInputFrom } from './metric-proposals';
 import { scalingConfigFor } from './scaling-config';
 import { planScaling, type ScalingPlan } from './scaling-plan';
 import type { ScalingState } from './scaling-state';
@@ -85,18 +86,12 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   const producers = reading.tasks != null && reading.tasks > 0 ? reading.tasks : running;
   const config = scalingConfigFor(service, service.scaling);
   const plan = planScaling(
-    {
-      desiredCount: ecs.desiredCount,
-      runningCount: running,
-      pendingCount: ecs.pendingCount,
-      metricTaskCount: producers,
-      cpu: reading.cpu ?? null,
-      memory: reading.memory ?? null,
-      requestsPerTask:
-        reading.requests != null && producers > 0 ? reading.requests / producers : null,
-      forecastRequestRate: input.forecastRequestRate?.expected ?? null,
-      forecastRequestRateUpper: input.forecastRequestRate?.upper ?? null,
-    },
+    scalingInputFrom(
+      { desiredCount: ecs.desiredCount, runningCount: running, pendingCount: ecs.pendingCount },
+      reading,
+      producers,
+      input.forecastRequestRate,
+    ),
     scalingState,
     config,
     new Date(at),
