@@ -6,6 +6,7 @@ import { appConfig, registry, store } from '../adapters';
 import { dynamoClient } from '../aws/clients';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
+import { ManualActionStore } from '../store/manual-action-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
 import { HistoryStore } from '../store/history-store';
 import { DynamoLearningStore } from '../store/learning-store';
@@ -41,6 +42,7 @@ function build() {
     services: new ServiceStore(db, tableName, endpoint),
     history: new HistoryStore(db, tableName, endpoint),
     audit: new AuditStore(db, tableName, endpoint),
+    manual: new ManualActionStore(db, tableName, endpoint),
     reviews: new DecisionReviewStore(db, tableName, endpoint),
     pushed: new PushedMetricStore(db, tableName, endpoint),
     learning: new DynamoLearningStore(db, tableName, endpoint),

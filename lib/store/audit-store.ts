@@ -15,6 +15,18 @@ export interface AuditEntry {
   decisionId: string | null;
 }
 
+/** The stored form of an audit entry, listed by GET /actions. */
+export function auditItem(entry: AuditEntry): Record<string, unknown> {
+  return {
+    pk: servicePk(entry.serviceId),
+    sk: actionSk(entry.at, entry.id),
+    gsi1pk: 'ACTION',
+    gsi1sk: `${entry.at}#${entry.id}`,
+    kind: 'action',
+    ...entry,
+  };
+}
+
 export class AuditStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -27,14 +39,7 @@ export class AuditStore {
       .send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            pk: servicePk(entry.serviceId),
-            sk: actionSk(entry.at, entry.id),
-            gsi1pk: 'ACTION',
-            gsi1sk: `${entry.at}#${entry.id}`,
-            kind: 'action',
-            ...entry,
-          },
+          Item: auditItem(entry),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       )

@@ -67,6 +67,7 @@ export function stripStorage(item: Record<string, unknown>): Record<string, unkn
 // SVC#<id>        ACTION#<at>#<actionId>   action      ACTION     <at>#<actionId>
 // SVC#<id>        PUSH#<minute>#<metric>   pushed      -          -          (TTL)
 // SVC#<id>        READING#<at>             reading     -          -          (TTL) target scaling's input
+// IDEMPOTENCY#<keyId>#<key> IDEMPOTENCY   idempotency -          -          (TTL) a manual action's key
 // (runtime services: SVC#<id> / SERVICE above, written by the API's service store)
 
 export const apiKeyKey = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
@@ -79,8 +80,12 @@ export const actionSk = (at: string, actionId: string) => `ACTION#${at}#${action
 export const pushedSk = (minute: string, metric: string) => `PUSH#${minute}#${metric}`;
 
 export const readingSk = (at: string) => `READING#${at}`;
+export const idempotencyKey = (apiKeyId: string, key: string) => ({
+  pk: `IDEMPOTENCY#${apiKeyId}#${key}`,
+  sk: 'IDEMPOTENCY',
+});
 
-export const apiTtl = { rateLimitDays: 1, pushedDays: 2, readingDays: 1 };
+export const apiTtl = { rateLimitDays: 1, pushedDays: 2, readingDays: 1, idempotencyDays: 1 };
 
 // The decision engine's items (issue 4):
 //

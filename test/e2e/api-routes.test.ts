@@ -399,6 +399,34 @@ describe('manual actions and report', () => {
     );
   });
 
+  it('acts once on a request retried with the same Idempotency-Key', async () => {
+    const send = (body: unknown, key = 'restart-api-2026-11-22') =>
+      kit.call('POST', '/services/api/actions', {
+        key: operate,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+
+    const first = await send({ type: 'restart' });
+    const retry = await send({ type: 'restart' });
+    const different = await send({ type: 'scale', desiredCount: 3 });
+    const malformed = await send({ type: 'restart' }, 'has spaces');
+
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toMatchObject({ repeated: true, decision: { id: first.json.decision.id } });
+    expect(different.status).toBe(422);
+    expect(different.json).toMatchObject({ error: 'idempotency_key_reused' });
+    expect(different.json.message).toMatch(/already used for a different request/);
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.issues[0].path).toBe('headers.idempotency-key');
+    const trail = await kit.call('GET', '/actions?service=api', { key: read });
+    const mine = trail.json.items.filter(
+      (i: { decisionId: string | null }) => i.decisionId === first.json.decision.id,
+    );
+    expect(mine.filter((i: { type: string }) => i.type === 'restart')).toHaveLength(1);
+  });
+
   it('reports recovery statistics', async () => {
     const r = await kit.call('GET', '/report?from=2026-01-01T00:00:00Z', { key: read });
     expect(r.status, r.text).toBe(200);

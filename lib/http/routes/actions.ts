@@ -1,5 +1,6 @@
 // Manual actions (SPEC A4, X4): scale to N, restart, or a recovery check now; approve or reject a
 // proposed decision. Each becomes a decision item the scale consumer executes, plus an audit entry.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../../src/errors';
 import type { Decision } from '../../../src/model';
@@ -11,7 +12,9 @@ import {
 } from '../../../src/use-cases/manual-action';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
-import { defineRoute, type Principal, type Route } from '../route';
+import type { IdempotencyClaim } from '../../store/manual-action-store';
+import { HttpError } from '../http-error';
+import { defineRoute, type Principal, type Route, type RouteRequest } from '../route';
 import { serviceParamsSchema } from '../schemas';
 
 export const manualActionSchema = z.discriminatedUnion('type', [
@@ -41,27 +44,65 @@ function requestedBy(p: Principal | null) {
   return `api:${p?.name ?? 'anonymous'}`;
 }
 
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+/**
+ * The client's Idempotency-Key, scoped to its API key and bound to what it asked for; null when it
+ * sent none. A malformed key is refused before anything is written.
+ */
+function idempotencyClaim(req: {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: unknown;
+  principal: Principal | null;
+}): IdempotencyClaim | null {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined || !req.principal) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    const message = 'must be 1–100 letters, digits or _ . : -';
+    throw new ValidationError(`request is invalid: headers.idempotency-key: ${message}`, [
+      { path: 'headers.idempotency-key', message },
+    ]);
+  }
+  const fingerprint = createHash('sha256')
+    .update(`${req.method} ${req.path} ${JSON.stringify(req.body)}`)
+    .digest('hex');
+  return { apiKeyId: req.principal.keyId, key, fingerprint };
+}
+
+/** The decision and its audit entry in one transaction; a repeated key answers with the first. */
 async function record(
   decision: Decision,
   type: string,
-  req: { now: Date; requestId: string; principal: Principal | null },
+  req: RouteRequest,
   detail: string,
+  claim: IdempotencyClaim | null,
 ) {
   const a = apiAdapters();
-  const created = await a.store.putDecision(decision, req.now);
-  if (created) {
-    await a.audit.record({
-      id: req.requestId,
-      serviceId: decision.serviceId,
-      at: req.now.toISOString(),
-      type,
-      requestedBy: requestedBy(req.principal),
-      detail,
-      decisionId: decision.id,
-    });
+  const audit = {
+    id: req.requestId,
+    serviceId: decision.serviceId,
+    at: req.now.toISOString(),
+    type,
+    requestedBy: requestedBy(req.principal),
+    detail,
+    decisionId: decision.id,
+  };
+  const out = await a.manual.record(decision, audit, claim, req.now);
+  if (out.kind === 'key-reused') {
+    throw new HttpError(
+      422,
+      'idempotency_key_reused',
+      `Idempotency-Key '${claim!.key}' was already used for a different request`,
+    );
   }
-  const stored = (await a.store.getDecision(decision.serviceId, decision.id)) ?? decision;
-  return json(created ? 202 : 200, { decision: stored, repeated: !created });
+  const id = out.kind === 'repeated' ? out.decisionId : decision.id;
+  const stored = (await a.store.getDecision(decision.serviceId, id)) ?? decision;
+  return json(out.kind === 'created' ? 202 : 200, {
+    decision: stored,
+    repeated: out.kind !== 'created',
+  });
 }
 
 export const actionRoutes: Route[] = [
@@ -73,7 +114,8 @@ export const actionRoutes: Route[] = [
     request: { params: serviceParamsSchema, body: manualActionSchema },
     responses: {
       202: 'decision recorded for execution',
-      200: 'nothing to do, or a repeated request',
+      200: 'nothing to do, or a repeated request (same Idempotency-Key)',
+      422: 'Idempotency-Key already used for a different request',
     },
     async handler(req) {
       const a = apiAdapters();
@@ -88,6 +130,7 @@ export const actionRoutes: Route[] = [
         now: req.now,
         currentCount,
       };
+      const claim = idempotencyClaim(req);
       const body = req.body;
       if (body.type === 'scale') {
         const bad = scaleOutOfBounds(service, body.desiredCount);
@@ -102,7 +145,13 @@ export const actionRoutes: Route[] = [
           toCount: body.desiredCount,
           reason: `manual scale to ${body.desiredCount} tasks`,
         });
-        return record(d, 'scale', req, `scale ${currentCount ?? '?'} → ${body.desiredCount}`);
+        return record(
+          d,
+          'scale',
+          req,
+          `scale ${currentCount ?? '?'} → ${body.desiredCount}`,
+          claim,
+        );
       }
       if (body.type === 'restart') {
         const d = manualDecision({
@@ -111,7 +160,7 @@ export const actionRoutes: Route[] = [
           toCount: null,
           reason: 'manual restart',
         });
-        return record(d, 'restart', req, 'restart (new deployment)');
+        return record(d, 'restart', req, 'restart (new deployment)', claim);
       }
       const anomalies = await a.store.anomaliesSince(
         service.id,
@@ -136,7 +185,7 @@ export const actionRoutes: Route[] = [
         toCount: plan.remedy.toCount,
         reason: `recovery check: ${plan.remedy.reason}`,
       });
-      const res = await record(d, 'recover', req, plan.remedy.reason);
+      const res = await record(d, 'recover', req, plan.remedy.reason, claim);
       return { ...res, body: JSON.stringify({ checks: plan.checks, ...JSON.parse(res.body) }) };
     },
   }),
