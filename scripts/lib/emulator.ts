@@ -1,5 +1,6 @@
 // Starts moto_server on 127.0.0.1 (or reuses one already answering there) and stops only what it started.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface Emulator {
   endpoint: string;
@@ -21,11 +22,19 @@ export async function isAnswering(endpoint: string): Promise<boolean> {
   }
 }
 
+/** moto_server with a repair for its streams after a cancelled transaction (see moto-server.py). */
+const REPAIRED_MOTO = join(import.meta.dirname, 'moto-server.py');
+
 function motoCommand(): [string, string[]] | null {
-  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0)
-    return ['moto_server', []];
   if (spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0) {
-    return ['python3', ['-m', 'moto.server']];
+    return ['python3', [REPAIRED_MOTO]];
+  }
+  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0) {
+    // moto in its own environment (pipx): no repair, streams may stall after a failed transaction.
+    process.stderr.write(
+      'note: python3 cannot import moto, so moto_server runs without the stream repair in scripts/lib/moto-server.py\n',
+    );
+    return ['moto_server', []];
   }
   return null;
 }
