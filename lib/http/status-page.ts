@@ -69,7 +69,7 @@ export const statusPageHtml = `<!doctype html>
       var li = el('li');
       li.appendChild(el('span', 'name', i.service));
       li.appendChild(el('span', 'pill ' + i.state, i.severity));
-      li.appendChild(el('span', 'detail', i.summary + (i.since ? ' — since ' + when(i.since) : '')));
+      li.appendChild(el('span', 'detail', i.summary + (i.since ? ' — since ' + when(i.since) : '') + (i.acknowledged ? ' · being handled' : '')));
       return li;
     }), 'No open incidents.');
     list('actions', (s.recentActions || []).map(function (a) {

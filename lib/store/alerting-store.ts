@@ -238,6 +238,21 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
     );
   }
 
+  /** Every open incident of one service, however old (the status page's list). */
+  async openIncidents(serviceId: string): Promise<Incident[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': servicePk(serviceId),
+        ':prefix': 'INCIDENT#',
+        ':open': 'open',
+      },
+    });
+    return items.map((i) => this.parseIncident(i));
+  }
+
   async listIncidents(query: IncidentQuery): Promise<IncidentPage> {
     const from = query.from ?? '0000';
     const to = `${query.to ?? '9999'}~`;

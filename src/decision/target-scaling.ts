@@ -38,6 +38,8 @@ export type TargetScalingResult =
 
 /** A reading this much older than now describes a service that has moved on. */
 export const MAX_READING_AGE_MS = 3 * 60_000;
+/** Clocks disagree a little; a reading further ahead than this is not trusted. */
+export const MAX_READING_LEAD_MS = 60_000;
 const HOUR = 3_600_000;
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
@@ -54,7 +56,8 @@ export function targetDecisionIdFor(reading: Pick<ScalingReading, 'serviceId' | 
  * Why this reading is not for target scaling, from what is known before reading any state, or
  * null. Approve and dry-run modes ask a person, or only record: a decision every reading would
  * bury them; those modes still scale through anomaly decisions. A collector catching up on history
- * writes old samples: the service has moved on since.
+ * writes old samples: the service has moved on since. A reading from ahead of the clock would hold
+ * back every later one.
  */
 export function targetScalingSkip(
   service: Pick<Service, 'mode'>,
@@ -66,6 +69,10 @@ export function targetScalingSkip(
   if (!switches.autoScalingEnabled) return 'AUTO_SCALING_ENABLED is false';
   if (now.getTime() - Date.parse(reading.at) > MAX_READING_AGE_MS) {
     return `reading of ${reading.at} is too old to act on`;
+  }
+  // A reporter whose clock runs ahead would otherwise make every honest reading look old.
+  if (Date.parse(reading.at) - now.getTime() > MAX_READING_LEAD_MS) {
+    return `reading of ${reading.at} is ahead of the clock`;
   }
   return null;
 }

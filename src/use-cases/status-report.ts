@@ -1,5 +1,7 @@
-// Per-service state for the public status endpoint (SPEC A2): operational, degraded or outage.
-import type { Anomaly, Sample, Service } from '../model';
+// Per-service state for the public status endpoint (SPEC A2): operational, degraded or outage,
+// and the open incidents — the ones people were alerted about, as the alerting module keeps them.
+import type { Incident } from '../alerting/incident';
+import { severityRank, type Anomaly, type Sample, type Service, type Severity } from '../model';
 
 export type ServiceState = 'operational' | 'degraded' | 'outage';
 
@@ -13,17 +15,33 @@ export interface ServiceStatus {
   openAnomalies: { metric: string; severity: string; at: string; explanation: string }[];
 }
 
+/** An incident on the public status page. */
+export interface StatusIncident {
+  /** The alerting incident's id; null for anomalies no incident holds yet. */
+  id: string | null;
+  serviceId: string;
+  service: string;
+  state: ServiceState;
+  severity: Severity;
+  since: string | null;
+  summary: string;
+  acknowledged: boolean;
+}
+
 export function serviceStatus(
   service: Service,
   latest: Sample | null,
   recentAnomalies: Anomaly[],
+  openIncidents: readonly Pick<Incident, 'serviceId'>[] = [],
 ): ServiceStatus {
   const ecs = latest?.ecs ?? null;
-  const critical = recentAnomalies.some((a) => a.severity === 'critical');
   const noTasks = ecs !== null && ecs.desiredCount > 0 && ecs.runningCount === 0;
+  // An incident stays open until its metrics have been normal a while: the service is not
+  // operational before people are told it recovered.
+  const incident = openIncidents.some((i) => i.serviceId === service.id);
   const state: ServiceState = noTasks
     ? 'outage'
-    : critical || recentAnomalies.length > 0
+    : recentAnomalies.length > 0 || incident
       ? 'degraded'
       : 'operational';
   return {
@@ -46,4 +64,57 @@ export function overallState(services: ServiceStatus[]): ServiceState {
   if (services.some((s) => s.state === 'outage')) return 'outage';
   if (services.some((s) => s.state === 'degraded')) return 'degraded';
   return 'operational';
+}
+
+/**
+ * The open incidents people were alerted about, worst first, with what the latest anomaly said;
+ * plus a service that is not operational without one (anomalies notify has not grouped yet, or no
+ * running task), so the page never shows a degraded service without saying why.
+ */
+export function statusIncidents(
+  statuses: readonly ServiceStatus[],
+  openIncidents: readonly Incident[],
+): StatusIncident[] {
+  const byId = new Map(statuses.map((s) => [s.id, s]));
+  const fromAlerting = openIncidents
+    .filter((i) => i.status === 'open' && byId.has(i.serviceId))
+    .map((i): StatusIncident => {
+      const status = byId.get(i.serviceId)!;
+      const metrics = Object.values(i.metrics).sort(
+        (a, b) =>
+          severityRank[b.severity] - severityRank[a.severity] || (a.lastAt < b.lastAt ? 1 : -1),
+      );
+      return {
+        id: i.id,
+        serviceId: i.serviceId,
+        service: status.name,
+        state: status.state,
+        severity: i.severity,
+        since: i.openedAt,
+        summary: metrics[0]?.explanation ?? `${status.name} is ${status.state}`,
+        acknowledged: i.acknowledgement !== null,
+      };
+    });
+  const covered = new Set(fromAlerting.map((i) => i.serviceId));
+  const derived = statuses
+    .filter((s) => !covered.has(s.id) && (s.openAnomalies.length > 0 || s.state !== 'operational'))
+    .map((s): StatusIncident => ({
+      id: null,
+      serviceId: s.id,
+      service: s.name,
+      state: s.state,
+      severity: s.openAnomalies.some((x) => x.severity === 'critical')
+        ? 'critical'
+        : s.openAnomalies.some((x) => x.severity === 'warning')
+          ? 'warning'
+          : 'info',
+      since: s.since,
+      summary:
+        s.openAnomalies[0]?.explanation ??
+        (s.state === 'outage' ? 'no task is running' : `${s.name} is degraded`),
+      acknowledged: false,
+    }));
+  return [...fromAlerting, ...derived].sort(
+    (a, b) => severityRank[b.severity] - severityRank[a.severity],
+  );
 }

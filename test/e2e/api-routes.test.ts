@@ -427,6 +427,60 @@ describe('manual actions and report', () => {
     expect(mine.filter((i: { type: string }) => i.type === 'restart')).toHaveLength(1);
   });
 
+  it('shows the incident people were alerted about on /status, and that it is being handled', async () => {
+    const store = new DynamoStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+    const at = new Date(Date.now() - 60_000);
+    at.setUTCSeconds(0, 0);
+    await store.putAnomaly(
+      {
+        id: `worker~${at.toISOString()}~memory`,
+        serviceId: 'worker',
+        metric: 'memory',
+        at: at.toISOString(),
+        value: 91,
+        score: 0.96,
+        direction: 'up',
+        expected: 45,
+        lower: 35,
+        upper: 55,
+        severity: 'critical',
+        explanation: 'memory 91% is far above its usual 45%',
+        desiredCount: 1,
+      },
+      new Date(),
+    );
+    // notify (a stream consumer under serverless offline) opens the incident.
+    let incidentId: string | undefined;
+    for (let i = 0; i < 40 && !incidentId; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const open = await kit.call('GET', '/incidents?service=worker&status=open', { key: read });
+      incidentId = open.json.incidents[0]?.id;
+    }
+    expect(incidentId).toBeDefined();
+    const ack = await kit.call('POST', `/incidents/${encodeURIComponent(incidentId!)}/ack`, {
+      key: operate,
+      body: { comment: 'looking' },
+    });
+    expect(ack.status).toBe(200);
+
+    const status = await kit.call('GET', '/status');
+
+    expect(status.json.incidents).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: incidentId,
+          serviceId: 'worker',
+          severity: 'critical',
+          summary: 'memory 91% is far above its usual 45%',
+          acknowledged: true,
+        }),
+      ]),
+    );
+    expect(status.json.services.find((s: { id: string }) => s.id === 'worker').state).not.toBe(
+      'operational',
+    );
+  });
+
   it('reports recovery statistics', async () => {
     const r = await kit.call('GET', '/report?from=2026-01-01T00:00:00Z', { key: read });
     expect(r.status, r.text).toBe(200);

@@ -1,7 +1,8 @@
 // GET /status (SPEC A2): public, cacheable per-service state with open incidents and recent
 // actions; GET / serves the status page that polls it.
-import { overallState, serviceStatus } from '../../../src/use-cases/status-report';
+import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
 import { json } from '../../middleware/http';
+import { alertingStore } from '../../store/alerting-store';
 import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
 import { statusPageHtml } from '../status-page';
@@ -25,29 +26,21 @@ export const statusRoutes: Route[] = [
       // Open anomalies are judged against data time, so a replayed or delayed feed still reads right.
       const reference = heartbeat?.tickAt ? new Date(heartbeat.tickAt) : req.now;
       const since = new Date(reference.getTime() - OPEN_ANOMALY_WINDOW_MS);
-      const statuses = await Promise.all(
+      const perService = await Promise.all(
         services.map(async (s) => {
-          const [latest, anomalies] = await Promise.all([
+          const [latest, anomalies, open] = await Promise.all([
             a.store.latestSample(s.id),
             a.store.anomaliesSince(s.id, since),
+            alertingStore().openIncidents(s.id),
           ]);
-          return serviceStatus(s, latest, anomalies);
+          return { status: serviceStatus(s, latest, anomalies, open), open };
         }),
       );
-      const incidents = statuses
-        .filter((s) => s.openAnomalies.length > 0 || s.state !== 'operational')
-        .map((s) => ({
-          serviceId: s.id,
-          service: s.name,
-          state: s.state,
-          since: s.since,
-          severity: s.openAnomalies.some((x) => x.severity === 'critical')
-            ? 'critical'
-            : s.openAnomalies.some((x) => x.severity === 'warning')
-              ? 'warning'
-              : 'info',
-          summary: s.openAnomalies[0]?.explanation ?? `${s.name} is ${s.state}`,
-        }));
+      const statuses = perService.map((p) => p.status);
+      const incidents = statusIncidents(
+        statuses,
+        perService.flatMap((p) => p.open),
+      );
       const recentActions = decisions
         .filter((d) => d.status !== 'skipped' && d.action !== 'notify')
         .slice(0, 10)

@@ -101,8 +101,9 @@ describe('planTargetScaling', () => {
     });
   });
 
-  it('ignores stale readings, unknown ECS state, and services outside auto mode', () => {
+  it('ignores stale or future readings, unknown ECS state, and services outside auto mode', () => {
     const late = planTargetScaling(input({ now: new Date('2026-11-22T10:03:16.000Z') }));
+    const ahead = planTargetScaling(input({ now: new Date('2026-11-22T09:59:14.000Z') }));
     const noEcs = planTargetScaling(input({ ecs: null }));
     const approve = planTargetScaling(input({ service: aService({ mode: 'approve' }) }));
     const off = planTargetScaling(
@@ -110,6 +111,7 @@ describe('planTargetScaling', () => {
     );
 
     expect(late).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/too old/) });
+    expect(ahead).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/ahead of/) });
     expect(noEcs).toMatchObject({ kind: 'ignored', reason: 'ECS state unknown' });
     expect(approve).toMatchObject({
       kind: 'ignored',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { healthReport } from '../../../src/use-cases/health-report';
-import { overallState, serviceStatus } from '../../../src/use-cases/status-report';
+import { acknowledgeIncident, applyAnomaly, emptyAlertingState } from '../../../src/alerting';
+import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
+import { anomaly as alertAnomaly, at, config, isoAt } from '../alerting/support';
 import { aService, anAnomaly } from './factories';
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -100,6 +102,51 @@ describe('status', () => {
     expect(serviceStatus(aService(), sample(2), []).state).toBe('operational');
     expect(serviceStatus(aService(), sample(2), [anAnomaly()]).state).toBe('degraded');
     expect(serviceStatus(aService(), sample(0), []).state).toBe('outage');
+  });
+
+  it('lists the incidents people were alerted about, acknowledged or not, worst first', () => {
+    // Prepare: a warning incident on web (acknowledged), a critical one on api, both built by the
+    // alerting module itself; web's anomalies are older than the status window by now.
+    const cfg = config();
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      alertAnomaly('web', 'latency_p95', 0),
+      at(0),
+      cfg,
+    );
+    state = applyAnomaly(state, alertAnomaly('api', 'cpu', 10, 'critical'), at(10), cfg);
+    const webIncident = state.incidents.find((i) => i.serviceId === 'web')!;
+    state = acknowledgeIncident(state, webIncident.id, { by: 'ana', comment: '' }, at(20));
+    const web = serviceStatus(aService(), sample(2), [], state.incidents);
+    const api = serviceStatus(aService({ id: 'api', name: 'API' }), sample(2), [], state.incidents);
+    // Act
+    const incidents = statusIncidents([web, api], state.incidents);
+    // Assess
+    expect(web.state).toBe('degraded');
+    expect(incidents.map((i) => [i.serviceId, i.severity, i.acknowledged])).toEqual([
+      ['api', 'critical', false],
+      ['web', 'warning', true],
+    ]);
+    expect(incidents[0]).toMatchObject({
+      id: expect.stringMatching(/^inc~api~/),
+      since: isoAt(10),
+    });
+    expect(incidents[0]!.summary).toMatch(/cpu/);
+  });
+
+  it('still explains a degraded service whose anomalies no incident holds yet', () => {
+    const web = serviceStatus(aService(), sample(2), [anAnomaly()]);
+    const down = serviceStatus(aService({ id: 'api' }), sample(0), []);
+
+    expect(statusIncidents([web, down], [])).toMatchObject([
+      {
+        id: null,
+        serviceId: 'web',
+        severity: anAnomaly().severity,
+        summary: anAnomaly().explanation,
+      },
+      { id: null, serviceId: 'api', state: 'outage', summary: 'no task is running' },
+    ]);
   });
 
   it('rolls the worst service up to the overall state', () => {
