@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { emptyScalingState, scalingStateSchema, type ScalingState } from '../../src/decision';
 import { ConflictError } from '../../src/errors';
-import type { Decision } from '../../src/model';
+import { TARGET_SCALING_REQUESTER, type Decision } from '../../src/model';
 import type {
   AutopilotState,
   DecisionCommit,
@@ -17,7 +17,15 @@ import type {
   DecisionLedger,
 } from '../../src/ports';
 import { awsError } from '../aws/errors';
-import { actionGsi1, actionSk, autopilotStateSk, decisionSk, servicePk } from './keys';
+import {
+  actionGsi1,
+  actionSk,
+  autopilotStateSk,
+  decisionSk,
+  expiresAt,
+  servicePk,
+  ttl,
+} from './keys';
 
 export function isTransactionCancelled(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
@@ -34,7 +42,18 @@ export function decisionItem(decision: Decision, recordedAt: Date): Record<strin
     kind: 'decision',
     ...decision,
     recordedAt: recordedAt.toISOString(),
+    ...routineExpiry(decision, decision.at),
   };
+}
+
+/**
+ * Target scaling writes a decision per action, many a day on a busy service: those items, and the
+ * audit records of their execution, expire like anomalies. Every other decision is kept.
+ */
+function routineExpiry(decision: Decision, from: string): { expiresAt?: number } {
+  return decision.requestedBy === TARGET_SCALING_REQUESTER
+    ? { expiresAt: expiresAt(from, ttl.targetScalingDays) }
+    : {};
 }
 
 export class DynamoDecisionLedger implements DecisionLedger {
@@ -202,6 +221,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
                   decisionId: d.id,
                   before: c.before,
                   after: c.after,
+                  ...routineExpiry(d, at),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },

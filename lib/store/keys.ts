@@ -32,6 +32,8 @@ export const silenceKey = (id: string) => ({ pk: 'SILENCES', sk: `SILENCE#${id}`
 export const ttl = {
   sampleDays: 14,
   anomalyDays: 90,
+  /** Target scaling decides on every reading: its decisions and their audit records go like anomalies. */
+  targetScalingDays: 90,
   notificationDays: 7,
   /** An ended silence stays listed this long. */
   silenceDays: 7,

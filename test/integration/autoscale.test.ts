@@ -3,8 +3,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EcsSource } from '../../lib/sources/ecs-source';
 import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
-import { readingSk, servicePk } from '../../lib/store/keys';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decisionSk, readingSk, servicePk } from '../../lib/store/keys';
 import { scalingConfigSchema, type ScalingReading } from '../../src/model';
 import { autoscaleOnReading } from '../../src/use-cases/autoscale';
 import { executeDecision } from '../../src/use-cases/execute-decision';
@@ -45,6 +45,25 @@ describe('target scaling', () => {
       status: 'executed',
       result: 'desired count 2 → 4',
     });
+    // Routine decisions, and the audit record of their execution, expire after 90 days.
+    const raw = await env.a.aws.dynamo.send(
+      new GetCommand({
+        TableName: env.stack.tableName,
+        Key: { pk: servicePk('web'), sk: decisionSk(first.decisionId) },
+      }),
+    );
+    const days = (epochSeconds: number, from: string) =>
+      Math.round((epochSeconds * 1000 - Date.parse(from)) / 86_400_000);
+    expect(days(raw.Item!.expiresAt, reading.at)).toBe(90);
+    const audit = await env.a.aws.dynamo.send(
+      new QueryCommand({
+        TableName: env.stack.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :action)',
+        ExpressionAttributeValues: { ':pk': servicePk('web'), ':action': 'ACTION#' },
+      }),
+    );
+    expect(audit.Items).toHaveLength(1);
+    expect(days(audit.Items![0]!.expiresAt, audit.Items![0]!.at)).toBe(90);
   });
 
   it('holds a reading on target and keeps its recommendation for scale-in stabilisation', async () => {
