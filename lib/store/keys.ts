@@ -5,7 +5,7 @@
 // SVC#<id>      SAMPLE#<at>                sample      -          -          (TTL)
 // SVC#<id>      MODEL#<metric>             model       -          -
 // SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>  (TTL)
-// SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<id>
+// SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<id>  (TTL: target scaling only)
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
 // SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
