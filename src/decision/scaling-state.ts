@@ -26,7 +26,12 @@ export const emptyScalingState = (): ScalingState => ({
   lastReadingAt: null,
 });
 
-/** Adds a recommendation and forgets those older than the window, so the state stays bounded. */
+/**
+ * Adds a recommendation and forgets those older than the window, so the state stays bounded. Newer
+ * ones stay: an anomaly decision plans at its anomaly's minute, target scaling at the end of its
+ * reading, so one may come in behind the other, and forgetting a later recommendation could let a
+ * scale-in through early.
+ */
 export function rememberRecommendation(
   state: ScalingState,
   desired: number,
@@ -37,7 +42,7 @@ export function rememberRecommendation(
   return {
     ...state,
     recommendations: [
-      ...state.recommendations.filter((r) => r.at > horizon && r.at <= nowMs),
+      ...state.recommendations.filter((r) => r.at > horizon),
       { at: nowMs, desired },
     ],
   };

@@ -27,6 +27,25 @@ describe('planScaling', () => {
     expect(plan.reason).toContain('cpu at 150% of target');
   });
 
+  it('keeps a later recommendation when an earlier-timed plan comes in behind it', () => {
+    // Prepare: target scaling recommended 8 at t0 + 60 s; an anomaly decision plans at t0 on a
+    // quiet datapoint (4 tasks' worth).
+    const later: ScalingState = {
+      ...emptyScalingState(),
+      recommendations: [{ at: at(60).getTime(), desired: 8 }],
+    };
+    // Act
+    const plan = planScaling(
+      service(8, { cpu: 35 }),
+      later,
+      config({ scaleInCooldownSeconds: 0 }),
+      t0,
+    );
+    // Assess
+    expect(plan.action).toBe('hold');
+    expect(plan.state.recommendations.map((r) => r.desired).sort()).toEqual([4, 8]);
+  });
+
   it('leaves the count alone while the metric is within 10% of target', () => {
     const plan = planScaling(service(4, { cpu: 76 }), emptyScalingState(), config(), t0);
     expect(plan.action).toBe('hold');
