@@ -56,8 +56,8 @@ export function targetDecisionIdFor(reading: Pick<ScalingReading, 'serviceId' | 
  * Why this reading is not for target scaling, from what is known before reading any state, or
  * null. Approve and dry-run modes ask a person, or only record: a decision every reading would
  * bury them; those modes still scale through anomaly decisions. A collector catching up on history
- * writes old samples: the service has moved on since. A reading from ahead of the clock would hold
- * back every later one.
+ * writes old samples: the service has moved on since. A pushed reading from ahead of the clock would
+ * hold back every later one.
  */
 export function targetScalingSkip(
   service: Pick<Service, 'mode'>,
@@ -70,8 +70,9 @@ export function targetScalingSkip(
   if (now.getTime() - Date.parse(reading.at) > MAX_READING_AGE_MS) {
     return `reading of ${reading.at} is too old to act on`;
   }
-  // A reporter whose clock runs ahead would otherwise make every honest reading look old.
-  if (Date.parse(reading.at) - now.getTime() > MAX_READING_LEAD_MS) {
+  // A service whose clock runs ahead would otherwise make every honest reading look old. Samples
+  // carry the collector's own tick time (a replay or the demo may run it ahead on purpose).
+  if (reading.source === 'pushed' && Date.parse(reading.at) - now.getTime() > MAX_READING_LEAD_MS) {
     return `reading of ${reading.at} is ahead of the clock`;
   }
   return null;

@@ -104,6 +104,9 @@ describe('planTargetScaling', () => {
   it('ignores stale or future readings, unknown ECS state, and services outside auto mode', () => {
     const late = planTargetScaling(input({ now: new Date('2026-11-22T10:03:16.000Z') }));
     const ahead = planTargetScaling(input({ now: new Date('2026-11-22T09:59:14.000Z') }));
+    const replayedTick = planTargetScaling(
+      input({ reading: reading({ source: 'sample' }), now: new Date('2026-11-22T09:50:00.000Z') }),
+    );
     const noEcs = planTargetScaling(input({ ecs: null }));
     const approve = planTargetScaling(input({ service: aService({ mode: 'approve' }) }));
     const off = planTargetScaling(
@@ -112,6 +115,7 @@ describe('planTargetScaling', () => {
 
     expect(late).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/too old/) });
     expect(ahead).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/ahead of/) });
+    expect(replayedTick.kind).toBe('act'); // the collector's own tick time is trusted
     expect(noEcs).toMatchObject({ kind: 'ignored', reason: 'ECS state unknown' });
     expect(approve).toMatchObject({
       kind: 'ignored',
