@@ -61,7 +61,7 @@ export function targetDecisionIdFor(reading: Pick<ScalingReading, 'serviceId' | 
  */
 export function targetScalingSkip(
   service: Pick<Service, 'mode'>,
-  reading: Pick<ScalingReading, 'at'>,
+  reading: Pick<ScalingReading, 'at' | 'source'>,
   switches: GlobalSwitches,
   now: Date,
 ): string | null {
