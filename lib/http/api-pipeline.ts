@@ -143,6 +143,7 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
     const params = check(schemas.params, match.params, 'params', issues);
     const query = check(schemas.query, { ...(event.queryStringParameters ?? {}) }, 'query', issues);
     const body = check(schemas.body, rawBody, 'body', issues);
+    check(schemas.headers, headers, 'headers', issues);
     if (issues.length > 0) {
       const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       throw new ValidationError(`request is invalid: ${detail}`, issues);

@@ -11,7 +11,7 @@ function schemaOf(s: z.ZodType): Json {
   return out;
 }
 
-function parameters(s: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
+function parameters(s: z.ZodType | undefined, where: 'path' | 'query' | 'header'): Json[] {
   if (!s) return [];
   const js = schemaOf(s) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(js.properties ?? {}).map(([name, schema]) => ({
@@ -36,7 +36,7 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
     for (const [code, description] of Object.entries(r.responses ?? { 200: 'OK' })) {
       responses[code] = { description };
     }
-    if (r.request && (r.request.body || r.request.query || r.request.params)) {
+    if (r.request && (r.request.body || r.request.query || r.request.params || r.request.headers)) {
       responses['400'] = {
         description: 'invalid input: the body names each bad field',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -55,7 +55,11 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
           .replace(/[^A-Za-z0-9]/g, '') || 'Root'
       }`,
       summary: r.summary ?? '',
-      parameters: [...params, ...parameters(r.request?.query, 'query')],
+      parameters: [
+        ...params,
+        ...parameters(r.request?.query, 'query'),
+        ...parameters(r.request?.headers, 'header'),
+      ],
       responses,
       'x-scope': r.scope,
     };

@@ -32,6 +32,8 @@ export interface RouteSchemas {
   query?: z.ZodType;
   /** A route with a body schema requires a JSON body (415 otherwise). */
   body?: z.ZodType;
+  /** Headers the route reads (lower-case names, a loose object: other headers pass). */
+  headers?: z.ZodType;
 }
 
 export interface Route {

@@ -44,12 +44,16 @@ function requestedBy(p: Principal | null) {
   return `api:${p?.name ?? 'anonymous'}`;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
+/** Makes a retried manual action safe: the same key and request act once (docs/api.md). */
+const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 letters, digits or _ . : -')
+    .optional()
+    .meta({ description: 'Retries with the same key and request act once (kept one day)' }),
+});
 
-/**
- * The client's Idempotency-Key, scoped to its API key and bound to what it asked for; null when it
- * sent none. A malformed key is refused before anything is written.
- */
+/** The client's Idempotency-Key, scoped to its API key and bound to what it asked for, or null. */
 function idempotencyClaim(req: {
   method: string;
   path: string;
@@ -59,12 +63,6 @@ function idempotencyClaim(req: {
 }): IdempotencyClaim | null {
   const key = req.headers['idempotency-key'];
   if (key === undefined || !req.principal) return null;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    const message = 'must be 1–100 letters, digits or _ . : -';
-    throw new ValidationError(`request is invalid: headers.idempotency-key: ${message}`, [
-      { path: 'headers.idempotency-key', message },
-    ]);
-  }
   const fingerprint = createHash('sha256')
     .update(`${req.method} ${req.path} ${JSON.stringify(req.body)}`)
     .digest('hex');
@@ -111,7 +109,11 @@ export const actionRoutes: Route[] = [
     path: '/services/{id}/actions',
     scope: 'operate',
     summary: 'Scale to N, restart, or run every check now and remediate (recover)',
-    request: { params: serviceParamsSchema, body: manualActionSchema },
+    request: {
+      params: serviceParamsSchema,
+      body: manualActionSchema,
+      headers: idempotencyHeaders,
+    },
     responses: {
       202: 'decision recorded for execution',
       200: 'nothing to do, or a repeated request (same Idempotency-Key)',

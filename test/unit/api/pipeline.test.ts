@@ -167,5 +167,10 @@ describe('the real route table', () => {
     expect(params).toEqual(
       expect.arrayContaining(['service', 'status', 'from', 'to', 'limit', 'cursor']),
     );
+    expect(doc.paths['/services/{id}/actions']!.post!.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'idempotency-key', in: 'header', required: false }),
+      ]),
+    );
   });
 });
