@@ -7,7 +7,7 @@ import {
   type Scaler,
 } from '../../../bench/scaling/service-sim';
 import { targetTrackingScaler } from '../../../bench/scaling/target-tracking-scaler';
-import { makeScaler } from '../../../bench/scaling/scalers';
+import { makeScaler, scalerNames } from '../../../bench/scaling/scalers';
 
 const fixed = (n: number): Scaler => ({ name: 'fixed', tick: () => n });
 
@@ -99,9 +99,39 @@ describe('the simulated service', () => {
     expect(Math.max(...desired)).toBe(19);
   });
 
-  it('runs vigia, HPA and target tracking on the same trace', () => {
+  it('scales out sooner on pushed readings than on CloudWatch minutes', () => {
+    // Load rises from 250 rps to 900 rps over minute 39: minutes until each feed asks for more.
+    const rates = Array.from({ length: 60 }, (_, m) => (m >= 40 ? 900 : 250));
+    const firstScaleOut = (name: 'vigia' | 'vigiaCloudWatch') => {
+      const scaler = makeScaler(name, defaultSimSettings);
+      let first: number | null = null;
+      let last: number | null = null;
+      simulate(
+        rates,
+        {
+          name,
+          tick(view) {
+            const next = scaler.tick(view);
+            if (next !== undefined && view.t >= 39 * 60 && first === null && next > (last ?? 0)) {
+              first = view.t;
+            }
+            if (next !== undefined) last = next;
+            return next;
+          },
+        },
+        defaultSimSettings,
+      );
+      return first! / 60 - 39;
+    };
+
+    // Pushed: a 30 s window ending 15 s before a 15 s tick; CloudWatch: a minute read a minute late.
+    expect(firstScaleOut('vigia')).toBeLessThanOrEqual(0.75);
+    expect(firstScaleOut('vigiaCloudWatch')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs vigia (both feeds), HPA and target tracking on the same trace', () => {
     const rates = Array.from({ length: 120 }, (_, m) => (m >= 40 && m < 70 ? 900 : 250));
-    for (const name of ['vigia', 'hpa', 'targetTracking'] as const) {
+    for (const name of scalerNames) {
       const result = simulate(rates, makeScaler(name, defaultSimSettings), defaultSimSettings);
       expect(result.actions).toBeGreaterThan(0);
       expect(result.taskHours).toBeGreaterThan(0);
