@@ -2,7 +2,7 @@
 // global switches, the per-service cap on actions per hour, and undoing an action that made
 // things worse.
 import type { AutopilotMode } from '../model/common';
-import type { ActionType, DecisionStatus } from '../model/decision';
+import type { ActionType, Decision, DecisionStatus, ServiceSnapshot } from '../model/decision';
 import type { Outcome } from './outcome-judgement';
 
 /** Parsed once from AUTO_SCALING_ENABLED, AUTO_RECOVERY_ENABLED, AI_DECISIONS_ENABLED in lib/. */
@@ -110,4 +110,25 @@ export function compensationFor(executed: ExecutedAction, outcome: Outcome): Com
   }
   if (executed.action === 'notify') return null;
   return { action: 'notify', reason: `${why} and cannot be undone automatically` };
+}
+
+/**
+ * The autopilot's scaling decisions are sized on a snapshot that may predate another action: one
+ * that would now move the count the other way (a scale-out to fewer tasks than ECS already wants)
+ * is skipped. An operator's explicit count is carried out as asked.
+ */
+export function overtakenBy(
+  d: Pick<Decision, 'requestedBy' | 'toCount' | 'action'>,
+  now: Pick<ServiceSnapshot, 'desiredCount'> | null,
+): string | null {
+  if (!d.requestedBy.startsWith('vigia:') || d.toCount === null) return null;
+  const current = now?.desiredCount ?? null;
+  if (current === null) return null;
+  if (d.action === 'scale-out' && current >= d.toCount) {
+    return `desired count is already ${current}, not below the ${d.toCount} this scale-out asked for`;
+  }
+  if (d.action === 'scale-in' && current <= d.toCount) {
+    return `desired count is already ${current}, not above the ${d.toCount} this scale-in asked for`;
+  }
+  return null;
 }

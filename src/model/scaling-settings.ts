@@ -44,8 +44,12 @@ export const scalingConfigSchema = z
     requestsPerTaskCapacity: z.number().positive().optional(),
     /** Share of that capacity to aim for (SPEC X2: requests 75% of capacity). */
     requestsTargetPercent: percent.default(75),
-    /** An anomaly decision's ECS snapshot can predate the last action: wait this long. */
-    scaleOutCooldownSeconds: seconds.default(60),
+    /**
+     * Sizing is absolute (the tasks needed, from the tasks that produced the data), and scale
+     * skips an autopilot scale-out that ECS has already overtaken, so a second scale-out while
+     * tasks start cannot overshoot: none by default, as with the HPA. Raise it to damp noisy data.
+     */
+    scaleOutCooldownSeconds: seconds.default(0),
     scaleInCooldownSeconds: seconds.default(120),
     /**
      * Scale in only to the highest recommendation seen over this window. Shorter than the HPA's

@@ -2,7 +2,7 @@
 // write, act on ECS (desired count, new deployment, rollback, or nothing for notify), then record
 // executed | failed | skipped together with the audit record, state before and after. A second
 // delivery finds it claimed and does nothing.
-import { allSwitchesOn, gateDecision, type GlobalSwitches } from '../decision';
+import { allSwitchesOn, gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
 import type { Decision, Service, ServiceSnapshot } from '../model';
 import type {
   Clock,
@@ -67,6 +67,8 @@ export async function executeDecision(
 
   try {
     before = await deps.scaler.snapshot(service);
+    const overtaken = overtakenBy(claimed, before);
+    if (overtaken) return finish('skipped', overtaken);
     const result = await act(deps.scaler, service, claimed);
     after = await deps.scaler.snapshot(service).catch(() => null);
     return finish('executed', result);

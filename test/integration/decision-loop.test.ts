@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { scalingConfigSchema } from '../../src/model';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
 import { at, decisionStack, ruleSwitches, webService } from './decision-fixtures';
@@ -197,6 +198,9 @@ describe('decide and scale', () => {
   });
 
   it('holds a second scale-out inside the cooldown, then scales again after it', async () => {
+    env.setService(
+      webService({ scaling: scalingConfigSchema.parse({ scaleOutCooldownSeconds: 60 }) }),
+    );
     const first = await decideOnAnomaly(
       env.deps,
       await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 }),
@@ -219,6 +223,32 @@ describe('decide and scale', () => {
     expect(second.decision).toMatchObject({ action: 'scale-out', status: 'skipped' });
     expect(second.decision.result).toMatch(/^hold: .*scale-out cooldown/);
     expect(third.decision).toMatchObject({ status: 'approved', fromCount: 4, toCount: 7 });
+  });
+
+  it('skips a scale-out that ECS has already overtaken, rather than lowering the count', async () => {
+    // Two anomalies on snapshots of 2 tasks taken before either acted: cpu asks for 4, memory 3.
+    const stale = await env.ecsState();
+    const cpu = await decideOnAnomaly(
+      env.deps,
+      await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 }, stale),
+      ruleSwitches,
+    );
+    const memory = await decideOnAnomaly(
+      env.deps,
+      await env.anomaly(0.5, 'memory', { cpu: 50, memory: 88 }, stale),
+      ruleSwitches,
+    );
+    await executeDecision(env.deps, cpu.decision, ruleSwitches);
+
+    const outcome = await executeDecision(env.deps, memory.decision, ruleSwitches);
+
+    expect(memory.decision).toMatchObject({ action: 'scale-out', fromCount: 2, toCount: 3 });
+    expect(outcome).toBe('skipped');
+    expect((await env.ecsService()).desiredCount).toBe(4);
+    expect(await env.a.store.getDecision('web', memory.decision.id)).toMatchObject({
+      status: 'skipped',
+      result: 'desired count is already 4, not below the 3 this scale-out asked for',
+    });
   });
 
   it('stops acting once the hourly cap is reached', async () => {

@@ -4,6 +4,7 @@ import {
   allSwitchesOn,
   compensationFor,
   gateDecision,
+  overtakenBy,
 } from '../../../src/decision/autopilot-guard';
 
 describe('what a new decision may do', () => {
@@ -78,6 +79,26 @@ describe('an action that made things worse', () => {
   it('leaves an action that did not hurt alone', () => {
     expect(
       compensationFor({ action: 'scale-out', fromCount: 3, toCount: 6 }, 'not-resolved'),
+    ).toBeNull();
+  });
+});
+
+describe('a scaling decision overtaken before it runs', () => {
+  const autopilot = { requestedBy: 'vigia:decide', toCount: 3 };
+
+  it('is skipped when ECS already wants at least as many tasks (scale-out) or as few (scale-in)', () => {
+    expect(overtakenBy({ ...autopilot, action: 'scale-out' }, { desiredCount: 4 })).toBe(
+      'desired count is already 4, not below the 3 this scale-out asked for',
+    );
+    expect(overtakenBy({ ...autopilot, action: 'scale-in' }, { desiredCount: 2 })).toMatch(
+      /already 2, not above the 3/,
+    );
+    expect(overtakenBy({ ...autopilot, action: 'scale-out' }, { desiredCount: 2 })).toBeNull();
+  });
+
+  it("never stops an operator's explicit count", () => {
+    expect(
+      overtakenBy({ requestedBy: 'api:ops', toCount: 3, action: 'scale-out' }, { desiredCount: 4 }),
     ).toBeNull();
   });
 });

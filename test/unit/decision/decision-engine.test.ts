@@ -5,7 +5,7 @@ import {
   emptyScalingState,
   type EngineInput,
 } from '../../../src/decision';
-import type { Decision, EcsState } from '../../../src/model';
+import { scalingConfigSchema, type Decision, type EcsState } from '../../../src/model';
 import { aService, anAnomaly } from '../use-cases/factories';
 
 const rules = { ...allSwitchesOn, aiDecisionsEnabled: false };
@@ -113,8 +113,11 @@ describe('decideFromAnomaly', () => {
 
   it('holds inside the scale-out cooldown, remembering the recommendation but not restarting the clock', () => {
     const lastScaleOutAt = Date.parse('2026-11-22T09:59:30.000Z');
+    const service = aService({
+      scaling: scalingConfigSchema.parse({ scaleOutCooldownSeconds: 60 }),
+    });
     const { decision, scalingState } = decideFromAnomaly(
-      input({ scalingState: { ...emptyScalingState(), lastScaleOutAt } }),
+      input({ service, scalingState: { ...emptyScalingState(), lastScaleOutAt } }),
     );
 
     expect(decision).toMatchObject({ action: 'scale-out', status: 'skipped' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyScalingState, type ScalingState } from '../../../src/decision';
-import type { Decision, Sample } from '../../../src/model';
+import { scalingConfigSchema, type Decision, type Sample } from '../../../src/model';
 import type { DecisionCommit, DecisionLedger, ServiceRegistry } from '../../../src/ports';
 import { decideOnAnomaly } from '../../../src/use-cases/decide-on-anomaly';
 import { aService, anAnomaly } from './factories';
@@ -74,7 +74,9 @@ describe('decideOnAnomaly', () => {
   });
 
   it('holds a second scale-out within the cooldown', async () => {
-    const d = deps();
+    const d = deps(
+      aService({ scaling: scalingConfigSchema.parse({ scaleOutCooldownSeconds: 60 }) }),
+    );
     await decideOnAnomaly(d, anAnomaly(), rules);
 
     const next = await decideOnAnomaly(d, anAnomaly({ at: '2026-11-22T10:00:30.000Z' }), rules);
