@@ -69,6 +69,16 @@ export function planScaling(
     };
   }
 
+  // Plans are timed by their data: an anomaly decision by its anomaly's minute, target scaling by
+  // the end of its reading. An action already taken on newer data than this plan's stands.
+  const lastActionAt = Math.max(
+    state.lastScaleInAt ?? -Infinity,
+    state.lastScaleOutAt ?? -Infinity,
+  );
+  if (recommended !== current && lastActionAt > nowMs) {
+    return hold('an action on newer data was already taken');
+  }
+
   if (recommended > current) {
     if (withinCooldown(state.lastScaleOutAt, config.scaleOutCooldownSeconds, nowMs)) {
       return hold(`scale-out to ${recommended} waits for the scale-out cooldown`);
@@ -93,11 +103,7 @@ export function planScaling(
     if (stabilised >= current) {
       return hold(`scale-in to ${recommended} waits: a higher count was recommended recently`);
     }
-    const lastAction = Math.max(
-      state.lastScaleInAt ?? -Infinity,
-      state.lastScaleOutAt ?? -Infinity,
-    );
-    if (withinCooldown(lastAction, config.scaleInCooldownSeconds, nowMs)) {
+    if (withinCooldown(lastActionAt, config.scaleInCooldownSeconds, nowMs)) {
       return hold(`scale-in to ${stabilised} waits for the scale-in cooldown`);
     }
     const floor = Math.ceil(current * (1 - config.maxScaleInPercent / 100) - 1e-9);

@@ -27,6 +27,18 @@ describe('planScaling', () => {
     expect(plan.reason).toContain('cpu at 150% of target');
   });
 
+  it('holds when an action was already taken on newer data than its own', () => {
+    // Target scaling scaled out on the reading ending at t0 + 60 s; an anomaly at t0 comes later.
+    const acted: ScalingState = { ...emptyScalingState(), lastScaleOutAt: at(60).getTime() };
+
+    const plan = planScaling(service(4, { cpu: 105 }), acted, config(), t0);
+
+    expect(plan).toMatchObject({
+      action: 'hold',
+      reason: 'an action on newer data was already taken',
+    });
+  });
+
   it('keeps a later recommendation when an earlier-timed plan comes in behind it', () => {
     // Prepare: target scaling recommended 8 at t0 + 60 s; an anomaly decision plans at t0 on a
     // quiet datapoint (4 tasks' worth).
