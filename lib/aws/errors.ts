@@ -11,6 +11,12 @@ export function isConditionalCheckFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 
+/** A transaction refused because one of its conditions failed (or a plain conditional write). */
+export function isTransactionCancelled(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TransactionCanceledException' || name === 'ConditionalCheckFailedException';
+}
+
 function errorCode(err: unknown): string {
   const e = err as { name?: string; code?: string; cause?: { code?: string } } | null;
   return e?.code ?? e?.cause?.code ?? e?.name ?? 'Error';

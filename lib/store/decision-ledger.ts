@@ -16,7 +16,7 @@ import type {
   DecisionCompletion,
   DecisionLedger,
 } from '../../src/ports';
-import { awsError } from '../aws/errors';
+import { awsError, isTransactionCancelled } from '../aws/errors';
 import {
   actionGsi1,
   actionSk,
@@ -26,11 +26,6 @@ import {
   servicePk,
   ttl,
 } from './keys';
-
-export function isTransactionCancelled(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return name === 'TransactionCanceledException' || name === 'ConditionalCheckFailedException';
-}
 
 /** The stored form of a decision: the same layout DynamoStore.putDecision writes. */
 export function decisionItem(decision: Decision, recordedAt: Date): Record<string, unknown> {

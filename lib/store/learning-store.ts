@@ -10,8 +10,8 @@ import {
 import { actionStatsSchema, emptyLearningSummary, type LearningSummary } from '../../src/decision';
 import { decisionSchema, sampleSchema, type Decision, type Sample } from '../../src/model';
 import type { LearnedStatsRecord, LearningStore, VerificationCommit } from '../../src/ports';
-import { awsError } from '../aws/errors';
-import { decisionItem, isTransactionCancelled } from './decision-ledger';
+import { awsError, isTransactionCancelled } from '../aws/errors';
+import { decisionItem } from './decision-ledger';
 import { actionStatsSk, decisionSk, learningSummaryKey, servicePk, stripStorage } from './keys';
 
 export class DynamoLearningStore implements LearningStore {

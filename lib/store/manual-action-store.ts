@@ -7,10 +7,11 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../src/model';
-import { awsError } from '../aws/errors';
+import { isTransactionCancelled } from '../aws/errors';
 import { auditItem, type AuditEntry } from './audit-store';
-import { decisionItem, isTransactionCancelled } from './decision-ledger';
+import { decisionItem } from './decision-ledger';
 import { apiTtl, expiresAt, idempotencyKey } from './keys';
+import { sendToTable } from './table-io';
 
 export interface IdempotencyClaim {
   /** The API key that sent it: keys are scoped to their sender. */
@@ -33,10 +34,6 @@ export class ManualActionStore {
     private readonly table: string,
     private readonly endpoint?: string,
   ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
 
   async record(
     decision: Decision,
@@ -61,21 +58,23 @@ export class ManualActionStore {
       );
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await sendToTable(this.table, this.endpoint, () =>
+        this.db.send(new TransactWriteCommand({ TransactItems: items })),
+      );
       return { kind: 'created' };
     } catch (err) {
-      if (!isTransactionCancelled(err)) this.fail(err);
+      if (!isTransactionCancelled(err)) throw err;
     }
     if (!claim) return { kind: 'repeated', decisionId: decision.id };
-    const earlier = await this.db
-      .send(
+    const earlier = await sendToTable(this.table, this.endpoint, () =>
+      this.db.send(
         new GetCommand({
           TableName: this.table,
           Key: idempotencyKey(claim.apiKeyId, claim.key),
           ConsistentRead: true,
         }),
-      )
-      .catch((err) => this.fail(err));
+      ),
+    );
     if (!earlier.Item) return { kind: 'repeated', decisionId: decision.id };
     return earlier.Item.fingerprint === claim.fingerprint
       ? { kind: 'repeated', decisionId: String(earlier.Item.decisionId) }

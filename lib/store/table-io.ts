@@ -1,12 +1,12 @@
 // The two things every DynamoDB repository here does the same way: turn SDK failures into errors that
-// name the table and endpoint (conditional-check failures pass through for the caller to judge), and
-// read every page of a query.
+// name the table and endpoint (conditional-check failures and cancelled transactions pass through for
+// the caller to judge), and read every page of a query.
 import {
   QueryCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { awsError, isTransactionCancelled } from '../aws/errors';
 
 export async function sendToTable<T>(
   table: string,
@@ -16,7 +16,7 @@ export async function sendToTable<T>(
   try {
     return await run();
   } catch (err) {
-    if (isConditionalCheckFailed(err)) throw err;
+    if (isTransactionCancelled(err)) throw err;
     throw awsError(err, `DynamoDB table '${table}'`, endpoint);
   }
 }

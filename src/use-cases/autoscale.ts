@@ -50,9 +50,14 @@ export async function autoscaleOnReading(
   // Decided before reading anything else: services not in auto mode, history being caught up.
   const skip = targetScalingSkip(service, reading, switches, deps.clock.now());
   if (skip) return { kind: 'ignored', reason: skip };
+  // Detector models only matter for pre-scaling on requests; a reading arrives every few seconds.
+  const forecasting =
+    deps.models !== undefined &&
+    service.scaling.preScaling.enabled &&
+    service.scaling.requestsPerTaskCapacity !== undefined;
   const [ecsStates, models] = await Promise.all([
     deps.ecs.describe([service]),
-    deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
+    forecasting ? deps.models!.loadModels(service.id) : Promise.resolve([]),
   ]);
   const ecs = ecsStates.get(service.id) ?? null;
   const forecast = forecastsFrom(service, models).requests;

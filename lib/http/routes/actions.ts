@@ -54,13 +54,9 @@ const idempotencyHeaders = z.looseObject({
 });
 
 /** The client's Idempotency-Key, scoped to its API key and bound to what it asked for, or null. */
-function idempotencyClaim(req: {
-  method: string;
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: unknown;
-  principal: Principal | null;
-}): IdempotencyClaim | null {
+function idempotencyClaim(
+  req: Pick<RouteRequest, 'method' | 'path' | 'headers' | 'body' | 'principal'>,
+): IdempotencyClaim | null {
   const key = req.headers['idempotency-key'];
   if (key === undefined || !req.principal) return null;
   const fingerprint = createHash('sha256')
