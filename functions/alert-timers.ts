@@ -1,14 +1,15 @@
 // Every minute: sends what the alert manager owes without a new stream item (group wait, update,
 // repeat, resolved), service by service; one failing service does not hold back the others.
-import { registry } from '../lib/adapters';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
-import { alertDeps } from '../lib/sns/alert-pipeline';
+import { alertDeps } from '../lib/wiring/alerting';
+import { serviceRegistry } from '../lib/wiring/table';
 import { flushServiceAlerts } from '../src/use-cases/alert-notifications';
 
 export const handler = scheduledHandler(async () => {
-  const services = await registry().list();
-  const deps = alertDeps();
+  const services = await serviceRegistry(config()).list();
+  const deps = alertDeps(config());
   let published = 0;
   const failures: string[] = [];
   for (const service of services) {

@@ -17,7 +17,7 @@ const pipeline = createApiPipeline(apiRoutes, {
     const a = apiAdapters();
     return a.rateLimits.hit(
       principal.keyId,
-      principal.rateLimitPerMinute ?? a.api.rateLimitPerMinute,
+      principal.rateLimitPerMinute ?? a.config.api.rateLimitPerMinute,
       now,
     );
   },

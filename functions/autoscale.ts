@@ -1,10 +1,9 @@
 // Stream consumer for readings (the collector's samples, pushes through POST /metrics): sizes the
 // service on each with target scaling; an action becomes a decision that scale executes.
-import { ecsStateSource } from '../lib/adapters';
-import { systemClock } from '../lib/clock';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { streamHandler, type StreamImage } from '../lib/middleware/stream';
-import { decisionAdapters } from '../lib/store/decision-adapters';
+import { autoscaleDeps } from '../lib/wiring/decisions';
 import { parseWith, sampleSchema, scalingReadingSchema, type ScalingReading } from '../src/model';
 import { autoscaleOnReading } from '../src/use-cases/autoscale';
 
@@ -14,19 +13,8 @@ export const handler = streamHandler(async (image) => {
   if (image.eventName !== 'INSERT') return;
   const reading = readingFrom(image);
   if (!reading) return;
-  const a = decisionAdapters();
-  const outcome = await autoscaleOnReading(
-    {
-      clock: systemClock,
-      registry: a.registry,
-      ledger: a.ledger,
-      decisions: a.store,
-      ecs: ecsStateSource(),
-      models: a.store,
-    },
-    reading,
-    a.switches,
-  );
+  const c = config();
+  const outcome = await autoscaleOnReading(autoscaleDeps(c), reading, c.decisionSwitches);
   logger.info('target scaling', { serviceId: reading.serviceId, at: reading.at, ...outcome });
 });
 

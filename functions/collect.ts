@@ -1,10 +1,10 @@
 // Scheduled every minute: one collector tick over every watched service.
 import { z } from 'zod';
-import { appConfig, ecsStateSource, metricSource, registry, store } from '../lib/adapters';
 import { systemClock } from '../lib/clock';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
-import { seriesDetector } from '../src/detection';
+import { collectDeps } from '../lib/wiring/collect';
 import { parseWith } from '../src/model';
 import { collectTick, defaultCollectOptions } from '../src/use-cases/collect-tick';
 
@@ -16,20 +16,11 @@ const scheduledEventSchema = z.looseObject({
 export const handler = scheduledHandler(async (event: unknown) => {
   const { time } = parseWith(scheduledEventSchema, event ?? {}, 'scheduled event');
   const tickAt = time ? new Date(time) : systemClock.now();
-  const result = await collectTick(
-    {
-      clock: systemClock,
-      registry: registry(),
-      metrics: metricSource(),
-      ecs: ecsStateSource(),
-      models: store(),
-      observations: store(),
-      heartbeat: store(),
-      detector: seriesDetector,
-    },
-    tickAt,
-    { ...defaultCollectOptions, detectionEnabled: appConfig().switches.anomalyDetection },
-  );
+  const c = config();
+  const result = await collectTick(collectDeps(c), tickAt, {
+    ...defaultCollectOptions,
+    detectionEnabled: c.switches.anomalyDetection,
+  });
   for (const failure of result.failures) logger.error('service not collected', failure);
   if (result.services > 0 && result.failures.length >= result.services) {
     throw new Error(

@@ -1,8 +1,8 @@
 // Stream consumer for new anomaly items: writes one decision per anomaly.
-import { systemClock } from '../lib/clock';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { streamHandler } from '../lib/middleware/stream';
-import { decisionAdapters } from '../lib/store/decision-adapters';
+import { decideDeps } from '../lib/wiring/decisions';
 import { anomalySchema, parseWith } from '../src/model';
 import { decideOnAnomaly } from '../src/use-cases/decide-on-anomaly';
 
@@ -13,20 +13,8 @@ export const handler = streamHandler(async (image) => {
     image.newImage,
     `anomaly in stream record ${image.eventId}`,
   );
-  const a = decisionAdapters();
-  const { decision, created } = await decideOnAnomaly(
-    {
-      clock: systemClock,
-      registry: a.registry,
-      decisions: a.store,
-      ledger: a.ledger,
-      observations: a.store,
-      learning: a.learning,
-      models: a.store,
-    },
-    anomaly,
-    a.switches,
-  );
+  const c = config();
+  const { decision, created } = await decideOnAnomaly(decideDeps(c), anomaly, c.decisionSwitches);
   logger.info(created ? 'decision written' : 'decision already existed', {
     decisionId: decision.id,
     action: decision.action,

@@ -2,7 +2,8 @@
 // incidents and publishes what is due to the alerts topic, exactly once per message.
 import { logger } from '../lib/logger';
 import { streamHandler, type StreamImage } from '../lib/middleware/stream';
-import { alertDeps } from '../lib/sns/alert-pipeline';
+import { config } from '../lib/config';
+import { alertDeps } from '../lib/wiring/alerting';
 import { actionOutcomeSchema } from '../src/alerting';
 import { anomalySchema, decisionSchema, parseWith, sampleSchema } from '../src/model';
 import { processAlertInput, type AlertInput } from '../src/use-cases/alert-notifications';
@@ -48,7 +49,7 @@ export function alertInputOf(image: StreamImage): AlertInput | null {
 export const handler = streamHandler(async (image) => {
   const input = alertInputOf(image);
   if (input === null) return;
-  const result = await processAlertInput(alertDeps(), input);
+  const result = await processAlertInput(alertDeps(config()), input);
   if (result.published.length > 0 || result.duplicates.length > 0) {
     logger.info('alerts', { kind: input.kind, ...result });
   }

@@ -1,8 +1,8 @@
 // Stream consumer for approved decisions: executes each on ECS exactly once.
-import { systemClock } from '../lib/clock';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { streamHandler } from '../lib/middleware/stream';
-import { decisionAdapters } from '../lib/store/decision-adapters';
+import { executeDeps } from '../lib/wiring/decisions';
 import { decisionSchema, parseWith } from '../src/model';
 import { executeDecision } from '../src/use-cases/execute-decision';
 
@@ -14,17 +14,7 @@ export const handler = streamHandler(async (image) => {
     `decision in stream record ${image.eventId}`,
   );
   if (decision.status !== 'approved') return;
-  const a = decisionAdapters();
-  const outcome = await executeDecision(
-    {
-      clock: systemClock,
-      registry: a.registry,
-      decisions: a.store,
-      ledger: a.ledger,
-      scaler: a.scaler,
-    },
-    decision,
-    a.switches,
-  );
+  const c = config();
+  const outcome = await executeDecision(executeDeps(c), decision, c.decisionSwitches);
   logger.info('decision handled', { decisionId: decision.id, action: decision.action, outcome });
 });

@@ -6,21 +6,14 @@ import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { deliverNotification, notificationOfSnsMessage } from '../lib/slack/deliver';
-import { ConfiguredWebhookUrl } from '../lib/slack/webhook-url';
-
-let urls: ConfiguredWebhookUrl | undefined;
+import { deliveryTargets } from '../lib/wiring/slack';
 
 export const handler = scheduledHandler(async (event: SNSEvent) => {
-  const c = config();
-  urls ??= new ConfiguredWebhookUrl(c);
+  const targets = deliveryTargets(config());
   const results = [];
   for (const record of event.Records) {
     const notification = notificationOfSnsMessage(record.Sns.Message);
-    const result = await deliverNotification(
-      { urls, webhookUrl: c.outbound.webhookUrl },
-      notification,
-      systemClock.now(),
-    );
+    const result = await deliverNotification(targets, notification, systemClock.now());
     if (result.slack === 'not-configured' && result.webhook === 'not-configured') {
       logger.warn('no Slack webhook or generic webhook configured; notification dropped', {
         notificationId: notification.id,

@@ -1,8 +1,10 @@
-// Environment and the services file, parsed once per container by strict schemas.
+// Environment and the services file, parsed once per container by strict schemas: every setting
+// vigia reads comes from here, and lib/wiring builds every adapter from the result.
 import { z } from 'zod';
 import servicesFile from '../config/services.json';
 import { parseFleetConfig, parseWith, type Service } from '../src/model';
 import { alertingConfigSchema, type AlertingConfig } from '../src/alerting';
+import type { GlobalSwitches } from '../src/decision';
 import { ValidationError } from '../src/errors';
 
 const flag = (fallback: boolean) =>
@@ -42,6 +44,11 @@ const envSchema = z.object({
     .union([z.literal(''), z.url('VIGIA_WEBHOOK_URL must be a URL')])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /** Requests per minute per API key, unless the key sets its own. */
+  VIGIA_API_RATE_LIMIT: z
+    .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? 120 : v)),
 });
 
 function parseAlerting(json: string | undefined, statusPageUrl: string | undefined) {
@@ -82,6 +89,12 @@ export type AppConfig = {
     anomalyDetection: boolean;
     aiDecisions: boolean;
   };
+  /** The same switches as the decision rules take them. */
+  decisionSwitches: GlobalSwitches;
+  api: {
+    /** Requests per minute per API key, unless the key sets its own. */
+    rateLimitPerMinute: number;
+  };
 };
 
 export function parseEnv(env: Record<string, string | undefined>): AppConfig {
@@ -105,6 +118,12 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       anomalyDetection: e.ANOMALY_DETECTION_ENABLED,
       aiDecisions: e.AI_DECISIONS_ENABLED,
     },
+    decisionSwitches: {
+      autoScalingEnabled: e.AUTO_SCALING_ENABLED,
+      autoRecoveryEnabled: e.AUTO_RECOVERY_ENABLED,
+      aiDecisionsEnabled: e.AI_DECISIONS_ENABLED,
+    },
+    api: { rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT },
   };
 }
 

@@ -1,7 +1,6 @@
 // The Slack incoming-webhook URL: from the environment (local), or an SSM SecureString parameter
 // (AWS), read once per container and cached for a few minutes so a rotated URL is picked up.
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../aws/clients';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsError } from '../aws/errors';
 import type { AppConfig } from '../config';
 
@@ -17,7 +16,7 @@ export class ConfiguredWebhookUrl implements WebhookUrlSource {
 
   constructor(
     private readonly c: Pick<AppConfig, 'outbound' | 'endpoint' | 'region'>,
-    private readonly ssm: SSMClient = new SSMClient(clientOptions(c)),
+    private readonly ssm: SSMClient,
   ) {}
 
   async slackUrl(now: Date): Promise<string | null> {

@@ -26,10 +26,8 @@ import type {
   IncidentPage,
   IncidentQuery,
 } from '../../src/use-cases/alert-ports';
-import { dynamoClient } from '../aws/clients';
 import { queryAllItems, sendToTable } from './table-io';
 import { isConditionalCheckFailed } from '../aws/errors';
-import { config } from '../config';
 import { expiresAt, incidentGsi1, incidentSk, noticeSk, servicePk, silenceKey, ttl } from './keys';
 
 const itemAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind', 'expiresAt', 'digest'];
@@ -344,14 +342,4 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
       `silence ${next.id}`,
     );
   }
-}
-
-let shared: DynamoAlertingStore | undefined;
-/** The store as the functions use it: one per container, from the environment. */
-export function alertingStore(): DynamoAlertingStore {
-  if (shared === undefined) {
-    const c = config();
-    shared = new DynamoAlertingStore(dynamoClient(), c.tableName, c.alerting, c.endpoint);
-  }
-  return shared;
 }

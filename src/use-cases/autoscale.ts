@@ -3,12 +3,7 @@
 // the held plan's recommendation saved for scale-in stabilisation. Decision and state are written
 // together under the state's version, so a redelivered reading decides once and readings arriving
 // together for one service take turns.
-import {
-  allSwitchesOn,
-  planTargetScaling,
-  targetScalingSkip,
-  type GlobalSwitches,
-} from '../decision';
+import { planTargetScaling, targetScalingSkip, type GlobalSwitches } from '../decision';
 import { ConflictError, NotFoundError } from '../errors';
 import type { ScalingReading } from '../model';
 import type {
@@ -43,7 +38,7 @@ const HOUR = 3_600_000;
 export async function autoscaleOnReading(
   deps: AutoscaleDeps,
   reading: ScalingReading,
-  switches: GlobalSwitches = allSwitchesOn,
+  switches: GlobalSwitches,
 ): Promise<AutoscaleOutcome> {
   const service = await deps.registry.get(reading.serviceId);
   if (!service) throw new NotFoundError(`service '${reading.serviceId}' (from a scaling reading)`);

@@ -3,12 +3,7 @@
 // scaling math → mode, switches, cooldowns, hourly cap. The decision and the service's autopilot
 // state are written in one transaction, so a redelivered anomaly decides once and two anomalies
 // arriving together cannot both pass a cooldown.
-import {
-  allSwitchesOn,
-  decideFromAnomaly,
-  type DiagnosisForecast,
-  type GlobalSwitches,
-} from '../decision';
+import { decideFromAnomaly, type DiagnosisForecast, type GlobalSwitches } from '../decision';
 import { forecastSeries, timeToBreach, type SeriesState } from '../detection';
 import { ConflictError, NotFoundError } from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Service } from '../model';
@@ -44,7 +39,7 @@ const MAX_ATTEMPTS = 5;
 export async function decideOnAnomaly(
   deps: DecideDeps,
   anomaly: Anomaly,
-  switches: GlobalSwitches = allSwitchesOn,
+  switches: GlobalSwitches,
 ): Promise<{ decision: Decision; created: boolean }> {
   const service = await deps.registry.get(anomaly.serviceId);
   if (!service)

@@ -2,7 +2,7 @@
 // write, act on ECS (desired count, new deployment, rollback, or nothing for notify), then record
 // executed | failed | skipped together with the audit record, state before and after. A second
 // delivery finds it claimed and does nothing.
-import { allSwitchesOn, gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
+import { gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
 import type { Decision, Service, ServiceSnapshot } from '../model';
 import type {
   Clock,
@@ -28,7 +28,7 @@ export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-hand
 export async function executeDecision(
   deps: ExecuteDeps,
   decision: Decision,
-  switches: GlobalSwitches = allSwitchesOn,
+  switches: GlobalSwitches,
 ): Promise<ExecutionOutcome> {
   const now = deps.clock.now();
   const claimed = await deps.decisions.claimDecision(

@@ -4,7 +4,6 @@
 // (diagnosis, action) and the learning summary; an action that made things worse gets a
 // compensating decision. All of it one transaction per decision, so two runs verify once.
 import {
-  allSwitchesOn,
   awaitsVerification,
   compensationDecision,
   judgeDecision,
@@ -51,7 +50,7 @@ const MINUTE = 60_000;
 
 export async function verifyActions(
   deps: VerifyDeps,
-  switches: GlobalSwitches = allSwitchesOn,
+  switches: GlobalSwitches,
   options: VerifyOptions = defaultVerifyOptions,
 ): Promise<VerifyResult> {
   const now = deps.clock.now();

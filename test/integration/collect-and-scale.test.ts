@@ -7,6 +7,7 @@ import { EcsSource } from '../../lib/sources/ecs-source';
 import { EcsScaler } from '../../lib/ecs/ecs-scaler';
 import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
 import { DynamoLearningStore } from '../../lib/store/learning-store';
+import { allSwitchesOn } from '../../src/decision';
 import { seriesDetector } from '../../src/detection';
 import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
@@ -137,12 +138,12 @@ describe('decide and scale', () => {
       scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
     };
 
-    const { decision } = await decideOnAnomaly(deps, anomaly);
+    const { decision } = await decideOnAnomaly(deps, anomaly, allSwitchesOn);
     const outcomes = await Promise.all([
-      executeDecision(deps, decision),
-      executeDecision(deps, decision),
+      executeDecision(deps, decision, allSwitchesOn),
+      executeDecision(deps, decision, allSwitchesOn),
     ]);
-    const later = await executeDecision(deps, decision);
+    const later = await executeDecision(deps, decision, allSwitchesOn);
 
     expect(decision).toMatchObject({ action: 'scale-out', fromCount: 2, status: 'approved' });
     expect(outcomes.sort()).toEqual(['already-handled', 'executed']);
@@ -187,7 +188,7 @@ describe('decide and scale', () => {
     };
     await env.a.store.putDecision(decision, new Date());
 
-    expect(await executeDecision(deps, decision)).toBe('failed');
+    expect(await executeDecision(deps, decision, allSwitchesOn)).toBe('failed');
     expect((await env.a.store.getDecision('web', decision.id))?.result).toMatch(
       /ECS service 'ghost' in cluster 'vigia-demo'/,
     );

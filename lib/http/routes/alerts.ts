@@ -16,7 +16,7 @@ import { ConflictError, NotFoundError } from '../../../src/errors';
 import { isoTimestampSchema, parseWith, serviceIdSchema } from '../../../src/model';
 import type { AlertingAdminStore } from '../../../src/use-cases/alert-ports';
 import { json } from '../../middleware/http';
-import { alertingStore } from '../../store/alerting-store';
+import { apiAdapters } from '../api-adapters';
 import type { Route, RouteRequest } from '../route';
 
 export interface AlertRouteDeps {
@@ -198,6 +198,6 @@ export function createAlertRoutes(deps: () => AlertRouteDeps): Route[] {
 }
 
 export const alertRoutes: Route[] = createAlertRoutes(() => ({
-  store: alertingStore(),
+  store: apiAdapters().alerting,
   newId: randomUUID,
 }));

@@ -2,7 +2,6 @@
 // actions; GET / serves the status page that polls it.
 import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
 import { json } from '../../middleware/http';
-import { alertingStore } from '../../store/alerting-store';
 import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
 import { statusPageHtml } from '../status-page';
@@ -31,7 +30,7 @@ export const statusRoutes: Route[] = [
           const [latest, anomalies, open] = await Promise.all([
             a.store.latestSample(s.id),
             a.store.anomaliesSince(s.id, since),
-            alertingStore().openIncidents(s.id),
+            a.alerting.openIncidents(s.id),
           ]);
           return { status: serviceStatus(s, latest, anomalies, open), open };
         }),

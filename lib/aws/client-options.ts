@@ -1,0 +1,28 @@
+// What every SDK client here shares: the region, one endpoint setting (moto, LocalStack or AWS) and
+// retries. Each client lives in its own file so a function's bundle holds only the clients it uses.
+export interface AwsSettings {
+  endpoint: string | undefined;
+  region: string;
+}
+
+export function clientOptions(c: AwsSettings) {
+  return {
+    region: c.region,
+    maxAttempts: 4,
+    ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+  };
+}
+
+/** A client factory that builds one client per region and endpoint, once per container. */
+export function oncePerEndpoint<T>(create: (c: AwsSettings) => T): (c: AwsSettings) => T {
+  const built = new Map<string, T>();
+  return (c) => {
+    const key = `${c.region}|${c.endpoint ?? ''}`;
+    let client = built.get(key);
+    if (client === undefined) {
+      client = create(c);
+      built.set(key, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,56 @@
+// The decision engine's adapters: decide, autoscale, scale and verify. Each function takes its own
+// builder, so only scale and autoscale carry the ECS client.
+import type { AutoscaleDeps } from '../../src/use-cases/autoscale';
+import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
+import type { ExecuteDeps } from '../../src/use-cases/execute-decision';
+import type { VerifyDeps } from '../../src/use-cases/verify-actions';
+import { dynamoClient } from '../aws/dynamo-client';
+import { ecsClient } from '../aws/ecs-client';
+import { systemClock } from '../clock';
+import { EcsScaler } from '../ecs/ecs-scaler';
+import { EcsSource } from '../sources/ecs-source';
+import { DynamoDecisionLedger } from '../store/decision-ledger';
+import { DynamoLearningStore } from '../store/learning-store';
+import { perConfig } from './per-config';
+import { serviceRegistry, tableStore } from './table';
+
+const decisionLedger = perConfig(
+  (c) => new DynamoDecisionLedger(dynamoClient(c), c.tableName, c.endpoint),
+);
+
+export const learningStore = perConfig(
+  (c) => new DynamoLearningStore(dynamoClient(c), c.tableName, c.endpoint),
+);
+
+export const decideDeps = perConfig((c): DecideDeps => ({
+  clock: systemClock,
+  registry: serviceRegistry(c),
+  decisions: tableStore(c),
+  ledger: decisionLedger(c),
+  observations: tableStore(c),
+  learning: learningStore(c),
+  models: tableStore(c),
+}));
+
+export const autoscaleDeps = perConfig((c): AutoscaleDeps => ({
+  clock: systemClock,
+  registry: serviceRegistry(c),
+  ledger: decisionLedger(c),
+  decisions: tableStore(c),
+  ecs: new EcsSource(ecsClient(c), c.endpoint),
+  models: tableStore(c),
+}));
+
+export const executeDeps = perConfig((c): ExecuteDeps => ({
+  clock: systemClock,
+  registry: serviceRegistry(c),
+  decisions: tableStore(c),
+  ledger: decisionLedger(c),
+  scaler: new EcsScaler(ecsClient(c), c.endpoint),
+}));
+
+export const verifyDeps = perConfig((c): VerifyDeps => ({
+  clock: systemClock,
+  registry: serviceRegistry(c),
+  learning: learningStore(c),
+}));
