@@ -424,7 +424,13 @@ describe('manual actions and report', () => {
     const mine = trail.json.items.filter(
       (i: { decisionId: string | null }) => i.decisionId === first.json.decision.id,
     );
-    expect(mine.filter((i: { type: string }) => i.type === 'restart')).toHaveLength(1);
+    // One request entry; the scale consumer adds at most one execution entry (with its status)
+    // for that one decision, depending on whether it has run yet.
+    const restarts = mine.filter((i: { type: string }) => i.type === 'restart');
+    expect(restarts.filter((i: { status?: string }) => i.status === undefined)).toHaveLength(1);
+    expect(
+      restarts.filter((i: { status?: string }) => i.status !== undefined).length,
+    ).toBeLessThanOrEqual(1);
   });
 
   it('shows the incident people were alerted about on /status, and that it is being handled', async () => {
