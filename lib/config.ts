@@ -44,6 +44,11 @@ const envSchema = z.object({
     .union([z.literal(''), z.url('VIGIA_WEBHOOK_URL must be a URL')])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /** Longest wait for one AWS call's answer (each call is tried up to 4 times). */
+  VIGIA_AWS_REQUEST_TIMEOUT_MS: z
+    .union([z.literal(''), z.coerce.number().int().min(100).max(60_000)])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? 4_000 : v)),
   /** Requests per minute per API key, unless the key sets its own. */
   VIGIA_API_RATE_LIMIT: z
     .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
@@ -73,6 +78,8 @@ export type AppConfig = {
   topicArn: string | undefined;
   endpoint: string | undefined;
   region: string;
+  /** Longest wait for one AWS call's answer. */
+  requestTimeoutMs: number;
   stage: string;
   statusPageUrl: string | undefined;
   /** Timings of the alert manager (group wait, repeat, resolve) and the status link. */
@@ -104,6 +111,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     topicArn: e.VIGIA_TOPIC_ARN,
     endpoint: e.VIGIA_AWS_ENDPOINT,
     region: e.AWS_REGION,
+    requestTimeoutMs: e.VIGIA_AWS_REQUEST_TIMEOUT_MS,
     stage: e.VIGIA_STAGE,
     statusPageUrl: e.VIGIA_STATUS_PAGE_URL,
     alerting: parseAlerting(e.VIGIA_ALERTING, e.VIGIA_STATUS_PAGE_URL),

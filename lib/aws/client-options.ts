@@ -3,12 +3,22 @@
 export interface AwsSettings {
   endpoint: string | undefined;
   region: string;
+  /** Longest wait for one attempt's answer; a frozen endpoint fails instead of hanging. */
+  requestTimeoutMs?: number;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 4_000;
+
 export function clientOptions(c: AwsSettings) {
+  const requestTimeout = c.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {
     region: c.region,
     maxAttempts: 4,
+    requestHandler: {
+      connectionTimeout: Math.min(1_000, requestTimeout),
+      requestTimeout,
+      throwOnRequestTimeout: true,
+    },
     ...(c.endpoint ? { endpoint: c.endpoint } : {}),
   };
 }
@@ -17,7 +27,7 @@ export function clientOptions(c: AwsSettings) {
 export function oncePerEndpoint<T>(create: (c: AwsSettings) => T): (c: AwsSettings) => T {
   const built = new Map<string, T>();
   return (c) => {
-    const key = `${c.region}|${c.endpoint ?? ''}`;
+    const key = `${c.region}|${c.endpoint ?? ''}|${c.requestTimeoutMs ?? ''}`;
     let client = built.get(key);
     if (client === undefined) {
       client = create(c);
