@@ -84,20 +84,27 @@ export interface DecisionStore {
   decisionsSince(serviceId: string, since: Date): Promise<Decision[]>;
   /**
    * Moves an approved decision to executing. Returns null when it was not approved (already taken,
-   * or done), unless a previous claim is older than staleBefore (a crashed scaler).
+   * or done), unless a previous claim is older than staleBefore (a scaler that died or could not
+   * record its result): then it is taken over, and `interruptedClaimAt` says when that claim began.
    */
   claimDecision(
     serviceId: string,
     id: string,
     now: Date,
     staleBefore: Date,
-  ): Promise<Decision | null>;
+  ): Promise<DecisionClaim | null>;
   finishDecision(
     serviceId: string,
     id: string,
     outcome: { status: 'executed' | 'failed'; result: string; finishedAt: Date },
   ): Promise<void>;
   recentDecisions(limit: number): Promise<Decision[]>;
+}
+
+export interface DecisionClaim {
+  decision: Decision;
+  /** Set when an earlier claim was taken over: its action may already have reached ECS. */
+  interruptedClaimAt: string | null;
 }
 
 export type NotificationClaim = 'claimed' | 'already-sent' | 'in-flight';

@@ -72,6 +72,7 @@ export class EcsScaler implements ServiceActuator {
         desiredCount: s.desiredCount ?? null,
         runningCount: s.runningCount ?? null,
         taskDefinition: s.taskDefinition ?? null,
+        lastDeploymentAt: newestDeploymentAt(s.deployments ?? []),
       };
     });
   }
@@ -118,4 +119,9 @@ export class EcsScaler implements ServiceActuator {
 
 export class RollbackUnavailableError extends Error {
   override name = 'RollbackUnavailableError';
+}
+
+function newestDeploymentAt(deployments: readonly { createdAt?: Date }[]): string | null {
+  const newest = Math.max(0, ...deployments.map((d) => d.createdAt?.getTime() ?? 0));
+  return newest > 0 ? new Date(newest).toISOString() : null;
 }

@@ -254,11 +254,16 @@ export class DynamoStore
               ':now': now.toISOString(),
               ':stale': staleBefore.toISOString(),
             },
-            ReturnValues: 'ALL_NEW',
+            ReturnValues: 'ALL_OLD',
           }),
         ),
       );
-      return out.Attributes ? decisionSchema.parse(stripStorage(out.Attributes)) : null;
+      if (!out.Attributes) return null;
+      const before = decisionSchema.parse(stripStorage(out.Attributes));
+      return {
+        decision: { ...before, status: 'executing' as const, claimedAt: now.toISOString() },
+        interruptedClaimAt: before.status === 'executing' ? (before.claimedAt ?? null) : null,
+      };
     } catch (err) {
       if (isConditionalCheckFailed(err)) return null;
       throw err;

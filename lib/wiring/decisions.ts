@@ -2,7 +2,7 @@
 // builder, so only scale and autoscale carry the ECS client.
 import type { AutoscaleDeps } from '../../src/use-cases/autoscale';
 import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
-import type { ExecuteDeps } from '../../src/use-cases/execute-decision';
+import type { SweepDeps } from '../../src/use-cases/sweep-decisions';
 import type { VerifyDeps } from '../../src/use-cases/verify-actions';
 import { dynamoClient } from '../aws/dynamo-client';
 import { ecsClient } from '../aws/ecs-client';
@@ -41,7 +41,8 @@ export const autoscaleDeps = perConfig((c): AutoscaleDeps => ({
   models: tableStore(c),
 }));
 
-export const executeDeps = perConfig((c): ExecuteDeps => ({
+/** What scale needs, for a stream record and for the sweep alike. */
+export const executeDeps = perConfig((c): SweepDeps => ({
   clock: systemClock,
   registry: serviceRegistry(c),
   decisions: tableStore(c),

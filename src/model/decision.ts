@@ -47,6 +47,8 @@ export const serviceSnapshotSchema = z.object({
   desiredCount: z.number().int().min(0).nullable(),
   runningCount: z.number().int().min(0).nullable(),
   taskDefinition: z.string().nullable(),
+  /** When the newest ECS deployment began (restarts and rollbacks start one). */
+  lastDeploymentAt: isoTimestampSchema.nullable().optional(),
 });
 export type ServiceSnapshot = z.infer<typeof serviceSnapshotSchema>;
 

@@ -1,7 +1,9 @@
 // Executes an approved decision exactly once: claim it (approved → executing) with a conditional
 // write, act on ECS (desired count, new deployment, rollback, or nothing for notify), then record
 // executed | failed | skipped together with the audit record, state before and after. A second
-// delivery finds it claimed and does nothing.
+// delivery finds it claimed and does nothing. A claim that never finished (the scaler died, or could
+// not record its result) is taken over once stale — by a redelivery or by the sweep that runs every
+// minute — and an action that already reached ECS is recorded, not repeated.
 import { gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
 import type { Decision, Service, ServiceSnapshot } from '../model';
 import type {
@@ -20,10 +22,15 @@ export interface ExecuteDeps {
   scaler: ServiceActuator;
 }
 
-/** A claim older than this belongs to a scaler that died mid-way; it may be taken over. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/**
+ * A claim older than this belongs to a scaler that is gone: the scale function's timeout (30 s) is
+ * far shorter, so no live invocation still holds it.
+ */
+export const STALE_CLAIM_MS = 2 * 60_000;
 
 export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-handled';
+
+type Finished = { status: 'executed' | 'failed' | 'skipped'; result: string };
 
 export async function executeDecision(
   deps: ExecuteDeps,
@@ -31,49 +38,98 @@ export async function executeDecision(
   switches: GlobalSwitches,
 ): Promise<ExecutionOutcome> {
   const now = deps.clock.now();
-  const claimed = await deps.decisions.claimDecision(
+  const claim = await deps.decisions.claimDecision(
     decision.serviceId,
     decision.id,
     now,
     new Date(now.getTime() - STALE_CLAIM_MS),
   );
-  if (!claimed) return 'already-handled';
+  if (!claim) return 'already-handled';
+  const claimed = claim.decision;
 
-  let before: ServiceSnapshot | null = null;
-  let after: ServiceSnapshot | null = null;
-  const finish = async (status: 'executed' | 'failed' | 'skipped', result: string) => {
-    await deps.ledger.completeDecision({
-      decision: claimed,
-      status,
-      result,
-      finishedAt: deps.clock.now(),
-      before,
-      after,
-    });
-    return status;
+  const snapshots: { before: ServiceSnapshot | null; after: ServiceSnapshot | null } = {
+    before: null,
+    after: null,
   };
+  const finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
+  // Recording is outside carryOut's error handling on purpose: a failure to record must not be
+  // written down as a failed action (ECS may have changed). It fails the record instead; the
+  // redelivery or the sweep takes the stale claim over and records what ECS shows.
+  await deps.ledger.completeDecision({
+    decision: claimed,
+    status: finished.status,
+    result: finished.result,
+    finishedAt: deps.clock.now(),
+    before: snapshots.before,
+    after: snapshots.after,
+  });
+  return finished.status;
+}
 
+async function carryOut(
+  deps: ExecuteDeps,
+  claimed: Decision,
+  interruptedClaimAt: string | null,
+  switches: GlobalSwitches,
+  snapshots: { before: ServiceSnapshot | null; after: ServiceSnapshot | null },
+): Promise<Finished> {
   const service = await deps.registry.get(claimed.serviceId);
-  if (!service) return finish('failed', `unknown service '${claimed.serviceId}'`);
+  if (!service) return { status: 'failed', result: `unknown service '${claimed.serviceId}'` };
 
   // The autopilot's own decisions obey the mode and switches as they are now, not as they were
   // when decided: an operator who turns the service off mid-way is heard. Operators' requests and
   // approvals are theirs to make.
   if (claimed.requestedBy.startsWith('vigia:')) {
     const gate = gateDecision(claimed.action, service.mode, switches);
-    if (gate.status === 'skipped') return finish('skipped', gate.reason);
+    if (gate.status === 'skipped') return { status: 'skipped', result: gate.reason };
   }
-  if (claimed.action === 'notify') return finish('executed', 'notified');
+  if (claimed.action === 'notify') return { status: 'executed', result: 'notified' };
 
   try {
-    before = await deps.scaler.snapshot(service);
-    const overtaken = overtakenBy(claimed, before);
-    if (overtaken) return finish('skipped', overtaken);
+    snapshots.before = await deps.scaler.snapshot(service);
+    if (interruptedClaimAt !== null) {
+      const done = alreadyApplied(claimed, snapshots.before, interruptedClaimAt);
+      if (done) {
+        snapshots.after = snapshots.before;
+        return { status: 'executed', result: done };
+      }
+    }
+    const overtaken = overtakenBy(claimed, snapshots.before);
+    if (overtaken) return { status: 'skipped', result: overtaken };
     const result = await act(deps.scaler, service, claimed);
-    after = await deps.scaler.snapshot(service).catch(() => null);
-    return finish('executed', result);
+    snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
+    return { status: 'executed', result };
   } catch (err) {
-    return finish('failed', (err as Error).message);
+    return { status: 'failed', result: (err as Error).message };
+  }
+}
+
+/**
+ * What ECS shows of an action whose attempt was interrupted after it may have reached ECS: the
+ * count it asked for, or a deployment begun since that attempt. Null when it has to be done.
+ */
+export function alreadyApplied(
+  d: Pick<Decision, 'action' | 'toCount' | 'targetTaskDefinition'>,
+  now: ServiceSnapshot,
+  interruptedClaimAt: string,
+): string | null {
+  const note = 'applied by an interrupted attempt, confirmed on ECS';
+  switch (d.action) {
+    case 'scale-out':
+    case 'scale-in':
+      return d.toCount !== null && now.desiredCount === d.toCount
+        ? `desired count ${d.toCount} (${note})`
+        : null;
+    case 'restart':
+      return now.lastDeploymentAt && now.lastDeploymentAt >= interruptedClaimAt
+        ? `new deployment started at ${now.lastDeploymentAt} (${note})`
+        : null;
+    case 'rollback':
+      return d.targetTaskDefinition && now.taskDefinition === d.targetTaskDefinition
+        ? `running ${shortName(d.targetTaskDefinition)} (${note})`
+        : null;
+    case 'notify':
+      return null;
   }
 }
 

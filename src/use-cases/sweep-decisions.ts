@@ -1,0 +1,56 @@
+// Every minute: finishes decisions that nothing else will. A decision left `executing` by a scaler
+// that died or could not record its result, or left `approved` because its stream record was lost
+// after its retries, is claimed and carried out (or, if ECS already shows it, recorded) exactly as
+// the scale consumer would — the same claim keeps it exactly once.
+import type { GlobalSwitches } from '../decision';
+import type { Decision } from '../model';
+import type { DecisionStore } from '../ports';
+import {
+  executeDecision,
+  STALE_CLAIM_MS,
+  type ExecuteDeps,
+  type ExecutionOutcome,
+} from './execute-decision';
+
+export interface SweepDeps extends ExecuteDeps {
+  decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince'>;
+}
+
+/** How far back the sweep looks; it runs every minute, so anything stuck is met many times. */
+export const SWEEP_LOOKBACK_MS = 60 * 60_000;
+
+export interface SweepResult {
+  finished: { decisionId: string; outcome: ExecutionOutcome }[];
+  failures: { serviceId: string; error: string }[];
+}
+
+/** Unfinished for longer than a live scaler could take: its record will not come back by itself. */
+export function isAbandoned(d: Decision, now: Date): boolean {
+  const staleBefore = now.getTime() - STALE_CLAIM_MS;
+  if (d.status === 'executing') return Date.parse(d.claimedAt ?? d.at) < staleBefore;
+  if (d.status === 'approved') return Date.parse(d.at) < staleBefore;
+  return false;
+}
+
+export async function sweepUnfinishedDecisions(
+  deps: SweepDeps,
+  switches: GlobalSwitches,
+): Promise<SweepResult> {
+  const now = deps.clock.now();
+  const result: SweepResult = { finished: [], failures: [] };
+  for (const service of await deps.registry.list()) {
+    try {
+      const recent = await deps.decisions.decisionsSince(
+        service.id,
+        new Date(now.getTime() - SWEEP_LOOKBACK_MS),
+      );
+      for (const decision of recent.filter((d) => isAbandoned(d, now))) {
+        const outcome = await executeDecision(deps, decision, switches);
+        result.finished.push({ decisionId: decision.id, outcome });
+      }
+    } catch (err) {
+      result.failures.push({ serviceId: service.id, error: (err as Error).message });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,106 @@
+// Decisions that nothing would finish (issue 11): a scaler whose result could not be recorded after
+// ECS changed, and an approved decision whose stream record was lost. The sweep finishes both, once,
+// without a second ECS call for an action that already landed.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AwsAdapterError } from '../../lib/aws/errors';
+import type { DecisionCompletion, ServiceActuator } from '../../src/ports';
+import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
+import { executeDecision } from '../../src/use-cases/execute-decision';
+import { sweepUnfinishedDecisions } from '../../src/use-cases/sweep-decisions';
+import { at, decisionStack, ruleSwitches } from './decision-fixtures';
+
+let env: Awaited<ReturnType<typeof decisionStack>>;
+const clockAt = (minute: number) => ({ now: () => new Date(Date.parse(at(minute))) });
+
+beforeEach(async () => {
+  env = await decisionStack();
+});
+
+async function auditTrail() {
+  const out = await env.a.aws.dynamo.send(
+    new QueryCommand({
+      TableName: env.stack.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :kind',
+      ExpressionAttributeValues: { ':kind': 'ACTION' },
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/** The real scaler, counting the desired-count changes it is asked for. */
+function countingScaler(real: ServiceActuator) {
+  const counted = Object.create(real) as ServiceActuator & { calls: number };
+  counted.calls = 0;
+  counted.setDesiredCount = (service, count) => {
+    counted.calls += 1;
+    return real.setDesiredCount(service, count);
+  };
+  return counted;
+}
+
+describe('unfinished decisions', () => {
+  it('are finished by the sweep when recording the result failed after ECS changed, with one ECS call and one audit record', async () => {
+    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
+    const { decision } = await decideOnAnomaly(
+      { ...env.deps, clock: clockAt(0) },
+      anomaly,
+      ruleSwitches,
+    );
+    let outage = 1;
+    const ledger = {
+      async completeDecision(c: DecisionCompletion) {
+        if (outage-- > 0) {
+          throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
+        }
+        return env.deps.ledger.completeDecision(c);
+      },
+    };
+    const scaler = countingScaler(env.deps.scaler);
+    const deps = { ...env.deps, ledger, scaler };
+
+    const first = executeDecision({ ...deps, clock: clockAt(1) }, decision, ruleSwitches);
+    await expect(first).rejects.toThrow(/ServiceUnavailable/);
+    expect((await env.ecsService()).desiredCount).toBe(4);
+    expect((await env.a.store.getDecision('web', decision.id))?.status).toBe('executing');
+    // A redelivery at once finds a live claim and leaves it alone.
+    expect(await executeDecision({ ...deps, clock: clockAt(1) }, decision, ruleSwitches)).toBe(
+      'already-handled',
+    );
+
+    const swept = await sweepUnfinishedDecisions({ ...deps, clock: clockAt(4) }, ruleSwitches);
+    const again = await sweepUnfinishedDecisions({ ...deps, clock: clockAt(5) }, ruleSwitches);
+
+    expect(swept).toEqual({
+      finished: [{ decisionId: decision.id, outcome: 'executed' }],
+      failures: [],
+    });
+    expect(again.finished).toEqual([]);
+    expect(scaler.calls).toBe(1);
+    expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
+      status: 'executed',
+      result: expect.stringMatching(/desired count 4 \(applied by an interrupted attempt/),
+    });
+    const trail = await auditTrail();
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ status: 'executed', decisionId: decision.id });
+  });
+
+  it('are carried out by the sweep when an approved decision never reached the scaler', async () => {
+    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
+    const { decision } = await decideOnAnomaly(
+      { ...env.deps, clock: clockAt(0) },
+      anomaly,
+      ruleSwitches,
+    );
+
+    const early = await sweepUnfinishedDecisions({ ...env.deps, clock: clockAt(1) }, ruleSwitches);
+    const swept = await sweepUnfinishedDecisions({ ...env.deps, clock: clockAt(3) }, ruleSwitches);
+
+    expect(early.finished).toEqual([]);
+    expect(swept.finished).toEqual([{ decisionId: decision.id, outcome: 'executed' }]);
+    expect((await env.ecsService()).desiredCount).toBe(4);
+    expect(await executeDecision(env.deps, decision, ruleSwitches)).toBe('already-handled');
+  });
+});
