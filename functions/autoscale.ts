@@ -3,7 +3,8 @@
 import { ecsStateSource } from '../lib/adapters';
 import { systemClock } from '../lib/clock';
 import { logger } from '../lib/logger';
-import { streamHandler, type StreamImage } from '../lib/middleware/stream';
+import { streamHandler } from '../lib/middleware/stream';
+import type { StreamImage } from '../lib/store/stream-image';
 import { decisionAdapters } from '../lib/store/decision-adapters';
 import { parseWith, sampleSchema, scalingReadingSchema, type ScalingReading } from '../src/model';
 import { autoscaleOnReading } from '../src/use-cases/autoscale';

@@ -7,9 +7,10 @@ import { SnsNotifier } from './sns/sns-notifier';
 import { CloudWatchSource } from './sources/cloudwatch-source';
 import { CombinedMetricSource } from './sources/combined-source';
 import { EcsSource } from './sources/ecs-source';
-import { DynamoStore } from './store/dynamo-store';
 import { PushedMetricStore } from './store/pushed-metric-store';
 import { ConfiguredServiceRegistry } from './store/service-registry';
+import { SingleTableStore } from './store/single-table-store';
+import { Table } from './store/table';
 
 export { config as appConfig } from './config';
 
@@ -18,26 +19,18 @@ function once<T>(build: () => T): () => T {
   return () => (built ??= build());
 }
 
-export const store = once(
-  () => new DynamoStore(dynamoClient(), config().tableName, config().endpoint),
-);
+export const table = once(() => new Table(dynamoClient(), config().tableName, config().endpoint));
 
-export const registry = once(
-  () =>
-    new ConfiguredServiceRegistry(
-      declaredServices(),
-      dynamoClient(),
-      config().tableName,
-      config().endpoint,
-    ),
-);
+export const store = once(() => new SingleTableStore(table()));
+
+export const registry = once(() => new ConfiguredServiceRegistry(declaredServices(), table()));
 
 /** CloudWatch's metrics and those pushed through POST /metrics, read as one source. */
 export const metricSource = once(
   () =>
     new CombinedMetricSource([
       new CloudWatchSource(cloudwatchClient(), config().endpoint),
-      new PushedMetricStore(dynamoClient(), config().tableName, config().endpoint),
+      new PushedMetricStore(table()),
     ]),
 );
 

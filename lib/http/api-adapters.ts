@@ -2,8 +2,7 @@
 // once per container. API settings come from the environment through a strict schema.
 import { z } from 'zod';
 import { parseWith } from '../../src/model';
-import { appConfig, registry, store } from '../adapters';
-import { dynamoClient } from '../aws/clients';
+import { appConfig, registry, store, table } from '../adapters';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
 import { ManualActionStore } from '../store/manual-action-store';
@@ -30,22 +29,21 @@ export function parseApiEnv(env: Record<string, string | undefined>) {
 
 function build() {
   const config = appConfig();
-  const { tableName, endpoint } = config;
-  const db = dynamoClient();
+  const t = table();
   return {
     config,
     store: store(),
     registry: registry(),
     api: parseApiEnv(process.env),
-    apiKeys: new ApiKeyStore(db, tableName, endpoint),
-    rateLimits: new RateLimitStore(db, tableName, endpoint),
-    services: new ServiceStore(db, tableName, endpoint),
-    history: new HistoryStore(db, tableName, endpoint),
-    audit: new AuditStore(db, tableName, endpoint),
-    manual: new ManualActionStore(db, tableName, endpoint),
-    reviews: new DecisionReviewStore(db, tableName, endpoint),
-    pushed: new PushedMetricStore(db, tableName, endpoint),
-    learning: new DynamoLearningStore(db, tableName, endpoint),
+    apiKeys: new ApiKeyStore(t),
+    rateLimits: new RateLimitStore(t),
+    services: new ServiceStore(t),
+    history: new HistoryStore(t),
+    audit: new AuditStore(t),
+    manual: new ManualActionStore(t),
+    reviews: new DecisionReviewStore(t),
+    pushed: new PushedMetricStore(t),
+    learning: new DynamoLearningStore(t),
   };
 }
 

@@ -1,13 +1,12 @@
 // The decision engine's adapters, built once per container beside the shared ones in lib/adapters.
-import { appConfig, registry, scaler, store } from '../adapters';
-import { dynamoClient } from '../aws/clients';
+import { appConfig, registry, scaler, store, table } from '../adapters';
 import type { GlobalSwitches } from '../../src/decision';
 import { DynamoDecisionLedger } from './decision-ledger';
 import { DynamoLearningStore } from './learning-store';
 
 function build() {
   const config = appConfig();
-  const { tableName, endpoint, switches } = config;
+  const { switches } = config;
   const globalSwitches: GlobalSwitches = {
     autoScalingEnabled: switches.autoScaling,
     autoRecoveryEnabled: switches.autoRecovery,
@@ -21,8 +20,8 @@ function build() {
     get scaler() {
       return scaler();
     },
-    ledger: new DynamoDecisionLedger(dynamoClient(), tableName, endpoint),
-    learning: new DynamoLearningStore(dynamoClient(), tableName, endpoint),
+    ledger: new DynamoDecisionLedger(table()),
+    learning: new DynamoLearningStore(table()),
     switches: globalSwitches,
   };
 }

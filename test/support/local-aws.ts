@@ -2,8 +2,9 @@
 // adapters built exactly as the functions build them.
 import { inject } from 'vitest';
 import { createClients } from '../../lib/aws/clients';
-import { DynamoStore } from '../../lib/store/dynamo-store';
 import { ConfiguredServiceRegistry } from '../../lib/store/service-registry';
+import { SingleTableStore } from '../../lib/store/single-table-store';
+import { Table } from '../../lib/store/table';
 import { resetEmulator } from '../../scripts/lib/emulator';
 import {
   createDemoFleet,
@@ -37,10 +38,12 @@ export async function freshLocalStack(): Promise<LocalStack & { endpoint: string
 export function localAdapters(endpoint: string, tableName: string) {
   const aws = createClients({ endpoint, region: 'us-east-1' });
   const services = declaredServicesForScripts();
+  const table = new Table(aws.dynamo, tableName, endpoint);
   return {
     aws,
     services,
-    store: new DynamoStore(aws.dynamo, tableName, endpoint),
-    registry: new ConfiguredServiceRegistry(services, aws.dynamo, tableName, endpoint),
+    table,
+    store: new SingleTableStore(table),
+    registry: new ConfiguredServiceRegistry(services, table),
   };
 }
