@@ -32,7 +32,7 @@ beforeEach(async () => {
   store = localAdapters(stack.endpoint, stack.tableName).store;
 });
 
-describe('DynamoStore', () => {
+describe('the single-table store', () => {
   it('writes a decision once, and lets exactly one of two concurrent scalers claim it', async () => {
     expect(await store.putDecision(decision, now)).toBe(true);
     expect(await store.putDecision({ ...decision, toCount: 9 }, now)).toBe(false);
