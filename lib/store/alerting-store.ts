@@ -1,6 +1,5 @@
 // The alerting state in the single table: incidents (versioned), decision notices and silences,
 // every write conditional on what was read so concurrent notify runs and API calls never clobber.
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   incidentExpiresAt,
@@ -23,6 +22,7 @@ import type {
 import { dynamoClient } from '../aws/clients';
 import { isConditionalCheckFailed } from '../aws/errors';
 import { config } from '../config';
+import { digest } from './content-digest';
 import {
   expiresAt,
   gsi1Kind,
@@ -44,26 +44,6 @@ function withoutItemAttributes(item: Record<string, unknown>): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!itemAttributes.includes(k)) out[k] = v;
   return out;
-}
-
-// Keys sorted: DynamoDB does not keep a map's key order, and the digest must survive a round trip.
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, canonical(v)]),
-  );
-}
-
-/** A content fingerprint: the optimistic lock of items that carry no version of their own. */
-function digest(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('base64url')
-    .slice(0, 22);
 }
 
 /** `inc~<service>~<openedAt>` → its parts; null when the id is not an incident id. */
