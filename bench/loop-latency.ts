@@ -7,7 +7,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { quantile } from 'simple-statistics';
 import { createClients } from '../lib/aws/clients';
 import { ApiKeyStore } from '../lib/store/api-key-store';
-import { DynamoStore } from '../lib/store/dynamo-store';
+import { SingleTableStore } from '../lib/store/single-table-store';
+import { Table } from '../lib/store/table';
 import { anomalyId, serviceSchema, type Service } from '../src/model';
 import { resetEmulator, startEmulator } from '../scripts/lib/emulator';
 import { FleetWatch } from '../scripts/lib/fleet-watch';
@@ -34,7 +35,8 @@ async function main() {
   const stack = await createLocalStack(endpoint, defs);
   await createDemoFleet(endpoint, declaredServicesForScripts());
   const aws = createClients({ endpoint, region: 'us-east-1' });
-  const store = new DynamoStore(aws.dynamo, stack.tableName, endpoint);
+  const table = new Table(aws.dynamo, stack.tableName, endpoint);
+  const store = new SingleTableStore(table);
 
   const services: Service[] = [];
   const td = await aws.ecs.send(
@@ -80,7 +82,7 @@ async function main() {
   const pushed: Service[] = [];
   for (let i = 1; i <= incidents; i++) pushed.push(await benchService(`push-${label(i)}`));
   const apiKey = (
-    await new ApiKeyStore(aws.dynamo, stack.tableName, endpoint).create({
+    await new ApiKeyStore(table).create({
       name: 'bench',
       scopes: ['operate'],
       now: new Date(),

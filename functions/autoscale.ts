@@ -2,7 +2,8 @@
 // service on each with target scaling; an action becomes a decision that scale executes.
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
-import { streamHandler, type StreamImage } from '../lib/middleware/stream';
+import { streamHandler } from '../lib/middleware/stream';
+import type { StreamImage } from '../lib/store/stream-image';
 import { autoscaleDeps } from '../lib/wiring/decisions';
 import { parseWith, sampleSchema, scalingReadingSchema, type ScalingReading } from '../src/model';
 import { autoscaleOnReading } from '../src/use-cases/autoscale';

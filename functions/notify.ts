@@ -1,7 +1,8 @@
 // Stream consumer for anomalies, samples, decisions and outcomes: folds each into its service's
 // incidents and publishes what is due to the alerts topic, exactly once per message.
 import { logger } from '../lib/logger';
-import { streamHandler, type StreamImage } from '../lib/middleware/stream';
+import { streamHandler } from '../lib/middleware/stream';
+import type { StreamImage } from '../lib/store/stream-image';
 import { config } from '../lib/config';
 import { alertDeps } from '../lib/wiring/alerting';
 import { actionOutcomeSchema } from '../src/alerting';

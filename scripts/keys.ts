@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { createClients } from '../lib/aws/clients';
 import { ApiKeyStore, apiScopeSchema, type ApiScope } from '../lib/store/api-key-store';
+import { Table } from '../lib/store/table';
 
 const usage = `usage: npm run keys -- create <name> --scopes read[,operate,admin] [--rate-limit N]
        npm run keys -- list
@@ -19,7 +20,7 @@ function store() {
     process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   }
   const aws = createClients({ endpoint, region });
-  return { keys: new ApiKeyStore(aws.dynamo, table, endpoint), table, endpoint };
+  return { keys: new ApiKeyStore(new Table(aws.dynamo, table, endpoint)), table, endpoint };
 }
 
 async function main(argv: string[]): Promise<number> {

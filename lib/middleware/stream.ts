@@ -3,8 +3,6 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type {
   Context,
   DynamoDBBatchResponse,
@@ -12,33 +10,7 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { logger } from '../logger';
-import { stripStorage } from '../store/keys';
-
-export interface StreamImage {
-  kind: string;
-  eventName: string;
-  eventId: string;
-  newImage: Record<string, unknown>;
-  oldImage: Record<string, unknown> | null;
-}
-
-/** Reads a stream record's images as plain objects without the storage attributes. */
-export function streamImage(record: DynamoDBRecord): StreamImage {
-  const raw = record.dynamodb?.NewImage;
-  if (!raw)
-    throw new Error(
-      `stream record ${record.eventID ?? '?'} has no NewImage (was the stream view type changed?)`,
-    );
-  const newImage = unmarshall(raw as Record<string, AttributeValue>);
-  const old = record.dynamodb?.OldImage;
-  return {
-    kind: String(newImage.kind ?? ''),
-    eventName: record.eventName ?? '',
-    eventId: record.eventID ?? '',
-    newImage: stripStorage(newImage),
-    oldImage: old ? stripStorage(unmarshall(old as Record<string, AttributeValue>)) : null,
-  };
-}
+import { streamImage, type StreamImage } from '../store/stream-image';
 
 export function streamHandler(
   handleRecord: (image: StreamImage, record: DynamoDBRecord) => Promise<void>,

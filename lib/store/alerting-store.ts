@@ -1,13 +1,6 @@
 // The alerting state in the single table: incidents (versioned), decision notices and silences,
 // every write conditional on what was read so concurrent notify runs and API calls never clobber.
-import { createHash } from 'node:crypto';
-import {
-  PutCommand,
-  QueryCommand,
-  GetCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   incidentExpiresAt,
   incidentSchema,
@@ -19,16 +12,29 @@ import {
   type Notice,
   type Silence,
 } from '../../src/alerting';
-import { ConflictError, ValidationError } from '../../src/errors';
+import { ConflictError } from '../../src/errors';
 import type {
   AlertingAdminStore,
   AlertingStateStore,
   IncidentPage,
   IncidentQuery,
-} from '../../src/use-cases/alert-ports';
-import { queryAllItems, sendToTable } from './table-io';
+} from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
-import { expiresAt, incidentGsi1, incidentSk, noticeSk, servicePk, silenceKey, ttl } from './keys';
+import { digest } from './content-digest';
+import {
+  expiresAt,
+  gsi1Kind,
+  incidentGsi1,
+  incidentSk,
+  noticeSk,
+  servicePk,
+  silenceKey,
+  silencesPk,
+  skPrefix,
+  ttl,
+} from './keys';
+import type { PagedQuery } from './page-cursor';
+import type { Table } from './table';
 
 const itemAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind', 'expiresAt', 'digest'];
 
@@ -38,66 +44,17 @@ function withoutItemAttributes(item: Record<string, unknown>): Record<string, un
   return out;
 }
 
-// Keys sorted: DynamoDB does not keep a map's key order, and the digest must survive a round trip.
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, canonical(v)]),
-  );
-}
-
-/** A content fingerprint: the optimistic lock of items that carry no version of their own. */
-function digest(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('base64url')
-    .slice(0, 22);
-}
-
 /** `inc~<service>~<openedAt>` → its parts; null when the id is not an incident id. */
 export function parseIncidentId(id: string): { serviceId: string; openedAt: string } | null {
   const m = /^inc~([a-z0-9][a-z0-9-]{0,62})~(\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/.exec(id);
   return m ? { serviceId: m[1]!, openedAt: m[2]! } : null;
 }
 
-function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && 'pk' in key && 'sk' in key) {
-      return key as Record<string, unknown>;
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError('cursor is invalid: not a cursor from a previous page', [
-    { path: 'cursor', message: 'not a cursor from a previous page' },
-  ]);
-}
-
 export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
+    private readonly table: Table,
     private readonly config: AlertingConfig,
-    private readonly endpoint?: string,
   ) {}
-
-  private send<T>(run: () => Promise<T>): Promise<T> {
-    return sendToTable(this.table, this.endpoint, run);
-  }
-
-  private queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
-    return queryAllItems(this.db, this.table, this.endpoint, input);
-  }
 
   /** Items past their TTL may linger until DynamoDB deletes them: they are gone for us. */
   private live(items: Record<string, unknown>[], now: Date) {
@@ -112,15 +69,13 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
     what: string,
   ) {
     try {
-      await this.send(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: condition,
-            ExpressionAttributeValues: values,
-          }),
-        ),
+      await this.table.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
       );
     } catch (err) {
       if (isConditionalCheckFailed(err)) throw new ConflictError(`${what} changed meanwhile`);
@@ -170,14 +125,14 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   // ── the notify pipeline's state ───────────────────────────────────────────
   async loadServiceState(serviceId: string, now: Date): Promise<AlertingState> {
     const [incidents, notices, silences] = await Promise.all([
-      this.queryAll({
+      this.table.queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': 'INCIDENT#' },
+        ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.incident },
         ConsistentRead: true,
       }),
-      this.queryAll({
+      this.table.queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': 'NOTICE#' },
+        ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.notice },
         ConsistentRead: true,
       }),
       this.loadSilences(now),
@@ -214,14 +169,12 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   async getIncident(incidentId: string): Promise<Incident | null> {
     const parts = parseIncidentId(incidentId);
     if (parts === null) return null;
-    const out = await this.send(() =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: servicePk(parts.serviceId), sk: incidentSk(parts.openedAt) },
-          ConsistentRead: true,
-        }),
-      ),
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(parts.serviceId), sk: incidentSk(parts.openedAt) },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? this.parseIncident(out.Item as Record<string, unknown>) : null;
   }
@@ -238,13 +191,13 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
 
   /** Every open incident of one service, however old (the status page's list). */
   async openIncidents(serviceId: string): Promise<Incident[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':pk': servicePk(serviceId),
-        ':prefix': 'INCIDENT#',
+        ':prefix': skPrefix.incident,
         ':open': 'open',
       },
     });
@@ -254,53 +207,38 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   async listIncidents(query: IncidentQuery): Promise<IncidentPage> {
     const from = query.from ?? '0000';
     const to = `${query.to ?? '9999'}~`;
-    const base: Omit<QueryCommandInput, 'TableName'> =
+    const q: PagedQuery =
       query.serviceId !== undefined
         ? {
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
+            keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
+            values: {
               ':pk': servicePk(query.serviceId),
               ':from': incidentSk(from),
               ':to': incidentSk(to),
             },
           }
         : {
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':kind': 'INCIDENT', ':from': from, ':to': to },
+            index: 'gsi1',
+            keyCondition: 'gsi1pk = :kind AND gsi1sk BETWEEN :from AND :to',
+            values: { ':kind': gsi1Kind.incident, ':from': from, ':to': to },
           };
-    const input: Omit<QueryCommandInput, 'TableName'> = {
-      ...base,
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: decodeCursor(query.cursor),
-      ...(query.status !== undefined
-        ? {
-            FilterExpression: '#status = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ...base.ExpressionAttributeValues,
-              ':status': query.status,
-            },
-          }
-        : {}),
-    };
-    const page = await this.send(() =>
-      this.db.send(new QueryCommand({ ...input, TableName: this.table })),
-    );
+    if (query.status !== undefined) {
+      q.filter = '#status = :status';
+      q.names = { '#status': 'status' };
+      q.values = { ...q.values, ':status': query.status };
+    }
+    const page = await this.table.queryPage(q, { limit: query.limit, cursor: query.cursor });
     return {
-      incidents: ((page.Items ?? []) as Record<string, unknown>[]).map((i) =>
-        this.parseIncident(i),
-      ),
-      nextCursor: encodeCursor(page.LastEvaluatedKey),
+      incidents: page.items.map((i) => this.parseIncident(i)),
+      nextCursor: page.nextCursor,
     };
   }
 
   // ── silences ──────────────────────────────────────────────────────────────
   private async loadSilences(now: Date): Promise<Silence[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': silenceKey('').pk },
+      ExpressionAttributeValues: { ':pk': silencesPk },
       ConsistentRead: true,
     });
     return this.live(items, now).map((i) => silenceSchema.parse(i.silence));
@@ -311,10 +249,8 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   }
 
   async getSilence(id: string): Promise<Silence | null> {
-    const out = await this.send(() =>
-      this.db.send(
-        new GetCommand({ TableName: this.table, Key: silenceKey(id), ConsistentRead: true }),
-      ),
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: silenceKey(id), ConsistentRead: true }),
     );
     return out.Item ? silenceSchema.parse(out.Item.silence) : null;
   }

@@ -1,16 +1,11 @@
 // API keys (SPEC A6): only the sha256 of a high-entropy key is stored; the key itself is shown once,
 // at creation. Lookup is by hash, and the stored hash is compared again in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
-import { apiKeyKey } from './keys';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { apiKeyGsi1, apiKeyKey, gsi1Kind } from './keys';
+import type { Table } from './table';
 
 export const apiScopeSchema = z.enum(['read', 'operate', 'admin']);
 export type ApiScope = z.infer<typeof apiScopeSchema>;
@@ -45,15 +40,7 @@ export function generateApiKey(): string {
 }
 
 export class ApiKeyStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
+  constructor(private readonly table: Table) {}
 
   async create(input: {
     name: string;
@@ -71,22 +58,19 @@ export class ApiKeyStore {
       revokedAt: null,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
     };
-    await this.db
-      .send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...apiKeyKey(keyHash),
-            gsi1pk: 'APIKEY',
-            gsi1sk: record.keyId,
-            kind: 'apikey',
-            keyHash,
-            ...record,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((err) => this.fail(err));
+    await this.table.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          ...apiKeyKey(keyHash),
+          ...apiKeyGsi1(record.keyId),
+          kind: 'apikey',
+          keyHash,
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return { key, record };
   }
 
@@ -94,9 +78,9 @@ export class ApiKeyStore {
   async authenticate(key: string): Promise<ApiKeyRecord | null> {
     if (!/^vk_[A-Za-z0-9_-]{43}$/.test(key)) return null;
     const keyHash = hashApiKey(key);
-    const out = await this.db
-      .send(new GetCommand({ TableName: this.table, Key: apiKeyKey(keyHash) }))
-      .catch((err) => this.fail(err));
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: apiKeyKey(keyHash) }),
+    );
     if (!out.Item) return null;
     const parsed = recordSchema.safeParse(out.Item);
     if (!parsed.success) return null;
@@ -108,47 +92,32 @@ export class ApiKeyStore {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :k',
+      ExpressionAttributeValues: { ':k': gsi1Kind.apiKey },
+    });
     const out: ApiKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :k',
-            ExpressionAttributeValues: { ':k': 'APIKEY' },
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch((err) => this.fail(err));
-      for (const i of page.Items ?? []) {
-        const r = recordSchema.safeParse(i);
-        if (r.success) out.push(toRecord(r.data));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const i of items) {
+      const r = recordSchema.safeParse(i);
+      if (r.success) out.push(toRecord(r.data));
+    }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /** False when no live key has this id. */
   async revoke(keyId: string, now: Date): Promise<boolean> {
-    const found = await this.db
-      .send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :k AND gsi1sk = :id',
-          ExpressionAttributeValues: { ':k': 'APIKEY', ':id': keyId },
-        }),
-      )
-      .catch((err) => this.fail(err));
-    const item = found.Items?.[0];
+    const [item] = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :k AND gsi1sk = :id',
+      ExpressionAttributeValues: { ':k': gsi1Kind.apiKey, ':id': keyId },
+      Limit: 1,
+    });
     if (!item) return false;
     try {
-      await this.db.send(
+      await this.table.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Key: { pk: item.pk, sk: item.sk },
           UpdateExpression: 'SET revokedAt = :now',
           ConditionExpression:
@@ -159,7 +128,7 @@ export class ApiKeyStore {
       return true;
     } catch (err) {
       if (isConditionalCheckFailed(err)) return false;
-      this.fail(err);
+      throw err;
     }
   }
 }

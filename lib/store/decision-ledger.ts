@@ -1,84 +1,39 @@
 // The decision engine's writes to the single table: a new decision together with its service's
 // autopilot state, and a finished decision together with its audit record — each one transaction
 // of conditional writes, so a redelivery or a race changes nothing twice.
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyScalingState, scalingStateSchema, type ScalingState } from '../../src/decision';
 import { ConflictError } from '../../src/errors';
-import { TARGET_SCALING_REQUESTER, type Decision } from '../../src/model';
+import type { Decision } from '../../src/model';
 import type {
   AutopilotState,
   DecisionCommit,
   DecisionCompletion,
   DecisionLedger,
 } from '../../src/ports';
-import { awsError, isTransactionCancelled } from '../aws/errors';
-import {
-  actionGsi1,
-  actionSk,
-  autopilotStateSk,
-  decisionSk,
-  expiresAt,
-  servicePk,
-  ttl,
-} from './keys';
-
-/** The stored form of a decision: the same layout DynamoStore.putDecision writes. */
-export function decisionItem(decision: Decision, recordedAt: Date): Record<string, unknown> {
-  return {
-    pk: servicePk(decision.serviceId),
-    sk: decisionSk(decision.id),
-    gsi1pk: 'DECISION',
-    gsi1sk: `${decision.at}#${decision.id}`,
-    kind: 'decision',
-    ...decision,
-    recordedAt: recordedAt.toISOString(),
-    ...routineExpiry(decision, decision.at),
-  };
-}
-
-/**
- * Target scaling writes a decision per action, many a day on a busy service: those items, and the
- * audit records of their execution, expire like anomalies. Every other decision is kept.
- */
-function routineExpiry(decision: Decision, from: string): { expiresAt?: number } {
-  return decision.requestedBy === TARGET_SCALING_REQUESTER
-    ? { expiresAt: expiresAt(from, ttl.targetScalingDays) }
-    : {};
-}
+import { isTransactionCancelled } from '../aws/errors';
+import { decisionItem, routineExpiry } from './decision-item';
+import { actionGsi1, actionSk, autopilotStateSk, decisionSk, servicePk } from './keys';
+import type { Table } from './table';
 
 export class DynamoDecisionLedger implements DecisionLedger {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
+  constructor(private readonly table: Table) {}
 
   private async exists(key: { pk: string; sk: string }): Promise<boolean> {
-    const out = await this.db
-      .send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }))
-      .catch((err) => this.fail(err));
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }),
+    );
     return out.Item !== undefined;
   }
 
   async loadAutopilotState(serviceId: string): Promise<AutopilotState> {
-    const out = await this.db
-      .send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: servicePk(serviceId), sk: autopilotStateSk },
-          ConsistentRead: true,
-        }),
-      )
-      .catch((err) => this.fail(err));
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(serviceId), sk: autopilotStateSk },
+        ConsistentRead: true,
+      }),
+    );
     if (!out.Item) return { scaling: emptyScalingState(), version: 0 };
     let scaling: ScalingState;
     try {
@@ -96,12 +51,12 @@ export class DynamoDecisionLedger implements DecisionLedger {
     recordedAt: Date,
   ): Promise<DecisionCommit> {
     try {
-      await this.db.send(
+      await this.table.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Put: {
-                TableName: this.table,
+                TableName: this.table.name,
                 Item: decisionItem(decision, recordedAt),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -116,7 +71,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
       );
       return 'created';
     } catch (err) {
-      if (!isTransactionCancelled(err)) this.fail(err);
+      if (!isTransactionCancelled(err)) throw err;
       const key = { pk: servicePk(decision.serviceId), sk: decisionSk(decision.id) };
       return (await this.exists(key)) ? 'exists' : 'conflict';
     }
@@ -129,12 +84,12 @@ export class DynamoDecisionLedger implements DecisionLedger {
     recordedAt: Date,
   ): Promise<'saved' | 'conflict'> {
     try {
-      await this.db.send(
+      await this.table.send(
         new PutCommand(this.statePut(serviceId, scaling, expectedVersion, recordedAt, {})),
       );
       return 'saved';
     } catch (err) {
-      if (!isTransactionCancelled(err)) this.fail(err);
+      if (!isTransactionCancelled(err)) throw err;
       return 'conflict';
     }
   }
@@ -148,7 +103,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
     extra: Record<string, unknown>,
   ) {
     return {
-      TableName: this.table,
+      TableName: this.table.name,
       Item: {
         pk: servicePk(serviceId),
         sk: autopilotStateSk,
@@ -171,12 +126,12 @@ export class DynamoDecisionLedger implements DecisionLedger {
     const at = c.finishedAt.toISOString();
     const actionId = `${d.id}~action`;
     try {
-      await this.db.send(
+      await this.table.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Update: {
-                TableName: this.table,
+                TableName: this.table.name,
                 Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
                 UpdateExpression:
                   'SET #status = :status, #result = :result, finishedAt = :at, #before = :before, #after = :after',
@@ -199,7 +154,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
             },
             {
               Put: {
-                TableName: this.table,
+                TableName: this.table.name,
                 Item: {
                   pk: servicePk(d.serviceId),
                   sk: actionSk(at, actionId),
@@ -228,7 +183,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
       if (isTransactionCancelled(err)) {
         throw new ConflictError(`decision ${d.id} is no longer executing`);
       }
-      this.fail(err);
+      throw err;
     }
   }
 }

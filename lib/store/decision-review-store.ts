@@ -1,17 +1,14 @@
 // An operator's verdict on a proposed decision (SPEC A4): proposed → approved (the scale consumer
 // then executes it) or proposed → rejected, each a conditional update that only one request wins.
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../src/errors';
 import { serviceIdOfDecision } from '../../src/model';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
 import { decisionSk, servicePk, stripStorage } from './keys';
+import type { Table } from './table';
 
 export class DecisionReviewStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
+  constructor(private readonly table: Table) {}
 
   async review(
     id: string,
@@ -21,9 +18,9 @@ export class DecisionReviewStore {
     note: string,
   ): Promise<Record<string, unknown>> {
     try {
-      const out = await this.db.send(
+      const out = await this.table.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Key: { pk: servicePk(serviceIdOfDecision(id)), sk: decisionSk(id) },
           UpdateExpression:
             'SET #status = :verdict, reviewedBy = :by, reviewedAt = :at, reviewNote = :note',
@@ -47,7 +44,7 @@ export class DecisionReviewStore {
           `decision '${id}' is not proposed (approve or reject only proposed ones)`,
         );
       }
-      throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+      throw err;
     }
   }
 }

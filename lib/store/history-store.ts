@@ -1,10 +1,10 @@
 // Read side of the API's history routes (SPEC A3): samples, anomalies, decisions and the action
 // audit trail, filtered by service and time range, newest first, with opaque cursors.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { serviceIdOfDecision } from '../../src/model';
-import { awsError } from '../aws/errors';
-import { decisionSk, servicePk, stripStorage } from './keys';
-import { queryPage, type Page, type PageRequest, type PagedQuery } from './paging';
+import { decisionSk, gsi1Kind, servicePk, skPrefix, stripStorage } from './keys';
+import type { PageRequest, PagedQuery } from './page-cursor';
+import type { Item, Table } from './table';
 
 export interface TimeRange {
   from: Date;
@@ -15,18 +15,8 @@ export interface HistoryFilter extends TimeRange {
   serviceId?: string | undefined;
 }
 
-type Item = Record<string, unknown>;
-
 export class HistoryStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private page(q: PagedQuery, page: PageRequest): Promise<Page<Item>> {
-    return queryPage(this.db, this.table, this.endpoint, q, page);
-  }
+  constructor(private readonly table: Table) {}
 
   /** One service's items with sk `<prefix><at>…`, or every service's through gsi1 `<at>#…`. */
   private byTime(
@@ -55,21 +45,21 @@ export class HistoryStore {
         };
     if (extra.filter) q.filter = extra.filter;
     if (extra.names) q.names = extra.names;
-    return this.page(q, page).then((p) => ({ ...p, items: p.items.map(stripStorage) }));
+    return this.table.queryPage(q, page).then((p) => ({ ...p, items: p.items.map(stripStorage) }));
   }
 
   samples(serviceId: string, range: TimeRange, page: PageRequest) {
-    return this.byTime('SAMPLE#', '-', { ...range, serviceId }, {}, page);
+    return this.byTime(skPrefix.sample, '-', { ...range, serviceId }, {}, page);
   }
 
   anomalies(f: HistoryFilter, page: PageRequest) {
-    return this.byTime('ANOMALY#', 'ANOMALY', f, {}, page);
+    return this.byTime(skPrefix.anomaly, gsi1Kind.anomaly, f, {}, page);
   }
 
   decisions(f: HistoryFilter & { status?: string | undefined }, page: PageRequest) {
     return this.byTime(
-      'DECISION#',
-      'DECISION',
+      skPrefix.decision,
+      gsi1Kind.decision,
       f,
       f.status
         ? {
@@ -83,7 +73,7 @@ export class HistoryStore {
   }
 
   actions(f: HistoryFilter, page: PageRequest) {
-    return this.byTime('ACTION#', 'ACTION', f, {}, page);
+    return this.byTime(skPrefix.action, gsi1Kind.action, f, {}, page);
   }
 
   /** Every decision in the range (newest first), up to max, for reports. */
@@ -105,17 +95,13 @@ export class HistoryStore {
     } catch {
       return null;
     }
-    const out = await this.db
-      .send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: servicePk(serviceId), sk: decisionSk(id) },
-          ConsistentRead: true,
-        }),
-      )
-      .catch((err) => {
-        throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-      });
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(serviceId), sk: decisionSk(id) },
+        ConsistentRead: true,
+      }),
+    );
     return out.Item && out.Item.id === id ? stripStorage(out.Item) : null;
   }
 }

@@ -4,30 +4,66 @@
 // SVC#<id>      SERVICE                    service     SERVICE    <id>
 // SVC#<id>      SAMPLE#<at>                sample      -          -          (TTL)
 // SVC#<id>      MODEL#<metric>             model       -          -
-// SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>  (TTL)
-// SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<id>  (TTL: target scaling only)
+// SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>#<metric> (TTL)
+// SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<decisionId> (TTL: target scaling only)
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
 // SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
 // SVC#<id>      NOTICE#<decisionId>        notice      -          -          (TTL)
 // SILENCES      SILENCE#<id>               silence     -          -          (TTL after it ends)
+//
+// Queries read a service's items of one kind by sort-key prefix (skPrefix), and every service's
+// items of one kind newest first through gsi1 (gsi1Kind).
+
+/** The sort-key prefix of each kind a service partition holds. */
+export const skPrefix = {
+  sample: 'SAMPLE#',
+  model: 'MODEL#',
+  anomaly: 'ANOMALY#',
+  decision: 'DECISION#',
+  incident: 'INCIDENT#',
+  notice: 'NOTICE#',
+  action: 'ACTION#',
+  pushed: 'PUSH#',
+  reading: 'READING#',
+  actionStats: 'LEARN#',
+} as const;
+
+/** The gsi1 partition of each kind listed across services. */
+export const gsi1Kind = {
+  service: 'SERVICE',
+  anomaly: 'ANOMALY',
+  decision: 'DECISION',
+  incident: 'INCIDENT',
+  action: 'ACTION',
+  apiKey: 'APIKEY',
+} as const;
 
 export const servicePk = (serviceId: string) => `SVC#${serviceId}`;
-export const sampleSk = (at: string) => `SAMPLE#${at}`;
-export const modelSk = (metric: string) => `MODEL#${metric}`;
-export const anomalySk = (at: string, metric: string) => `ANOMALY#${at}#${metric}`;
+export const sampleSk = (at: string) => `${skPrefix.sample}${at}`;
+export const modelSk = (metric: string) => `${skPrefix.model}${metric}`;
+export const anomalySk = (at: string, metric: string) => `${skPrefix.anomaly}${at}#${metric}`;
+export const anomalyGsi1 = (serviceId: string, at: string, metric: string) => ({
+  gsi1pk: gsi1Kind.anomaly,
+  gsi1sk: `${at}#${serviceId}#${metric}`,
+});
 export const decisionSk = (decisionId: string) =>
-  `DECISION#${decisionId.slice(decisionId.indexOf('~') + 1)}`;
+  `${skPrefix.decision}${decisionId.slice(decisionId.indexOf('~') + 1)}`;
+export const decisionGsi1 = (at: string, decisionId: string) => ({
+  gsi1pk: gsi1Kind.decision,
+  gsi1sk: `${at}#${decisionId}`,
+});
 export const heartbeatKey = { pk: 'AUTOPILOT', sk: 'HEARTBEAT#collect' } as const;
 export const notificationKey = (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' });
 
-export const incidentSk = (openedAt: string) => `INCIDENT#${openedAt}`;
+export const incidentSk = (openedAt: string) => `${skPrefix.incident}${openedAt}`;
 export const incidentGsi1 = (serviceId: string, openedAt: string) => ({
-  gsi1pk: 'INCIDENT',
+  gsi1pk: gsi1Kind.incident,
   gsi1sk: `${openedAt}#${serviceId}`,
 });
-export const noticeSk = (decisionId: string) => `NOTICE#${decisionId}`;
-export const silenceKey = (id: string) => ({ pk: 'SILENCES', sk: `SILENCE#${id}` });
+export const noticeSk = (decisionId: string) => `${skPrefix.notice}${decisionId}`;
+export const silencesPk = 'SILENCES';
+export const silenceKey = (id: string) => ({ pk: silencesPk, sk: `SILENCE#${id}` });
 
 export const ttl = {
   sampleDays: 14,
@@ -73,15 +109,17 @@ export function stripStorage(item: Record<string, unknown>): Record<string, unkn
 // (runtime services: SVC#<id> / SERVICE above, written by the API's service store)
 
 export const apiKeyKey = (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' });
+export const apiKeyGsi1 = (keyId: string) => ({ gsi1pk: gsi1Kind.apiKey, gsi1sk: keyId });
 export const rateLimitKey = (keyId: string, minute: string) => ({
   pk: `RATE#${keyId}`,
   sk: `MINUTE#${minute}`,
 });
 export const serviceKey = (serviceId: string) => ({ pk: servicePk(serviceId), sk: 'SERVICE' });
-export const actionSk = (at: string, actionId: string) => `ACTION#${at}#${actionId}`;
-export const pushedSk = (minute: string, metric: string) => `PUSH#${minute}#${metric}`;
+export const serviceGsi1 = (serviceId: string) => ({ gsi1pk: gsi1Kind.service, gsi1sk: serviceId });
+export const actionSk = (at: string, actionId: string) => `${skPrefix.action}${at}#${actionId}`;
+export const pushedSk = (minute: string, metric: string) => `${skPrefix.pushed}${minute}#${metric}`;
 
-export const readingSk = (at: string) => `READING#${at}`;
+export const readingSk = (at: string) => `${skPrefix.reading}${at}`;
 export const idempotencyKey = (apiKeyId: string, key: string) => ({
   pk: `IDEMPOTENCY#${apiKeyId}#${key}`,
   sk: 'IDEMPOTENCY',
@@ -113,9 +151,10 @@ export const apiTtl = { rateLimitDays: 1, pushedDays: 2, readingDays: 1, idempot
 //   stats: [{ diagnosis, action, alpha, beta, resolved, notResolved, worse, expectedSuccess }] } } }
 
 export const autopilotStateSk = 'AUTOPILOT';
-export const actionStatsSk = (diagnosis: string, action: string) => `LEARN#${diagnosis}#${action}`;
+export const actionStatsSk = (diagnosis: string, action: string) =>
+  `${skPrefix.actionStats}${diagnosis}#${action}`;
 export const learningSummaryKey = { pk: 'AUTOPILOT', sk: 'LEARNING#summary' } as const;
 export const actionGsi1 = (at: string, actionId: string) => ({
-  gsi1pk: 'ACTION',
+  gsi1pk: gsi1Kind.action,
   gsi1sk: `${at}#${actionId}`,
 });

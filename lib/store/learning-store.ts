@@ -1,47 +1,30 @@
 // What the autopilot learns, in the single table (SPEC X5): per-service statistics per (diagnosis,
 // action), the fleet-wide learning summary /health reads, and the verification transaction that
 // writes an outcome, the statistics, the summary and any compensation exactly once.
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { actionStatsSchema, emptyLearningSummary, type LearningSummary } from '../../src/decision';
 import { decisionSchema, sampleSchema, type Decision, type Sample } from '../../src/model';
 import type { LearnedStatsRecord, LearningStore, VerificationCommit } from '../../src/ports';
-import { awsError, isTransactionCancelled } from '../aws/errors';
-import { decisionItem } from './decision-ledger';
-import { actionStatsSk, decisionSk, learningSummaryKey, servicePk, stripStorage } from './keys';
+import { isTransactionCancelled } from '../aws/errors';
+import { decisionItem } from './decision-item';
+import {
+  actionStatsSk,
+  decisionSk,
+  learningSummaryKey,
+  sampleSk,
+  servicePk,
+  skPrefix,
+  stripStorage,
+} from './keys';
+import type { Table } from './table';
 
 export class DynamoLearningStore implements LearningStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
-
-  private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db
-        .send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: startKey }))
-        .catch((err) => this.fail(err));
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  constructor(private readonly table: Table) {}
 
   async loadStats(serviceId: string): Promise<LearnedStatsRecord[]> {
-    const items = await this.query({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': 'LEARN#' },
+      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.actionStats },
       ConsistentRead: true,
     });
     return items.map((i) => ({
@@ -59,11 +42,9 @@ export class DynamoLearningStore implements LearningStore {
   }
 
   async loadSummary(): Promise<{ summary: LearningSummary; version: number }> {
-    const out = await this.db
-      .send(
-        new GetCommand({ TableName: this.table, Key: learningSummaryKey, ConsistentRead: true }),
-      )
-      .catch((err) => this.fail(err));
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: learningSummaryKey, ConsistentRead: true }),
+    );
     if (!out.Item) return { summary: emptyLearningSummary(), version: 0 };
     const i = out.Item;
     return {
@@ -81,14 +62,14 @@ export class DynamoLearningStore implements LearningStore {
   }
 
   async executedSince(serviceId: string, since: Date): Promise<Decision[]> {
-    const items = await this.query({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression: '#status = :executed',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':pk': servicePk(serviceId),
-        ':from': `DECISION#${since.toISOString()}`,
-        ':to': 'DECISION#~',
+        ':from': `${skPrefix.decision}${since.toISOString()}`,
+        ':to': `${skPrefix.decision}~`,
         ':executed': 'executed',
       },
       ConsistentRead: true,
@@ -97,12 +78,12 @@ export class DynamoLearningStore implements LearningStore {
   }
 
   async samplesBetween(serviceId: string, from: Date, to: Date): Promise<Sample[]> {
-    const items = await this.query({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': servicePk(serviceId),
-        ':from': `SAMPLE#${from.toISOString()}`,
-        ':to': `SAMPLE#${to.toISOString()}`,
+        ':from': sampleSk(from.toISOString()),
+        ':to': sampleSk(to.toISOString()),
       },
     });
     return items.map((i) => sampleSchema.parse(stripStorage(i)));
@@ -123,7 +104,7 @@ export class DynamoLearningStore implements LearningStore {
     > = [
       {
         Update: {
-          TableName: this.table,
+          TableName: this.table.name,
           Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
           UpdateExpression: 'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail',
           ConditionExpression: '#status = :executed AND attribute_not_exists(outcome)',
@@ -138,7 +119,7 @@ export class DynamoLearningStore implements LearningStore {
       },
       {
         Put: {
-          TableName: this.table,
+          TableName: this.table.name,
           Item: {
             ...learningSummaryKey,
             kind: 'learning-summary',
@@ -153,7 +134,7 @@ export class DynamoLearningStore implements LearningStore {
       const s = c.stats.stats;
       items.push({
         Put: {
-          TableName: this.table,
+          TableName: this.table.name,
           Item: {
             pk: servicePk(d.serviceId),
             sk: actionStatsSk(s.diagnosis, s.action),
@@ -170,26 +151,24 @@ export class DynamoLearningStore implements LearningStore {
     if (c.compensation) {
       items.push({
         Put: {
-          TableName: this.table,
+          TableName: this.table.name,
           Item: decisionItem(c.compensation, c.verifiedAt),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.table.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
     } catch (err) {
-      if (!isTransactionCancelled(err)) this.fail(err);
-      const now = await this.db
-        .send(
-          new GetCommand({
-            TableName: this.table,
-            Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
-            ConsistentRead: true,
-          }),
-        )
-        .catch((e) => this.fail(e));
+      if (!isTransactionCancelled(err)) throw err;
+      const now = await this.table.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
+          ConsistentRead: true,
+        }),
+      );
       return now.Item?.outcome !== undefined || now.Item?.status !== 'executed'
         ? 'verified'
         : 'conflict';

@@ -1,17 +1,13 @@
 // A manual action's writes (SPEC A4, X6) in one transaction: the approved decision the scale
 // consumer executes, its audit entry and, when the client sent an Idempotency-Key, the key's record.
 // An action is never without its audit entry, and a retried request with the same key acts once.
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../src/model';
 import { isTransactionCancelled } from '../aws/errors';
 import { auditItem, type AuditEntry } from './audit-store';
-import { decisionItem } from './decision-ledger';
+import { decisionItem } from './decision-item';
 import { apiTtl, expiresAt, idempotencyKey } from './keys';
-import { sendToTable } from './table-io';
+import type { Table } from './table';
 
 export interface IdempotencyClaim {
   /** The API key that sent it: keys are scoped to their sender. */
@@ -29,11 +25,7 @@ export type ManualRecord =
   | { kind: 'key-reused' };
 
 export class ManualActionStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
+  constructor(private readonly table: Table) {}
 
   async record(
     decision: Decision,
@@ -42,7 +34,7 @@ export class ManualActionStore {
     now: Date,
   ): Promise<ManualRecord> {
     const put = (Item: Record<string, unknown>) => ({
-      Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: { TableName: this.table.name, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
     const items = [put(decisionItem(decision, now)), put(auditItem(audit))];
     if (claim) {
@@ -58,22 +50,18 @@ export class ManualActionStore {
       );
     }
     try {
-      await sendToTable(this.table, this.endpoint, () =>
-        this.db.send(new TransactWriteCommand({ TransactItems: items })),
-      );
+      await this.table.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'created' };
     } catch (err) {
       if (!isTransactionCancelled(err)) throw err;
     }
     if (!claim) return { kind: 'repeated', decisionId: decision.id };
-    const earlier = await sendToTable(this.table, this.endpoint, () =>
-      this.db.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: idempotencyKey(claim.apiKeyId, claim.key),
-          ConsistentRead: true,
-        }),
-      ),
+    const earlier = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: idempotencyKey(claim.apiKeyId, claim.key),
+        ConsistentRead: true,
+      }),
     );
     if (!earlier.Item) return { kind: 'repeated', decisionId: decision.id };
     return earlier.Item.fingerprint === claim.fingerprint

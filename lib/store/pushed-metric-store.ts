@@ -1,31 +1,24 @@
 // Pushed metrics (SPEC C5): POST /metrics stores one item per service, metric and minute; the
 // collector reads them back as one more MetricSource and merges them into its tick.
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScalingReading, Service } from '../../src/model';
 import type { MetricBatch, MetricSource } from '../../src/ports';
 import { mergePushedPoints, type PushedPoint } from '../../src/use-cases/pushed-metrics';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
-import { apiTtl, expiresAt, pushedSk, readingSk, servicePk } from './keys';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { apiTtl, expiresAt, pushedSk, readingSk, servicePk, skPrefix } from './keys';
+import type { Table } from './table';
 
 export class PushedMetricStore implements MetricSource {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
+  constructor(private readonly table: Table) {}
 
   /** Stores each point; a later push for the same minute replaces an earlier one, never the reverse. */
   async put(points: readonly PushedPoint[]): Promise<void> {
     await Promise.all(
       points.map((p) =>
-        this.db
+        this.table
           .send(
             new PutCommand({
-              TableName: this.table,
+              TableName: this.table.name,
               Item: {
                 pk: servicePk(p.serviceId),
                 sk: pushedSk(p.minute, p.metric),
@@ -38,7 +31,7 @@ export class PushedMetricStore implements MetricSource {
             }),
           )
           .catch((err) => {
-            if (!isConditionalCheckFailed(err)) this.fail(err);
+            if (!isConditionalCheckFailed(err)) throw err;
           }),
       ),
     );
@@ -49,10 +42,10 @@ export class PushedMetricStore implements MetricSource {
    * stream record triggers target scaling.
    */
   async putReading(reading: ScalingReading): Promise<void> {
-    await this.db
+    await this.table
       .send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Item: {
             pk: servicePk(reading.serviceId),
             sk: readingSk(reading.at),
@@ -64,7 +57,7 @@ export class PushedMetricStore implements MetricSource {
         }),
       )
       .catch((err) => {
-        if (!isConditionalCheckFailed(err)) this.fail(err);
+        if (!isConditionalCheckFailed(err)) throw err;
       });
   }
 
@@ -72,33 +65,23 @@ export class PushedMetricStore implements MetricSource {
   async fetch(services: readonly Service[], from: Date, to: Date): Promise<MetricBatch> {
     const points: PushedPoint[] = [];
     for (const s of services) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db
-          .send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': servicePk(s.id),
-                ':from': `PUSH#${from.toISOString()}`,
-                ':to': `PUSH#${to.toISOString()}~`,
-              },
-              ExclusiveStartKey: startKey,
-            }),
-          )
-          .catch((err) => this.fail(err));
-        for (const i of out.Items ?? []) {
-          points.push({
-            serviceId: String(i.serviceId),
-            metric: String(i.metric),
-            minute: String(i.minute),
-            value: Number(i.value),
-            pushedAt: String(i.pushedAt),
-          });
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = await this.table.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': servicePk(s.id),
+          ':from': `${skPrefix.pushed}${from.toISOString()}`,
+          ':to': `${skPrefix.pushed}${to.toISOString()}~`,
+        },
+      });
+      for (const i of items) {
+        points.push({
+          serviceId: String(i.serviceId),
+          metric: String(i.metric),
+          minute: String(i.minute),
+          value: Number(i.value),
+          pushedAt: String(i.pushedAt),
+        });
+      }
     }
     return mergePushedPoints(points);
   }

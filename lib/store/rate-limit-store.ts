@@ -1,8 +1,9 @@
 // The per-key rate limit (SPEC A6): one counter item per key per minute, raised by a conditional
 // update that fails once the limit is reached, so concurrent requests never overshoot it.
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../aws/errors';
 import { apiTtl, expiresAt, rateLimitKey } from './keys';
+import type { Table } from './table';
 
 export interface RateDecision {
   allowed: boolean;
@@ -12,20 +13,16 @@ export interface RateDecision {
 }
 
 export class RateLimitStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
+  constructor(private readonly table: Table) {}
 
   async hit(keyId: string, limitPerMinute: number, now: Date): Promise<RateDecision> {
     const minute = new Date(now.getTime());
     minute.setUTCSeconds(0, 0);
     const retryAfterSeconds = Math.max(1, 60 - now.getUTCSeconds());
     try {
-      const out = await this.db.send(
+      const out = await this.table.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Key: rateLimitKey(keyId, minute.toISOString()),
           UpdateExpression: 'ADD #n :one SET kind = :kind, expiresAt = :exp',
           ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
@@ -43,7 +40,7 @@ export class RateLimitStore {
       return { allowed: true, retryAfterSeconds, remaining: Math.max(0, limitPerMinute - count) };
     } catch (err) {
       if (isConditionalCheckFailed(err)) return { allowed: false, retryAfterSeconds, remaining: 0 };
-      throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
+      throw err;
     }
   }
 }

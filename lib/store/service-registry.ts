@@ -1,24 +1,22 @@
 // The services to watch: those declared in config/services.json, plus (overriding them) those
 // registered at runtime through the API and stored in the table.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { serviceSchema, type Service } from '../../src/model';
 import type { ServiceRegistry } from '../../src/ports';
-import { serviceKey, stripStorage } from './keys';
-import { queryAllItems, sendToTable } from './table-io';
+import { gsi1Kind, serviceKey, stripStorage } from './keys';
+import type { Table } from './table';
 
 export class ConfiguredServiceRegistry implements ServiceRegistry {
   constructor(
     private readonly declared: readonly Service[],
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
+    private readonly table: Table,
   ) {}
 
   async list(): Promise<Service[]> {
-    const registered = await queryAllItems(this.db, this.table, this.endpoint, {
+    const registered = await this.table.queryAll({
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :kind',
-      ExpressionAttributeValues: { ':kind': 'SERVICE' },
+      ExpressionAttributeValues: { ':kind': gsi1Kind.service },
     });
     const byId = new Map(this.declared.map((s) => [s.id, s]));
     for (const item of registered) {
@@ -30,8 +28,8 @@ export class ConfiguredServiceRegistry implements ServiceRegistry {
 
   /** One item read: the stream consumers ask for one service per record. */
   async get(id: string): Promise<Service | null> {
-    const out = await sendToTable(this.table, this.endpoint, () =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: serviceKey(id) })),
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: serviceKey(id) }),
     );
     if (out.Item) return serviceSchema.parse(stripStorage(out.Item));
     return this.declared.find((s) => s.id === id) ?? null;

@@ -1,15 +1,11 @@
 // Services registered or overridden at runtime through the API (SPEC C1). Items carry a version;
 // every write is conditional on it, so two operators editing one service cannot silently collide.
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../src/errors';
 import { serviceSchema, type Service } from '../../src/model';
-import { awsError, isConditionalCheckFailed } from '../aws/errors';
-import { serviceKey, stripStorage } from './keys';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { serviceGsi1, serviceKey, stripStorage } from './keys';
+import type { Table } from './table';
 
 export interface StoredService {
   service: Service;
@@ -18,20 +14,12 @@ export interface StoredService {
 }
 
 export class ServiceStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly endpoint?: string,
-  ) {}
-
-  private fail(err: unknown): never {
-    throw awsError(err, `DynamoDB table '${this.table}'`, this.endpoint);
-  }
+  constructor(private readonly table: Table) {}
 
   async get(id: string): Promise<StoredService | null> {
-    const out = await this.db
-      .send(new GetCommand({ TableName: this.table, Key: serviceKey(id), ConsistentRead: true }))
-      .catch((err) => this.fail(err));
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: serviceKey(id), ConsistentRead: true }),
+    );
     if (!out.Item) return null;
     return {
       service: serviceSchema.parse(stripStorage(out.Item)),
@@ -47,13 +35,12 @@ export class ServiceStore {
   async put(service: Service, expectedVersion: number | null, now: Date): Promise<number> {
     const version = (expectedVersion ?? 0) + 1;
     try {
-      await this.db.send(
+      await this.table.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Item: {
             ...serviceKey(service.id),
-            gsi1pk: 'SERVICE',
-            gsi1sk: service.id,
+            ...serviceGsi1(service.id),
             kind: 'service',
             ...service,
             version,
@@ -75,15 +62,15 @@ export class ServiceStore {
             : `service '${service.id}' changed since version ${expectedVersion}`,
         );
       }
-      this.fail(err);
+      throw err;
     }
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
     try {
-      await this.db.send(
+      await this.table.send(
         new DeleteCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Key: serviceKey(id),
           ConditionExpression: '#v = :expected',
           ExpressionAttributeNames: { '#v': 'version' },
@@ -94,7 +81,7 @@ export class ServiceStore {
       if (isConditionalCheckFailed(err)) {
         throw new ConflictError(`service '${id}' changed since version ${expectedVersion}`);
       }
-      this.fail(err);
+      throw err;
     }
   }
 }

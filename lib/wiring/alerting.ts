@@ -1,24 +1,21 @@
 // The alert pipeline as notify and alert-timers run it: alerting state in the table, the
 // notification log, and the SNS topic.
 import type { AlertDeps } from '../../src/use-cases/alert-notifications';
-import { dynamoClient } from '../aws/dynamo-client';
 import { snsClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
 import { SnsNotifier } from '../sns/sns-notifier';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { perConfig } from './per-config';
-import { tableStore } from './table';
+import { notificationLog, observationStore, table } from './table';
 
-export const alertingStore = perConfig(
-  (c) => new DynamoAlertingStore(dynamoClient(c), c.tableName, c.alerting, c.endpoint),
-);
+export const alertingStore = perConfig((c) => new DynamoAlertingStore(table(c), c.alerting));
 
 export const alertDeps = perConfig((c): AlertDeps => ({
   clock: systemClock,
   store: alertingStore(c),
-  observations: tableStore(c),
-  log: tableStore(c),
+  observations: observationStore(c),
+  log: notificationLog(c),
   notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
   config: c.alerting,
 }));

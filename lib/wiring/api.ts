@@ -1,6 +1,5 @@
 // The api function's adapters: the shared table stores plus the API's own (keys, rate limits,
 // services, history, audit, manual actions, decision review, pushed metrics, learning, alerting).
-import { dynamoClient } from '../aws/dynamo-client';
 import type { AppConfig } from '../config';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
@@ -10,26 +9,27 @@ import { ManualActionStore } from '../store/manual-action-store';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { RateLimitStore } from '../store/rate-limit-store';
 import { ServiceStore } from '../store/service-store';
+import { SingleTableStore } from '../store/single-table-store';
 import { alertingStore } from './alerting';
 import { learningStore } from './decisions';
 import { perConfig } from './per-config';
-import { serviceRegistry, tableStore } from './table';
+import { serviceRegistry, table } from './table';
 
 export const apiAdapters = perConfig((config: AppConfig) => {
-  const db = dynamoClient(config);
-  const { tableName, endpoint } = config;
+  const t = table(config);
   return {
     config,
-    store: tableStore(config),
+    table: t,
+    store: new SingleTableStore(t),
     registry: serviceRegistry(config),
-    apiKeys: new ApiKeyStore(db, tableName, endpoint),
-    rateLimits: new RateLimitStore(db, tableName, endpoint),
-    services: new ServiceStore(db, tableName, endpoint),
-    history: new HistoryStore(db, tableName, endpoint),
-    audit: new AuditStore(db, tableName, endpoint),
-    manual: new ManualActionStore(db, tableName, endpoint),
-    reviews: new DecisionReviewStore(db, tableName, endpoint),
-    pushed: new PushedMetricStore(db, tableName, endpoint),
+    apiKeys: new ApiKeyStore(t),
+    rateLimits: new RateLimitStore(t),
+    services: new ServiceStore(t),
+    history: new HistoryStore(t),
+    audit: new AuditStore(t),
+    manual: new ManualActionStore(t),
+    reviews: new DecisionReviewStore(t),
+    pushed: new PushedMetricStore(t),
     learning: learningStore(config),
     alerting: alertingStore(config),
   };

@@ -4,7 +4,6 @@ import type { AutoscaleDeps } from '../../src/use-cases/autoscale';
 import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
 import type { SweepDeps } from '../../src/use-cases/sweep-decisions';
 import type { VerifyDeps } from '../../src/use-cases/verify-actions';
-import { dynamoClient } from '../aws/dynamo-client';
 import { ecsClient } from '../aws/ecs-client';
 import { systemClock } from '../clock';
 import { EcsScaler } from '../ecs/ecs-scaler';
@@ -12,40 +11,36 @@ import { EcsSource } from '../sources/ecs-source';
 import { DynamoDecisionLedger } from '../store/decision-ledger';
 import { DynamoLearningStore } from '../store/learning-store';
 import { perConfig } from './per-config';
-import { serviceRegistry, tableStore } from './table';
+import { decisionStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
-const decisionLedger = perConfig(
-  (c) => new DynamoDecisionLedger(dynamoClient(c), c.tableName, c.endpoint),
-);
+const decisionLedger = perConfig((c) => new DynamoDecisionLedger(table(c)));
 
-export const learningStore = perConfig(
-  (c) => new DynamoLearningStore(dynamoClient(c), c.tableName, c.endpoint),
-);
+export const learningStore = perConfig((c) => new DynamoLearningStore(table(c)));
 
 export const decideDeps = perConfig((c): DecideDeps => ({
   clock: systemClock,
   registry: serviceRegistry(c),
-  decisions: tableStore(c),
+  decisions: decisionStore(c),
   ledger: decisionLedger(c),
-  observations: tableStore(c),
+  observations: observationStore(c),
   learning: learningStore(c),
-  models: tableStore(c),
+  models: modelStore(c),
 }));
 
 export const autoscaleDeps = perConfig((c): AutoscaleDeps => ({
   clock: systemClock,
   registry: serviceRegistry(c),
   ledger: decisionLedger(c),
-  decisions: tableStore(c),
+  decisions: decisionStore(c),
   ecs: new EcsSource(ecsClient(c), c.endpoint),
-  models: tableStore(c),
+  models: modelStore(c),
 }));
 
 /** What scale needs, for a stream record and for the sweep alike. */
 export const executeDeps = perConfig((c): SweepDeps => ({
   clock: systemClock,
   registry: serviceRegistry(c),
-  decisions: tableStore(c),
+  decisions: decisionStore(c),
   ledger: decisionLedger(c),
   scaler: new EcsScaler(ecsClient(c), c.endpoint),
 }));

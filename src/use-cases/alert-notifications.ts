@@ -12,8 +12,13 @@ import {
 } from '../alerting';
 import { ConflictError } from '../errors';
 import type { Anomaly, Decision, Sample } from '../model';
-import type { Clock, NotificationLog, Notifier, ObservationStore } from '../ports';
-import type { AlertingStateStore } from './alert-ports';
+import type {
+  AlertingStateStore,
+  Clock,
+  NotificationLog,
+  Notifier,
+  ObservationStore,
+} from '../ports';
 import { publishNotification } from './publish-notification';
 
 export type AlertInput =

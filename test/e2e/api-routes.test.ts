@@ -4,7 +4,7 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/model';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { SingleTableStore } from '../../lib/store/single-table-store';
 import { startOfflineStack } from '../support/offline-fixture';
 import { apiKit } from './api-support';
 
@@ -192,7 +192,7 @@ describe('pushed metrics and history', () => {
     expect(ok.status).toBe(202);
     expect(ok.json.accepted.sort()).toEqual(['active_users', 'queue_depth']);
     const { PushedMetricStore } = await import('../../lib/store/pushed-metric-store');
-    const pushed = new PushedMetricStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+    const pushed = new PushedMetricStore(kit.table);
     const batch = await pushed.fetch(
       [{ id: 'worker' } as never],
       new Date(Date.now() - 120_000),
@@ -250,7 +250,7 @@ describe('pushed metrics and history', () => {
   });
 
   it('lists decisions newest first with cursor pagination and filters', async () => {
-    const store = new DynamoStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+    const store = new SingleTableStore(kit.table);
     const base = Date.parse('2026-01-10T10:00:00.000Z');
     for (let i = 0; i < 7; i++) {
       const at = new Date(base + i * 60_000).toISOString();
@@ -352,7 +352,7 @@ describe('manual actions and report', () => {
       requestedBy: 'api:operator',
     });
     const id = out.json.decision.id as string;
-    const store = new DynamoStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+    const store = new SingleTableStore(kit.table);
     // The scale consumer picks it up from the stream like any automatic decision: claimed
     // (executing), then executed or failed.
     let status = 'approved';
@@ -434,7 +434,7 @@ describe('manual actions and report', () => {
   });
 
   it('shows the incident people were alerted about on /status, and that it is being handled', async () => {
-    const store = new DynamoStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+    const store = new SingleTableStore(kit.table);
     const at = new Date(Date.now() - 60_000);
     at.setUTCSeconds(0, 0);
     await store.putAnomaly(

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { SingleTableStore } from '../../lib/store/single-table-store';
 import { startOfflineStack } from '../support/offline-fixture';
 import { apiKit } from './api-support';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   if (!haveBrowser) return;
   ctx = await startOfflineStack();
   const kit = apiKit(ctx.stack.endpoint, ctx.stack.tableName, ctx.offline.httpUrl);
-  const store = new DynamoStore(kit.aws.dynamo, ctx.stack.tableName, ctx.stack.endpoint);
+  const store = new SingleTableStore(kit.table);
   const now = new Date();
   now.setUTCSeconds(0, 0);
   const at = now.toISOString();

@@ -2,12 +2,15 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createClients } from '../../lib/aws/clients';
 import { ApiKeyStore, type ApiScope } from '../../lib/store/api-key-store';
+import { Table } from '../../lib/store/table';
 
 export function apiKit(endpoint: string, tableName: string, baseUrl: string) {
   const aws = createClients({ endpoint, region: 'us-east-1' });
-  const keys = new ApiKeyStore(aws.dynamo, tableName, endpoint);
+  const table = new Table(aws.dynamo, tableName, endpoint);
+  const keys = new ApiKeyStore(table);
   return {
     aws,
+    table,
     keys,
     async key(name: string, scopes: ApiScope[], rateLimitPerMinute?: number) {
       return (await keys.create({ name, scopes, now: new Date(), rateLimitPerMinute })).key;

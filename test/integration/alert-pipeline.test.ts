@@ -73,7 +73,7 @@ describe('notify pipeline on the local stack', () => {
     serviceId = local.services[0]!.id;
     deps = {
       clock: { now: () => new Date(t0 + clock.seconds * 1000) },
-      store: new DynamoAlertingStore(aws.dynamo, stack.tableName, config, stack.endpoint),
+      store: new DynamoAlertingStore(local.table, config),
       observations: local.store,
       log: local.store,
       notifier: new SnsNotifier(aws.sns, stack.topicArn, stack.endpoint),

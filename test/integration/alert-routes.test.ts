@@ -77,7 +77,7 @@ describe('alerting routes', () => {
     const local = localAdapters(stack.endpoint, stack.tableName);
     const aws = createClients({ endpoint: stack.endpoint, region: 'us-east-1' });
     clock = { seconds: 0 };
-    store = new DynamoAlertingStore(aws.dynamo, stack.tableName, config, stack.endpoint);
+    store = new DynamoAlertingStore(local.table, config);
     routes = createAlertRoutes(() => ({ store, newId: () => `sil-${++ids}` }));
     deps = {
       clock: { now: () => new Date(t0 + clock.seconds * 1000) },

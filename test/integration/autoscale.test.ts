@@ -107,7 +107,7 @@ describe('target scaling', () => {
   });
 
   it('stores the reading a push carries, once, for the stream to pick up', async () => {
-    const store = new PushedMetricStore(env.a.aws.dynamo, env.stack.tableName);
+    const store = new PushedMetricStore(env.a.table);
     const at = '2026-11-22T10:00:15.000Z';
     const planned = scalingReadingOf(
       { serviceId: 'web', at, metrics: { requests: 310, tasks: 4, active_users: 12 } },

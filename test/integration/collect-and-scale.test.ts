@@ -133,8 +133,8 @@ describe('decide and scale', () => {
       registry: env.a.registry,
       decisions: env.a.store,
       observations: env.a.store,
-      ledger: new DynamoDecisionLedger(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
-      learning: new DynamoLearningStore(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
+      ledger: new DynamoDecisionLedger(env.a.table),
+      learning: new DynamoLearningStore(env.a.table),
       scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
     };
 
@@ -169,7 +169,7 @@ describe('decide and scale', () => {
       clock,
       registry,
       decisions: env.a.store,
-      ledger: new DynamoDecisionLedger(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint),
+      ledger: new DynamoDecisionLedger(env.a.table),
       scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
     };
     const decision = {
@@ -199,7 +199,7 @@ describe('pushed metrics', () => {
   it('joins a pushed business metric to the next tick as its own series', async () => {
     const { CombinedMetricSource } = await import('../../lib/sources/combined-source');
     const { PushedMetricStore } = await import('../../lib/store/pushed-metric-store');
-    const pushed = new PushedMetricStore(env.a.aws.dynamo, env.stack.tableName, env.stack.endpoint);
+    const pushed = new PushedMetricStore(env.a.table);
     await env.feeder.backfill(start - 180, start + 1, env.tasks);
     await pushed.put([
       {

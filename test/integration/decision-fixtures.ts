@@ -46,8 +46,8 @@ export async function decisionStack() {
     list: async () => [service],
     get: async (id) => (id === service.id ? service : null),
   };
-  const ledger = new DynamoDecisionLedger(a.aws.dynamo, stack.tableName, stack.endpoint);
-  const learning = new DynamoLearningStore(a.aws.dynamo, stack.tableName, stack.endpoint);
+  const ledger = new DynamoDecisionLedger(a.table);
+  const learning = new DynamoLearningStore(a.table);
   const scaler = new EcsScaler(a.aws.ecs, stack.endpoint);
   const clock = { now: () => new Date() };
   const deps = {

@@ -2,11 +2,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors';
 import type { Decision } from '../../src/model';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { SingleTableStore } from '../../lib/store/single-table-store';
+import { Table } from '../../lib/store/table';
 import { createClients } from '../../lib/aws/clients';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
 
-let store: DynamoStore;
+let store: SingleTableStore;
 let endpoint: string;
 
 const decision: Decision = {
@@ -31,7 +32,7 @@ beforeEach(async () => {
   store = localAdapters(stack.endpoint, stack.tableName).store;
 });
 
-describe('DynamoStore', () => {
+describe('the single-table store', () => {
   it('writes a decision once, and lets exactly one of two concurrent scalers claim it', async () => {
     expect(await store.putDecision(decision, now)).toBe(true);
     expect(await store.putDecision({ ...decision, toCount: 9 }, now)).toBe(false);
@@ -97,7 +98,7 @@ describe('DynamoStore', () => {
 
   it('names the missing table and the endpoint', async () => {
     const aws = createClients({ endpoint, region: 'us-east-1' });
-    const missing = new DynamoStore(aws.dynamo, 'vigia-nope', endpoint);
+    const missing = new SingleTableStore(new Table(aws.dynamo, 'vigia-nope', endpoint));
 
     await expect(missing.lastCollectorRun()).rejects.toThrow(
       `DynamoDB table 'vigia-nope' does not exist at ${endpoint}`,
@@ -107,7 +108,7 @@ describe('DynamoStore', () => {
   it('names an endpoint that does not answer', async () => {
     const dead = 'http://127.0.0.1:9';
     const aws = createClients({ endpoint: dead, region: 'us-east-1' });
-    const unreachable = new DynamoStore(aws.dynamo, 'vigia-dev', dead);
+    const unreachable = new SingleTableStore(new Table(aws.dynamo, 'vigia-dev', dead));
 
     await expect(unreachable.lastCollectorRun()).rejects.toThrow(
       `cannot reach DynamoDB table 'vigia-dev' at ${dead}`,

@@ -14,7 +14,7 @@ const now = new Date('2026-11-22T10:00:00.000Z');
 beforeEach(async () => {
   stack = await freshLocalStack();
   a = localAdapters(stack.endpoint, stack.tableName);
-  manual = new ManualActionStore(a.aws.dynamo, stack.tableName, stack.endpoint);
+  manual = new ManualActionStore(a.table);
 });
 
 function decision(requestId: string, toCount = 5): Decision {

@@ -2,8 +2,9 @@
 // adapters built exactly as the functions build them.
 import { inject } from 'vitest';
 import { createClients } from '../../lib/aws/clients';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { ConfiguredServiceRegistry } from '../../lib/store/service-registry';
+import { parseEnv, type AppConfig } from '../../lib/config';
+import { apiAdapters } from '../../lib/wiring/api';
+import { serviceRegistry, table } from '../../lib/wiring/table';
 import { resetEmulator } from '../../scripts/lib/emulator';
 import {
   createDemoFleet,
@@ -34,13 +35,24 @@ export async function freshLocalStack(): Promise<LocalStack & { endpoint: string
   return { ...stack, endpoint };
 }
 
+/** The configuration the functions would parse for this stack (plus any extra environment). */
+export function localConfig(
+  endpoint: string,
+  tableName: string,
+  env: Record<string, string> = {},
+): AppConfig {
+  return parseEnv({ VIGIA_TABLE: tableName, VIGIA_AWS_ENDPOINT: endpoint, ...env });
+}
+
+/** Adapters from the functions' own builders (lib/wiring) over a local configuration. */
 export function localAdapters(endpoint: string, tableName: string) {
-  const aws = createClients({ endpoint, region: 'us-east-1' });
-  const services = declaredServicesForScripts();
+  const config = localConfig(endpoint, tableName);
   return {
-    aws,
-    services,
-    store: new DynamoStore(aws.dynamo, tableName, endpoint),
-    registry: new ConfiguredServiceRegistry(services, aws.dynamo, tableName, endpoint),
+    config,
+    aws: createClients(config),
+    services: declaredServicesForScripts(),
+    table: table(config),
+    store: apiAdapters(config).store,
+    registry: serviceRegistry(config),
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '../../../src/alerting';
 import { ConflictError, NotFoundError } from '../../../src/errors';
 import { isoTimestampSchema, parseWith, serviceIdSchema } from '../../../src/model';
-import type { AlertingAdminStore } from '../../../src/use-cases/alert-ports';
+import type { AlertingAdminStore } from '../../../src/ports';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
 import type { Route, RouteRequest } from '../route';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { alertInputOf } from '../../../functions/notify';
-import { streamImage } from '../../../lib/middleware/stream';
+import { streamImage } from '../../../lib/store/stream-image';
 
 const firstRecord = (name: string) =>
   (JSON.parse(readFileSync(`events/${name}`, 'utf8')) as { Records: DynamoDBRecord[] }).Records[0]!;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { streamImage } from '../../../lib/middleware/stream';
+import { streamImage } from '../../../lib/store/stream-image';
 import { alertInputOf } from '../../../functions/notify';
 import {
   alertingConfigSchema,

@@ -1,0 +1,80 @@
+// The notification log: exactly-once publishing on an at-least-once stream. A claim is a conditional
+// put; a claim left 'sending' by a crashed run may be taken over once it is stale.
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { NotificationClaim, NotificationLog } from '../../src/ports';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { expiresAt, notificationKey, ttl } from './keys';
+import type { Table } from './table';
+
+export class DynamoNotificationLog implements NotificationLog {
+  constructor(private readonly table: Table) {}
+
+  async claim(key: string, now: Date, staleBefore: Date): Promise<NotificationClaim> {
+    try {
+      await this.table.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: {
+            ...notificationKey(key),
+            kind: 'notification',
+            state: 'sending',
+            claimedAt: now.toISOString(),
+            expiresAt: expiresAt(now, ttl.notificationDays),
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':stale': staleBefore.toISOString(),
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = await this.table.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: notificationKey(key),
+          ConsistentRead: true,
+        }),
+      );
+      return existing.Item?.state === 'sent' ? 'already-sent' : 'in-flight';
+    }
+  }
+
+  async markSent(key: string, messageId: string, now: Date) {
+    await this.table.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: notificationKey(key),
+        UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now',
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':id': messageId,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  }
+
+  async release(key: string) {
+    await this.table
+      .send(
+        new DeleteCommand({
+          TableName: this.table.name,
+          Key: notificationKey(key),
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionalCheckFailed(err)) throw err;
+      });
+  }
+}
