@@ -1,5 +1,8 @@
 // The middy stack of DynamoDB stream consumers: each record handled alone, failures reported as
-// partial batch failures so only the failing record is retried and then sent to the DLQ.
+// partial batch failures so only the failing record is retried and then sent to the DLQ. Records
+// are handled one after another, in stream order, and once a record fails, the later records of
+// the same item partition (one service's decisions, say) are held back with it: a decision never
+// overtakes the one before it.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,28 +13,45 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { logger } from '../logger';
-import { streamImage, type StreamImage } from '../store/stream-image';
+import { partitionOf, streamImage, type StreamImage } from '../store/stream-image';
+
+export class HeldBackError extends Error {
+  constructor(record: DynamoDBRecord) {
+    super(
+      `stream record ${record.eventID ?? '?'} held back: an earlier record of its partition failed`,
+    );
+    this.name = 'HeldBackError';
+  }
+}
 
 export function streamHandler(
   handleRecord: (image: StreamImage, record: DynamoDBRecord) => Promise<void>,
 ) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const recordHandler = async (record: DynamoDBRecord) => {
-    try {
-      await handleRecord(streamImage(record), record);
-    } catch (err) {
-      logger.error('stream record failed', {
-        eventId: record.eventID,
-        keys: record.dynamodb?.Keys,
-        error: err as Error,
-      });
-      throw err;
-    }
-  };
   const run = async (
     event: DynamoDBStreamEvent,
     context: Context,
-  ): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context });
+  ): Promise<DynamoDBBatchResponse> => {
+    const failedPartitions = new Set<string>();
+    const recordHandler = async (record: DynamoDBRecord) => {
+      const partition = partitionOf(record);
+      if (failedPartitions.has(partition)) throw new HeldBackError(record);
+      try {
+        await handleRecord(streamImage(record), record);
+      } catch (err) {
+        failedPartitions.add(partition);
+        logger.error('stream record failed', {
+          eventId: record.eventID,
+          keys: record.dynamodb?.Keys,
+          error: err as Error,
+        });
+        throw err;
+      }
+    };
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+    });
+  };
   return middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
 }

@@ -30,3 +30,8 @@ export function streamImage(record: DynamoDBRecord): StreamImage {
     oldImage: old ? stripStorage(unmarshall(old as Record<string, AttributeValue>)) : null,
   };
 }
+
+/** The item partition a record belongs to (`SVC#<id>` for everything of one service). */
+export function partitionOf(record: DynamoDBRecord): string {
+  return record.dynamodb?.Keys?.pk?.S ?? record.eventID ?? '';
+}

@@ -1,0 +1,59 @@
+// The stream consumers' middy chain, run for real on a batch: one record at a time in stream order,
+// and a failed record holds back the later records of its service (issue 11: "scale to 6, then to 2"
+// once ended at 6 when a batch's decisions ran side by side).
+import { describe, expect, it } from 'vitest';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { streamHandler } from '../../../lib/middleware/stream';
+
+function record(eventID: string, serviceId: string, toCount: number): DynamoDBRecord {
+  const keys = { pk: { S: `SVC#${serviceId}` }, sk: { S: `DECISION#${eventID}` } };
+  return {
+    eventID,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: keys,
+      NewImage: { ...keys, kind: { S: 'decision' }, toCount: { N: String(toCount) } },
+      SequenceNumber: eventID,
+    },
+  } as DynamoDBRecord;
+}
+
+const context = { functionName: 'scale', awsRequestId: 'test' } as Context;
+
+describe('stream consumers', () => {
+  it('handle a batch one record at a time, in stream order', async () => {
+    const log: string[] = [];
+    const handler = streamHandler(async (image) => {
+      log.push(`start ${String(image.newImage.toCount)}`);
+      // The first record is the slow one: side by side, the second would finish first.
+      await new Promise((r) => setTimeout(r, image.newImage.toCount === 6 ? 30 : 1));
+      log.push(`end ${String(image.newImage.toCount)}`);
+    });
+    const event: DynamoDBStreamEvent = { Records: [record('1', 'web', 6), record('2', 'web', 2)] };
+
+    const response = await handler(event, context);
+
+    expect(log).toEqual(['start 6', 'end 6', 'start 2', 'end 2']);
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  it('hold back the later records of a service whose record failed, and go on with the others', async () => {
+    const handled: string[] = [];
+    const handler = streamHandler(async (image, r) => {
+      if (r.eventID === '1') throw new Error('ECS unavailable');
+      handled.push(r.eventID!);
+      void image;
+    });
+    const event: DynamoDBStreamEvent = {
+      Records: [record('1', 'web', 6), record('2', 'web', 2), record('3', 'api', 4)],
+    };
+
+    const response = await handler(event, context);
+
+    expect(handled).toEqual(['3']);
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }],
+    });
+  });
+});
