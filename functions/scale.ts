@@ -10,18 +10,21 @@ import { decisionSchema, parseWith } from '../src/model';
 import { executeDecision } from '../src/use-cases/execute-decision';
 import { sweepUnfinishedDecisions } from '../src/use-cases/sweep-decisions';
 
-export const handler = streamHandler(async (image) => {
-  if (image.kind !== 'decision') return;
-  const decision = parseWith(
-    decisionSchema,
-    image.newImage,
-    `decision in stream record ${image.eventId}`,
-  );
-  if (decision.status !== 'approved') return;
-  const c = config();
-  const outcome = await executeDecision(executeDeps(c), decision, c.decisionSwitches);
-  logger.info('decision handled', { decisionId: decision.id, action: decision.action, outcome });
-});
+export const handler = streamHandler(
+  async (image) => {
+    if (image.kind !== 'decision') return;
+    const decision = parseWith(
+      decisionSchema,
+      image.newImage,
+      `decision in stream record ${image.eventId}`,
+    );
+    if (decision.status !== 'approved') return;
+    const c = config();
+    const outcome = await executeDecision(executeDeps(c), decision, c.decisionSwitches);
+    logger.info('decision handled', { decisionId: decision.id, action: decision.action, outcome });
+  },
+  { inOrderPerPartition: true },
+);
 
 export const sweep = scheduledHandler(async () => {
   const c = config();

@@ -1,8 +1,8 @@
 // The middy stack of DynamoDB stream consumers: each record handled alone, failures reported as
 // partial batch failures so only the failing record is retried and then sent to the DLQ. Records
-// are handled one after another, in stream order, and once a record fails, the later records of
-// the same item partition (one service's decisions, say) are held back with it: a decision never
-// overtakes the one before it.
+// are handled one after another, in stream order. A consumer whose records must apply in order
+// (scale: one service's decisions) asks for `inOrderPerPartition`: once a record fails, the later
+// records of its partition are held back with it, so a decision never overtakes the one before it.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -24,8 +24,13 @@ export class HeldBackError extends Error {
   }
 }
 
+export interface StreamOptions {
+  inOrderPerPartition?: boolean;
+}
+
 export function streamHandler(
   handleRecord: (image: StreamImage, record: DynamoDBRecord) => Promise<void>,
+  options: StreamOptions = {},
 ) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const run = async (
@@ -39,7 +44,7 @@ export function streamHandler(
       try {
         await handleRecord(streamImage(record), record);
       } catch (err) {
-        failedPartitions.add(partition);
+        if (options.inOrderPerPartition) failedPartitions.add(partition);
         logger.error('stream record failed', {
           eventId: record.eventID,
           keys: record.dynamodb?.Keys,

@@ -38,13 +38,16 @@ describe('stream consumers', () => {
     expect(response).toEqual({ batchItemFailures: [] });
   });
 
-  it('hold back the later records of a service whose record failed, and go on with the others', async () => {
+  it('that must apply in order hold back the later records of a service whose record failed, and go on with the others', async () => {
     const handled: string[] = [];
-    const handler = streamHandler(async (image, r) => {
-      if (r.eventID === '1') throw new Error('ECS unavailable');
-      handled.push(r.eventID!);
-      void image;
-    });
+    const handler = streamHandler(
+      async (image, r) => {
+        if (r.eventID === '1') throw new Error('ECS unavailable');
+        handled.push(r.eventID!);
+        void image;
+      },
+      { inOrderPerPartition: true },
+    );
     const event: DynamoDBStreamEvent = {
       Records: [record('1', 'web', 6), record('2', 'web', 2), record('3', 'api', 4)],
     };
