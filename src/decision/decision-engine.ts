@@ -2,7 +2,7 @@
 // learned choice → scaling math → mode, switches, cooldowns and the hourly cap. Pure: everything it
 // needs is passed in, so the same inputs always give the same decision.
 import type { Anomaly } from '../model/anomaly';
-import type { Decision, DecisionTrigger } from '../model/decision';
+import type { Decision } from '../model/decision';
 import { decisionIdFor, TARGET_SCALING_REQUESTER } from '../model/decision';
 import type { Sample } from '../model/sample';
 import type { Service } from '../model/service';
@@ -19,14 +19,19 @@ import {
   defaultDiagnosisThresholds,
   diagnose,
   primaryDiagnosis,
+  type Diagnosis,
   type DiagnosisForecast,
+  type DiagnosisName,
 } from './diagnosis';
-import { matchPolicies } from './policy-match';
+import { matchPolicies, type PolicyMatch } from './policy-match';
 import { scalingConfigFor } from './scaling-config';
 import { scalingInputFrom } from './metric-proposals';
-import { planScaling, type ScalingPlan } from './scaling-plan';
+import { planScaling } from './scaling-plan';
 import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
+import { triggersFor } from './decision-triggers';
+
+export { triggersFor } from './decision-triggers';
 
 export interface EngineInput {
   service: Service;
@@ -58,156 +63,221 @@ const MINUTE = 60_000;
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
 export function decideFromAnomaly(input: EngineInput): EngineResult {
-  const { service, anomaly } = input;
-  const at = anomaly.at;
-  const now = new Date(at);
-  const ecs = input.sample?.ecs ?? null;
-  const metrics: Record<string, number | null> = {
-    ...(input.sample?.metrics ?? {}),
-    [anomaly.metric]: anomaly.value,
-  };
-  const desiredCount = anomaly.desiredCount ?? ecs?.desiredCount ?? null;
-  const open = input.openAnomalies.some((a) => a.id === anomaly.id)
-    ? input.openAnomalies
-    : [...input.openAnomalies, anomaly];
-
-  const diagnoses = diagnose(
-    {
-      sample: { serviceId: service.id, at, metrics, ecs },
-      openAnomalies: open,
-      forecasts: input.forecasts,
-      now,
-    },
-    { ...defaultDiagnosisThresholds, deployWindowMinutes: service.deployWindowMinutes },
-  );
+  const seen = observe(input);
+  const diagnoses = diagnoseAnomaly(input, seen);
   const diagnosis = primaryDiagnosis(diagnoses);
-  const soonest = input.forecasts.length
-    ? Math.min(...input.forecasts.map((f) => f.minutesToBreach))
-    : null;
-  const match = matchPolicies(service.policies, {
-    metrics,
-    anomalyScore: anomaly.score,
-    diagnosis,
-    minutesToBreach: soonest,
-    requestsPerTaskCapacity: service.scaling.requestsPerTaskCapacity ?? null,
-    runningCount: ecs?.runningCount ?? desiredCount,
-    targets: service.targets,
-  });
-
-  const base: Decision = {
-    id: decisionIdFor(anomaly.id),
-    serviceId: service.id,
-    anomalyId: anomaly.id,
-    at,
-    action: 'notify',
-    fromCount: desiredCount,
-    toCount: desiredCount,
-    reason: anomaly.explanation,
-    mode: service.mode,
-    status: 'skipped',
-    requestedBy: 'vigia:decide',
-    result: null,
-    diagnosis,
-    confidence: diagnoses[0]?.confidence ?? 0,
-    evidence: diagnoses[0]?.evidence ?? [],
-    diagnoses: diagnoses.map((d) => ({ ...d, evidence: [...d.evidence] })),
-    policies: match.matched.map((m) => m.name),
-    allowedActions: match.actions,
-    taskDefinition: ecs?.taskDefinition ?? null,
-  };
-  const unchanged = { scalingState: input.scalingState };
-
+  const match = matchServicePolicies(input, seen, diagnosis);
+  const record = recordOf(input, seen, diagnoses, match);
   const pick = pickAction(
     diagnosis,
     match.actions,
     input.learned,
     input.switches,
-    seededRandom(seedFrom(base.id)),
+    seededRandom(seedFrom(record.id)),
   );
   if (!pick) {
-    return { ...unchanged, decision: { ...base, result: 'no policy matched: recorded only' } };
-  }
-  let decision: Decision = {
-    ...base,
-    action: pick.action,
-    choice: { how: pick.how, samples: pick.samples },
-    trigger: triggersFor(service, anomaly, metrics, pick.action),
-  };
-  const why = `${diagnosis === 'unknown' ? 'no known signature' : diagnosis}; policy ${match.matched[0]!.name}`;
-
-  let plan: ScalingPlan | null = null;
-  if (isScaling(pick.action)) {
-    if (desiredCount === null) {
-      return {
-        ...unchanged,
-        decision: { ...decision, result: 'ECS desired count unknown: cannot size a scaling step' },
-      };
-    }
-    // Utilisation is averaged over the tasks that produced it: if ECS reports none running while
-    // metrics arrived, its snapshot lags the metrics, and the desired count is the better base.
-    const running = ecs && ecs.runningCount > 0 ? ecs.runningCount : desiredCount;
-    plan = planScaling(
-      scalingInputFrom(
-        { desiredCount, runningCount: running, pendingCount: ecs?.pendingCount ?? 0 },
-        metrics,
-        running,
-        input.forecastRequestRate,
-      ),
-      input.scalingState,
-      scalingConfigFor(service, service.scaling),
-      now,
-    );
-    const remembered = {
-      ...plan.state,
-      lastScaleOutAt: input.scalingState.lastScaleOutAt,
-      lastScaleInAt: input.scalingState.lastScaleInAt,
-    };
-    if (plan.action !== pick.action) {
-      const result =
-        plan.action === 'hold'
-          ? `hold: ${plan.reason}`
-          : `policies allow ${pick.action}, the scaling math says ${plan.action}: ${plan.reason}`;
-      return {
-        scalingState: remembered,
-        decision: { ...decision, reason: `${why}: ${plan.reason}`, result },
-      };
-    }
-    decision = { ...decision, toCount: plan.desired, reason: `${why}: ${plan.reason}` };
-    const gated = gateAndCap(decision, input, now);
     return {
-      decision: gated,
-      scalingState:
-        ACTING.has(gated.status) || gated.status === 'proposed' ? plan.state : remembered,
+      scalingState: input.scalingState,
+      decision: { ...record, result: 'no policy matched: recorded only' },
     };
   }
-
-  if (isRecovery(pick.action)) {
-    const cooldownMs = Math.max(10, 2 * service.verifyAfterMinutes) * MINUTE;
-    const last = input.recentDecisions.find(
-      (d) =>
-        d.id !== decision.id &&
-        isRecovery(d.action) &&
-        (ACTING.has(d.status) || d.status === 'proposed') &&
-        Date.parse(d.at) <= now.getTime() &&
-        now.getTime() - Date.parse(d.at) < cooldownMs,
-    );
-    decision = {
-      ...decision,
-      reason: `${why}: ${pick.action}${ecs ? ` (running ${ecs.taskDefinition})` : ''}`,
-    };
-    if (last) {
-      return {
-        ...unchanged,
-        decision: { ...decision, result: `cooldown: ${last.action} at ${last.at}` },
-      };
-    }
-    return { ...unchanged, decision: gateAndCap(decision, input, now) };
-  }
-
-  return {
-    ...unchanged,
-    decision: gateAndCap({ ...decision, reason: `${why}: ${anomaly.explanation}` }, input, now),
+  const chosen: Chosen = {
+    decision: {
+      ...record,
+      action: pick.action,
+      choice: { how: pick.how, samples: pick.samples },
+      trigger: triggersFor(input.service, input.anomaly, seen.metrics, pick.action),
+    },
+    why: `${diagnosis === 'unknown' ? 'no known signature' : diagnosis}; policy ${match.matched[0]!.name}`,
   };
+  if (isScaling(pick.action)) return decideScaling(input, seen, chosen);
+  if (isRecovery(pick.action)) return decideRecovery(input, seen, chosen);
+  return {
+    scalingState: input.scalingState,
+    decision: gateAndCap(
+      { ...chosen.decision, reason: `${chosen.why}: ${input.anomaly.explanation}` },
+      input,
+      seen.now,
+    ),
+  };
+}
+
+/** What the engine knows of the service at the anomaly's moment. */
+interface Observed {
+  at: string;
+  now: Date;
+  ecs: Sample['ecs'];
+  /** The latest sample's metrics with the anomalous value in place. */
+  metrics: Record<string, number | null>;
+  desiredCount: number | null;
+}
+
+/** The decision with its action picked, and the sentence its reason starts with. */
+interface Chosen {
+  decision: Decision;
+  why: string;
+}
+
+function observe({ anomaly, sample }: EngineInput): Observed {
+  const ecs = sample?.ecs ?? null;
+  return {
+    at: anomaly.at,
+    now: new Date(anomaly.at),
+    ecs,
+    metrics: { ...(sample?.metrics ?? {}), [anomaly.metric]: anomaly.value },
+    desiredCount: anomaly.desiredCount ?? ecs?.desiredCount ?? null,
+  };
+}
+
+function diagnoseAnomaly(input: EngineInput, seen: Observed): Diagnosis[] {
+  const { service, anomaly } = input;
+  const open = input.openAnomalies.some((a) => a.id === anomaly.id)
+    ? input.openAnomalies
+    : [...input.openAnomalies, anomaly];
+  return diagnose(
+    {
+      sample: { serviceId: service.id, at: seen.at, metrics: seen.metrics, ecs: seen.ecs },
+      openAnomalies: open,
+      forecasts: input.forecasts,
+      now: seen.now,
+    },
+    { ...defaultDiagnosisThresholds, deployWindowMinutes: service.deployWindowMinutes },
+  );
+}
+
+function matchServicePolicies(
+  input: EngineInput,
+  seen: Observed,
+  diagnosis: DiagnosisName | 'unknown',
+): PolicyMatch {
+  const { service, anomaly } = input;
+  const soonest = input.forecasts.length
+    ? Math.min(...input.forecasts.map((f) => f.minutesToBreach))
+    : null;
+  return matchPolicies(service.policies, {
+    metrics: seen.metrics,
+    anomalyScore: anomaly.score,
+    diagnosis,
+    minutesToBreach: soonest,
+    requestsPerTaskCapacity: service.scaling.requestsPerTaskCapacity ?? null,
+    runningCount: seen.ecs?.runningCount ?? seen.desiredCount,
+    targets: service.targets,
+  });
+}
+
+/** The decision as recorded before any action is chosen: skipped, with everything that led to it. */
+function recordOf(
+  { service, anomaly }: EngineInput,
+  seen: Observed,
+  diagnoses: Diagnosis[],
+  match: PolicyMatch,
+): Decision {
+  return {
+    id: decisionIdFor(anomaly.id),
+    serviceId: service.id,
+    anomalyId: anomaly.id,
+    at: seen.at,
+    action: 'notify',
+    fromCount: seen.desiredCount,
+    toCount: seen.desiredCount,
+    reason: anomaly.explanation,
+    mode: service.mode,
+    status: 'skipped',
+    requestedBy: 'vigia:decide',
+    result: null,
+    diagnosis: primaryDiagnosis(diagnoses),
+    confidence: diagnoses[0]?.confidence ?? 0,
+    evidence: diagnoses[0]?.evidence ?? [],
+    diagnoses: diagnoses.map((d) => ({ ...d, evidence: [...d.evidence] })),
+    policies: match.matched.map((m) => m.name),
+    allowedActions: match.actions,
+    taskDefinition: seen.ecs?.taskDefinition ?? null,
+  };
+}
+
+/** Policies chose to scale: the scaling math sizes the step, and may disagree or hold. */
+function decideScaling(
+  input: EngineInput,
+  seen: Observed,
+  { decision, why }: Chosen,
+): EngineResult {
+  const { service } = input;
+  const { ecs, desiredCount } = seen;
+  if (desiredCount === null) {
+    return {
+      scalingState: input.scalingState,
+      decision: { ...decision, result: 'ECS desired count unknown: cannot size a scaling step' },
+    };
+  }
+  // Utilisation is averaged over the tasks that produced it: if ECS reports none running while
+  // metrics arrived, its snapshot lags the metrics, and the desired count is the better base.
+  const running = ecs && ecs.runningCount > 0 ? ecs.runningCount : desiredCount;
+  const plan = planScaling(
+    scalingInputFrom(
+      { desiredCount, runningCount: running, pendingCount: ecs?.pendingCount ?? 0 },
+      seen.metrics,
+      running,
+      input.forecastRequestRate,
+    ),
+    input.scalingState,
+    scalingConfigFor(service, service.scaling),
+    seen.now,
+  );
+  // Until an action is taken, the plan's memory is kept but not its cooldown clocks.
+  const remembered = {
+    ...plan.state,
+    lastScaleOutAt: input.scalingState.lastScaleOutAt,
+    lastScaleInAt: input.scalingState.lastScaleInAt,
+  };
+  if (plan.action !== decision.action) {
+    const result =
+      plan.action === 'hold'
+        ? `hold: ${plan.reason}`
+        : `policies allow ${decision.action}, the scaling math says ${plan.action}: ${plan.reason}`;
+    return {
+      scalingState: remembered,
+      decision: { ...decision, reason: `${why}: ${plan.reason}`, result },
+    };
+  }
+  const gated = gateAndCap(
+    { ...decision, toCount: plan.desired, reason: `${why}: ${plan.reason}` },
+    input,
+    seen.now,
+  );
+  return {
+    decision: gated,
+    scalingState: ACTING.has(gated.status) || gated.status === 'proposed' ? plan.state : remembered,
+  };
+}
+
+/** Policies chose a recovery (restart, rollback): at most one per cooldown, then mode and cap. */
+function decideRecovery(input: EngineInput, seen: Observed, chosen: Chosen): EngineResult {
+  const { ecs, now } = seen;
+  const decision: Decision = {
+    ...chosen.decision,
+    reason: `${chosen.why}: ${chosen.decision.action}${ecs ? ` (running ${ecs.taskDefinition})` : ''}`,
+  };
+  const last = lastRecovery(input, decision.id, now);
+  if (last) {
+    return {
+      scalingState: input.scalingState,
+      decision: { ...decision, result: `cooldown: ${last.action} at ${last.at}` },
+    };
+  }
+  return { scalingState: input.scalingState, decision: gateAndCap(decision, input, now) };
+}
+
+/** A recovery of this service taken, or proposed, within the recovery cooldown. */
+function lastRecovery(input: EngineInput, decisionId: string, now: Date): Decision | undefined {
+  const cooldownMs = Math.max(10, 2 * input.service.verifyAfterMinutes) * MINUTE;
+  return input.recentDecisions.find(
+    (d) =>
+      d.id !== decisionId &&
+      isRecovery(d.action) &&
+      (ACTING.has(d.status) || d.status === 'proposed') &&
+      Date.parse(d.at) <= now.getTime() &&
+      now.getTime() - Date.parse(d.at) < cooldownMs,
+  );
 }
 
 /** Mode and switches first, then the hourly cap on anything that touches the service. */
@@ -236,46 +306,4 @@ function gateAndCap(decision: Decision, input: EngineInput, now: Date): Decision
     }
   }
   return { ...decision, status: gate.status, result: gate.reason || null };
-}
-
-/**
- * The metrics verification compares later: the anomalous one against its healthy limit, plus, for
- * scaling, the utilisation metrics the scaler sizes on.
- */
-export function triggersFor(
-  service: Service,
-  anomaly: Anomaly,
-  metrics: Readonly<Record<string, number | null | undefined>>,
-  action: Decision['action'],
-): DecisionTrigger[] {
-  const tolerance = service.scaling.tolerance;
-  const utilisation: Record<string, number> = {
-    cpu: service.targets.cpu * (1 + tolerance),
-    memory: service.targets.memory * (1 + tolerance),
-  };
-  const out: DecisionTrigger[] = [];
-  const bad = anomaly.direction === 'down' ? 'below' : 'above';
-  const limit =
-    utilisation[anomaly.metric] ??
-    (bad === 'above' ? anomaly.upper : anomaly.lower) ??
-    anomaly.expected ??
-    anomaly.value;
-  if (action === 'scale-in') {
-    // Idle capacity was the problem; the risk is removing too much. Judged against the targets.
-    for (const [metric, cap] of Object.entries(utilisation)) {
-      const value = metrics[metric];
-      if (value != null) out.push({ metric, value, limit: cap, bad: 'above' });
-    }
-    return out;
-  }
-  out.push({ metric: anomaly.metric, value: anomaly.value, limit, bad });
-  if (action === 'scale-out') {
-    for (const [metric, cap] of Object.entries(utilisation)) {
-      const value = metrics[metric];
-      if (metric !== anomaly.metric && value != null && value > cap) {
-        out.push({ metric, value, limit: cap, bad: 'above' });
-      }
-    }
-  }
-  return out;
 }

@@ -31,7 +31,44 @@ export function planScaling(
   config: ScalingConfig,
   now: Date,
 ): ScalingPlan {
-  const nowMs = now.getTime();
+  const p = recommend(input, state, config, now.getTime());
+  const { current, recommended } = p;
+  // Outside min/max (changed limits, manual scaling): correct at once, whatever the cooldowns.
+  if (current < config.minTasks || current > config.maxTasks) return intoLimits(p);
+  // Plans are timed by their data: an anomaly decision by its anomaly's minute, target scaling by
+  // the end of its reading. An action already taken on newer data than this plan's stands.
+  if (recommended !== current && p.lastActionAt > p.nowMs) {
+    return hold(p, 'an action on newer data was already taken');
+  }
+  if (recommended > current) return scaleOutPlan(p);
+  if (recommended < current) return scaleInPlan(p);
+  return hold(
+    p,
+    p.winner ? `${p.winner.signal} within tolerance of its target` : 'no metric to scale on',
+  );
+}
+
+/** What the metrics recommend, and what the plan remembers of it, before any limit applies. */
+interface Recommendation {
+  input: ScalingInput;
+  state: ScalingState;
+  config: ScalingConfig;
+  nowMs: number;
+  current: number;
+  proposals: MetricProposal[];
+  winner: MetricProposal | undefined;
+  recommended: number;
+  remembered: ScalingState;
+  /** The later of the last scale-out and scale-in (-Infinity when neither happened). */
+  lastActionAt: number;
+}
+
+function recommend(
+  input: ScalingInput,
+  state: ScalingState,
+  config: ScalingConfig,
+  nowMs: number,
+): Recommendation {
   const current = input.desiredCount;
   const proposals = metricProposals(input, config);
   const winner = strongest(proposals);
@@ -46,80 +83,89 @@ export function planScaling(
     nowMs,
     config.scaleInStabilisationSeconds,
   );
-  const hold = (reason: string): ScalingPlan => ({
-    desired: current,
-    action: 'hold',
-    reason,
-    recommended,
-    proposals,
-    state: remembered,
-  });
-
-  // Outside min/max (changed limits, manual scaling): correct at once, whatever the cooldowns.
-  if (current < config.minTasks || current > config.maxTasks) {
-    const desired = clamp(current, config.minTasks, config.maxTasks);
-    const action = desired > current ? 'scale-out' : 'scale-in';
-    return {
-      desired,
-      action,
-      reason: `${current} tasks is outside ${config.minTasks}..${config.maxTasks}`,
-      recommended,
-      proposals,
-      state: stamp(remembered, action, nowMs),
-    };
-  }
-
-  // Plans are timed by their data: an anomaly decision by its anomaly's minute, target scaling by
-  // the end of its reading. An action already taken on newer data than this plan's stands.
   const lastActionAt = Math.max(
     state.lastScaleInAt ?? -Infinity,
     state.lastScaleOutAt ?? -Infinity,
   );
-  if (recommended !== current && lastActionAt > nowMs) {
-    return hold('an action on newer data was already taken');
-  }
+  return {
+    input,
+    state,
+    config,
+    nowMs,
+    current,
+    proposals,
+    winner,
+    recommended,
+    remembered,
+    lastActionAt,
+  };
+}
 
-  if (recommended > current) {
-    if (withinCooldown(state.lastScaleOutAt, config.scaleOutCooldownSeconds, nowMs)) {
-      return hold(`scale-out to ${recommended} waits for the scale-out cooldown`);
-    }
-    const ceiling = current + Math.max(maxScaleOutStep(current, config), 1);
-    const desired = Math.min(recommended, ceiling, config.maxTasks);
-    return {
-      desired,
-      action: 'scale-out',
-      reason: explain(winner, current, desired, recommended),
-      recommended,
-      proposals,
-      state: stamp(remembered, 'scale-out', nowMs),
-    };
-  }
+function hold(p: Recommendation, reason: string): ScalingPlan {
+  return {
+    desired: p.current,
+    action: 'hold',
+    reason,
+    recommended: p.recommended,
+    proposals: p.proposals,
+    state: p.remembered,
+  };
+}
 
-  if (recommended < current) {
-    if (input.pendingCount > 0 || input.runningCount < current) {
-      return hold('tasks are still starting: no scale-in during a rollout');
-    }
-    const stabilised = Math.max(stabilisedRecommendation(remembered) ?? recommended, recommended);
-    if (stabilised >= current) {
-      return hold(`scale-in to ${recommended} waits: a higher count was recommended recently`);
-    }
-    if (withinCooldown(lastActionAt, config.scaleInCooldownSeconds, nowMs)) {
-      return hold(`scale-in to ${stabilised} waits for the scale-in cooldown`);
-    }
-    const floor = Math.ceil(current * (1 - config.maxScaleInPercent / 100) - 1e-9);
-    const desired = Math.max(stabilised, floor, config.minTasks);
-    if (desired >= current) return hold('scale-in step limit leaves the count unchanged');
-    return {
-      desired,
-      action: 'scale-in',
-      reason: explain(winner, current, desired, stabilised),
-      recommended,
-      proposals,
-      state: stamp(remembered, 'scale-in', nowMs),
-    };
-  }
+function act(
+  p: Recommendation,
+  action: 'scale-out' | 'scale-in',
+  desired: number,
+  reason: string,
+): ScalingPlan {
+  return {
+    desired,
+    action,
+    reason,
+    recommended: p.recommended,
+    proposals: p.proposals,
+    state: stamp(p.remembered, action, p.nowMs),
+  };
+}
 
-  return hold(winner ? `${winner.signal} within tolerance of its target` : 'no metric to scale on');
+function intoLimits(p: Recommendation): ScalingPlan {
+  const { current, config } = p;
+  const desired = clamp(current, config.minTasks, config.maxTasks);
+  return act(
+    p,
+    desired > current ? 'scale-out' : 'scale-in',
+    desired,
+    `${current} tasks is outside ${config.minTasks}..${config.maxTasks}`,
+  );
+}
+
+function scaleOutPlan(p: Recommendation): ScalingPlan {
+  const { current, recommended, config } = p;
+  if (withinCooldown(p.state.lastScaleOutAt, config.scaleOutCooldownSeconds, p.nowMs)) {
+    return hold(p, `scale-out to ${recommended} waits for the scale-out cooldown`);
+  }
+  const ceiling = current + Math.max(maxScaleOutStep(current, config), 1);
+  const desired = Math.min(recommended, ceiling, config.maxTasks);
+  return act(p, 'scale-out', desired, explain(p.winner, current, desired, recommended));
+}
+
+/** Scale-in waits for a settled rollout, the stabilisation window and the cooldown. */
+function scaleInPlan(p: Recommendation): ScalingPlan {
+  const { input, current, recommended, config } = p;
+  if (input.pendingCount > 0 || input.runningCount < current) {
+    return hold(p, 'tasks are still starting: no scale-in during a rollout');
+  }
+  const stabilised = Math.max(stabilisedRecommendation(p.remembered) ?? recommended, recommended);
+  if (stabilised >= current) {
+    return hold(p, `scale-in to ${recommended} waits: a higher count was recommended recently`);
+  }
+  if (withinCooldown(p.lastActionAt, config.scaleInCooldownSeconds, p.nowMs)) {
+    return hold(p, `scale-in to ${stabilised} waits for the scale-in cooldown`);
+  }
+  const floor = Math.ceil(current * (1 - config.maxScaleInPercent / 100) - 1e-9);
+  const desired = Math.max(stabilised, floor, config.minTasks);
+  if (desired >= current) return hold(p, 'scale-in step limit leaves the count unchanged');
+  return act(p, 'scale-in', desired, explain(p.winner, current, desired, stabilised));
 }
 
 /** Scale out by at most max(+maxScaleOutPercent%, +maxScaleOutTasks) in one action. */

@@ -6,36 +6,24 @@ import { EcsScaler } from '../../lib/ecs/ecs-scaler';
 import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
 import { decisionSk, servicePk } from '../../lib/store/keys';
 import { DynamoLearningStore } from '../../lib/store/learning-store';
-import type { GlobalSwitches } from '../../src/decision';
 import {
   anomalyId,
-  serviceSchema,
   type Anomaly,
   type EcsState,
   type ServiceInput,
   type Service,
 } from '../../src/model';
 import type { ServiceRegistry } from '../../src/ports';
+import { aService } from '../support/builders';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
 
 export const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 export const at = (minute: number) => new Date(T0 + minute * 60_000).toISOString();
-export const ruleSwitches: GlobalSwitches = {
-  autoScalingEnabled: true,
-  autoRecoveryEnabled: true,
-  aiDecisionsEnabled: false,
-};
+export { ruleSwitches } from '../support/builders';
 
+/** The demo cluster's web service, as the local stack creates it. */
 export function webService(overrides: Partial<ServiceInput> = {}): Service {
-  return serviceSchema.parse({
-    id: 'web',
-    name: 'Web',
-    ecs: { cluster: 'vigia-demo', service: 'web' },
-    minTasks: 2,
-    maxTasks: 12,
-    targets: { cpu: 60, memory: 75 },
-    ...overrides,
-  });
+  return aService({ ecs: { cluster: 'vigia-demo', service: 'web' }, maxTasks: 12, ...overrides });
 }
 
 export async function decisionStack() {

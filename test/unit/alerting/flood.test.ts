@@ -9,7 +9,7 @@ import {
 } from '../../../src/alerting';
 import type { Severity } from '../../../src/model';
 import type { AlertingConfig } from '../../../src/alerting';
-import { anomaly, at, config, isoAt } from './support';
+import { anomaly, at, config, isoAt } from '../../support/builders';
 
 const cfg = config();
 

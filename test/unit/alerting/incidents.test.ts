@@ -8,7 +8,7 @@ import {
   normalReadings,
   openIncidentOf,
 } from '../../../src/alerting';
-import { anomaly, at, config, isoAt } from './support';
+import { anomaly, at, config, isoAt } from '../../support/builders';
 
 const cfg = config();
 

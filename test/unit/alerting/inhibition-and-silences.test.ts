@@ -10,24 +10,11 @@ import {
   silenceRequestSchema,
   silenceStatus,
   silencedBy,
-  type AlertingState,
-  type Notification,
   type SilenceRequest,
 } from '../../../src/alerting';
-import { anomaly, at, config, decision } from './support';
+import { anomaly, at, config, decision, flushEvery10s } from '../../support/builders';
 
 const cfg = config();
-
-function run(state: AlertingState, from: number, to: number) {
-  const sent: Notification[] = [];
-  let s = state;
-  for (let t = from; t <= to; t += 10) {
-    const r = flush(s, at(t), cfg);
-    s = r.state;
-    sent.push(...r.messages);
-  }
-  return { state: s, sent };
-}
 
 describe('inhibition', () => {
   it('a critical incident hides its warnings, and a new warning alone sends no update', () => {
@@ -35,11 +22,11 @@ describe('inhibition', () => {
     let state = emptyAlertingState();
     state = applyAnomaly(state, anomaly('api', 'latency_p95', 0, 'critical'), at(0), cfg);
     state = applyAnomaly(state, anomaly('api', 'cpu', 5, 'warning'), at(5), cfg);
-    const opened = run(state, 0, 30);
+    const opened = flushEvery10s(state, 0, 30);
     // Act: two more warnings join over the next 10 minutes
     state = applyAnomaly(opened.state, anomaly('api', 'memory', 60, 'warning'), at(60), cfg);
     state = applyAnomaly(state, anomaly('api', 'requests', 400, 'warning'), at(400), cfg);
-    const later = run(state, 40, 900);
+    const later = flushEvery10s(state, 40, 900);
     // Assess
     expect(opened.sent).toHaveLength(1);
     expect(opened.sent[0]!.metrics.map((m) => m.metric)).toEqual(['latency_p95']);
@@ -128,7 +115,7 @@ describe('silences', () => {
     );
     state = applyAnomaly(state, anomaly('api', 'cpu', 0, 'warning'), at(0), cfg);
     // Act
-    const { sent } = run(state, 0, 900);
+    const { sent } = flushEvery10s(state, 0, 900);
     // Assess
     expect(silenceStatus(state.silences[0]!, at(599))).toBe('active');
     expect(silenceStatus(state.silences[0]!, at(600))).toBe('expired');

@@ -7,23 +7,10 @@ import {
   emptyAlertingState,
   flush,
   renderEmail,
-  type AlertingState,
-  type Notification,
 } from '../../../src/alerting';
-import { anomaly, at, config, decision, isoAt } from './support';
+import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../support/builders';
 
 const cfg = config();
-
-function run(state: AlertingState, from: number, to: number) {
-  const sent: Notification[] = [];
-  let s = state;
-  for (let t = from; t <= to; t += 10) {
-    const r = flush(s, at(t), cfg);
-    s = r.state;
-    sent.push(...r.messages);
-  }
-  return { state: s, sent };
-}
 
 describe('recovery notes', () => {
   it('the first message says what vigia did, a later update says whether it worked', () => {
@@ -36,7 +23,7 @@ describe('recovery notes', () => {
     );
     state = applyDecision(state, decision('api', 5, { status: 'executing' }), at(5), cfg);
     state = applyDecision(state, decision('api', 5, { status: 'executed' }), at(8), cfg);
-    const first = run(state, 0, 30);
+    const first = flushEvery10s(state, 0, 30);
     // Act
     state = applyOutcome(
       first.state,
@@ -49,7 +36,7 @@ describe('recovery notes', () => {
       },
       at(300),
     );
-    const second = run(state, 300, 400);
+    const second = flushEvery10s(state, 300, 400);
     // Assess
     expect(first.sent[0]!.actions).toEqual(['scaled out from 2 to 4 tasks']);
     expect(first.sent[0]!.outcomes).toEqual(['scale-out: not verified yet']);
@@ -70,12 +57,12 @@ describe('recovery notes', () => {
     );
     state = applyDecision(state, decision('api', 5, routine), at(5), cfg);
     // Act
-    const inside = run(state, 0, 30);
+    const inside = flushEvery10s(state, 0, 30);
     const quiet = applyDecision(emptyAlertingState(), decision('web', 5, routine), at(5), cfg);
     // Assess
     expect(inside.sent[0]!.actions).toEqual(['scaled out from 2 to 4 tasks']);
     expect(inside.sent[0]!.outcomes).toEqual([]);
-    expect(run(quiet, 0, 600).sent).toEqual([]);
+    expect(flushEvery10s(quiet, 0, 600).sent).toEqual([]);
   });
 
   it('a stale decision status arriving late does not move the note backwards', () => {
@@ -89,9 +76,9 @@ describe('recovery notes', () => {
     // Prepare: notified, then recovered while the action's verification is pending
     let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
     state = applyDecision(state, decision('api', 5), at(5), cfg);
-    state = run(state, 0, 30).state;
+    state = flushEvery10s(state, 0, 30).state;
     state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(60) }, at(60), cfg);
-    const waiting = run(state, 360, 420);
+    const waiting = flushEvery10s(state, 360, 420);
     // Act
     state = applyOutcome(
       waiting.state,
@@ -104,7 +91,7 @@ describe('recovery notes', () => {
       },
       at(430),
     );
-    const done = run(state, 430, 1000);
+    const done = flushEvery10s(state, 430, 1000);
     // Assess
     expect(waiting.sent).toHaveLength(0);
     expect(done.sent.map((m) => m.kind)).toEqual(['resolved']);

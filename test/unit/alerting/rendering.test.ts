@@ -12,7 +12,7 @@ import {
   validateBlockKit,
   type Notification,
 } from '../../../src/alerting';
-import { anomaly, at, config, decision } from './support';
+import { anomaly, at, config, decision } from '../../support/builders';
 
 const cfg = config();
 

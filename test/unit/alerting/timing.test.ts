@@ -6,24 +6,11 @@ import {
   emptyAlertingState,
   flush,
   nextFlushAt,
-  type AlertingState,
   type Notification,
 } from '../../../src/alerting';
-import { anomaly, at, config, isoAt } from './support';
+import { anomaly, at, config, flushEvery10s, isoAt } from '../../support/builders';
 
 const cfg = config();
-
-/** Flushes every 10 simulated seconds in [from, to], collecting what was sent. */
-function run(state: AlertingState, from: number, to: number, c = cfg) {
-  const sent: Notification[] = [];
-  let s = state;
-  for (let t = from; t <= to; t += 10) {
-    const r = flush(s, at(t), c);
-    s = r.state;
-    sent.push(...r.messages);
-  }
-  return { state: s, sent };
-}
 
 describe('alert-manager timing', () => {
   it('group wait batches what arrives in the first 30 s into one message', () => {
@@ -77,7 +64,7 @@ describe('alert-manager timing', () => {
     // Act: two new metrics join soon after
     state = applyAnomaly(state, anomaly('api', 'memory', 60), at(60), cfg);
     state = applyAnomaly(state, anomaly('api', 'requests', 120), at(120), cfg);
-    const { sent } = run(state, 40, 900);
+    const { sent } = flushEvery10s(state, 40, 900);
     // Assess: one update, at 30 s + 5 min, naming both
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ phase: 'updated', at: isoAt(330) });
@@ -90,7 +77,7 @@ describe('alert-manager timing', () => {
     // Keep it open with an anomaly every 10 minutes for 9 hours.
     for (let t = 0; t <= 9 * 3600; t += 600) {
       state = applyAnomaly(state, anomaly('api', 'cpu', t), at(t), cfg);
-      const r = run(state, t, t + 590);
+      const r = flushEvery10s(state, t, t + 590);
       state = r.state;
       sent = sent.concat(r.sent);
     }
@@ -106,7 +93,7 @@ describe('alert-manager timing', () => {
     state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), quick);
     state = applyAnomaly(state, anomaly('web', 'cpu', 0), at(0), quick);
     state = applyNormal(state, { serviceId: 'web', metric: null, at: isoAt(5) }, at(5), quick);
-    const first = run(state, 0, 50, quick);
+    const first = flushEvery10s(state, 0, 50, quick);
     state = applyNormal(
       first.state,
       { serviceId: 'api', metric: null, at: isoAt(60) },
@@ -114,7 +101,7 @@ describe('alert-manager timing', () => {
       quick,
     );
     // Act
-    const { sent } = run(state, 60, 2000, quick);
+    const { sent } = flushEvery10s(state, 60, 2000, quick);
     // Assess
     expect(first.sent.map((m) => m.serviceId)).toEqual(['api']);
     expect(sent).toHaveLength(1);
@@ -132,7 +119,7 @@ describe('alert-manager timing', () => {
     let sent: Notification[] = [];
     for (let t = 600; t <= 6 * 3600; t += 600) {
       state = applyAnomaly(state, anomaly('api', 'cpu', t), at(t), cfg);
-      const r = run(state, t, t + 590);
+      const r = flushEvery10s(state, t, t + 590);
       state = r.state;
       sent = sent.concat(r.sent);
     }
@@ -142,7 +129,7 @@ describe('alert-manager timing', () => {
       at(6 * 3600 + 60),
       cfg,
     );
-    const end = run(state, 6 * 3600 + 60, 6 * 3600 + 900);
+    const end = flushEvery10s(state, 6 * 3600 + 60, 6 * 3600 + 900);
     // Assess
     expect(sent).toHaveLength(0);
     expect(end.sent.map((m) => m.kind)).toEqual(['resolved']);

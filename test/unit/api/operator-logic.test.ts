@@ -1,6 +1,5 @@
 // Pure API logic: recovery statistics, the recovery check, manual decisions and pushed metrics.
 import { describe, expect, it } from 'vitest';
-import { serviceSchema } from '../../../src/model';
 import {
   manualDecision,
   recoveryPlan,
@@ -9,15 +8,9 @@ import {
 } from '../../../src/use-cases/manual-action';
 import { mergePushedPoints, pushedPoints } from '../../../src/use-cases/pushed-metrics';
 import { recoveryReport, type DecisionRecord } from '../../../src/use-cases/recovery-report';
+import { aService } from '../../support/builders';
 
-const service = serviceSchema.parse({
-  id: 'web',
-  name: 'Web',
-  ecs: { cluster: 'c', service: 'web' },
-  minTasks: 2,
-  maxTasks: 10,
-  targets: { cpu: 60, memory: 75 },
-});
+const service = aService({ ecs: { cluster: 'c', service: 'web' } });
 const now = new Date('2026-01-31T12:00:00.000Z');
 
 function decision(over: Partial<DecisionRecord>): DecisionRecord {

@@ -5,19 +5,18 @@ import {
   emptyScalingState,
   type EngineInput,
 } from '../../../src/decision';
-import { scalingConfigSchema, type Decision, type EcsState } from '../../../src/model';
-import { aService, anAnomaly } from '../use-cases/factories';
+import { scalingConfigSchema, type Decision } from '../../../src/model';
+import {
+  aDecision,
+  aSample,
+  aService,
+  anAnomaly,
+  anEcsState,
+  ruleSwitches,
+} from '../../support/builders';
 
-const rules = { ...allSwitchesOn, aiDecisionsEnabled: false };
-const ecs: EcsState = {
-  desiredCount: 2,
-  runningCount: 2,
-  pendingCount: 0,
-  taskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/web-task:7',
-  deployments: 1,
-  rolloutState: 'COMPLETED',
-  lastDeploymentAt: null,
-};
+const rules = ruleSwitches;
+const ecs = anEcsState();
 
 function input(
   overrides: Partial<EngineInput> = {},
@@ -26,7 +25,7 @@ function input(
   return {
     service: aService(),
     anomaly: anAnomaly({ value: metrics.cpu }),
-    sample: { serviceId: 'web', at: '2026-11-22T10:00:00.000Z', metrics, ecs },
+    sample: aSample({ metrics, ecs }),
     openAnomalies: [],
     forecasts: [],
     learned: [],
@@ -38,20 +37,7 @@ function input(
 }
 
 function executed(at: string, action: Decision['action'] = 'scale-out'): Decision {
-  return {
-    id: `web~${at}~cpu~decision`,
-    serviceId: 'web',
-    anomalyId: `web~${at}~cpu`,
-    at,
-    action,
-    fromCount: 2,
-    toCount: 3,
-    reason: '',
-    mode: 'auto',
-    status: 'executed',
-    requestedBy: 'vigia:decide',
-    result: null,
-  };
+  return aDecision({ at, action });
 }
 
 describe('decideFromAnomaly', () => {

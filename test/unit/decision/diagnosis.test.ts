@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, primaryDiagnosis, type DiagnosisInput } from '../../../src/decision/diagnosis';
 import type { Anomaly } from '../../../src/model/anomaly';
 import type { Sample } from '../../../src/model/sample';
+import { anAnomaly, anEcsState, aSample } from '../../support/builders';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 
@@ -9,31 +10,26 @@ function sample(
   metrics: Record<string, number | null>,
   ecs: Partial<NonNullable<Sample['ecs']>> = {},
 ): Sample {
-  return {
+  return aSample({
     serviceId: 'checkout',
     at: now.toISOString(),
     metrics,
-    ecs: {
+    ecs: anEcsState({
       desiredCount: 4,
       runningCount: 4,
-      pendingCount: 0,
       taskDefinition: 'checkout:42',
-      deployments: 1,
-      rolloutState: 'COMPLETED',
       lastDeploymentAt: '2026-02-28T09:00:00.000Z',
       ...ecs,
-    },
-  };
+    }),
+  });
 }
 
 function anomaly(metric: string, at: string, direction: Anomaly['direction'] = 'up'): Anomaly {
-  return {
-    id: `checkout~${metric}~${at}`,
+  return anAnomaly({
     serviceId: 'checkout',
     metric,
     at,
     value: 1,
-    score: 0.9,
     direction,
     expected: 0,
     lower: 0,
@@ -41,7 +37,7 @@ function anomaly(metric: string, at: string, direction: Anomaly['direction'] = '
     severity: 'warning',
     explanation: '',
     desiredCount: 4,
-  };
+  });
 }
 
 const names = (input: DiagnosisInput) => diagnose(input).map((d) => d.name);

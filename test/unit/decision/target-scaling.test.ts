@@ -7,7 +7,7 @@ import {
   type TargetScalingInput,
 } from '../../../src/decision';
 import { scalingConfigSchema, type Decision, type ScalingReading } from '../../../src/model';
-import { aService } from '../use-cases/factories';
+import { aDecision, aService, decisionIds } from '../../support/builders';
 
 const at = '2026-11-22T10:00:15.000Z';
 const now = new Date('2026-11-22T10:00:17.000Z');
@@ -32,20 +32,11 @@ function input(overrides: Partial<TargetScalingInput> = {}): TargetScalingInput 
 
 function targetDecision(minutesAgo: number): Decision {
   const when = new Date(Date.parse(at) - minutesAgo * 60_000).toISOString();
-  return {
-    id: `web~${when}~target~decision`,
-    serviceId: 'web',
-    anomalyId: `web~${when}~target`,
+  return aDecision({
+    ...decisionIds('web', 'target', when),
     at: when,
-    action: 'scale-out',
-    fromCount: 2,
-    toCount: 3,
-    reason: '',
-    mode: 'auto',
-    status: 'executed',
     requestedBy: TARGET_SCALING_REQUESTER,
-    result: null,
-  };
+  });
 }
 
 describe('planTargetScaling', () => {

@@ -12,31 +12,17 @@ import {
   withOutcome,
 } from '../../../src/decision';
 import type { Decision } from '../../../src/model';
+import { aDecision, aSample } from '../../support/builders';
 
-const scaleOut: Decision = {
-  id: 'web~2026-11-22T10:00:00.000Z~cpu~decision',
-  serviceId: 'web',
-  anomalyId: 'web~2026-11-22T10:00:00.000Z~cpu',
-  at: '2026-11-22T10:00:00.000Z',
-  action: 'scale-out',
-  fromCount: 2,
+const scaleOut = aDecision({
   toCount: 4,
-  reason: '',
-  mode: 'auto',
-  status: 'executed',
-  requestedBy: 'vigia:decide',
   result: 'desired count 2 → 4',
   diagnosis: 'overload',
   trigger: [{ metric: 'cpu', value: 93, limit: 66, bad: 'above' }],
   before: { desiredCount: 2, runningCount: 2, taskDefinition: 'web-task:3' },
   after: { desiredCount: 4, runningCount: 4, taskDefinition: 'web-task:3' },
-};
-const sample = (at: string, metrics: Record<string, number | null>) => ({
-  serviceId: 'web',
-  at,
-  metrics,
-  ecs: null,
 });
+const sample = (at: string, metrics: Record<string, number | null>) => aSample({ at, metrics });
 
 describe('verification', () => {
   it('waits for executed, metric-triggered decisions that have no outcome yet', () => {

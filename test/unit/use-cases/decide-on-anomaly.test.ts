@@ -3,9 +3,9 @@ import { emptyScalingState, type ScalingState } from '../../../src/decision';
 import { scalingConfigSchema, type Decision, type Sample } from '../../../src/model';
 import type { DecisionCommit, DecisionLedger, ServiceRegistry } from '../../../src/ports';
 import { decideOnAnomaly } from '../../../src/use-cases/decide-on-anomaly';
-import { aService, anAnomaly } from './factories';
+import { aSample, aService, anAnomaly, ruleSwitches } from '../../support/builders';
 
-const rules = { autoScalingEnabled: true, autoRecoveryEnabled: true, aiDecisionsEnabled: false };
+const rules = ruleSwitches;
 
 /** In-memory ledger with the same transactional contract as the DynamoDB one. */
 class MemoryLedger implements Omit<DecisionLedger, 'saveScalingState'> {
@@ -44,13 +44,7 @@ function deps(service = aService(), sample: Partial<Sample> = {}) {
       decisionsSince: async () => [...ledger.items.values()],
     },
     observations: {
-      latestSample: async (): Promise<Sample> => ({
-        serviceId: service.id,
-        at: '2026-11-22T10:00:00.000Z',
-        metrics: { cpu: 90, memory: 50 },
-        ecs: null,
-        ...sample,
-      }),
+      latestSample: async (): Promise<Sample> => aSample({ serviceId: service.id, ...sample }),
       anomaliesSince: async () => [],
     },
     learning: { loadStats: async () => [] },

@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { healthReport } from '../../../src/use-cases/health-report';
 import { acknowledgeIncident, applyAnomaly, emptyAlertingState } from '../../../src/alerting';
 import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
-import { anomaly as alertAnomaly, at, config, isoAt } from '../alerting/support';
-import { aService, anAnomaly } from './factories';
+import {
+  anomaly as alertAnomaly,
+  aService,
+  anAnomaly,
+  at,
+  config,
+  isoAt,
+} from '../../support/builders';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const beat = (agoSeconds: number, failures = 0) => ({
