@@ -11,11 +11,14 @@ import { notificationLog, observationStore, table } from './table';
 
 export const alertingStore = perConfig((c) => new DynamoAlertingStore(table(c), c.alerting));
 
-export const alertDeps = perConfig((c): AlertDeps => ({
-  clock: systemClock,
-  store: alertingStore(c),
-  observations: observationStore(c),
-  log: notificationLog(c),
-  notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
-  config: c.alerting,
-}));
+export const alertDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      store: alertingStore(c),
+      observations: observationStore(c),
+      log: notificationLog(c),
+      notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
+      config: c.alerting,
+    }) satisfies AlertDeps,
+);

@@ -12,16 +12,19 @@ import { PushedMetricStore } from '../store/pushed-metric-store';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
-export const collectDeps = perConfig((c): CollectDeps<SeriesState> => ({
-  clock: systemClock,
-  registry: serviceRegistry(c),
-  metrics: new CombinedMetricSource([
-    new CloudWatchSource(cloudwatchClient(c), c.endpoint),
-    new PushedMetricStore(table(c)),
-  ]),
-  ecs: new EcsSource(ecsClient(c), c.endpoint),
-  models: modelStore(c),
-  observations: observationStore(c),
-  heartbeat: heartbeatStore(c),
-  detector: seriesDetector,
-}));
+export const collectDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      registry: serviceRegistry(c),
+      metrics: new CombinedMetricSource([
+        new CloudWatchSource(cloudwatchClient(c), c.endpoint),
+        new PushedMetricStore(table(c)),
+      ]),
+      ecs: new EcsSource(ecsClient(c), c.endpoint),
+      models: modelStore(c),
+      observations: observationStore(c),
+      heartbeat: heartbeatStore(c),
+      detector: seriesDetector,
+    }) satisfies CollectDeps<SeriesState>,
+);

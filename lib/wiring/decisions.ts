@@ -13,40 +13,52 @@ import { DynamoLearningStore } from '../store/learning-store';
 import { perConfig } from './per-config';
 import { decisionStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
-const decisionLedger = perConfig((c) => new DynamoDecisionLedger(table(c)));
+export const decisionLedger = perConfig((c) => new DynamoDecisionLedger(table(c)));
 
 export const learningStore = perConfig((c) => new DynamoLearningStore(table(c)));
 
-export const decideDeps = perConfig((c): DecideDeps => ({
-  clock: systemClock,
-  registry: serviceRegistry(c),
-  decisions: decisionStore(c),
-  ledger: decisionLedger(c),
-  observations: observationStore(c),
-  learning: learningStore(c),
-  models: modelStore(c),
-}));
+export const decideDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      registry: serviceRegistry(c),
+      decisions: decisionStore(c),
+      ledger: decisionLedger(c),
+      observations: observationStore(c),
+      learning: learningStore(c),
+      models: modelStore(c),
+    }) satisfies DecideDeps,
+);
 
-export const autoscaleDeps = perConfig((c): AutoscaleDeps => ({
-  clock: systemClock,
-  registry: serviceRegistry(c),
-  ledger: decisionLedger(c),
-  decisions: decisionStore(c),
-  ecs: new EcsSource(ecsClient(c), c.endpoint),
-  models: modelStore(c),
-}));
+export const autoscaleDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      registry: serviceRegistry(c),
+      ledger: decisionLedger(c),
+      decisions: decisionStore(c),
+      ecs: new EcsSource(ecsClient(c), c.endpoint),
+      models: modelStore(c),
+    }) satisfies AutoscaleDeps,
+);
 
 /** What scale needs, for a stream record and for the sweep alike. */
-export const executeDeps = perConfig((c): SweepDeps => ({
-  clock: systemClock,
-  registry: serviceRegistry(c),
-  decisions: decisionStore(c),
-  ledger: decisionLedger(c),
-  scaler: new EcsScaler(ecsClient(c), c.endpoint),
-}));
+export const executeDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      registry: serviceRegistry(c),
+      decisions: decisionStore(c),
+      ledger: decisionLedger(c),
+      scaler: new EcsScaler(ecsClient(c), c.endpoint),
+    }) satisfies SweepDeps,
+);
 
-export const verifyDeps = perConfig((c): VerifyDeps => ({
-  clock: systemClock,
-  registry: serviceRegistry(c),
-  learning: learningStore(c),
-}));
+export const verifyDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      registry: serviceRegistry(c),
+      learning: learningStore(c),
+    }) satisfies VerifyDeps,
+);

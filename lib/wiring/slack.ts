@@ -4,7 +4,10 @@ import { ConfiguredWebhookUrl } from '../slack/webhook-url';
 import type { DeliveryTargets } from '../slack/deliver';
 import { perConfig } from './per-config';
 
-export const deliveryTargets = perConfig((c): DeliveryTargets => ({
-  urls: new ConfiguredWebhookUrl(c, ssmClient(c)),
-  webhookUrl: c.outbound.webhookUrl,
-}));
+export const deliveryTargets = perConfig(
+  (c) =>
+    ({
+      urls: new ConfiguredWebhookUrl(c, ssmClient(c)),
+      webhookUrl: c.outbound.webhookUrl,
+    }) satisfies DeliveryTargets,
+);

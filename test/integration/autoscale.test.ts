@@ -1,7 +1,7 @@
 // Target scaling with its real adapters against the emulator: a reading the service pushed, or the
 // collector's sample, sizes the ECS service without any anomaly; a redelivered reading acts once.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EcsSource } from '../../lib/sources/ecs-source';
+import { autoscaleDeps } from '../../lib/wiring/decisions';
 import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decisionSk, readingSk, servicePk } from '../../lib/store/keys';
@@ -16,8 +16,7 @@ let deps: Parameters<typeof autoscaleOnReading>[0] & Parameters<typeof executeDe
 
 beforeEach(async () => {
   env = await decisionStack();
-  const ecs = new EcsSource(env.a.aws.ecs, env.stack.endpoint);
-  deps = { ...env.deps, ecs, clock: { now: () => new Date() } };
+  deps = { ...env.deps, ecs: autoscaleDeps(env.a.config).ecs, clock: { now: () => new Date() } };
 });
 
 const secondsAgo = (s: number) => new Date(Date.now() - s * 1000).toISOString();

@@ -2,13 +2,9 @@
 // the models, a load spike becomes an anomaly, and an approved decision changes ECS exactly once.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { CloudWatchSource } from '../../lib/sources/cloudwatch-source';
-import { EcsSource } from '../../lib/sources/ecs-source';
-import { EcsScaler } from '../../lib/ecs/ecs-scaler';
-import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
-import { DynamoLearningStore } from '../../lib/store/learning-store';
+import { collectDeps } from '../../lib/wiring/collect';
+import { decideDeps, executeDeps } from '../../lib/wiring/decisions';
 import { allSwitchesOn } from '../../src/decision';
-import { seriesDetector } from '../../src/detection';
 import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
@@ -26,16 +22,7 @@ async function setup() {
   const a = localAdapters(stack.endpoint, stack.tableName);
   const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
   const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  const deps = {
-    clock,
-    registry: a.registry,
-    metrics: new CloudWatchSource(a.aws.cloudwatch, stack.endpoint),
-    ecs: new EcsSource(a.aws.ecs, stack.endpoint),
-    models: a.store,
-    observations: a.store,
-    heartbeat: a.store,
-    detector: seriesDetector,
-  };
+  const deps = { ...collectDeps(a.config), clock };
   return { stack, a, feeder, tasks, deps };
 }
 
@@ -128,15 +115,7 @@ describe('decide and scale', () => {
     await warmThenSpikeWeb();
     const { anomalies } = await collectTick(env.deps, minute(start + 2));
     const anomaly = anomalies.find((x) => x.serviceId === 'web' && x.metric === 'cpu')!;
-    const deps = {
-      clock,
-      registry: env.a.registry,
-      decisions: env.a.store,
-      observations: env.a.store,
-      ledger: new DynamoDecisionLedger(env.a.table),
-      learning: new DynamoLearningStore(env.a.table),
-      scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
-    };
+    const deps = { ...decideDeps(env.a.config), ...executeDeps(env.a.config), clock };
 
     const { decision } = await decideOnAnomaly(deps, anomaly, allSwitchesOn);
     const outcomes = await Promise.all([
@@ -165,13 +144,7 @@ describe('decide and scale', () => {
       ecs: { cluster: 'vigia-demo', service: 'ghost' },
     };
     const registry = { list: async () => [ghost], get: async () => ghost };
-    const deps = {
-      clock,
-      registry,
-      decisions: env.a.store,
-      ledger: new DynamoDecisionLedger(env.a.table),
-      scaler: new EcsScaler(env.a.aws.ecs, env.stack.endpoint),
-    };
+    const deps = { ...executeDeps(env.a.config), clock, registry };
     const decision = {
       id: 'web~2026-01-01T00:00:00.000Z~cpu~decision',
       serviceId: 'web',

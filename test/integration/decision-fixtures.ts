@@ -2,10 +2,10 @@
 // decide, scale and verify functions use, and writers for samples and anomalies at chosen minutes.
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { EcsScaler } from '../../lib/ecs/ecs-scaler';
-import { DynamoDecisionLedger } from '../../lib/store/decision-ledger';
 import { decisionSk, servicePk } from '../../lib/store/keys';
-import { DynamoLearningStore } from '../../lib/store/learning-store';
+import { systemClock } from '../../lib/clock';
+import { decisionLedger, executeDeps, learningStore } from '../../lib/wiring/decisions';
+import { decisionStore, modelStore, observationStore } from '../../lib/wiring/table';
 import {
   anomalyId,
   type Anomaly,
@@ -34,19 +34,16 @@ export async function decisionStack() {
     list: async () => [service],
     get: async (id) => (id === service.id ? service : null),
   };
-  const ledger = new DynamoDecisionLedger(a.table);
-  const learning = new DynamoLearningStore(a.table);
-  const scaler = new EcsScaler(a.aws.ecs, stack.endpoint);
-  const clock = { now: () => new Date() };
+  // The functions' own adapters (lib/wiring), with a registry the tests can re-point.
   const deps = {
-    clock,
+    clock: systemClock,
     registry,
-    decisions: a.store,
-    observations: a.store,
-    ledger,
-    learning,
-    scaler,
-    models: a.store,
+    decisions: decisionStore(a.config),
+    observations: observationStore(a.config),
+    ledger: decisionLedger(a.config),
+    learning: learningStore(a.config),
+    scaler: executeDeps(a.config).scaler,
+    models: modelStore(a.config),
   };
 
   async function ecsService() {
