@@ -5,7 +5,7 @@ import servicesFile from '../config/services.json';
 import { parseFleetConfig, parseWith, type Service } from '../src/model';
 import { alertingConfigSchema, type AlertingConfig } from '../src/alerting';
 import type { GlobalSwitches } from '../src/decision';
-import { ValidationError } from '../src/errors';
+import { ConfigurationError, ValidationError } from '../src/errors';
 
 const flag = (fallback: boolean) =>
   z
@@ -141,11 +141,24 @@ export function config(): AppConfig {
   return cached;
 }
 
-/** The services declared in config/services.json, bundled with every function. */
+/**
+ * The services declared in config/services.json, bundled with every function. A file that breaks the
+ * schema is a ConfigurationError (a 500 whose detail stays in the logs), not a ValidationError, which
+ * the API would answer as the caller's 400 with the file's problems in the body.
+ */
 let declared: Service[] | undefined;
 export function declaredServices(): Service[] {
-  declared ??= parseFleetConfig(servicesFile);
+  declared ??= parseServicesFile(servicesFile);
   return declared;
+}
+
+export function parseServicesFile(input: unknown): Service[] {
+  try {
+    return parseFleetConfig(input);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    throw new ConfigurationError(err.message, err.issues, { cause: err });
+  }
 }
 
 export function requireTopicArn(c: AppConfig): string {

@@ -32,3 +32,17 @@ export class ConflictError extends VigiaError {
     super(message, 'conflict');
   }
 }
+
+/**
+ * The deployed configuration (config/services.json) breaks its schema: a fault of the server, not
+ * of the request that happened to need it. Its message and issues are for the logs, never a client.
+ */
+export class ConfigurationError extends VigiaError {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'configuration_invalid', options);
+  }
+}

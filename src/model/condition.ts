@@ -6,6 +6,8 @@
 //   unary      := "not" unary | "(" or ")" | comparison
 //   comparison := name (">" | ">=" | "<" | "<=" | "==" | "!=") (number [unit] | name)
 // Units: % and ms scale by 1, s by 1000 (latencies are in ms), min by 1 (forecasts are in minutes).
+// Length and nesting are bounded: a condition comes from configuration or the API, and an unbounded
+// one would overflow the parser's (and the evaluator's) stack instead of failing validation.
 
 export type ComparisonOperator = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
@@ -44,7 +46,18 @@ type Token =
 
 const unitScale: Record<string, number> = { '%': 1, ms: 1, s: 1000, min: 1 };
 
+/** Longer than any sensible policy (the defaults are under 80), short enough to parse at once. */
+export const MAX_CONDITION_LENGTH = 2000;
+/** Parentheses and `not` nest at most this deep; real policies use two or three levels. */
+export const MAX_CONDITION_DEPTH = 32;
+
 export function tokenize(text: string): Token[] {
+  if (text.length > MAX_CONDITION_LENGTH) {
+    throw new ConditionSyntaxError(
+      MAX_CONDITION_LENGTH + 1,
+      `condition is longer than ${MAX_CONDITION_LENGTH} characters`,
+    );
+  }
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -73,6 +86,7 @@ export function tokenize(text: string): Token[] {
       }
       const unit = match[3];
       const value = Number(match[1]) * (unit ? unitScale[unit]! : 1) * (ch === '-' ? -1 : 1);
+      if (!Number.isFinite(value)) throw new ConditionSyntaxError(at, 'number out of range');
       tokens.push({ type: 'number', value, at, text: match[0] });
       i += match[0].length;
     } else if (/[A-Za-z_]/.test(ch)) {
@@ -95,6 +109,7 @@ export interface ParseOptions {
 export function parseCondition(text: string, options: ParseOptions = {}): Condition {
   const tokens = tokenize(text);
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos]!;
   const next = () => tokens[pos++]!;
   const isKeyword = (t: Token, word: string) => t.type === 'name' && t.value.toLowerCase() === word;
@@ -121,11 +136,11 @@ export function parseCondition(text: string, options: ParseOptions = {}): Condit
     const token = peek();
     if (isKeyword(token, 'not')) {
       next();
-      return { kind: 'not', operand: parseUnary() };
+      return nested(token, () => ({ kind: 'not', operand: parseUnary() }));
     }
     if (token.type === 'paren' && token.value === '(') {
       next();
-      const inner = parseOr();
+      const inner = nested(token, parseOr);
       const close = next();
       if (close.type !== 'paren' || close.value !== ')') {
         throw new ConditionSyntaxError(close.at, `expected ')' to close '(' at ${token.at}`);
@@ -133,6 +148,18 @@ export function parseCondition(text: string, options: ParseOptions = {}): Condit
       return inner;
     }
     return parseComparison();
+  }
+
+  function nested(opening: Token, parse: () => Condition): Condition {
+    if (++depth > MAX_CONDITION_DEPTH) {
+      throw new ConditionSyntaxError(
+        opening.at,
+        `nested deeper than ${MAX_CONDITION_DEPTH} levels`,
+      );
+    }
+    const inner = parse();
+    depth--;
+    return inner;
   }
 
   function parseComparison(): Condition {

@@ -1,16 +1,18 @@
 // Scaling settings of one service (SPEC X3): tolerance, step limits, cooldowns, stabilisation,
 // queue-worker sizing and pre-scaling. Defaults follow SPEC X2/X3. Part of the service's configuration.
 import { z } from 'zod';
+import { storableNumber } from './common';
 
 const seconds = z.number().int().min(0);
-const percent = z.number().gt(0).lte(100);
+// Every number here is stored with the service: storableNumber keeps it within what DynamoDB holds.
+const percent = storableNumber().gt(0).lte(100);
 
 /** Queue workers are sized from arrival rate and processing time, not from CPU. */
 export const queueWorkerSettingsSchema = z.strictObject({
   /** Mean seconds one worker spends on one message. */
-  processingSeconds: z.number().positive(),
+  processingSeconds: storableNumber().positive(),
   /** Share of a worker's time it should be busy (0..1]; the rest absorbs bursts. */
-  targetUtilisation: z.number().gt(0).lte(1).default(0.8),
+  targetUtilisation: storableNumber().gt(0).lte(1).default(0.8),
   /** A backlog should be drained within this many seconds on top of the arrivals. */
   backlogDrainSeconds: z.number().int().positive().default(300),
 });
@@ -39,9 +41,9 @@ export const preScalingSettingsSchema = z
 export const scalingConfigSchema = z
   .strictObject({
     /** Ratios within 1 ± tolerance change nothing: avoids flapping on noise. */
-    tolerance: z.number().min(0).lt(1).default(0.1),
+    tolerance: storableNumber().min(0).lt(1).default(0.1),
     /** Requests per second one task serves at 100%; enables request-based scaling. */
-    requestsPerTaskCapacity: z.number().positive().optional(),
+    requestsPerTaskCapacity: storableNumber().positive().optional(),
     /** Share of that capacity to aim for (SPEC X2: requests 75% of capacity). */
     requestsTargetPercent: percent.default(75),
     /**
@@ -58,7 +60,7 @@ export const scalingConfigSchema = z
      */
     scaleInStabilisationSeconds: seconds.default(180),
     /** One scale-out adds at most max(this % of desired, maxScaleOutTasks). */
-    maxScaleOutPercent: z.number().positive().default(100),
+    maxScaleOutPercent: storableNumber().positive().default(100),
     maxScaleOutTasks: z.number().int().positive().default(4),
     /** One scale-in removes at most this % of desired. */
     maxScaleInPercent: percent.default(50),

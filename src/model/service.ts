@@ -1,10 +1,10 @@
 // A watched service (SPEC C1): where it runs on ECS, what to measure, its targets and limits.
 import { z } from 'zod';
-import { autopilotModeSchema, serviceIdSchema } from './common';
+import { autopilotModeSchema, serviceIdSchema, storableNumber } from './common';
 import { policiesSchema } from './policy';
 import { scalingConfigSchema } from './scaling-settings';
 
-const percent = z.number().gt(0).lte(100);
+const percent = storableNumber().gt(0).lte(100);
 
 /** Any CloudWatch metric, fetched with GetMetricData alongside the ECS utilisation metrics. */
 export const customMetricSchema = z.strictObject({

@@ -2,9 +2,12 @@
 // batch the collector merges into its next tick.
 import { z } from 'zod';
 import {
+  isStorableNumber,
   isoTimestampSchema,
   scalingMetricNames,
+  scalingValueSchemas,
   serviceIdSchema,
+  storableNumber,
   type ScalingReading,
 } from '../model';
 import type { MetricBatch } from '../ports';
@@ -13,14 +16,26 @@ export const pushedMetricNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase identifier like active_users');
 
+/**
+ * Every value is checked before anything is stored, so a push is refused whole or stored whole:
+ * each must be a number DynamoDB can hold, and the load values target scaling sizes on (cpu, memory,
+ * requests, tasks) must also be plausible, since one reading can move the service at once.
+ */
 export const metricsPushSchema = z.strictObject({
   serviceId: serviceIdSchema,
   /** When the values were measured; defaults to the time the request arrives. */
   at: isoTimestampSchema.optional(),
   metrics: z
-    .record(pushedMetricNameSchema, z.number().finite())
+    .record(pushedMetricNameSchema, storableNumber())
     .refine((m) => Object.keys(m).length > 0, 'must hold at least one metric')
-    .refine((m) => Object.keys(m).length <= 50, 'must hold at most 50 metrics'),
+    .refine((m) => Object.keys(m).length <= 50, 'must hold at most 50 metrics')
+    .superRefine((metrics, ctx) => {
+      for (const issue of scalingValueIssues(metrics)) {
+        // A value DynamoDB cannot hold is already reported once, by the record's value schema.
+        if (!isStorableNumber(metrics[issue.name]!)) continue;
+        ctx.addIssue({ code: 'custom', path: [issue.name], message: issue.message });
+      }
+    }),
 });
 export type MetricsPush = z.infer<typeof metricsPushSchema>;
 
@@ -66,22 +81,31 @@ export function pushedPoints(
   };
 }
 
+/** The first broken bound of each load value a push carries (one message per field). */
+function scalingValueIssues(metrics: Readonly<Record<string, number>>) {
+  return scalingMetricNames.flatMap((name) => {
+    const value = metrics[name];
+    if (value === undefined) return [];
+    const parsed = scalingValueSchemas[name].safeParse(value);
+    return parsed.success ? [] : [{ name, message: parsed.error.issues[0]!.message }];
+  });
+}
+
 /**
  * A push that carries load (cpu, memory or requests; tasks optionally) is also a reading for target
- * scaling, measured at the push's `at`; or the reason one of those values is refused.
+ * scaling, measured at the push's `at`; or the reason one of those values is refused (the schema
+ * refuses them first; this keeps a push built in code from bypassing the bounds).
  */
 export function scalingReadingOf(
   push: MetricsPush,
   now: Date,
 ): { reading: ScalingReading | null } | { error: { path: string; message: string } } {
+  const [refused] = scalingValueIssues(push.metrics);
+  if (refused) return { error: { path: `metrics.${refused.name}`, message: refused.message } };
   const values = scalingMetricNames.flatMap((name) => {
     const v = push.metrics[name];
     return v === undefined ? [] : [[name, v] as const];
   });
-  const negative = values.find(([, v]) => v < 0);
-  if (negative) {
-    return { error: { path: `metrics.${negative[0]}`, message: 'must not be negative' } };
-  }
   if (!values.some(([name]) => name !== 'tasks')) return { reading: null };
   const reading: ScalingReading = {
     serviceId: push.serviceId,

@@ -46,9 +46,8 @@ export const metricRoutes: Route[] = [
       if (!(await a.registry.get(req.body.serviceId))) {
         throw new NotFoundError(`service '${req.body.serviceId}'`);
       }
-      await a.pushed.put(planned.points);
-      // Written last: its stream record sizes the service at once (target scaling).
-      if (scaling.reading) await a.pushed.putReading(scaling.reading);
+      // One transaction: the reading's stream record sizes the service at once (target scaling).
+      await a.pushed.putPush(planned.points, scaling.reading);
       return json(202, {
         serviceId: req.body.serviceId,
         minute: planned.points[0]!.minute,
