@@ -263,3 +263,135 @@ export interface LearningStore {
    */
   commitVerification(commit: VerificationCommit): Promise<'committed' | 'verified' | 'conflict'>;
 }
+
+// ── HTTP API use cases ──
+// What the API's use cases (manual actions, decision review, the service catalogue, silences and
+// acknowledgements, history) need; the stores in lib/store satisfy these structurally.
+
+/** One entry of the operator audit trail (SPEC X6): who asked for what, on which service. */
+export interface AuditEntry {
+  id: string;
+  serviceId: string;
+  at: string;
+  /** e.g. scale, restart, recover, approve, reject, mode, service-create, service-update. */
+  type: string;
+  requestedBy: string;
+  detail: string;
+  decisionId: string | null;
+}
+
+export interface AuditTrail {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** Who asked and when: stamps audit entries; requestId also names the audit entry. */
+export interface OperatorRequest {
+  requestId: string;
+  /** e.g. `api:ci-bot`. */
+  requestedBy: string;
+  now: Date;
+}
+
+/** A client's Idempotency-Key, scoped to its API key and bound to what it asked for. */
+export interface IdempotencyClaim {
+  apiKeyId: string;
+  key: string;
+  /** Hash of what was asked: the same key may not ask for something else. */
+  fingerprint: string;
+}
+
+export type ManualRecord =
+  | { kind: 'created' }
+  /** The key was used before for the same request: its decision stands. */
+  | { kind: 'repeated'; decisionId: string }
+  /** The key was used before for a different request. */
+  | { kind: 'key-reused' };
+
+/** Writes a manual action's decision, its audit entry and the key's claim in one transaction. */
+export interface ManualActionLedger {
+  record(
+    decision: Decision,
+    audit: AuditEntry,
+    claim: IdempotencyClaim | null,
+    now: Date,
+  ): Promise<ManualRecord>;
+}
+
+export interface ManualActionPorts {
+  services: Pick<ServiceRegistry, 'get'>;
+  observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
+  decisions: Pick<DecisionStore, 'getDecision'>;
+  ledger: ManualActionLedger;
+  audit: AuditTrail;
+}
+
+/** A stored decision as the history shows it (loosely typed: older items may lack fields). */
+export type DecisionRecordItem = Record<string, unknown>;
+
+export interface DecisionReviewPorts {
+  decisions: { decision(id: string): Promise<DecisionRecordItem | null> };
+  /** Conditional on the decision being proposed; ConflictError otherwise. */
+  reviews: {
+    review(
+      id: string,
+      verdict: 'approved' | 'rejected',
+      by: string,
+      now: Date,
+      note: string,
+    ): Promise<DecisionRecordItem>;
+  };
+  audit: AuditTrail;
+}
+
+export interface StoredServiceRecord {
+  service: Service;
+  version: number;
+}
+
+/** Services registered or overridden through the API, each write conditional on its version. */
+export interface ServiceOverrideStore {
+  get(id: string): Promise<StoredServiceRecord | null>;
+  /** Creates (expectedVersion null) or replaces at expectedVersion; returns the new version. */
+  put(service: Service, expectedVersion: number | null, now: Date): Promise<number>;
+  delete(id: string, expectedVersion: number): Promise<void>;
+}
+
+export interface ServiceCataloguePorts {
+  registry: Pick<ServiceRegistry, 'list'>;
+  /** The services of config/services.json: their source of truth is the file. */
+  declared: readonly Service[];
+  overrides: ServiceOverrideStore;
+  audit: AuditTrail;
+}
+
+export interface AlertAdminPorts {
+  store: AlertingAdminStore;
+  newId(): string;
+}
+
+export interface HistoryFilter {
+  from: Date;
+  to: Date;
+  serviceId?: string | undefined;
+}
+
+export interface HistoryPageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface HistoryPage {
+  items: Record<string, unknown>[];
+  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The read side of anomalies, decisions and the action audit trail, newest first. */
+export interface HistoryReader {
+  anomalies(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage>;
+  decisions(
+    filter: HistoryFilter & { status?: string | undefined },
+    page: HistoryPageRequest,
+  ): Promise<HistoryPage>;
+  actions(filter: HistoryFilter, page: HistoryPageRequest): Promise<HistoryPage>;
+}

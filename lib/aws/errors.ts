@@ -3,7 +3,7 @@ import { VigiaError } from '../../src/errors';
 
 export class AwsAdapterError extends VigiaError {
   constructor(message: string, cause: unknown) {
-    super(message, 'aws_failure', { cause });
+    super(message, 'aws_failure', { cause, kind: 'unavailable' });
   }
 }
 

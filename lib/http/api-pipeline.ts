@@ -1,12 +1,20 @@
 // The api function's request pipeline: route → authenticate (scope) → rate limit → size and media
-// type → zod validation of params, query and body → handler. Every refusal is a 4xx that names
-// why, decided before the handler runs, so a rejected request writes nothing.
+// type → zod validation of params, query and body → handler. Every refusal is a typed error thrown
+// before the handler runs, so a rejected request writes nothing; lib/middleware/http.ts alone turns
+// errors into responses.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ValidationError } from '../../src/errors';
-import { logger } from '../logger';
-import { errorResponse, json, type HttpResult } from '../middleware/http';
-import { HttpError, forbidden, tooManyRequests, unauthorized } from './http-error';
+import {
+  ForbiddenError,
+  MethodNotAllowedError,
+  NoRouteError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../src/errors';
+import { httpHandler, type HttpResult } from '../middleware/http';
 import type { Principal, Route, RouteRequest, Scope } from './route';
 import { matchRoute } from './router';
 
@@ -62,16 +70,12 @@ function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string 
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'payload_too_large', `body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw new PayloadTooLargeError(MAX_BODY_BYTES);
   }
   if (text.trim() === '') return undefined;
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new HttpError(
-      415,
-      'unsupported_media_type',
-      `body must be sent as Content-Type: application/json (got '${type || 'none'}')`,
-    );
+    throw new UnsupportedMediaTypeError(type);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -82,41 +86,17 @@ function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string 
   }
 }
 
+/** The pipeline alone: it throws refusals and handler errors; see apiHandler for responses. */
 export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) {
   return async function handle(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const requestId = event.requestContext?.requestId ?? 'local';
     const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
     const rawPath = event.rawPath || '/';
     const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
-    let result: HttpResult;
-    try {
-      result = await run(event, method, path, requestId);
-    } catch (err) {
-      result =
-        err instanceof HttpError
-          ? json(err.statusCode, { error: err.code, message: err.message }, err.headers)
-          : errorResponse(err);
-      if (result.statusCode >= 500) {
-        logger.error('request failed', { method, path, error: err as Error });
-      }
-    }
-    return { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
-  };
-
-  async function run(
-    event: APIGatewayProxyEventV2,
-    method: string,
-    path: string,
-    requestId: string,
-  ): Promise<HttpResult> {
     const match = matchRoute(routes, method, path);
-    if (match.kind === 'not-found') {
-      throw new HttpError(404, 'not_found', `no route ${method} ${path}`);
-    }
+    if (match.kind === 'not-found') throw new NoRouteError(method, path);
     if (match.kind === 'method-not-allowed') {
-      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`, {
-        allow: match.allow.join(', '),
-      });
+      throw new MethodNotAllowedError(method, path, match.allow);
     }
     const { route } = match;
     const headers = lowerHeaders(event.headers);
@@ -126,14 +106,14 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
     let principal: AuthenticatedPrincipal | null = null;
     if (key !== undefined) {
       principal = await deps.authenticate(key.trim());
-      if (!principal) throw unauthorized('the X-API-Key is not valid');
+      if (!principal) throw new UnauthorizedError('the X-API-Key is not valid');
     }
-    if (route.scope !== 'public' && !principal) throw unauthorized();
-    if (!hasScope(principal, route.scope)) throw forbidden(route.scope);
+    if (route.scope !== 'public' && !principal) throw new UnauthorizedError();
+    if (!hasScope(principal, route.scope)) throw new ForbiddenError(route.scope);
     let rateHeaders: Record<string, string> = {};
     if (principal) {
       const rate = await deps.rateLimit(principal, now);
-      if (!rate.allowed) throw tooManyRequests(rate.retryAfterSeconds);
+      if (!rate.allowed) throw new RateLimitedError(rate.retryAfterSeconds);
       rateHeaders = { 'x-ratelimit-remaining': String(rate.remaining) };
     }
 
@@ -164,5 +144,11 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
     };
     const result = await route.handler(request);
     return { ...result, headers: { ...rateHeaders, ...result.headers } };
-  }
+  };
+}
+
+/** The api function's handler: the pipeline inside the HTTP middleware (errors, request id). */
+export function apiHandler(routes: readonly Route[], deps: PipelineDeps) {
+  const pipeline = createApiPipeline(routes, deps);
+  return httpHandler((event: APIGatewayProxyEventV2) => pipeline(event));
 }

@@ -2,6 +2,7 @@
 // arrays of these; the pipeline (lib/http/api-pipeline.ts) routes, authenticates (scope) and
 // validates around them.
 import type { z } from 'zod';
+import type { OperatorRequest } from '../../src/ports';
 import type { HttpResult } from '../middleware/http';
 
 /** public: no key needed; read < operate < admin. */
@@ -46,6 +47,17 @@ export interface Route {
   /** Response status → description, for the OpenAPI document. */
   responses?: Record<number, string>;
   handler(request: RouteRequest): Promise<HttpResult>;
+}
+
+/** Who asked and when, as the API's use cases stamp it on audit entries. */
+export function operatorRequest(
+  req: Pick<RouteRequest, 'requestId' | 'principal' | 'now'>,
+): OperatorRequest {
+  return {
+    requestId: req.requestId,
+    requestedBy: `api:${req.principal?.name ?? 'anonymous'}`,
+    now: req.now,
+  };
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;

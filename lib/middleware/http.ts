@@ -1,9 +1,17 @@
-// The middy stack of the HTTP API: the one place where errors become responses. Domain errors map to
-// their status; anything else is a 500 whose body hides server-side detail.
+// The middy stack of the HTTP API: the one place where errors become responses. An error's kind
+// picks the status; its data adds the headers (retry-after, allow, www-authenticate). Anything
+// unclassified, or a backing service down, is a 5xx whose body hides server-side detail and which
+// is logged. Every response, errors included, carries the request id.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { NotFoundError, ValidationError, VigiaError, ConflictError } from '../../src/errors';
+import {
+  MethodNotAllowedError,
+  RateLimitedError,
+  ValidationError,
+  VigiaError,
+  type ErrorKind,
+} from '../../src/errors';
 import { logger } from '../logger';
 
 export type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
@@ -20,15 +28,80 @@ export function json(
   };
 }
 
+const statusOf: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** What a server-side failure may tell the client: its kind, never its message or cause. */
+const hidden: Partial<Record<ErrorKind, { error: string; message: string }>> = {
+  internal: { error: 'internal', message: 'internal error' },
+  unavailable: { error: 'unavailable', message: 'a backing service is unavailable' },
+};
+
+function headersOf(err: VigiaError): Record<string, string> {
+  if (err.kind === 'unauthorized') return { 'www-authenticate': 'ApiKey header="X-API-Key"' };
+  if (err instanceof RateLimitedError) return { 'retry-after': String(err.retryAfterSeconds) };
+  if (err instanceof MethodNotAllowedError) return { allow: err.allowed.join(', ') };
+  return {};
+}
+
 export function errorResponse(err: unknown): HttpResult {
-  if (err instanceof ValidationError)
-    return json(400, { error: err.code, message: err.message, issues: err.issues });
-  if (err instanceof NotFoundError) return json(404, { error: err.code, message: err.message });
-  if (err instanceof ConflictError) return json(409, { error: err.code, message: err.message });
-  if (err instanceof VigiaError && err.code === 'aws_failure') {
-    return json(503, { error: 'unavailable', message: 'a backing service is unavailable' });
-  }
-  return json(500, { error: 'internal', message: 'internal error' });
+  const known = err instanceof VigiaError ? err : null;
+  const kind: ErrorKind = known?.kind ?? 'internal';
+  const status = statusOf[kind];
+  const secret = hidden[kind];
+  if (secret || !known) return json(status, secret ?? hidden.internal);
+  const body =
+    known instanceof ValidationError
+      ? { error: known.code, message: known.message, issues: known.issues }
+      : { error: known.code, message: known.message };
+  return json(status, body, headersOf(known));
+}
+
+function requestIdOf(event: APIGatewayProxyEventV2 | undefined): string {
+  return event?.requestContext?.requestId ?? 'local';
+}
+
+function withRequestId(response: APIGatewayProxyResultV2 | null, requestId: string) {
+  if (response === null || typeof response !== 'object') return response;
+  return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
+}
+
+type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+/** Errors → responses, and the request id on every response. */
+export function httpResponses(): middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2
+> {
+  const after = async (request: HttpRequest) => {
+    request.response = withRequestId(request.response, requestIdOf(request.event));
+  };
+  const onError = async (request: HttpRequest) => {
+    const err = request.error;
+    const response = errorResponse(err);
+    if (response.statusCode >= 500) {
+      const { event } = request;
+      logger.error('request failed', {
+        method: event?.requestContext?.http?.method,
+        path: event?.rawPath,
+        error: err as Error,
+      });
+    }
+    request.response = withRequestId(response, requestIdOf(request.event));
+  };
+  return { after, onError };
 }
 
 export function httpHandler(
@@ -36,12 +109,5 @@ export function httpHandler(
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(run)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      onError: async (request) => {
-        const err = request.error;
-        const response = errorResponse(err);
-        if (response.statusCode >= 500) logger.error('request failed', { error: err as Error });
-        request.response = response;
-      },
-    });
+    .use(httpResponses());
 }

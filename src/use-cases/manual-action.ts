@@ -1,6 +1,10 @@
 // Operator actions from the API (SPEC A4, X4): a manual scale, restart or recovery check becomes an
-// approved decision item, so the same scale consumer, guardrails and audit trail handle it.
+// approved decision item, so the same scale consumer, guardrails and audit trail handle it. The
+// decision, its audit entry and the Idempotency-Key claim are written together, so a retried
+// request acts once and an action never lacks its audit entry.
+import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Sample, type Service } from '../model';
+import type { IdempotencyClaim, ManualActionPorts, OperatorRequest } from '../ports';
 
 export type ManualAction =
   { type: 'scale'; desiredCount: number } | { type: 'restart' } | { type: 'recover' };
@@ -126,4 +130,113 @@ export function scaleOutOfBounds(service: Service, desiredCount: number): string
     return `must be between minTasks ${service.minTasks} and maxTasks ${service.maxTasks} of service '${service.id}'`;
   }
   return null;
+}
+
+/** A recovery check looks at anomalies opened in this window. */
+const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
+
+export interface ManualActionRequest extends OperatorRequest {
+  serviceId: string;
+  action: ManualAction;
+  claim: IdempotencyClaim | null;
+}
+
+export type ManualActionResult =
+  /** created: false when a repeated Idempotency-Key answered with the first request's decision. */
+  | { kind: 'recorded'; decision: Decision; created: boolean; checks: RecoveryCheck[] | null }
+  /** A recovery check found nothing to do; only its audit entry was written. */
+  | { kind: 'healthy'; checks: RecoveryCheck[] };
+
+/** Runs one manual action: NotFoundError, ValidationError (out of bounds) or a recorded decision. */
+export async function requestManualAction(
+  ports: ManualActionPorts,
+  req: ManualActionRequest,
+): Promise<ManualActionResult> {
+  const service = await ports.services.get(req.serviceId);
+  if (!service) throw new NotFoundError(`service '${req.serviceId}'`);
+  const latest = await ports.observations.latestSample(service.id);
+  const currentCount = latest?.ecs?.desiredCount ?? null;
+  const base = {
+    service,
+    requestedBy: req.requestedBy,
+    requestKey: req.requestId,
+    now: req.now,
+    currentCount,
+  };
+  const { action } = req;
+  if (action.type === 'scale') {
+    const bad = scaleOutOfBounds(service, action.desiredCount);
+    if (bad) {
+      throw new ValidationError(`request is invalid: body.desiredCount: ${bad}`, [
+        { path: 'body.desiredCount', message: bad },
+      ]);
+    }
+    const d = manualDecision({
+      ...base,
+      action: scaleActionFor(currentCount, action.desiredCount),
+      toCount: action.desiredCount,
+      reason: `manual scale to ${action.desiredCount} tasks`,
+    });
+    const detail = `scale ${currentCount ?? '?'} → ${action.desiredCount}`;
+    return { kind: 'recorded', ...(await record(ports, d, 'scale', detail, req)), checks: null };
+  }
+  if (action.type === 'restart') {
+    const d = manualDecision({
+      ...base,
+      action: 'restart',
+      toCount: null,
+      reason: 'manual restart',
+    });
+    const recorded = await record(ports, d, 'restart', 'restart (new deployment)', req);
+    return { kind: 'recorded', ...recorded, checks: null };
+  }
+  const anomalies = await ports.observations.anomaliesSince(
+    service.id,
+    new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS),
+  );
+  const plan = recoveryPlan(service, latest, anomalies, req.now);
+  if (!plan.remedy) {
+    await ports.audit.record({
+      id: req.requestId,
+      serviceId: service.id,
+      at: req.now.toISOString(),
+      type: 'recover',
+      requestedBy: req.requestedBy,
+      detail: 'recovery check: every check passed',
+      decisionId: null,
+    });
+    return { kind: 'healthy', checks: plan.checks };
+  }
+  const d = manualDecision({
+    ...base,
+    action: plan.remedy.action,
+    toCount: plan.remedy.toCount,
+    reason: `recovery check: ${plan.remedy.reason}`,
+  });
+  const recorded = await record(ports, d, 'recover', plan.remedy.reason, req);
+  return { kind: 'recorded', ...recorded, checks: plan.checks };
+}
+
+/** The decision and its audit entry in one transaction; a repeated key answers with the first. */
+async function record(
+  ports: ManualActionPorts,
+  decision: Decision,
+  type: string,
+  detail: string,
+  req: ManualActionRequest,
+): Promise<{ decision: Decision; created: boolean }> {
+  const audit = {
+    id: req.requestId,
+    serviceId: decision.serviceId,
+    at: req.now.toISOString(),
+    type,
+    requestedBy: req.requestedBy,
+    detail,
+    decisionId: decision.id,
+  };
+  const out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  if (out.kind === 'key-reused') throw new IdempotencyKeyReusedError(req.claim?.key ?? '');
+  const id = out.kind === 'repeated' ? out.decisionId : decision.id;
+  const stored = (await ports.decisions.getDecision(decision.serviceId, id)) ?? decision;
+  return { decision: stored, created: out.kind === 'created' };
 }

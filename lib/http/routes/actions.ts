@@ -1,20 +1,14 @@
 // Manual actions (SPEC A4, X4): scale to N, restart, or a recovery check now; approve or reject a
-// proposed decision. Each becomes a decision item the scale consumer executes, plus an audit entry.
+// proposed decision. Parse with the request schemas, call the use case (src/use-cases/manual-action.ts,
+// decision-review.ts), map the result to JSON.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../../src/errors';
-import type { Decision } from '../../../src/model';
-import {
-  manualDecision,
-  recoveryPlan,
-  scaleActionFor,
-  scaleOutOfBounds,
-} from '../../../src/use-cases/manual-action';
+import type { DecisionReviewPorts, IdempotencyClaim, ManualActionPorts } from '../../../src/ports';
+import { reviewDecision } from '../../../src/use-cases/decision-review';
+import { requestManualAction } from '../../../src/use-cases/manual-action';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
-import type { IdempotencyClaim } from '../../store/manual-action-store';
-import { HttpError } from '../http-error';
-import { defineRoute, type Principal, type Route, type RouteRequest } from '../route';
+import { defineRoute, operatorRequest, type Route, type RouteRequest } from '../route';
 import { serviceParamsSchema } from '../schemas';
 
 export const manualActionSchema = z.discriminatedUnion('type', [
@@ -38,12 +32,6 @@ const decisionParams = z.strictObject({
 });
 const reviewBody = z.strictObject({ reason: z.string().max(500).optional() }).optional();
 
-const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
-
-function requestedBy(p: Principal | null) {
-  return `api:${p?.name ?? 'anonymous'}`;
-}
-
 /** Makes a retried manual action safe: the same key and request act once (docs/api.md). */
 const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
@@ -65,38 +53,19 @@ function idempotencyClaim(
   return { apiKeyId: req.principal.keyId, key, fingerprint };
 }
 
-/** The decision and its audit entry in one transaction; a repeated key answers with the first. */
-async function record(
-  decision: Decision,
-  type: string,
-  req: RouteRequest,
-  detail: string,
-  claim: IdempotencyClaim | null,
-) {
+/** Where this module's adapters come from: the one place a composition root replaces. */
+function ports(): { manual: ManualActionPorts; review: DecisionReviewPorts } {
   const a = apiAdapters();
-  const audit = {
-    id: req.requestId,
-    serviceId: decision.serviceId,
-    at: req.now.toISOString(),
-    type,
-    requestedBy: requestedBy(req.principal),
-    detail,
-    decisionId: decision.id,
+  return {
+    manual: {
+      services: a.registry,
+      observations: a.store,
+      decisions: a.store,
+      ledger: a.manual,
+      audit: a.audit,
+    },
+    review: { decisions: a.history, reviews: a.reviews, audit: a.audit },
   };
-  const out = await a.manual.record(decision, audit, claim, req.now);
-  if (out.kind === 'key-reused') {
-    throw new HttpError(
-      422,
-      'idempotency_key_reused',
-      `Idempotency-Key '${claim!.key}' was already used for a different request`,
-    );
-  }
-  const id = out.kind === 'repeated' ? out.decisionId : decision.id;
-  const stored = (await a.store.getDecision(decision.serviceId, id)) ?? decision;
-  return json(out.kind === 'created' ? 202 : 200, {
-    decision: stored,
-    repeated: out.kind !== 'created',
-  });
 }
 
 export const actionRoutes: Route[] = [
@@ -116,75 +85,18 @@ export const actionRoutes: Route[] = [
       422: 'Idempotency-Key already used for a different request',
     },
     async handler(req) {
-      const a = apiAdapters();
-      const service = await a.registry.get(req.params.id);
-      if (!service) throw new NotFoundError(`service '${req.params.id}'`);
-      const latest = await a.store.latestSample(service.id);
-      const currentCount = latest?.ecs?.desiredCount ?? null;
-      const base = {
-        service,
-        requestedBy: requestedBy(req.principal),
-        requestKey: req.requestId,
-        now: req.now,
-        currentCount,
-      };
-      const claim = idempotencyClaim(req);
-      const body = req.body;
-      if (body.type === 'scale') {
-        const bad = scaleOutOfBounds(service, body.desiredCount);
-        if (bad) {
-          throw new ValidationError(`request is invalid: body.desiredCount: ${bad}`, [
-            { path: 'body.desiredCount', message: bad },
-          ]);
-        }
-        const d = manualDecision({
-          ...base,
-          action: scaleActionFor(currentCount, body.desiredCount),
-          toCount: body.desiredCount,
-          reason: `manual scale to ${body.desiredCount} tasks`,
-        });
-        return record(
-          d,
-          'scale',
-          req,
-          `scale ${currentCount ?? '?'} → ${body.desiredCount}`,
-          claim,
-        );
-      }
-      if (body.type === 'restart') {
-        const d = manualDecision({
-          ...base,
-          action: 'restart',
-          toCount: null,
-          reason: 'manual restart',
-        });
-        return record(d, 'restart', req, 'restart (new deployment)', claim);
-      }
-      const anomalies = await a.store.anomaliesSince(
-        service.id,
-        new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS),
-      );
-      const plan = recoveryPlan(service, latest, anomalies, req.now);
-      if (!plan.remedy) {
-        await a.audit.record({
-          id: req.requestId,
-          serviceId: service.id,
-          at: req.now.toISOString(),
-          type: 'recover',
-          requestedBy: requestedBy(req.principal),
-          detail: 'recovery check: every check passed',
-          decisionId: null,
-        });
-        return json(200, { checks: plan.checks, decision: null });
-      }
-      const d = manualDecision({
-        ...base,
-        action: plan.remedy.action,
-        toCount: plan.remedy.toCount,
-        reason: `recovery check: ${plan.remedy.reason}`,
+      const result = await requestManualAction(ports().manual, {
+        ...operatorRequest(req),
+        serviceId: req.params.id,
+        action: req.body,
+        claim: idempotencyClaim(req),
       });
-      const res = await record(d, 'recover', req, plan.remedy.reason, claim);
-      return { ...res, body: JSON.stringify({ checks: plan.checks, ...JSON.parse(res.body) }) };
+      if (result.kind === 'healthy') return json(200, { checks: result.checks, decision: null });
+      const body = { decision: result.decision, repeated: !result.created };
+      return json(
+        result.created ? 202 : 200,
+        result.checks ? { checks: result.checks, ...body } : body,
+      );
     },
   }),
   ...(['approve', 'reject'] as const).map((verb) =>
@@ -196,25 +108,11 @@ export const actionRoutes: Route[] = [
       request: { params: decisionParams, body: reviewBody },
       responses: { 200: `${verb}d`, 404: 'no such decision', 409: 'not proposed' },
       async handler(req) {
-        const a = apiAdapters();
-        const existing = await a.history.decision(req.params.id);
-        if (!existing) throw new NotFoundError(`decision '${req.params.id}'`);
-        const by = requestedBy(req.principal);
-        const decision = await a.reviews.review(
-          req.params.id,
-          verb === 'approve' ? 'approved' : 'rejected',
-          by,
-          req.now,
-          req.body?.reason ?? '',
-        );
-        await a.audit.record({
-          id: req.requestId,
-          serviceId: String(existing.serviceId),
-          at: req.now.toISOString(),
-          type: verb,
-          requestedBy: by,
-          detail: `${verb}d ${existing.action}${req.body?.reason ? `: ${req.body.reason}` : ''}`,
+        const decision = await reviewDecision(ports().review, {
+          ...operatorRequest(req),
           decisionId: req.params.id,
+          verb,
+          reason: req.body?.reason,
         });
         return json(200, { decision });
       },

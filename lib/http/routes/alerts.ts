@@ -1,30 +1,42 @@
-// Alerting routes (SPEC N4, A4): silences and acknowledgements, and the incident list. Every change
-// is a conditional write; a lost race is retried from a fresh read, then answered 409.
+// Alerting routes (SPEC N4, A4): silences and acknowledgements, and the incident list. Parse with
+// the request schemas, call the use case (src/use-cases/silences-and-acks.ts), map to JSON.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  acknowledge,
   acknowledgementRequestSchema,
-  createSilence,
-  expireSilence,
   silenceRequestSchema,
-  silenceStatus,
   type Incident,
-  type Silence,
 } from '../../../src/alerting';
-import { ConflictError, NotFoundError } from '../../../src/errors';
-import { isoTimestampSchema, parseWith, serviceIdSchema } from '../../../src/model';
-import type { AlertingAdminStore } from '../../../src/ports';
+import { isoTimestampSchema, serviceIdSchema } from '../../../src/model';
+import type { AlertAdminPorts } from '../../../src/ports';
+import {
+  acknowledgeIncidentNow,
+  endSilence,
+  listIncidents,
+  listSilences,
+  openSilence,
+} from '../../../src/use-cases/silences-and-acks';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
-import type { Route, RouteRequest } from '../route';
+import { defineRoute, type Principal, type Route } from '../route';
 
-export interface AlertRouteDeps {
-  store: AlertingAdminStore;
-  newId: () => string;
-}
+const authorField = z.string().min(1).max(100);
 
-const CONFLICT_RETRIES = 3;
+/**
+ * silenceRequestSchema with `createdBy` optional (it defaults to the API key's name). zod cannot
+ * loosen a key of a refined object, so its one rule is restated here.
+ */
+const silenceBody = z
+  .strictObject({ ...silenceRequestSchema.shape, createdBy: authorField.optional() })
+  .refine((r) => (r.endsAt === undefined) !== (r.durationMinutes === undefined), {
+    message: 'give exactly one of endsAt or durationMinutes',
+    path: ['endsAt'],
+  });
+
+/** `by` left out defaults to the API key's name; no body at all acknowledges with no comment. */
+const ackBody = acknowledgementRequestSchema.extend({ by: authorField.optional() }).optional();
+
+const idParams = z.strictObject({ id: z.string().min(1) });
 
 const incidentQuerySchema = z
   .object({
@@ -49,21 +61,8 @@ const silenceQuerySchema = z.object({
   status: z.enum(['pending', 'active', 'expired']).optional(),
 });
 
-function pathId(request: RouteRequest): string {
-  const raw = request.params.id ?? '';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/** A body field `by`/`createdBy` left out defaults to the API key's name. */
-function withAuthor(body: unknown, field: string, request: RouteRequest): unknown {
-  const given = body ?? {};
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return given;
-  if (field in given || request.principal === null) return given;
-  return { ...given, [field]: request.principal.name };
+function author(given: string | undefined, principal: Principal | null): string {
+  return given ?? principal?.name ?? 'anonymous';
 }
 
 export function incidentView(i: Incident) {
@@ -83,103 +82,71 @@ export function incidentView(i: Incident) {
   };
 }
 
-function silenceView(s: Silence, now: Date) {
-  return { ...s, status: silenceStatus(s, now) };
-}
-
-async function retryOnConflict<T>(what: string, run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      if (attempt >= CONFLICT_RETRIES) {
-        throw new ConflictError(`${what} kept changing meanwhile; try again`);
-      }
-    }
-  }
-}
-
-export function createAlertRoutes(deps: () => AlertRouteDeps): Route[] {
+export function createAlertRoutes(ports: () => AlertAdminPorts): Route[] {
   return [
-    {
+    defineRoute({
       method: 'POST',
       path: '/silences',
       scope: 'operate',
-      async handler(request) {
-        const body = parseWith(
-          silenceRequestSchema,
-          withAuthor(request.body, 'createdBy', request),
-          'request body',
-        );
-        const { store, newId } = deps();
-        const silence = createSilence(body, newId(), request.now);
-        if (!(await store.createSilence(silence))) {
-          throw new ConflictError(`silence ${silence.id} exists already`);
-        }
-        return json(201, { silence: silenceView(silence, request.now) });
+      summary: 'Mute notifications matching label matchers for a while',
+      request: { body: silenceBody },
+      responses: { 201: 'created' },
+      async handler(req) {
+        const createdBy = author(req.body.createdBy, req.principal);
+        const silence = await openSilence(ports(), { ...req.body, createdBy }, req.now);
+        return json(201, { silence });
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'GET',
       path: '/silences',
       scope: 'read',
-      async handler(request) {
-        const query = parseWith(silenceQuerySchema, request.query, 'query');
-        const silences = (await deps().store.listSilences(request.now))
-          .map((s) => silenceView(s, request.now))
-          .filter((s) => query.status === undefined || s.status === query.status)
-          .sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+      summary: 'Silences, newest first: ?status=pending|active|expired',
+      request: { query: silenceQuerySchema },
+      async handler(req) {
+        const silences = await listSilences(ports(), req.query.status, req.now);
         return json(200, { silences }, { 'cache-control': 'no-store' });
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'DELETE',
       path: '/silences/{id}',
       scope: 'operate',
-      async handler(request) {
-        const id = pathId(request);
-        const { store } = deps();
-        const ended = await retryOnConflict(`silence ${id}`, async () => {
-          const silence = await store.getSilence(id);
-          if (silence === null) throw new NotFoundError(`silence ${id}`);
-          const expired = expireSilence(silence, request.now);
-          if (expired !== silence) await store.replaceSilence(silence, expired);
-          return expired;
-        });
-        return json(200, { silence: silenceView(ended, request.now) });
+      summary: 'End a silence now',
+      request: { params: idParams },
+      responses: { 200: 'ended', 404: 'no such silence', 409: 'changed meanwhile' },
+      async handler(req) {
+        const silence = await endSilence(ports(), req.params.id, req.now);
+        return json(200, { silence });
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'POST',
       path: '/incidents/{id}/ack',
       scope: 'operate',
-      async handler(request) {
-        const id = pathId(request);
-        const body = parseWith(
-          acknowledgementRequestSchema,
-          withAuthor(request.body, 'by', request),
-          'request body',
+      summary: "Acknowledge an incident: its repeats stop; updates and 'resolved' still go out",
+      request: { params: idParams, body: ackBody },
+      responses: { 200: 'acknowledged', 404: 'no such incident', 409: 'changed meanwhile' },
+      async handler(req) {
+        const by = author(req.body?.by, req.principal);
+        const incident = await acknowledgeIncidentNow(
+          ports(),
+          req.params.id,
+          { by, comment: req.body?.comment ?? '' },
+          req.now,
         );
-        const { store } = deps();
-        const acked = await retryOnConflict(`incident ${id}`, async () => {
-          const incident = await store.getIncident(id);
-          if (incident === null) throw new NotFoundError(`incident ${id}`);
-          const ack = { ...body, at: request.now.toISOString() };
-          const next = acknowledge(incident, ack, request.now);
-          if (next !== incident) await store.saveIncident(next, incident.version);
-          return next;
-        });
-        return json(200, { incident: incidentView(acked) });
+        return json(200, { incident: incidentView(incident) });
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'GET',
       path: '/incidents',
       scope: 'read',
-      async handler(request) {
-        const q = parseWith(incidentQuerySchema, request.query, 'query');
-        const page = await deps().store.listIncidents({
+      summary: 'Incidents, newest first: ?service&status&from&to&limit&cursor',
+      request: { query: incidentQuerySchema },
+      async handler(req) {
+        const q = req.query;
+        const page = await listIncidents(ports(), {
           serviceId: q.service,
           status: q.status,
           from: q.from,
@@ -193,11 +160,13 @@ export function createAlertRoutes(deps: () => AlertRouteDeps): Route[] {
           { 'cache-control': 'no-store' },
         );
       },
-    },
+    }),
   ];
 }
 
-export const alertRoutes: Route[] = createAlertRoutes(() => ({
-  store: apiAdapters().alerting,
-  newId: randomUUID,
-}));
+/** Where this module's adapters come from: the one line a composition root replaces. */
+function alertAdminPorts(): AlertAdminPorts {
+  return { store: apiAdapters().alerting, newId: randomUUID };
+}
+
+export const alertRoutes: Route[] = createAlertRoutes(alertAdminPorts);

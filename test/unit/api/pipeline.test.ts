@@ -1,13 +1,15 @@
-// The request pipeline with fake auth and rate limits: routing, scopes, limits and validation
-// decided before any handler runs.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// The request pipeline with fake auth and rate limits, run through the real middy chain (the api
+// function's handler shape): routing, scopes, limits and validation decided before any handler
+// runs, and every error answered by the one HTTP middleware.
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  createApiPipeline,
-  hasScope,
-  type AuthenticatedPrincipal,
-} from '../../../lib/http/api-pipeline';
+import { apiHandler, hasScope, type AuthenticatedPrincipal } from '../../../lib/http/api-pipeline';
+import { ConflictError, VigiaError } from '../../../src/errors';
 import { json } from '../../../lib/middleware/http';
 import { defineRoute, type Route } from '../../../lib/http/route';
 import { matchRoute } from '../../../lib/http/router';
@@ -30,6 +32,32 @@ const routes: Route[] = [
       return json(201, { id: req.params.id });
     },
   }),
+  {
+    method: 'GET',
+    path: '/conflict',
+    scope: 'public',
+    handler: async () => {
+      throw new ConflictError('changed meanwhile');
+    },
+  },
+  {
+    method: 'GET',
+    path: '/crash',
+    scope: 'public',
+    handler: async () => {
+      throw new Error('secret table name vigia-prod');
+    },
+  },
+  {
+    method: 'GET',
+    path: '/down',
+    scope: 'public',
+    handler: async () => {
+      throw new VigiaError('DynamoDB table vigia-prod at http://10.0.0.1 failed', 'aws_failure', {
+        kind: 'unavailable',
+      });
+    },
+  },
 ];
 
 const principals: Record<string, AuthenticatedPrincipal> = {
@@ -37,7 +65,7 @@ const principals: Record<string, AuthenticatedPrincipal> = {
   operator: { keyId: 'o', name: 'operator', scopes: ['operate'], rateLimitPerMinute: 1 },
 };
 let used = 0;
-const pipeline = createApiPipeline(routes, {
+const handler = apiHandler(routes, {
   now: () => new Date('2026-01-31T12:00:30Z'),
   authenticate: async (key) => principals[key] ?? null,
   rateLimit: async (p) => {
@@ -46,6 +74,10 @@ const pipeline = createApiPipeline(routes, {
     return { allowed, retryAfterSeconds: 30, remaining: 5 };
   },
 });
+
+async function pipeline(e: APIGatewayProxyEventV2) {
+  return (await handler(e, {} as Context)) as APIGatewayProxyStructuredResultV2 & { body: string };
+}
 
 function event(
   method: string,
@@ -146,7 +178,51 @@ describe('api pipeline', () => {
     );
     expect(r.statusCode).toBe(429);
     expect(r.headers?.['retry-after']).toBe('30');
+    expect(r.headers?.['x-request-id']).toBe('req-1');
+    expect(JSON.parse(r.body)).toMatchObject({ error: 'rate_limited' });
     used = 0;
+  });
+
+  it('answers every refusal with the error body, its headers and the request id', async () => {
+    const missing = await pipeline(event('POST', '/things/abc', { body: '{"n":1}' }));
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers?.['www-authenticate']).toBe('ApiKey header="X-API-Key"');
+    expect(JSON.parse(missing.body)).toEqual({
+      error: 'unauthorized',
+      message: 'a valid X-API-Key header is required',
+    });
+    const wrong = await pipeline(event('DELETE', '/open'));
+    expect(JSON.parse(wrong.body)).toEqual({
+      error: 'method_not_allowed',
+      message: 'DELETE is not allowed on /open',
+    });
+    const nowhere = await pipeline(event('GET', '/missing'));
+    expect(JSON.parse(nowhere.body)).toEqual({
+      error: 'not_found',
+      message: 'no route GET /missing',
+    });
+    for (const r of [missing, wrong, nowhere]) expect(r.headers?.['x-request-id']).toBe('req-1');
+  });
+
+  it('maps a domain conflict to 409 with its message', async () => {
+    const r = await pipeline(event('GET', '/conflict'));
+    expect(r.statusCode).toBe(409);
+    expect(JSON.parse(r.body)).toEqual({ error: 'conflict', message: 'changed meanwhile' });
+    expect(r.headers?.['x-request-id']).toBe('req-1');
+  });
+
+  it('hides server-side detail: 500 for a crash, 503 for a backing service down', async () => {
+    const crash = await pipeline(event('GET', '/crash'));
+    expect(crash.statusCode).toBe(500);
+    expect(JSON.parse(crash.body)).toEqual({ error: 'internal', message: 'internal error' });
+    expect(crash.headers?.['x-request-id']).toBe('req-1');
+    const down = await pipeline(event('GET', '/down'));
+    expect(down.statusCode).toBe(503);
+    expect(JSON.parse(down.body)).toEqual({
+      error: 'unavailable',
+      message: 'a backing service is unavailable',
+    });
+    expect(crash.body + down.body).not.toContain('vigia-prod');
   });
 });
 
@@ -171,6 +247,35 @@ describe('the real route table', () => {
       expect.arrayContaining([
         expect.objectContaining({ name: 'idempotency-key', in: 'header', required: false }),
       ]),
+    );
+  });
+
+  it("lists every route's path parameters, query and body in the OpenAPI document", () => {
+    type Op = { parameters: { name: string; in: string }[]; requestBody?: unknown };
+    const doc = openApiDocument(apiRoutes) as { paths: Record<string, Record<string, Op>> };
+    for (const r of apiRoutes) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()]!;
+      const names = (where: string) =>
+        op.parameters.filter((p) => p.in === where).map((p) => p.name);
+      const pathParams = (r.path.match(/\{(\w+)\}/g) ?? []).map((p) => p.slice(1, -1));
+      expect(names('path'), `${r.method} ${r.path}`).toEqual(pathParams);
+      if (pathParams.length > 0) {
+        expect(r.request?.params, `${r.method} ${r.path} has a params schema`).toBeDefined();
+      }
+      if (r.request?.query) {
+        expect(names('query').length, `${r.method} ${r.path} query`).toBeGreaterThan(0);
+      }
+      if (r.request?.body) expect(op.requestBody, `${r.method} ${r.path} body`).toBeDefined();
+      // Routes that read a body declare it; a POST or PUT without one takes none.
+      if (r.method === 'POST' || r.method === 'PUT') {
+        expect(r.request?.body, `${r.method} ${r.path} body schema`).toBeDefined();
+      }
+    }
+    const silences = doc.paths['/silences']!;
+    expect(silences.get!.parameters.map((p) => p.name)).toEqual(['status']);
+    expect(silences.post!.requestBody).toBeDefined();
+    expect(doc.paths['/incidents']!.get!.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['service', 'status', 'from', 'to', 'limit', 'cursor']),
     );
   });
 });
