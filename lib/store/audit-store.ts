@@ -2,18 +2,10 @@
 // Autopilot actions are audited by their decision items; API requests also leave one of these.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { actionGsi1, actionSk, servicePk } from './keys';
+import type { AuditEntry } from '../../src/ports';
 import type { Table } from './table';
 
-export interface AuditEntry {
-  id: string;
-  serviceId: string;
-  at: string;
-  /** e.g. scale, restart, recover, approve, reject, mode, service-create, service-update. */
-  type: string;
-  requestedBy: string;
-  detail: string;
-  decisionId: string | null;
-}
+export type { AuditEntry };
 
 /** The stored form of an audit entry, listed by GET /actions. */
 export function auditItem(entry: AuditEntry): Record<string, unknown> {

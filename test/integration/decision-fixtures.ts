@@ -1,7 +1,7 @@
 // Shared setup for the decision engine's emulator tests: a fresh local stack, the real adapters the
 // decide, scale and verify functions use, and writers for samples and anomalies at chosen minutes.
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decisionSk, servicePk } from '../../lib/store/keys';
 import { systemClock } from '../../lib/clock';
 import { decisionLedger, executeDeps, learningStore } from '../../lib/wiring/decisions';
@@ -122,10 +122,24 @@ export async function decisionStack() {
     );
   }
 
+  /** Every audit record (ACTION items), in no particular order. */
+  async function auditTrail() {
+    const out = await a.aws.dynamo.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :kind',
+        ExpressionAttributeValues: { ':kind': 'ACTION' },
+      }),
+    );
+    return out.Items ?? [];
+  }
+
   return {
     stack,
     a,
     deps,
+    auditTrail,
     setService: (s: Service) => {
       service = s;
     },

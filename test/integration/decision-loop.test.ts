@@ -2,7 +2,6 @@
 // restart, rollback, approve mode, cooldowns, redelivery, the hourly cap and the audit trail.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { scalingConfigSchema } from '../../src/model';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
@@ -13,18 +12,6 @@ let env: Awaited<ReturnType<typeof decisionStack>>;
 beforeEach(async () => {
   env = await decisionStack();
 });
-
-async function auditTrail() {
-  const out = await env.a.aws.dynamo.send(
-    new QueryCommand({
-      TableName: env.stack.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :kind',
-      ExpressionAttributeValues: { ':kind': 'ACTION' },
-    }),
-  );
-  return out.Items ?? [];
-}
 
 describe('decide and scale', () => {
   it('turns a CPU anomaly into a diagnosed decision and an ECS desired count, with an audit record', async () => {
@@ -53,7 +40,7 @@ describe('decide and scale', () => {
       before: { desiredCount: 2 },
       after: { desiredCount: 4 },
     });
-    const trail = await auditTrail();
+    const trail = await env.auditTrail();
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({
       kind: 'action',
@@ -81,7 +68,7 @@ describe('decide and scale', () => {
     expect(new Set(decided.map((d) => d.decision.id)).size).toBe(1);
     expect(executed.sort()).toEqual(['already-handled', 'already-handled', 'executed']);
     expect((await env.ecsService()).desiredCount).toBe(4);
-    expect(await auditTrail()).toHaveLength(1);
+    expect(await env.auditTrail()).toHaveLength(1);
   });
 
   it('restarts a service with an error burst by forcing a new deployment', async () => {
@@ -266,7 +253,7 @@ describe('decide and scale', () => {
 
     expect(results.map((d) => d.status)).toEqual(['approved', 'approved', 'skipped']);
     expect(results[2]!.result).toBe('action cap: 2 actions in the last hour');
-    expect(await auditTrail()).toHaveLength(2);
+    expect(await env.auditTrail()).toHaveLength(2);
   });
 
   it('skips an approved autopilot decision when the service was switched off meanwhile', async () => {
@@ -281,6 +268,6 @@ describe('decide and scale', () => {
 
     expect(outcome).toBe('skipped');
     expect((await env.ecsService()).desiredCount).toBe(2);
-    expect((await auditTrail())[0]).toMatchObject({ status: 'skipped' });
+    expect((await env.auditTrail())[0]).toMatchObject({ status: 'skipped' });
   });
 });

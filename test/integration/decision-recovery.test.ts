@@ -2,7 +2,6 @@
 // ECS changed, and an approved decision whose stream record was lost. The sweep finishes both, once,
 // without a second ECS call for an action that already landed.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsAdapterError } from '../../lib/aws/errors';
 import type { DecisionCompletion, ServiceActuator } from '../../src/ports';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
@@ -16,18 +15,6 @@ const clockAt = (minute: number) => ({ now: () => new Date(Date.parse(at(minute)
 beforeEach(async () => {
   env = await decisionStack();
 });
-
-async function auditTrail() {
-  const out = await env.a.aws.dynamo.send(
-    new QueryCommand({
-      TableName: env.stack.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :kind',
-      ExpressionAttributeValues: { ':kind': 'ACTION' },
-    }),
-  );
-  return out.Items ?? [];
-}
 
 /** The real scaler, counting the desired-count changes it is asked for. */
 function countingScaler(real: ServiceActuator) {
@@ -82,7 +69,7 @@ describe('unfinished decisions', () => {
       status: 'executed',
       result: expect.stringMatching(/desired count 4 \(applied by an interrupted attempt/),
     });
-    const trail = await auditTrail();
+    const trail = await env.auditTrail();
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ status: 'executed', decisionId: decision.id });
   });
