@@ -31,7 +31,9 @@ try {
     const name = zip.replace(/\.zip$/, '');
     const dir = path.join(out, name);
     execFileSync('unzip', ['-q', '-o', path.join(out, zip), '-d', dir]);
-    const handler = path.join(dir, 'functions', `${name}.mjs`);
+    // A function's bundle holds one handler file, named after its source (sweep runs scale's).
+    const [file] = readdirSync(path.join(dir, 'functions')).filter((f) => f.endsWith('.mjs'));
+    const handler = path.join(dir, 'functions', file ?? `${name}.mjs`);
     const initMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       const script = `const t=performance.now();await import(${JSON.stringify(handler)});console.log(performance.now()-t)`;
