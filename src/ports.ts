@@ -305,7 +305,9 @@ export type ManualRecord =
   /** The key was used before for the same request: its decision stands. */
   | { kind: 'repeated'; decisionId: string }
   /** The key was used before for a different request. */
-  | { kind: 'key-reused' };
+  | { kind: 'key-reused' }
+  /** The transaction was cancelled and nothing stored answers for it (a race): try again. */
+  | { kind: 'conflict' };
 
 /** Writes a manual action's decision, its audit entry and the key's claim in one transaction. */
 export interface ManualActionLedger {

@@ -2,7 +2,12 @@
 // approved decision item, so the same scale consumer, guardrails and audit trail handle it. The
 // decision, its audit entry and the Idempotency-Key claim are written together, so a retried
 // request acts once and an action never lacks its audit entry.
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Sample, type Service } from '../model';
 import type { IdempotencyClaim, ManualActionPorts, OperatorRequest } from '../ports';
 
@@ -234,9 +239,29 @@ async function record(
     detail,
     decisionId: decision.id,
   };
-  const out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  let out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  // A transaction that lost a race with no winner stored: the same writes again, a few times.
+  for (let retry = 1; out.kind === 'conflict' && retry < RECORD_ATTEMPTS; retry++) {
+    out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  }
   if (out.kind === 'key-reused') throw new IdempotencyKeyReusedError(req.claim?.key ?? '');
-  const id = out.kind === 'repeated' ? out.decisionId : decision.id;
-  const stored = (await ports.decisions.getDecision(decision.serviceId, id)) ?? decision;
-  return { decision: stored, created: out.kind === 'created' };
+  if (out.kind === 'conflict') throw inProgress(req);
+  if (out.kind === 'created') {
+    const stored = await ports.decisions.getDecision(decision.serviceId, decision.id);
+    return { decision: stored ?? decision, created: true };
+  }
+  // Answer a repeat only with a decision that is really stored (never this request's own, unstored).
+  const stored = await ports.decisions.getDecision(decision.serviceId, out.decisionId);
+  if (!stored) throw inProgress(req);
+  return { decision: stored, created: false };
+}
+
+const RECORD_ATTEMPTS = 3;
+
+function inProgress(req: ManualActionRequest): ConflictError {
+  return new ConflictError(
+    req.claim
+      ? `another request with Idempotency-Key '${req.claim.key}' is in progress: retry`
+      : 'the action could not be recorded while another write was in progress: retry',
+  );
 }

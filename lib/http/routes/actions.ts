@@ -82,6 +82,7 @@ export const actionRoutes: Route[] = [
     responses: {
       202: 'decision recorded for execution',
       200: 'nothing to do, or a repeated request (same Idempotency-Key)',
+      409: 'another request with this Idempotency-Key is in progress: retry',
       422: 'Idempotency-Key already used for a different request',
     },
     async handler(req) {

@@ -1,7 +1,12 @@
 // The manual action use case over in-memory ports: bounds, the recorded decision and its audit
 // entry, a repeated Idempotency-Key, a reused one, and a recovery check with nothing to do.
 import { describe, expect, it } from 'vitest';
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../src/errors';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+} from '../../../src/errors';
 import type { Decision, Sample } from '../../../src/model';
 import type { AuditEntry, ManualActionPorts, ManualRecord } from '../../../src/ports';
 import { requestManualAction } from '../../../src/use-cases/manual-action';
@@ -132,5 +137,58 @@ describe('manual action', () => {
     });
     expect(r.kind === 'recorded' && r.decision).toMatchObject({ action: 'scale-out', toCount: 3 });
     expect(r.kind === 'recorded' && r.checks?.some((c) => !c.ok)).toBe(true);
+  });
+
+  it('never answers a repeated key with a decision that was not stored: 409, retry', async () => {
+    const { p } = ports();
+    const claim = { apiKeyId: 'k', key: 'raced', fingerprint: 'f' };
+    const racing = {
+      ...p,
+      // The key's record names a decision this store cannot (yet) show.
+      ledger: { record: async () => ({ kind: 'repeated' as const, decisionId: 'web~gone' }) },
+    };
+
+    const out = requestManualAction(racing, {
+      ...who,
+      claim,
+      serviceId: 'web',
+      action: { type: 'restart' },
+    });
+
+    await expect(out).rejects.toBeInstanceOf(ConflictError);
+    await expect(out).rejects.toThrow(/in progress.*retry/);
+  });
+
+  it('retries a transaction that lost a race without a winner, a bounded number of times', async () => {
+    const { p, decisions } = ports();
+    const outcomes: ManualRecord[] = [{ kind: 'conflict' }, { kind: 'created' }];
+    let calls = 0;
+    const flaky = {
+      ...p,
+      ledger: {
+        record: async (d: Decision) => {
+          calls++;
+          const out = outcomes.shift() ?? { kind: 'conflict' };
+          if (out.kind === 'created') decisions.push(d);
+          return out;
+        },
+      },
+    };
+    const r = await requestManualAction(flaky, {
+      ...who,
+      serviceId: 'web',
+      action: { type: 'restart' },
+    });
+    expect(r).toMatchObject({ kind: 'recorded', created: true, decision: { action: 'restart' } });
+
+    calls = 0;
+    const never = {
+      ...flaky,
+      ledger: { record: async () => (calls++, { kind: 'conflict' as const }) },
+    };
+    await expect(
+      requestManualAction(never, { ...who, serviceId: 'web', action: { type: 'restart' } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(calls).toBe(3);
   });
 });
