@@ -322,6 +322,8 @@ export interface ManualActionLedger {
 export interface ManualActionPorts {
   services: Pick<ServiceRegistry, 'get'>;
   observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
+  /** The count a manual action starts from: ECS's desired count now, not the last sample's. */
+  ecs: EcsStateSource;
   decisions: Pick<DecisionStore, 'getDecision'>;
   ledger: ManualActionLedger;
   audit: AuditTrail;

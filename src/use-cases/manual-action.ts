@@ -160,14 +160,6 @@ export async function requestManualAction(
   const service = await ports.services.get(req.serviceId);
   if (!service) throw new NotFoundError(`service '${req.serviceId}'`);
   const latest = await ports.observations.latestSample(service.id);
-  const currentCount = latest?.ecs?.desiredCount ?? null;
-  const base = {
-    service,
-    requestedBy: req.requestedBy,
-    requestKey: req.requestId,
-    now: req.now,
-    currentCount,
-  };
   const { action } = req;
   if (action.type === 'scale') {
     const bad = scaleOutOfBounds(service, action.desiredCount);
@@ -176,13 +168,28 @@ export async function requestManualAction(
         { path: 'body.desiredCount', message: bad },
       ]);
     }
+  }
+  // Scale and restart start from what ECS runs now; a recovery check judges the last sample.
+  const current =
+    action.type === 'recover'
+      ? { count: latest?.ecs?.desiredCount ?? null, note: '' }
+      : await currentCount(ports, service, latest);
+  const fromCount = current.count;
+  const base = {
+    service,
+    requestedBy: req.requestedBy,
+    requestKey: req.requestId,
+    now: req.now,
+    currentCount: fromCount,
+  };
+  if (action.type === 'scale') {
     const d = manualDecision({
       ...base,
-      action: scaleActionFor(currentCount, action.desiredCount),
+      action: scaleActionFor(fromCount, action.desiredCount),
       toCount: action.desiredCount,
-      reason: `manual scale to ${action.desiredCount} tasks`,
+      reason: `manual scale to ${action.desiredCount} tasks${current.note}`,
     });
-    const detail = `scale ${currentCount ?? '?'} → ${action.desiredCount}`;
+    const detail = `scale ${fromCount ?? '?'} → ${action.desiredCount}`;
     return { kind: 'recorded', ...(await record(ports, d, 'scale', detail, req)), checks: null };
   }
   if (action.type === 'restart') {
@@ -190,7 +197,7 @@ export async function requestManualAction(
       ...base,
       action: 'restart',
       toCount: null,
-      reason: 'manual restart',
+      reason: `manual restart${current.note}`,
     });
     const recorded = await record(ports, d, 'restart', 'restart (new deployment)', req);
     return { kind: 'recorded', ...recorded, checks: null };
@@ -220,6 +227,28 @@ export async function requestManualAction(
   });
   const recorded = await record(ports, d, 'recover', plan.remedy.reason, req);
   return { kind: 'recorded', ...recorded, checks: plan.checks };
+}
+
+/**
+ * ECS's desired count now. The last sample can be a minute old or predate another scale, which
+ * would record a scale-in as a scale-out; it is used only when ECS cannot answer, and the note
+ * (appended to the decision's reason) says so.
+ */
+async function currentCount(
+  ports: ManualActionPorts,
+  service: Service,
+  latest: Sample | null,
+): Promise<{ count: number | null; note: string }> {
+  let why: string;
+  try {
+    const state = (await ports.ecs.describe([service])).get(service.id) ?? null;
+    if (state) return { count: state.desiredCount, note: '' };
+    why = 'ECS does not know the service';
+  } catch {
+    why = 'ECS could not be read';
+  }
+  const count = latest?.ecs?.desiredCount ?? null;
+  return { count, note: ` (from ${count ?? '?'} per the last sample: ${why})` };
 }
 
 /** The decision and its audit entry in one transaction; a repeated key answers with the first. */

@@ -60,6 +60,7 @@ function ports(): { manual: ManualActionPorts; review: DecisionReviewPorts } {
     manual: {
       services: a.registry,
       observations: a.store,
+      ecs: a.ecs,
       decisions: a.store,
       ledger: a.manual,
       audit: a.audit,
