@@ -334,6 +334,8 @@ export type DecisionRecordItem = Record<string, unknown>;
 
 export interface DecisionReviewPorts {
   decisions: { decision(id: string): Promise<DecisionRecordItem | null> };
+  /** A decision whose service was removed may not be approved. */
+  services: Pick<ServiceRegistry, 'get'>;
   /** Conditional on the decision being proposed; ConflictError otherwise. */
   reviews: {
     review(

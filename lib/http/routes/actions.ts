@@ -65,7 +65,7 @@ function ports(): { manual: ManualActionPorts; review: DecisionReviewPorts } {
       ledger: a.manual,
       audit: a.audit,
     },
-    review: { decisions: a.history, reviews: a.reviews, audit: a.audit },
+    review: { decisions: a.history, services: a.registry, reviews: a.reviews, audit: a.audit },
   };
 }
 
@@ -108,7 +108,11 @@ export const actionRoutes: Route[] = [
       scope: 'operate',
       summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a proposed decision`,
       request: { params: decisionParams, body: reviewBody },
-      responses: { 200: `${verb}d`, 404: 'no such decision', 409: 'not proposed' },
+      responses: {
+        200: `${verb}d`,
+        404: 'no such decision',
+        409: 'not proposed, or (approve) its service no longer exists',
+      },
       async handler(req) {
         const decision = await reviewDecision(ports().review, {
           ...operatorRequest(req),
