@@ -305,7 +305,9 @@ export type ManualRecord =
   /** The key was used before for the same request: its decision stands. */
   | { kind: 'repeated'; decisionId: string }
   /** The key was used before for a different request. */
-  | { kind: 'key-reused' };
+  | { kind: 'key-reused' }
+  /** The transaction was cancelled and nothing stored answers for it (a race): try again. */
+  | { kind: 'conflict' };
 
 /** Writes a manual action's decision, its audit entry and the key's claim in one transaction. */
 export interface ManualActionLedger {
@@ -320,6 +322,8 @@ export interface ManualActionLedger {
 export interface ManualActionPorts {
   services: Pick<ServiceRegistry, 'get'>;
   observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
+  /** The count a manual action starts from: ECS's desired count now, not the last sample's. */
+  ecs: EcsStateSource;
   decisions: Pick<DecisionStore, 'getDecision'>;
   ledger: ManualActionLedger;
   audit: AuditTrail;
@@ -330,6 +334,8 @@ export type DecisionRecordItem = Record<string, unknown>;
 
 export interface DecisionReviewPorts {
   decisions: { decision(id: string): Promise<DecisionRecordItem | null> };
+  /** A decision whose service was removed may not be approved. */
+  services: Pick<ServiceRegistry, 'get'>;
   /** Conditional on the decision being proposed; ConflictError otherwise. */
   reviews: {
     review(

@@ -1,6 +1,7 @@
 // Request schemas shared by the API's routes: path ids, time ranges and pagination.
 import { z } from 'zod';
 import { serviceIdSchema } from '../../src/model';
+import { rangeOfCursor } from '../store/page-cursor';
 
 export const serviceParamsSchema = z.strictObject({ id: serviceIdSchema });
 
@@ -20,14 +21,18 @@ export const pageQueryShape = {
   to: instant.optional(),
 };
 
-/** Fills the default range (the last `days` days up to now) and checks from ≤ to. */
+/**
+ * Fills the default range (the last `days` days up to now). A next page keeps the range its first
+ * page resolved, carried in the cursor: "now" has moved on since, and the pages must not shift.
+ */
 export function resolveRange(
-  q: { from?: Date | undefined; to?: Date | undefined },
+  q: { from?: Date | undefined; to?: Date | undefined; cursor?: string | undefined },
   now: Date,
   days: number,
 ) {
-  const to = q.to ?? now;
-  const from = q.from ?? new Date(to.getTime() - days * 86_400_000);
+  const earlier = rangeOfCursor(q.cursor);
+  const to = q.to ?? earlier?.to ?? now;
+  const from = q.from ?? earlier?.from ?? new Date(to.getTime() - days * 86_400_000);
   return { from, to };
 }
 

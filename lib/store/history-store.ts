@@ -3,7 +3,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { serviceIdOfDecision } from '../../src/model';
 import { decisionSk, gsi1Kind, servicePk, skPrefix, stripStorage } from './keys';
-import type { PageRequest, PagedQuery } from './page-cursor';
+import { cursorWithRange, type PageRequest, type PagedQuery } from './page-cursor';
 import type { Item, Table } from './table';
 
 export interface TimeRange {
@@ -19,7 +19,7 @@ export class HistoryStore {
   constructor(private readonly table: Table) {}
 
   /** One service's items with sk `<prefix><at>…`, or every service's through gsi1 `<at>#…`. */
-  private byTime(
+  private async byTime(
     prefix: string,
     gsiKind: string,
     f: HistoryFilter,
@@ -45,7 +45,9 @@ export class HistoryStore {
         };
     if (extra.filter) q.filter = extra.filter;
     if (extra.names) q.names = extra.names;
-    return this.table.queryPage(q, page).then((p) => ({ ...p, items: p.items.map(stripStorage) }));
+    // The next page must read this same range, even when it was defaulted from "now".
+    const p = await this.table.queryPage(q, page);
+    return { items: p.items.map(stripStorage), nextCursor: cursorWithRange(p.nextCursor, f) };
   }
 
   samples(serviceId: string, range: TimeRange, page: PageRequest) {

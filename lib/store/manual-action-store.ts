@@ -22,7 +22,9 @@ export type ManualRecord =
   /** The key was used before for the same request: its decision stands. */
   | { kind: 'repeated'; decisionId: string }
   /** The key was used before for a different request. */
-  | { kind: 'key-reused' };
+  | { kind: 'key-reused' }
+  /** The transaction was cancelled and nothing stored answers for it (a race): try again. */
+  | { kind: 'conflict' };
 
 export class ManualActionStore {
   constructor(private readonly table: Table) {}
@@ -55,7 +57,11 @@ export class ManualActionStore {
     } catch (err) {
       if (!isTransactionCancelled(err)) throw err;
     }
-    if (!claim) return { kind: 'repeated', decisionId: decision.id };
+    // Cancelled: a condition failed (this request or key was seen before) or, on real DynamoDB, the
+    // transaction raced another on the same items. Only what is stored may answer for it.
+    if (!claim) {
+      return (await this.exists(decisionItem(decision, now))) ? repeated(decision.id) : conflict;
+    }
     const earlier = await this.table.send(
       new GetCommand({
         TableName: this.table.name,
@@ -63,9 +69,26 @@ export class ManualActionStore {
         ConsistentRead: true,
       }),
     );
-    if (!earlier.Item) return { kind: 'repeated', decisionId: decision.id };
+    if (!earlier.Item) return conflict;
     return earlier.Item.fingerprint === claim.fingerprint
-      ? { kind: 'repeated', decisionId: String(earlier.Item.decisionId) }
+      ? repeated(String(earlier.Item.decisionId))
       : { kind: 'key-reused' };
   }
+
+  private async exists(item: Record<string, unknown>): Promise<boolean> {
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: item.pk, sk: item.sk },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined && out.Item.id === item.id;
+  }
+}
+
+const conflict: ManualRecord = { kind: 'conflict' };
+
+function repeated(decisionId: string): ManualRecord {
+  return { kind: 'repeated', decisionId };
 }

@@ -1,6 +1,9 @@
 // The api function's adapters: the shared table stores plus the API's own (keys, rate limits,
-// services, history, audit, manual actions, decision review, pushed metrics, learning, alerting).
+// services, history, audit, manual actions and the ECS state they start from, decision review,
+// pushed metrics, learning, alerting).
+import { ecsClient } from '../aws/ecs-client';
 import type { AppConfig } from '../config';
+import { EcsSource } from '../sources/ecs-source';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
@@ -22,6 +25,8 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     table: t,
     store: new SingleTableStore(t),
     registry: serviceRegistry(config),
+    /** ECS's desired count now, where a manual scale starts from. */
+    ecs: new EcsSource(ecsClient(config), config.endpoint),
     apiKeys: new ApiKeyStore(t),
     rateLimits: new RateLimitStore(t),
     services: new ServiceStore(t),

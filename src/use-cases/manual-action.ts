@@ -2,7 +2,12 @@
 // approved decision item, so the same scale consumer, guardrails and audit trail handle it. The
 // decision, its audit entry and the Idempotency-Key claim are written together, so a retried
 // request acts once and an action never lacks its audit entry.
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Sample, type Service } from '../model';
 import type { IdempotencyClaim, ManualActionPorts, OperatorRequest } from '../ports';
 
@@ -155,14 +160,6 @@ export async function requestManualAction(
   const service = await ports.services.get(req.serviceId);
   if (!service) throw new NotFoundError(`service '${req.serviceId}'`);
   const latest = await ports.observations.latestSample(service.id);
-  const currentCount = latest?.ecs?.desiredCount ?? null;
-  const base = {
-    service,
-    requestedBy: req.requestedBy,
-    requestKey: req.requestId,
-    now: req.now,
-    currentCount,
-  };
   const { action } = req;
   if (action.type === 'scale') {
     const bad = scaleOutOfBounds(service, action.desiredCount);
@@ -171,13 +168,28 @@ export async function requestManualAction(
         { path: 'body.desiredCount', message: bad },
       ]);
     }
+  }
+  // Scale and restart start from what ECS runs now; a recovery check judges the last sample.
+  const current =
+    action.type === 'recover'
+      ? { count: latest?.ecs?.desiredCount ?? null, note: '' }
+      : await currentCount(ports, service, latest);
+  const fromCount = current.count;
+  const base = {
+    service,
+    requestedBy: req.requestedBy,
+    requestKey: req.requestId,
+    now: req.now,
+    currentCount: fromCount,
+  };
+  if (action.type === 'scale') {
     const d = manualDecision({
       ...base,
-      action: scaleActionFor(currentCount, action.desiredCount),
+      action: scaleActionFor(fromCount, action.desiredCount),
       toCount: action.desiredCount,
-      reason: `manual scale to ${action.desiredCount} tasks`,
+      reason: `manual scale to ${action.desiredCount} tasks${current.note}`,
     });
-    const detail = `scale ${currentCount ?? '?'} → ${action.desiredCount}`;
+    const detail = `scale ${fromCount ?? '?'} → ${action.desiredCount}`;
     return { kind: 'recorded', ...(await record(ports, d, 'scale', detail, req)), checks: null };
   }
   if (action.type === 'restart') {
@@ -185,7 +197,7 @@ export async function requestManualAction(
       ...base,
       action: 'restart',
       toCount: null,
-      reason: 'manual restart',
+      reason: `manual restart${current.note}`,
     });
     const recorded = await record(ports, d, 'restart', 'restart (new deployment)', req);
     return { kind: 'recorded', ...recorded, checks: null };
@@ -217,6 +229,28 @@ export async function requestManualAction(
   return { kind: 'recorded', ...recorded, checks: plan.checks };
 }
 
+/**
+ * ECS's desired count now. The last sample can be a minute old or predate another scale, which
+ * would record a scale-in as a scale-out; it is used only when ECS cannot answer, and the note
+ * (appended to the decision's reason) says so.
+ */
+async function currentCount(
+  ports: ManualActionPorts,
+  service: Service,
+  latest: Sample | null,
+): Promise<{ count: number | null; note: string }> {
+  let why: string;
+  try {
+    const state = (await ports.ecs.describe([service])).get(service.id) ?? null;
+    if (state) return { count: state.desiredCount, note: '' };
+    why = 'ECS does not know the service';
+  } catch {
+    why = 'ECS could not be read';
+  }
+  const count = latest?.ecs?.desiredCount ?? null;
+  return { count, note: ` (from ${count ?? '?'} per the last sample: ${why})` };
+}
+
 /** The decision and its audit entry in one transaction; a repeated key answers with the first. */
 async function record(
   ports: ManualActionPorts,
@@ -234,9 +268,29 @@ async function record(
     detail,
     decisionId: decision.id,
   };
-  const out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  let out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  // A transaction that lost a race with no winner stored: the same writes again, a few times.
+  for (let retry = 1; out.kind === 'conflict' && retry < RECORD_ATTEMPTS; retry++) {
+    out = await ports.ledger.record(decision, audit, req.claim, req.now);
+  }
   if (out.kind === 'key-reused') throw new IdempotencyKeyReusedError(req.claim?.key ?? '');
-  const id = out.kind === 'repeated' ? out.decisionId : decision.id;
-  const stored = (await ports.decisions.getDecision(decision.serviceId, id)) ?? decision;
-  return { decision: stored, created: out.kind === 'created' };
+  if (out.kind === 'conflict') throw inProgress(req);
+  if (out.kind === 'created') {
+    const stored = await ports.decisions.getDecision(decision.serviceId, decision.id);
+    return { decision: stored ?? decision, created: true };
+  }
+  // Answer a repeat only with a decision that is really stored (never this request's own, unstored).
+  const stored = await ports.decisions.getDecision(decision.serviceId, out.decisionId);
+  if (!stored) throw inProgress(req);
+  return { decision: stored, created: false };
+}
+
+const RECORD_ATTEMPTS = 3;
+
+function inProgress(req: ManualActionRequest): ConflictError {
+  return new ConflictError(
+    req.claim
+      ? `another request with Idempotency-Key '${req.claim.key}' is in progress: retry`
+      : 'the action could not be recorded while another write was in progress: retry',
+  );
 }

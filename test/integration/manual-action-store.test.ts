@@ -1,8 +1,9 @@
 // A manual action's decision, audit entry and Idempotency-Key record go in together or not at all.
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { idempotencyKey } from '../../lib/store/keys';
 import { ManualActionStore } from '../../lib/store/manual-action-store';
+import { Table } from '../../lib/store/table';
 import type { Decision } from '../../src/model';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
 
@@ -128,7 +129,54 @@ describe('manual action store', () => {
     // The same audit id at the same instant: the audit put fails, so the decision must not exist.
     const out = await manual.record(second, audit('req1', first), null, now);
 
-    expect(out.kind).toBe('repeated');
+    // Not 'repeated': that would answer with a decision id that was never stored.
+    expect(out.kind).toBe('conflict');
     expect(await a.store.getDecision('web', second.id)).toBeNull();
+  });
+});
+
+describe('manual action store on a transaction conflict (real DynamoDB only)', () => {
+  /** The store over a client whose next TransactWriteItems is cancelled as DynamoDB cancels a
+   * transaction that raced another on the same items: no condition failed, nothing was written. */
+  function conflictingOnce() {
+    const real = a.table.db;
+    let conflicts = 1;
+    const db = {
+      send(command: unknown) {
+        if (command instanceof TransactWriteCommand && conflicts-- > 0) {
+          const err = Object.assign(
+            new Error('Transaction cancelled [None, TransactionConflict]'),
+            {
+              name: 'TransactionCanceledException',
+              CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+            },
+          );
+          return Promise.reject(err);
+        }
+        return real.send(command as never);
+      },
+    };
+    return new ManualActionStore(new Table(db as never, a.table.name, a.table.endpoint));
+  }
+
+  it('never answers with a decision that was not stored', async () => {
+    const d = decision('req1');
+    const claim = { apiKeyId: 'k1', key: 'raced', fingerprint: 'f1' };
+
+    const out = await conflictingOnce().record(d, audit('req1', d), claim, now);
+
+    expect(out).toEqual({ kind: 'conflict' });
+    expect(await a.store.getDecision('web', d.id)).toBeNull();
+  });
+
+  it('answers with the winner when the other request with the key committed', async () => {
+    const winner = decision('req1');
+    const loser = decision('req2');
+    const claim = { apiKeyId: 'k1', key: 'raced', fingerprint: 'f1' };
+    await manual.record(winner, audit('req1', winner), claim, now);
+
+    const out = await conflictingOnce().record(loser, audit('req2', loser), claim, now);
+
+    expect(out).toEqual({ kind: 'repeated', decisionId: winner.id });
   });
 });

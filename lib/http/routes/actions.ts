@@ -60,11 +60,12 @@ function ports(): { manual: ManualActionPorts; review: DecisionReviewPorts } {
     manual: {
       services: a.registry,
       observations: a.store,
+      ecs: a.ecs,
       decisions: a.store,
       ledger: a.manual,
       audit: a.audit,
     },
-    review: { decisions: a.history, reviews: a.reviews, audit: a.audit },
+    review: { decisions: a.history, services: a.registry, reviews: a.reviews, audit: a.audit },
   };
 }
 
@@ -82,6 +83,7 @@ export const actionRoutes: Route[] = [
     responses: {
       202: 'decision recorded for execution',
       200: 'nothing to do, or a repeated request (same Idempotency-Key)',
+      409: 'another request with this Idempotency-Key is in progress: retry',
       422: 'Idempotency-Key already used for a different request',
     },
     async handler(req) {
@@ -106,7 +108,11 @@ export const actionRoutes: Route[] = [
       scope: 'operate',
       summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a proposed decision`,
       request: { params: decisionParams, body: reviewBody },
-      responses: { 200: `${verb}d`, 404: 'no such decision', 409: 'not proposed' },
+      responses: {
+        200: `${verb}d`,
+        404: 'no such decision',
+        409: 'not proposed, or (approve) its service no longer exists',
+      },
       async handler(req) {
         const decision = await reviewDecision(ports().review, {
           ...operatorRequest(req),

@@ -4,11 +4,15 @@
 import { z } from 'zod';
 import { decisionStatusSchema, serviceIdSchema } from '../../../src/model';
 import type { HistoryReader } from '../../../src/ports';
-import { historyListing, type HistoryKind } from '../../../src/use-cases/history-queries';
+import {
+  HISTORY_DEFAULT_DAYS,
+  historyListing,
+  type HistoryKind,
+} from '../../../src/use-cases/history-queries';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
 import { defineRoute, type Route } from '../route';
-import { pageQueryShape, rangeIsOrdered, rangeOrderIssue } from '../schemas';
+import { pageQueryShape, rangeIsOrdered, rangeOrderIssue, resolveRange } from '../schemas';
 
 /** Where this module's adapters come from: the one place a composition root replaces. */
 function reader(): HistoryReader {
@@ -39,7 +43,9 @@ function historyRoute(
     summary,
     request: { query },
     async handler(req) {
-      return json(200, await historyListing(reader(), kind, req.query, req.now));
+      // A next page reads the range its cursor carries, not one defaulted from a later "now".
+      const range = resolveRange(req.query, req.now, HISTORY_DEFAULT_DAYS);
+      return json(200, await historyListing(reader(), kind, { ...req.query, ...range }, req.now));
     },
   });
 }

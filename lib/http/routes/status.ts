@@ -40,8 +40,10 @@ export const statusRoutes: Route[] = [
         statuses,
         perService.flatMap((p) => p.open),
       );
+      // The status page shows the fleet as it is: a removed service's actions stay in /decisions.
+      const watched = new Set(services.map((s) => s.id));
       const recentActions = decisions
-        .filter((d) => d.status !== 'skipped' && d.action !== 'notify')
+        .filter((d) => d.status !== 'skipped' && d.action !== 'notify' && watched.has(d.serviceId))
         .slice(0, 10)
         .map((d) => ({
           serviceId: d.serviceId,

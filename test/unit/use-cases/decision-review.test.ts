@@ -1,9 +1,10 @@
 // Approving or rejecting a proposed decision over in-memory ports: the verdict, its audit entry,
 // and an unknown decision.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../src/errors';
+import { ConflictError, NotFoundError } from '../../../src/errors';
 import type { AuditEntry, DecisionReviewPorts } from '../../../src/ports';
 import { reviewDecision } from '../../../src/use-cases/decision-review';
+import { aService } from '../../support/builders';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
 const id = 'web~2026-11-22T09:58:00.000Z~cpu~decision';
@@ -16,6 +17,7 @@ function ports() {
       decision: async (want) =>
         want === id ? { id, serviceId: 'web', action: 'scale-out', status: 'proposed' } : null,
     },
+    services: { get: async (sid) => (sid === 'web' ? aService() : null) },
     reviews: {
       review: async (reviewed, verdict, by, _now, note) => {
         verdicts.push(`${verdict} by ${by}: ${note}`);
@@ -75,5 +77,23 @@ describe('decision review', () => {
       }),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect([...audits, ...verdicts]).toEqual([]);
+  });
+
+  it('refuses to approve a decision whose service was removed, and rejects it saying why', async () => {
+    const { p, audits, verdicts } = ports();
+    const gone = { ...p, services: { get: async () => null } };
+
+    const out = reviewDecision(gone, {
+      requestId: 'r',
+      requestedBy: 'api:ops',
+      now,
+      decisionId: id,
+      verb: 'approve',
+    });
+
+    await expect(out).rejects.toBeInstanceOf(ConflictError);
+    await expect(out).rejects.toThrow("service 'web' no longer exists");
+    expect(verdicts).toEqual(["rejected by api:ops: service 'web' no longer exists"]);
+    expect(audits).toEqual([expect.objectContaining({ type: 'reject', decisionId: id })]);
   });
 });

@@ -1,11 +1,16 @@
 // The manual action use case over in-memory ports: bounds, the recorded decision and its audit
 // entry, a repeated Idempotency-Key, a reused one, and a recovery check with nothing to do.
 import { describe, expect, it } from 'vitest';
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../src/errors';
-import type { Decision, Sample } from '../../../src/model';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  ValidationError,
+} from '../../../src/errors';
+import type { Decision, EcsState, Sample } from '../../../src/model';
 import type { AuditEntry, ManualActionPorts, ManualRecord } from '../../../src/ports';
 import { requestManualAction } from '../../../src/use-cases/manual-action';
-import { aService } from '../../support/builders';
+import { aService, anEcsState } from '../../support/builders';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
 
@@ -26,7 +31,9 @@ function sample(desiredCount: number, cpu: number): Sample {
   };
 }
 
-function ports(o: { latest?: Sample | null; ledger?: ManualRecord } = {}) {
+function ports(
+  o: { latest?: Sample | null; ledger?: ManualRecord; ecs?: EcsState | null | 'unreadable' } = {},
+) {
   const decisions: Decision[] = [];
   const audits: AuditEntry[] = [];
   const p: ManualActionPorts = {
@@ -34,6 +41,13 @@ function ports(o: { latest?: Sample | null; ledger?: ManualRecord } = {}) {
     observations: {
       latestSample: async () => o.latest ?? null,
       anomaliesSince: async () => [],
+    },
+    ecs: {
+      describe: async (services) => {
+        const state = o.ecs ?? null;
+        if (state === 'unreadable') throw new Error('ECS is unreachable');
+        return new Map(services.map((s) => [s.id, state]));
+      },
     },
     decisions: { getDecision: async (_s, id) => decisions.find((d) => d.id === id) ?? null },
     ledger: {
@@ -132,5 +146,96 @@ describe('manual action', () => {
     });
     expect(r.kind === 'recorded' && r.decision).toMatchObject({ action: 'scale-out', toCount: 3 });
     expect(r.kind === 'recorded' && r.checks?.some((c) => !c.ok)).toBe(true);
+  });
+
+  it('never answers a repeated key with a decision that was not stored: 409, retry', async () => {
+    const { p } = ports();
+    const claim = { apiKeyId: 'k', key: 'raced', fingerprint: 'f' };
+    const racing = {
+      ...p,
+      // The key's record names a decision this store cannot (yet) show.
+      ledger: { record: async () => ({ kind: 'repeated' as const, decisionId: 'web~gone' }) },
+    };
+
+    const out = requestManualAction(racing, {
+      ...who,
+      claim,
+      serviceId: 'web',
+      action: { type: 'restart' },
+    });
+
+    await expect(out).rejects.toBeInstanceOf(ConflictError);
+    await expect(out).rejects.toThrow(/in progress.*retry/);
+  });
+
+  it('retries a transaction that lost a race without a winner, a bounded number of times', async () => {
+    const { p, decisions } = ports();
+    const outcomes: ManualRecord[] = [{ kind: 'conflict' }, { kind: 'created' }];
+    let calls = 0;
+    const flaky = {
+      ...p,
+      ledger: {
+        record: async (d: Decision) => {
+          calls++;
+          const out = outcomes.shift() ?? { kind: 'conflict' };
+          if (out.kind === 'created') decisions.push(d);
+          return out;
+        },
+      },
+    };
+    const r = await requestManualAction(flaky, {
+      ...who,
+      serviceId: 'web',
+      action: { type: 'restart' },
+    });
+    expect(r).toMatchObject({ kind: 'recorded', created: true, decision: { action: 'restart' } });
+
+    calls = 0;
+    const never = {
+      ...flaky,
+      ledger: { record: async () => (calls++, { kind: 'conflict' as const }) },
+    };
+    await expect(
+      requestManualAction(never, { ...who, serviceId: 'web', action: { type: 'restart' } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(calls).toBe(3);
+  });
+
+  it("takes a manual scale's from-count and direction from ECS, not from the last sample", async () => {
+    // The last sample still says 2 tasks; ECS already runs 6 (someone scaled it meanwhile).
+    const { p, audits } = ports({ latest: sample(2, 40), ecs: anEcsState({ desiredCount: 6 }) });
+
+    const r = await requestManualAction(p, {
+      ...who,
+      serviceId: 'web',
+      action: { type: 'scale', desiredCount: 4 },
+    });
+
+    expect(r.kind === 'recorded' && r.decision).toMatchObject({
+      action: 'scale-in',
+      fromCount: 6,
+      toCount: 4,
+      reason: 'manual scale to 4 tasks',
+    });
+    expect(audits[0]).toMatchObject({ detail: 'scale 6 → 4' });
+  });
+
+  it('falls back to the last sample when ECS cannot be read, and says so', async () => {
+    const { p } = ports({ latest: sample(6, 40), ecs: 'unreadable' });
+
+    const r = await requestManualAction(p, {
+      ...who,
+      serviceId: 'web',
+      action: { type: 'scale', desiredCount: 4 },
+    });
+
+    expect(r.kind === 'recorded' && r.decision).toMatchObject({
+      action: 'scale-in',
+      fromCount: 6,
+      toCount: 4,
+    });
+    expect(r.kind === 'recorded' && r.decision.reason).toMatch(
+      /^manual scale to 4 tasks \(from 6 per the last sample: ECS could not be read\)$/,
+    );
   });
 });

@@ -1,0 +1,106 @@
+// Paged listings through the api function's real handler against the emulator: without from/to the
+// default range ends at "now", which moves between requests, so the next page must keep the range
+// its first page resolved. Every page answers 200, and the pages together hold every item once.
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiHandler } from '../../lib/http/api-pipeline';
+import { apiRoutes } from '../../lib/http/routes';
+import type { HttpResult } from '../../lib/middleware/http';
+import { AuditStore } from '../../lib/store/audit-store';
+import { aDecision, anAnomaly, aSample } from '../support/builders';
+import { freshLocalStack, localAdapters } from '../support/local-aws';
+
+const t0 = Date.parse('2026-03-02T10:00:00.000Z');
+const minutesAgo = (m: number) => new Date(t0 - m * 60_000).toISOString();
+let clockMs = t0;
+
+async function get(path: string, query: Record<string, string>) {
+  const handler = apiHandler(apiRoutes, {
+    // Each request a little later than the one before, as in real life.
+    now: () => new Date((clockMs += 1500)),
+    authenticate: async () => ({
+      keyId: 'k1',
+      name: 'reader',
+      scopes: ['read'],
+      rateLimitPerMinute: null,
+    }),
+    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
+  });
+  const event = {
+    rawPath: path,
+    headers: { 'x-api-key': 'k' },
+    queryStringParameters: query,
+    isBase64Encoded: false,
+    requestContext: { requestId: `r${clockMs}`, http: { method: 'GET' } },
+  } as unknown as APIGatewayProxyEventV2;
+  const result = (await handler(event, {} as Context)) as HttpResult;
+  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
+}
+
+/** Every page of a listing, following nextCursor with nothing but limit and cursor. */
+async function allPages(path: string, key: (item: Record<string, unknown>) => string) {
+  const statuses: number[] = [];
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await get(path, { limit: '2', ...(cursor ? { cursor } : {}) });
+    statuses.push(res.status);
+    if (res.status !== 200) break;
+    keys.push(...(res.json.items as Record<string, unknown>[]).map(key));
+    cursor = (res.json.nextCursor as string | null) ?? undefined;
+  } while (cursor);
+  return { statuses, keys };
+}
+
+beforeAll(async () => {
+  const stack = await freshLocalStack();
+  Object.assign(process.env, {
+    VIGIA_TABLE: stack.tableName,
+    VIGIA_AWS_ENDPOINT: stack.endpoint,
+    VIGIA_TOPIC_ARN: stack.topicArn,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+  const a = localAdapters(stack.endpoint, stack.tableName);
+  const audit = new AuditStore(a.table);
+  const recorded = new Date(t0);
+  for (const m of [5, 4, 3, 2, 1]) {
+    await a.store.putSample(aSample({ at: minutesAgo(m) }), recorded);
+    await a.store.putAnomaly(anAnomaly({ at: minutesAgo(m) }), recorded);
+    await a.store.putDecision(aDecision({ at: minutesAgo(m) }), recorded);
+    await audit.record({
+      id: `req-${m}`,
+      serviceId: 'web',
+      at: minutesAgo(m),
+      type: 'scale',
+      requestedBy: 'api:ops',
+      detail: 'scale 2 → 3',
+      decisionId: null,
+    });
+  }
+});
+
+describe('paging without from/to', () => {
+  const newestFirst = [1, 2, 3, 4, 5].map(minutesAgo);
+
+  it.each([
+    ['/anomalies', (i: Record<string, unknown>) => String(i.at)],
+    ['/decisions', (i: Record<string, unknown>) => String(i.at)],
+    ['/actions', (i: Record<string, unknown>) => String(i.at)],
+    ['/services/web/metrics', (i: Record<string, unknown>) => String(i.at)],
+  ])('%s follows nextCursor to the end, every item once', async (path, key) => {
+    const { statuses, keys } = await allPages(path, key);
+
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(keys).toEqual(newestFirst);
+  });
+
+  it('still refuses a cursor on another listing', async () => {
+    const first = await get('/anomalies', { limit: '2' });
+
+    const res = await get('/decisions', { limit: '2', cursor: String(first.json.nextCursor) });
+
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).toContain('cursor');
+  });
+});

@@ -1,0 +1,96 @@
+// A service removed through the API, through the api function's real handler against the emulator:
+// its proposed decision can no longer be approved (a 409 naming the service, and the decision is
+// rejected with that reason), and /services and /status no longer show it. Its history stays.
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiHandler } from '../../lib/http/api-pipeline';
+import { apiRoutes } from '../../lib/http/routes';
+import type { HttpResult } from '../../lib/middleware/http';
+import { aDecision } from '../support/builders';
+import { freshLocalStack, localAdapters } from '../support/local-aws';
+
+const now = Date.parse('2026-03-02T10:00:00.000Z');
+const billing = {
+  id: 'billing',
+  name: 'Billing',
+  type: 'api',
+  ecs: { cluster: 'vigia-demo', service: 'billing' },
+  minTasks: 1,
+  maxTasks: 4,
+};
+let requests = 0;
+
+async function call(method: string, path: string, body?: unknown, query?: Record<string, string>) {
+  const handler = apiHandler(apiRoutes, {
+    now: () => new Date(now + ++requests * 1000),
+    authenticate: async () => ({
+      keyId: 'k1',
+      name: 'ops',
+      scopes: ['admin'],
+      rateLimitPerMinute: null,
+    }),
+    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
+  });
+  const event = {
+    rawPath: path,
+    headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+    queryStringParameters: query,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { requestId: `r${requests}`, http: { method } },
+  } as unknown as APIGatewayProxyEventV2;
+  const result = (await handler(event, {} as Context)) as HttpResult;
+  return {
+    status: result.statusCode,
+    json: (result.body ? JSON.parse(result.body) : null) as Record<string, unknown>,
+  };
+}
+
+const proposed = aDecision({
+  serviceId: 'billing',
+  at: new Date(now - 60_000).toISOString(),
+  status: 'proposed',
+  mode: 'approve',
+});
+
+beforeAll(async () => {
+  const stack = await freshLocalStack();
+  Object.assign(process.env, {
+    VIGIA_TABLE: stack.tableName,
+    VIGIA_AWS_ENDPOINT: stack.endpoint,
+    VIGIA_TOPIC_ARN: stack.topicArn,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+  const a = localAdapters(stack.endpoint, stack.tableName);
+  expect((await call('POST', '/services', billing)).status).toBe(201);
+  await a.store.putDecision(proposed, new Date(now));
+  expect((await call('DELETE', '/services/billing')).status).toBe(204);
+});
+
+describe('a deleted service', () => {
+  it('cannot have its proposed decision approved: 409 naming it, and the decision is rejected', async () => {
+    const res = await call('POST', `/decisions/${encodeURIComponent(proposed.id)}/approve`);
+
+    expect(res.status).toBe(409);
+    expect(res.json.message).toContain("service 'billing' no longer exists");
+    const stored = await call('GET', '/decisions', undefined, { service: 'billing' });
+    expect(stored.json.items).toEqual([
+      expect.objectContaining({
+        id: proposed.id,
+        status: 'rejected',
+        reviewNote: "service 'billing' no longer exists",
+      }),
+    ]);
+  });
+
+  it('is no longer listed by /services or /status', async () => {
+    const services = await call('GET', '/services');
+    const status = await call('GET', '/status');
+
+    const ids = (services.json.items as { id: string }[]).map((s) => s.id);
+    expect(ids).not.toContain('billing');
+    expect(ids.length).toBeGreaterThan(0);
+    expect(JSON.stringify(status.json)).not.toContain('billing');
+  });
+});

@@ -1,0 +1,68 @@
+// A manual scale through the api function's real handler against the emulator's ECS: it starts from
+// the desired count ECS reports now, not from the last sample, so a scale-in reads as one.
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiHandler } from '../../lib/http/api-pipeline';
+import { apiRoutes } from '../../lib/http/routes';
+import type { HttpResult } from '../../lib/middleware/http';
+import { aSample, anEcsState } from '../support/builders';
+import { freshLocalStack, localAdapters } from '../support/local-aws';
+
+const now = Date.parse('2026-03-02T10:00:00.000Z');
+
+async function scaleTo(desiredCount: number) {
+  const handler = apiHandler(apiRoutes, {
+    now: () => new Date(now),
+    authenticate: async () => ({
+      keyId: 'k1',
+      name: 'ops',
+      scopes: ['operate'],
+      rateLimitPerMinute: null,
+    }),
+    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
+  });
+  const event = {
+    rawPath: '/services/web/actions',
+    headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'scale', desiredCount }),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'scale-1', http: { method: 'POST' } },
+  } as unknown as APIGatewayProxyEventV2;
+  const result = (await handler(event, {} as Context)) as HttpResult;
+  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  const stack = await freshLocalStack();
+  Object.assign(process.env, {
+    VIGIA_TABLE: stack.tableName,
+    VIGIA_AWS_ENDPOINT: stack.endpoint,
+    VIGIA_TOPIC_ARN: stack.topicArn,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+  const a = localAdapters(stack.endpoint, stack.tableName);
+  // The last sample still says 2 tasks; meanwhile ECS was scaled to 8.
+  await a.store.putSample(
+    aSample({ at: new Date(now - 60_000).toISOString(), ecs: anEcsState({ desiredCount: 2 }) }),
+    new Date(now),
+  );
+  await a.aws.ecs.send(
+    new UpdateServiceCommand({ cluster: 'vigia-demo', service: 'web', desiredCount: 8 }),
+  );
+});
+
+describe('a manual scale', () => {
+  it('is a scale-in from the count ECS runs now', async () => {
+    const res = await scaleTo(5);
+
+    expect(res.status).toBe(202);
+    expect(res.json.decision).toMatchObject({
+      action: 'scale-in',
+      fromCount: 8,
+      toCount: 5,
+      reason: 'manual scale to 5 tasks',
+    });
+  });
+});
