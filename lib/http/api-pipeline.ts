@@ -67,7 +67,9 @@ function check(
 }
 
 function readBody(event: APIGatewayProxyEventV2, headers: Record<string, string | undefined>) {
-  const raw = event.body ?? '';
+  // serverless offline hands over a JSON body that parses to false or 0 as that value, not as text.
+  const given: unknown = event.body ?? '';
+  const raw = typeof given === 'string' ? given : JSON.stringify(given);
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(MAX_BODY_BYTES);

@@ -157,6 +157,15 @@ describe('api pipeline', () => {
     ).toBe(413);
   });
 
+  it('answers 400, not 500, when the body arrives as a parsed false or 0 (serverless offline)', async () => {
+    for (const body of [false, 0]) {
+      const e = event('POST', '/things/abc', { key: 'operator', type: 'application/json' });
+      const r = await pipeline({ ...e, body } as unknown as APIGatewayProxyEventV2);
+      expect(r.statusCode).toBe(400);
+      expect(JSON.parse(r.body).issues.map((i: { path: string }) => i.path)).toEqual(['body']);
+    }
+  });
+
   it('runs the handler with parsed input when everything is right', async () => {
     calls.length = 0;
     const r = await pipeline(
