@@ -49,6 +49,16 @@ const envSchema = z.object({
     .union([z.literal(''), z.coerce.number().int().min(100).max(60_000)])
     .optional()
     .transform((v) => (v === '' || v === undefined ? 4_000 : v)),
+  /** Clusters registered at runtime, comma-separated (deploy parameter extraClusters). */
+  VIGIA_EXTRA_CLUSTERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    ),
   /** Requests per minute per API key, unless the key sets its own. */
   VIGIA_API_RATE_LIMIT: z
     .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
@@ -102,6 +112,8 @@ export type AppConfig = {
     /** Requests per minute per API key, unless the key sets its own. */
     rateLimitPerMinute: number;
   };
+  /** Clusters the IAM roles allow besides the declared services' (deploy parameter extraClusters). */
+  extraClusters: string[];
 };
 
 export function parseEnv(env: Record<string, string | undefined>): AppConfig {
@@ -132,6 +144,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       aiDecisionsEnabled: e.AI_DECISIONS_ENABLED,
     },
     api: { rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT },
+    extraClusters: e.VIGIA_EXTRA_CLUSTERS,
   };
 }
 
