@@ -44,6 +44,10 @@ const envSchema = z.object({
     .union([z.literal(''), z.url('VIGIA_WEBHOOK_URL must be a URL')])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  VIGIA_WEBHOOK_SSM_PARAMETER: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   /** Longest wait for one AWS call's answer (each call is tried up to 4 times). */
   VIGIA_AWS_REQUEST_TIMEOUT_MS: z
     .union([z.literal(''), z.coerce.number().int().min(100).max(60_000)])
@@ -99,6 +103,7 @@ export type AppConfig = {
     slackWebhookUrl: string | undefined;
     slackWebhookParameter: string | undefined;
     webhookUrl: string | undefined;
+    webhookParameter: string | undefined;
   };
   switches: {
     autoScaling: boolean;
@@ -131,6 +136,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       slackWebhookUrl: e.SLACK_WEBHOOK_URL,
       slackWebhookParameter: e.SLACK_WEBHOOK_SSM_PARAMETER,
       webhookUrl: e.VIGIA_WEBHOOK_URL,
+      webhookParameter: e.VIGIA_WEBHOOK_SSM_PARAMETER,
     },
     switches: {
       autoScaling: e.AUTO_SCALING_ENABLED,

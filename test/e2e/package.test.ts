@@ -120,4 +120,13 @@ describe('serverless package', () => {
     expect(apis.length).toBe(1);
     expect(apis[0]!.Properties.CorsConfiguration).toBeUndefined();
   });
+
+  it('keeps the generic webhook URL out of the slack function’s environment (SSM instead)', () => {
+    const cfn = JSON.parse(readFileSync(template, 'utf8')) as Template;
+    const slack = cfn.Resources.SlackLambdaFunction!.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(slack.Environment.Variables).not.toHaveProperty('VIGIA_WEBHOOK_URL');
+    expect(slack.Environment.Variables.VIGIA_WEBHOOK_SSM_PARAMETER).toBe('/vigia/prod/webhook-url');
+  });
 });
