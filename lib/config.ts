@@ -44,11 +44,25 @@ const envSchema = z.object({
     .union([z.literal(''), z.url('VIGIA_WEBHOOK_URL must be a URL')])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  VIGIA_WEBHOOK_SSM_PARAMETER: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   /** Longest wait for one AWS call's answer (each call is tried up to 4 times). */
   VIGIA_AWS_REQUEST_TIMEOUT_MS: z
     .union([z.literal(''), z.coerce.number().int().min(100).max(60_000)])
     .optional()
     .transform((v) => (v === '' || v === undefined ? 4_000 : v)),
+  /** Clusters registered at runtime, comma-separated (deploy parameter extraClusters). */
+  VIGIA_EXTRA_CLUSTERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    ),
   /** Requests per minute per API key, unless the key sets its own. */
   VIGIA_API_RATE_LIMIT: z
     .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
@@ -89,6 +103,7 @@ export type AppConfig = {
     slackWebhookUrl: string | undefined;
     slackWebhookParameter: string | undefined;
     webhookUrl: string | undefined;
+    webhookParameter: string | undefined;
   };
   switches: {
     autoScaling: boolean;
@@ -102,6 +117,8 @@ export type AppConfig = {
     /** Requests per minute per API key, unless the key sets its own. */
     rateLimitPerMinute: number;
   };
+  /** Clusters the IAM roles allow besides the declared services' (deploy parameter extraClusters). */
+  extraClusters: string[];
 };
 
 export function parseEnv(env: Record<string, string | undefined>): AppConfig {
@@ -119,6 +136,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       slackWebhookUrl: e.SLACK_WEBHOOK_URL,
       slackWebhookParameter: e.SLACK_WEBHOOK_SSM_PARAMETER,
       webhookUrl: e.VIGIA_WEBHOOK_URL,
+      webhookParameter: e.VIGIA_WEBHOOK_SSM_PARAMETER,
     },
     switches: {
       autoScaling: e.AUTO_SCALING_ENABLED,
@@ -132,6 +150,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       aiDecisionsEnabled: e.AI_DECISIONS_ENABLED,
     },
     api: { rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT },
+    extraClusters: e.VIGIA_EXTRA_CLUSTERS,
   };
 }
 

@@ -366,6 +366,8 @@ export interface ServiceCataloguePorts {
   registry: Pick<ServiceRegistry, 'list'>;
   /** The services of config/services.json: their source of truth is the file. */
   declared: readonly Service[];
+  /** Clusters vigia may act on besides the declared services' (deploy parameter extraClusters). */
+  extraClusters?: readonly string[];
   overrides: ServiceOverrideStore;
   audit: AuditTrail;
 }

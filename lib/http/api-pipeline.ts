@@ -14,7 +14,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../src/errors';
-import { httpHandler, type HttpResult } from '../middleware/http';
+import { httpHandler, keepHeadersOnError, type HttpResult } from '../middleware/http';
 import type { Principal, Route, RouteRequest, Scope } from './route';
 import { matchRoute } from './router';
 
@@ -111,42 +111,64 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
       if (!principal) throw new UnauthorizedError('the X-API-Key is not valid');
     }
     if (route.scope !== 'public' && !principal) throw new UnauthorizedError();
-    if (!hasScope(principal, route.scope)) throw new ForbiddenError(route.scope);
+    // An authenticated request counts against its key's limit before any other refusal, and every
+    // answer to it, 4xx and 429 included, tells the client how much it has left (docs/api.md).
     let rateHeaders: Record<string, string> = {};
     if (principal) {
       const rate = await deps.rateLimit(principal, now);
-      if (!rate.allowed) throw new RateLimitedError(rate.retryAfterSeconds);
-      rateHeaders = { 'x-ratelimit-remaining': String(rate.remaining) };
+      rateHeaders = { 'x-ratelimit-remaining': String(rate.allowed ? rate.remaining : 0) };
+      if (!rate.allowed) {
+        const refused = new RateLimitedError(rate.retryAfterSeconds);
+        keepHeadersOnError(refused, rateHeaders);
+        throw refused;
+      }
     }
-
-    const schemas = route.request ?? {};
-    const rawBody = readBody(event, headers);
-    const issues: Issue[] = [];
-    const params = check(schemas.params, match.params, 'params', issues);
-    const query = check(schemas.query, { ...(event.queryStringParameters ?? {}) }, 'query', issues);
-    const body = check(schemas.body, rawBody, 'body', issues);
-    check(schemas.headers, headers, 'headers', issues);
-    if (issues.length > 0) {
-      const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      throw new ValidationError(`request is invalid: ${detail}`, issues);
+    try {
+      const at = { method, path, requestId, now };
+      const result = await runRoute(route, match.params, event, headers, principal, at);
+      return { ...result, headers: { ...rateHeaders, ...result.headers } };
+    } catch (err) {
+      keepHeadersOnError(err, rateHeaders);
+      throw err;
     }
-
-    const request: RouteRequest = {
-      method,
-      path,
-      params: params as Record<string, string>,
-      query: query as Record<string, string | undefined>,
-      headers,
-      body,
-      principal: principal
-        ? { keyId: principal.keyId, name: principal.name, scopes: principal.scopes }
-        : null,
-      now,
-      requestId,
-    };
-    const result = await route.handler(request);
-    return { ...result, headers: { ...rateHeaders, ...result.headers } };
   };
+}
+
+async function runRoute(
+  route: Route,
+  matched: Record<string, string>,
+  event: APIGatewayProxyEventV2,
+  headers: Record<string, string | undefined>,
+  principal: AuthenticatedPrincipal | null,
+  at: { method: string; path: string; requestId: string; now: Date },
+): Promise<HttpResult> {
+  if (!hasScope(principal, route.scope)) throw new ForbiddenError(route.scope);
+  const schemas = route.request ?? {};
+  const rawBody = readBody(event, headers);
+  const issues: Issue[] = [];
+  const params = check(schemas.params, matched, 'params', issues);
+  const query = check(schemas.query, { ...(event.queryStringParameters ?? {}) }, 'query', issues);
+  const body = check(schemas.body, rawBody, 'body', issues);
+  check(schemas.headers, headers, 'headers', issues);
+  if (issues.length > 0) {
+    const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new ValidationError(`request is invalid: ${detail}`, issues);
+  }
+
+  const request: RouteRequest = {
+    method: at.method,
+    path: at.path,
+    params: params as Record<string, string>,
+    query: query as Record<string, string | undefined>,
+    headers,
+    body,
+    principal: principal
+      ? { keyId: principal.keyId, name: principal.name, scopes: principal.scopes }
+      : null,
+    now: at.now,
+    requestId: at.requestId,
+  };
+  return route.handler(request);
 }
 
 /** The api function's handler: the pipeline inside the HTTP middleware (errors, request id). */

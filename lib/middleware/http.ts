@@ -1,7 +1,8 @@
 // The middy stack of the HTTP API: the one place where errors become responses. An error's kind
 // picks the status; its data adds the headers (retry-after, allow, www-authenticate). Anything
 // unclassified, or a backing service down, is a 5xx whose body hides server-side detail and which
-// is logged. Every response, errors included, carries the request id.
+// is logged. Every response, errors included, carries the request id and the security headers;
+// headers a refusal earned before it was thrown (the caller's remaining rate) stay on the response.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -69,24 +70,42 @@ export function errorResponse(err: unknown): HttpResult {
   return json(status, body, headersOf(known));
 }
 
+/**
+ * Headers an error keeps whatever its kind: the pipeline knows the caller's remaining rate before a
+ * later step refuses the request, and a client backing off needs it on the 4xx/429 as well.
+ */
+const earnedHeaders = new WeakMap<object, Record<string, string>>();
+export function keepHeadersOnError(err: unknown, headers: Record<string, string>): void {
+  if (typeof err === 'object' && err !== null) earnedHeaders.set(err, headers);
+}
+
+/** JSON is never sniffed as HTML, and browsers stay on HTTPS for the API's host. */
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+};
+
 function requestIdOf(event: APIGatewayProxyEventV2 | undefined): string {
   return event?.requestContext?.requestId ?? 'local';
 }
 
-function withRequestId(response: APIGatewayProxyResultV2 | null, requestId: string) {
+function withStandardHeaders(response: APIGatewayProxyResultV2 | null, requestId: string) {
   if (response === null || typeof response !== 'object') return response;
-  return { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
+  return {
+    ...response,
+    headers: { ...securityHeaders, ...response.headers, 'x-request-id': requestId },
+  };
 }
 
 type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
-/** Errors → responses, and the request id on every response. */
+/** Errors → responses, and the request id and security headers on every response. */
 export function httpResponses(): middy.MiddlewareObj<
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2
 > {
   const after = async (request: HttpRequest) => {
-    request.response = withRequestId(request.response, requestIdOf(request.event));
+    request.response = withStandardHeaders(request.response, requestIdOf(request.event));
   };
   const onError = async (request: HttpRequest) => {
     const err = request.error;
@@ -99,7 +118,9 @@ export function httpResponses(): middy.MiddlewareObj<
         error: err as Error,
       });
     }
-    request.response = withRequestId(response, requestIdOf(request.event));
+    const earned = typeof err === 'object' && err !== null ? earnedHeaders.get(err) : undefined;
+    const kept = { ...response, headers: { ...earned, ...response.headers } };
+    request.response = withStandardHeaders(kept, requestIdOf(request.event));
   };
   return { after, onError };
 }

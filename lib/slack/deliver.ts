@@ -11,7 +11,6 @@ import type { WebhookUrlSource } from './webhook-url';
 
 export interface DeliveryTargets {
   urls: WebhookUrlSource;
-  webhookUrl: string | undefined;
   policy?: RetryPolicy;
   post?: PostDeps;
 }
@@ -51,9 +50,10 @@ export async function deliverNotification(
     result.slack = 'sent';
     result.attempts += sent.attempts;
   }
-  if (targets.webhookUrl) {
+  const webhookUrl = await targets.urls.genericUrl(now);
+  if (webhookUrl !== null) {
     const sent = await postJson(
-      targets.webhookUrl,
+      webhookUrl,
       renderWebhook(notification),
       'generic webhook',
       policy,

@@ -1,5 +1,6 @@
-// The Slack incoming-webhook URL: from the environment (local), or an SSM SecureString parameter
-// (AWS), read once per container and cached for a few minutes so a rotated URL is picked up.
+// The outbound webhook URLs (Slack incoming webhook, generic JSON webhook): from the environment
+// (local), or SSM SecureString parameters (AWS) so no URL sits in plaintext in the function's
+// configuration; read once per container and cached for a few minutes so a rotated URL is picked up.
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsError } from '../aws/errors';
 import type { AppConfig } from '../config';
@@ -9,21 +10,35 @@ const CACHE_MS = 5 * 60_000;
 export interface WebhookUrlSource {
   /** null when Slack is not configured. */
   slackUrl(now: Date): Promise<string | null>;
+  /** null when the generic webhook is not configured. */
+  genericUrl(now: Date): Promise<string | null>;
 }
 
+type Outbound = Pick<AppConfig['outbound'], 'slackWebhookUrl' | 'slackWebhookParameter'> &
+  Partial<Pick<AppConfig['outbound'], 'webhookUrl' | 'webhookParameter'>>;
+
 export class ConfiguredWebhookUrl implements WebhookUrlSource {
-  private cached: { url: string | null; until: number } | null = null;
+  private readonly cached = new Map<string, { url: string | null; until: number }>();
 
   constructor(
-    private readonly c: Pick<AppConfig, 'outbound' | 'endpoint' | 'region'>,
+    private readonly c: Pick<AppConfig, 'endpoint' | 'region'> & { outbound: Outbound },
     private readonly ssm: SSMClient,
   ) {}
 
   async slackUrl(now: Date): Promise<string | null> {
-    if (this.c.outbound.slackWebhookUrl) return this.c.outbound.slackWebhookUrl;
-    const name = this.c.outbound.slackWebhookParameter;
+    const { slackWebhookUrl, slackWebhookParameter } = this.c.outbound;
+    return slackWebhookUrl ?? this.fromParameter(slackWebhookParameter, now);
+  }
+
+  async genericUrl(now: Date): Promise<string | null> {
+    const { webhookUrl, webhookParameter } = this.c.outbound;
+    return webhookUrl ?? this.fromParameter(webhookParameter, now);
+  }
+
+  private async fromParameter(name: string | undefined, now: Date): Promise<string | null> {
     if (!name) return null;
-    if (this.cached !== null && this.cached.until > now.getTime()) return this.cached.url;
+    const hit = this.cached.get(name);
+    if (hit && hit.until > now.getTime()) return hit.url;
     const url = await this.ssm
       .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
       .then((out) => out.Parameter?.Value ?? null)
@@ -31,10 +46,11 @@ export class ConfiguredWebhookUrl implements WebhookUrlSource {
         if (err.name === 'ParameterNotFound') return null;
         throw awsError(err, `SSM parameter '${name}'`, this.c.endpoint);
       });
-    this.cached = {
+    const entry = {
       url: url && url.trim() !== '' ? url.trim() : null,
       until: now.getTime() + CACHE_MS,
     };
-    return this.cached.url;
+    this.cached.set(name, entry);
+    return entry.url;
   }
 }

@@ -8,6 +8,5 @@ export const deliveryTargets = perConfig(
   (c) =>
     ({
       urls: new ConfiguredWebhookUrl(c, ssmClient(c)),
-      webhookUrl: c.outbound.webhookUrl,
     }) satisfies DeliveryTargets,
 );

@@ -184,6 +184,7 @@ function recordOf(
     mode: service.mode,
     status: 'skipped',
     requestedBy: 'vigia:decide',
+    target: { ...service.ecs },
     result: null,
     diagnosis: primaryDiagnosis(diagnoses),
     confidence: diagnoses[0]?.confidence ?? 0,

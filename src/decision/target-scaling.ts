@@ -143,6 +143,7 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     mode: service.mode,
     status: 'approved',
     requestedBy: TARGET_SCALING_REQUESTER,
+    target: { ...service.ecs },
     result: null,
     diagnosis: 'target',
     policies: [],

@@ -120,6 +120,7 @@ export function compensationDecision(
     taskDefinition: d.after?.taskDefinition ?? null,
     targetTaskDefinition: 'taskDefinition' in comp ? comp.taskDefinition : null,
     compensates: d.id,
+    ...(d.target ? { target: d.target } : {}),
   };
 }
 

@@ -85,6 +85,8 @@ export const decisionSchema = z.object({
     })
     .optional(),
   trigger: z.array(decisionTriggerSchema).optional(),
+  /** The ECS service it was made for: if the vigia service is re-pointed meanwhile, it is skipped. */
+  target: z.object({ cluster: z.string(), service: z.string() }).optional(),
   /** Task definition running when the decision was made. */
   taskDefinition: z.string().nullable().optional(),
   /** Rollback target when already known (a compensation); otherwise the previous revision. */

@@ -75,6 +75,8 @@ async function carryOut(
 ): Promise<Finished> {
   const service = await deps.registry.get(claimed.serviceId);
   if (!service) return { status: 'failed', result: `unknown service '${claimed.serviceId}'` };
+  const repointed = repointedFrom(claimed, service);
+  if (repointed) return { status: 'skipped', result: repointed };
 
   // The autopilot's own decisions obey the mode and switches as they are now, not as they were
   // when decided: an operator who turns the service off mid-way is heard. Operators' requests and
@@ -102,6 +104,18 @@ async function carryOut(
   } catch (err) {
     return { status: 'failed', result: (err as Error).message };
   }
+}
+
+/**
+ * A decision acts only on the ECS service it was made for: after an operator re-points the vigia
+ * service, its metrics and counts described another service. Older decisions carry no target.
+ */
+function repointedFrom(claimed: Decision, service: Service): string | null {
+  const was = claimed.target;
+  if (!was || (was.cluster === service.ecs.cluster && was.service === service.ecs.service)) {
+    return null;
+  }
+  return `service '${service.id}' was re-pointed from ECS ${was.cluster}/${was.service} to ${service.ecs.cluster}/${service.ecs.service} after this decision; not carried out`;
 }
 
 /**

@@ -120,6 +120,7 @@ export function manualDecision(input: ManualDecisionInput): Decision {
     mode: input.service.mode,
     status: 'approved',
     requestedBy: input.requestedBy,
+    target: { ...input.service.ecs },
     result: null,
   };
 }

@@ -84,6 +84,36 @@ export async function getService(ports: ServiceCataloguePorts, id: string): Prom
   return view(c.service, c.source, c.version);
 }
 
+/**
+ * The blast radius of an admin key: a service may target only a cluster the scale role may act on
+ * (the declared services' clusters, plus the deployment's extra clusters), and no ECS service that
+ * another vigia service already drives, or two autopilots would fight over one desired count.
+ */
+async function checkEcsTarget(ports: ServiceCataloguePorts, service: Service): Promise<void> {
+  const allowed = new Set([
+    ...ports.declared.map((s) => s.ecs.cluster),
+    ...(ports.extraClusters ?? []),
+  ]);
+  if (!allowed.has(service.ecs.cluster)) {
+    const message = `'${service.ecs.cluster}' is not a cluster vigia may act on (${[...allowed].join(', ')}): declare it in config/services.json or deploy with --param extraClusters`;
+    throw new ValidationError(`request is invalid: body.ecs.cluster: ${message}`, [
+      { path: 'body.ecs.cluster', message },
+    ]);
+  }
+  const all = await ports.registry.list();
+  const other = all.find(
+    (s) =>
+      s.id !== service.id &&
+      s.ecs.cluster === service.ecs.cluster &&
+      s.ecs.service === service.ecs.service,
+  );
+  if (other) {
+    throw new ConflictError(
+      `ECS service ${service.ecs.cluster}/${service.ecs.service} is already driven by vigia service '${other.id}'`,
+    );
+  }
+}
+
 /** A new service; a declared one is changed with replaceService instead. */
 export async function registerService(
   ports: ServiceCataloguePorts,
@@ -95,6 +125,7 @@ export async function registerService(
       `service '${service.id}' is declared in config/services.json: change it with PUT /services/${service.id}`,
     );
   }
+  await checkEcsTarget(ports, service);
   const version = await ports.overrides.put(service, null, req.now);
   await audit(ports, 'service-create', service.id, req, `registered ${service.id}`);
   return view(service, 'api', version);
@@ -119,6 +150,7 @@ export async function replaceService(
   }
   const c = await current(ports, id);
   const expected = expectedVersion(ifMatch, c.version);
+  await checkEcsTarget(ports, service);
   const version = await ports.overrides.put(service, c.stored ? expected : null, req.now);
   await audit(ports, 'service-update', id, req, `replaced ${id}`);
   return view(service, sourceOfWrite(ports, id), version);

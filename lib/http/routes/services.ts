@@ -13,7 +13,7 @@ import {
   setServiceMode,
   type ServiceView,
 } from '../../../src/use-cases/service-catalogue';
-import { declaredServices } from '../../config';
+import { config, declaredServices } from '../../config';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
 import { defineRoute, operatorRequest, type Route } from '../route';
@@ -25,6 +25,7 @@ function ports(): ServiceCataloguePorts {
   return {
     registry: a.registry,
     declared: declaredServices(),
+    extraClusters: config().extraClusters,
     overrides: a.services,
     audit: a.audit,
   };

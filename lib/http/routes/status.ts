@@ -4,7 +4,7 @@ import { overallState, serviceStatus, statusIncidents } from '../../../src/use-c
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
-import { statusPageHtml } from '../status-page';
+import { statusPageCsp, statusPageHtml } from '../status-page';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
@@ -79,8 +79,7 @@ export const statusRoutes: Route[] = [
         headers: {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'public, max-age=300',
-          'content-security-policy':
-            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
+          'content-security-policy': statusPageCsp,
           'x-content-type-options': 'nosniff',
         },
         body: statusPageHtml,

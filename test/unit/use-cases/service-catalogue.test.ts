@@ -50,7 +50,11 @@ function catalogue() {
 describe('service catalogue', () => {
   it('lists declared and registered services with their source and version', async () => {
     const { ports, audits } = catalogue();
-    const api = await registerService(ports, aService({ id: 'api', name: 'API' }), req);
+    const api = await registerService(
+      ports,
+      aService({ id: 'api', name: 'API', ecs: { cluster: 'prod', service: 'api' } }),
+      req,
+    );
     expect(api).toMatchObject({ id: 'api', source: 'api', version: 1 });
     expect(audits).toEqual([expect.objectContaining({ type: 'service-create', serviceId: 'api' })]);
     const all = await listServices(ports);
