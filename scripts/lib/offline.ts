@@ -9,6 +9,8 @@ import { repoRoot } from './stack-definitions';
 export interface OfflineOptions {
   endpoint: string;
   topicArn: string;
+  /** The stream failure queue /health counts; none when absent. */
+  failureQueueUrl?: string;
   httpPort: number;
   lambdaPort: number;
   logLevel?: string;
@@ -37,6 +39,7 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       ...process.env,
       VIGIA_AWS_ENDPOINT: o.endpoint,
       VIGIA_TOPIC_ARN: o.topicArn,
+      VIGIA_FAILURE_QUEUE_URL: o.failureQueueUrl ?? '',
       VIGIA_HTTP_PORT: String(o.httpPort),
       VIGIA_LAMBDA_PORT: String(o.lambdaPort),
       VIGIA_BUILD_FOLDER: `${workFolder}/esbuild`,
