@@ -6,6 +6,8 @@ import { killGroup } from './emulator';
 import { localCredentials, localRegion } from './local-stack';
 import { repoRoot } from './stack-definitions';
 
+const resilience = path.join(repoRoot, 'scripts/lib/offline-resilience.cjs');
+
 export interface OfflineOptions {
   endpoint: string;
   topicArn: string;
@@ -49,6 +51,10 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       AWS_REGION: localRegion,
       POWERTOOLS_LOG_LEVEL: o.logLevel ?? 'WARN',
       SLS_TELEMETRY_DISABLED: '1',
+      // An emulator outage of a few seconds must not end the stack (see offline-resilience.cjs).
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(resilience)}`.trim(),
+      VIGIA_OFFLINE_RESILIENCE: '1',
       ...o.env,
     },
   });
