@@ -5,9 +5,11 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { replayFailures } from './lib/failure-replay';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { replayFailures, type FilterPattern } from './lib/failure-replay';
 import { localClientConfig } from './lib/local-stack';
-import { loadStackDefinitions } from './lib/stack-definitions';
+import { loadStackDefinitions, repoRoot } from './lib/stack-definitions';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,6 +21,25 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 const lambdaEndpoint =
   process.env.VIGIA_LAMBDA_ENDPOINT ||
   (endpoint ? `http://127.0.0.1:${process.env.VIGIA_LAMBDA_PORT ?? 3002}` : undefined);
+
+/** Each function's stream filter patterns, by deployed name, from `serverless print`. */
+function streamFilters(): Map<string, FilterPattern[]> {
+  const out = execFileSync(
+    path.join(repoRoot, 'node_modules/.bin/serverless'),
+    ['print', '--format', 'json', '--stage', stage],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
+  );
+  const printed = JSON.parse(out.slice(out.indexOf('{'))) as {
+    service: string;
+    functions: Record<string, { events?: { stream?: { filterPatterns?: FilterPattern[] } }[] }>;
+  };
+  const filters = new Map<string, FilterPattern[]>();
+  for (const [key, fn] of Object.entries(printed.functions)) {
+    const patterns = (fn.events ?? []).flatMap((e) => e.stream?.filterPatterns ?? []);
+    if (patterns.length > 0) filters.set(`${printed.service}-${stage}-${key}`, patterns);
+  }
+  return filters;
+}
 
 async function main() {
   const cfg = endpoint ? localClientConfig(endpoint) : { region };
@@ -34,11 +55,13 @@ async function main() {
   const lambda = new LambdaClient(
     lambdaEndpoint ? { ...localClientConfig(lambdaEndpoint) } : { region },
   );
+  const filters = streamFilters();
   console.log(`replaying ${queueUrl}${lambdaEndpoint ? ` through ${lambdaEndpoint}` : ''}`);
   const summary = await replayFailures({
     sqs,
     queueUrl,
     streams: new DynamoDBStreamsClient(cfg),
+    filterFor: (fn) => filters.get(fn),
     log: (line) => console.log(line),
     async invoke(functionName, event) {
       const out = await lambda.send(

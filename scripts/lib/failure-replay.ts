@@ -34,6 +34,11 @@ export interface ReplayDeps {
   sqs: SQSClient;
   queueUrl: string;
   streams: DynamoDBStreamsClient;
+  /**
+   * The function's stream filter patterns (serverless.yml): a failed batch's sequence range also
+   * holds records the mapping filtered out, which Lambda never gave the function.
+   */
+  filterFor?(functionName: string): FilterPattern[] | undefined;
   /** Invokes a function by name with an event (Lambda Invoke, or serverless offline's). */
   invoke(functionName: string, event: unknown): Promise<unknown>;
   log(line: string): void;
@@ -42,6 +47,17 @@ export interface ReplayDeps {
 export interface ReplaySummary {
   replayed: number;
   kept: number;
+}
+
+/** An event filter pattern: nested keys whose leaves list the accepted values. */
+export type FilterPattern = { [key: string]: FilterPattern | unknown[] };
+
+/** Lambda's event filtering for the exact-value subset serverless.yml uses. */
+export function matchesFilter(pattern: FilterPattern, value: unknown): boolean {
+  return Object.entries(pattern).every(([key, want]) => {
+    const got = (value as Record<string, unknown> | null | undefined)?.[key];
+    return Array.isArray(want) ? want.includes(got) : matchesFilter(want, got);
+  });
 }
 
 /** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` → name. */
@@ -109,7 +125,10 @@ async function replayMessage(deps: ReplayDeps, body: Record<string, unknown>): P
   let event: unknown;
   if (body.DDBStreamBatchInfo) {
     const info = (body as unknown as StreamBatchFailure).DDBStreamBatchInfo;
-    const records = await readBatch(deps.streams, info);
+    const patterns = deps.filterFor?.(fn);
+    const records = (await readBatch(deps.streams, info)).filter(
+      (r) => !patterns || patterns.some((p) => matchesFilter(p, r)),
+    );
     if (records.length === 0) {
       deps.log(
         `  ${fn}: no records left in ${info.shardId} from ${info.startSequenceNumber} (older than the stream's 24 h?): kept`,

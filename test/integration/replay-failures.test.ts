@@ -48,6 +48,13 @@ describe('replay-failures', () => {
     const sqs = new SQSClient(cfg);
     // The anomaly insert whose decide invocation exhausted its retries.
     const sample = JSON.parse(readFileSync('events/dynamodb-stream.insert-anomaly.json', 'utf8'));
+    // In the same failed range, a record decide's filter never let through.
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: stack.tableName,
+        Item: { pk: { S: 'SVC#web' }, sk: { S: 'NOTE#1' }, kind: { S: 'note' } },
+      }),
+    );
     await dynamo.send(
       new PutItemCommand({ TableName: stack.tableName, Item: sample.Records[0].dynamodb.NewImage }),
     );
@@ -68,6 +75,7 @@ describe('replay-failures', () => {
       (await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? [];
     const anomaly = records.find((r) => r.dynamodb?.NewImage?.kind?.S === 'anomaly')!;
     const seq = anomaly.dynamodb!.SequenceNumber!;
+    const first = records[0]!.dynamodb!.SequenceNumber!;
     // What Lambda sends to the on-failure destination: metadata, not the record.
     const failure = {
       requestContext: {
@@ -81,11 +89,11 @@ describe('replay-failures', () => {
       timestamp: '2026-11-22T10:01:12.717Z',
       DDBStreamBatchInfo: {
         shardId,
-        startSequenceNumber: seq,
+        startSequenceNumber: first,
         endSequenceNumber: seq,
         approximateArrivalOfFirstRecord: '2026-11-22T10:01:01Z',
         approximateArrivalOfLastRecord: '2026-11-22T10:01:01Z',
-        batchSize: 1,
+        batchSize: 2,
         streamArn,
       },
     };
@@ -100,22 +108,26 @@ describe('replay-failures', () => {
       new SendMessageCommand({ QueueUrl: stack.failureQueueUrl, MessageBody: '{"what":"?"}' }),
     );
 
-    const invoked: string[] = [];
+    const invoked: { fn: string; records: number }[] = [];
     const lines: string[] = [];
     const summary = await replayFailures({
       sqs,
       queueUrl: stack.failureQueueUrl,
       streams,
       log: (l) => lines.push(l),
+      filterFor: (fn) =>
+        fn === 'vigia-dev-decide'
+          ? [{ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['anomaly'] } } } }]
+          : undefined,
       async invoke(fn, event) {
-        invoked.push(fn);
+        invoked.push({ fn, records: (event as { Records: unknown[] }).Records.length });
         if (fn !== 'vigia-dev-decide') throw new Error(`no function ${fn}`);
         return decide(event, context);
       },
     });
 
     expect(summary).toEqual({ replayed: 1, kept: 1 });
-    expect(invoked).toEqual(['vigia-dev-decide']);
+    expect(invoked).toEqual([{ fn: 'vigia-dev-decide', records: 1 }]);
     const { store } = localAdapters(stack.endpoint, stack.tableName);
     expect(
       await store.getDecision('web', 'web~2026-11-22T10:00:00.000Z~cpu~decision'),
