@@ -27,13 +27,29 @@ function isConnectionError(err) {
   );
 }
 
-/** A v2-style callback method that retries connection failures until the endpoint answers. */
-function retrying(method, name, log, delayMs = 1000) {
+/**
+ * A v2-style callback method that retries connection failures until the endpoint answers. An
+ * emulator restarted on the same port has lost its tables: the poller's shard iterator then
+ * answers errors of another kind, which are retried too (quietly, every 10 s) so the rest of the
+ * stack lives on; the stream resumes when `serverless offline` restarts against the new stack.
+ */
+function retrying(method, name, log, delayMs = 1000, outage = { seen: false }) {
   return (params, callback) => {
     let warned = false;
+    let orphaned = false;
     const attempt = () =>
       method(params, (err, data) => {
+        if (err && !isConnectionError(err) && outage.seen) {
+          if (!orphaned)
+            log(
+              `stream poller: ${name} fails since the emulator came back (${err.name}: its state was lost?); restart serverless offline to read the new stream`,
+            );
+          orphaned = true;
+          setTimeout(attempt, delayMs * 10);
+          return;
+        }
         if (err && isConnectionError(err)) {
+          outage.seen = true;
           if (!warned)
             log(
               `stream poller: ${name} cannot reach the emulator (${err.code || err.name}); retrying every ${delayMs} ms`,
@@ -65,7 +81,10 @@ function patchStreamsPlugin(fromDir, log = (line) => process.stderr.write(`${lin
   if (original.vigiaRetrying) return true;
   const patched = (client, commands) => {
     const built = original(client, commands);
-    for (const name of Object.keys(commands)) built[name] = retrying(built[name], name, log);
+    const outage = { seen: false };
+    for (const name of Object.keys(commands)) {
+      built[name] = retrying(built[name], name, log, 1000, outage);
+    }
     return built;
   };
   patched.vigiaRetrying = true;
