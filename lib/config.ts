@@ -25,6 +25,11 @@ const envSchema = z.object({
     .transform((v) => (v ? v : undefined)),
   AWS_REGION: z.string().default('us-east-1'),
   VIGIA_STAGE: z.string().default('dev'),
+  /** The queue stream records land in once their retries are exhausted; /health counts it. */
+  VIGIA_FAILURE_QUEUE_URL: z
+    .union([z.literal(''), z.url('VIGIA_FAILURE_QUEUE_URL must be an SQS queue URL')])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   VIGIA_STATUS_PAGE_URL: z.string().optional(),
   AUTO_SCALING_ENABLED: flag(true),
   AUTO_RECOVERY_ENABLED: flag(true),
@@ -95,6 +100,8 @@ export type AppConfig = {
   /** Longest wait for one AWS call's answer. */
   requestTimeoutMs: number;
   stage: string;
+  /** The stream failure queue's URL, when the stack has one. */
+  failureQueueUrl: string | undefined;
   statusPageUrl: string | undefined;
   /** Timings of the alert manager (group wait, repeat, resolve) and the status link. */
   alerting: AlertingConfig;
@@ -130,6 +137,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     region: e.AWS_REGION,
     requestTimeoutMs: e.VIGIA_AWS_REQUEST_TIMEOUT_MS,
     stage: e.VIGIA_STAGE,
+    failureQueueUrl: e.VIGIA_FAILURE_QUEUE_URL,
     statusPageUrl: e.VIGIA_STATUS_PAGE_URL,
     alerting: parseAlerting(e.VIGIA_ALERTING, e.VIGIA_STATUS_PAGE_URL),
     outbound: {

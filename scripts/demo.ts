@@ -63,7 +63,13 @@ async function main() {
   );
 
   say(`${c.dim}starting serverless offline (bundling functions)…${c.off}`);
-  offline = await startOffline({ endpoint, topicArn: stack.topicArn, httpPort, lambdaPort });
+  offline = await startOffline({
+    endpoint,
+    topicArn: stack.topicArn,
+    failureQueueUrl: stack.failureQueueUrl,
+    httpPort,
+    lambdaPort,
+  });
   say(
     `serverless offline ready: ${c.cyan}curl ${offline.httpUrl}/status${c.off}  ·  ${c.cyan}curl ${offline.httpUrl}/health${c.off}`,
   );

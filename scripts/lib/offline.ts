@@ -6,9 +6,13 @@ import { killGroup } from './emulator';
 import { localCredentials, localRegion } from './local-stack';
 import { repoRoot } from './stack-definitions';
 
+const resilience = path.join(repoRoot, 'scripts/lib/offline-resilience.cjs');
+
 export interface OfflineOptions {
   endpoint: string;
   topicArn: string;
+  /** The stream failure queue /health counts; none when absent. */
+  failureQueueUrl?: string;
   httpPort: number;
   lambdaPort: number;
   logLevel?: string;
@@ -37,6 +41,7 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       ...process.env,
       VIGIA_AWS_ENDPOINT: o.endpoint,
       VIGIA_TOPIC_ARN: o.topicArn,
+      VIGIA_FAILURE_QUEUE_URL: o.failureQueueUrl ?? '',
       VIGIA_HTTP_PORT: String(o.httpPort),
       VIGIA_LAMBDA_PORT: String(o.lambdaPort),
       VIGIA_BUILD_FOLDER: `${workFolder}/esbuild`,
@@ -46,6 +51,10 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       AWS_REGION: localRegion,
       POWERTOOLS_LOG_LEVEL: o.logLevel ?? 'WARN',
       SLS_TELEMETRY_DISABLED: '1',
+      // An emulator outage of a few seconds must not end the stack (see offline-resilience.cjs).
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(resilience)}`.trim(),
+      VIGIA_OFFLINE_RESILIENCE: '1',
       ...o.env,
     },
   });

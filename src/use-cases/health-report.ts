@@ -5,6 +5,11 @@ import type { CollectorHeartbeat } from '../ports';
 
 export type SubsystemStatus = 'OK' | 'DEGRADED' | 'DOWN';
 
+/** Where stream records (and undelivered alerts) go once their retries are exhausted. */
+export interface FailureQueue {
+  pendingCount(): Promise<number>;
+}
+
 export interface HealthInput {
   now: Date;
   heartbeat: CollectorHeartbeat | null;
@@ -13,6 +18,12 @@ export interface HealthInput {
   switches: Record<string, boolean>;
   /** What verification has learned so far (decision accuracy); absent before the first outcome. */
   learning?: LearningSummary | null;
+  /**
+   * Failure records waiting in the failure queue: each is work a consumer never did (a decision
+   * not taken, an alert not sent) until `npm run replay-failures` re-drives it. null when the queue
+   * could not be read; absent when the stack has no queue.
+   */
+  failedRecords?: number | null;
   /** The collector runs every minute: older than this and it is late. */
   collectorLateAfterSeconds?: number;
 }
@@ -84,6 +95,18 @@ export function healthReport(input: HealthInput): HealthReport {
       autoScaling: input.switches.autoScaling !== false,
     },
   };
+  if (input.failedRecords !== undefined) {
+    const pending = input.failedRecords;
+    systems.failureQueue = {
+      status: pending === 0 ? 'OK' : 'DEGRADED',
+      pending,
+      ...(pending === null
+        ? { error: 'failure queue unreadable' }
+        : pending > 0
+          ? { action: 'npm run replay-failures' }
+          : {}),
+    };
+  }
   const statuses = Object.values(systems).map((s) => s.status);
   const status: SubsystemStatus = statuses.includes('DOWN')
     ? 'DOWN'

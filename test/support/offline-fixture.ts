@@ -8,6 +8,7 @@ export async function startOfflineStack(env: Record<string, string> = {}) {
   const offline: Offline = await startOffline({
     endpoint: stack.endpoint,
     topicArn: stack.topicArn,
+    failureQueueUrl: stack.failureQueueUrl,
     httpPort: await freePort(),
     lambdaPort: await freePort(),
     env,

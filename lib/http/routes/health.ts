@@ -1,54 +1,73 @@
 // GET /health (SPEC A1): minimal without a key, every subsystem with the read scope; 503 when down.
-import { healthReport } from '../../../src/use-cases/health-report';
+import { healthReport, type FailureQueue } from '../../../src/use-cases/health-report';
+import { config } from '../../config';
 import { json } from '../../middleware/http';
+import type { ApiAdapters } from '../../wiring/api';
+import { failureQueue } from '../../wiring/health';
 import { hasScope } from '../api-pipeline';
 import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
-export const healthRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/health',
-    scope: 'public',
-    summary: "The autopilot's own health: status only without a key, every subsystem with read",
-    responses: { 200: 'healthy or degraded', 503: 'the autopilot itself is down' },
-    async handler(req) {
-      const a = apiAdapters();
-      const noStore = { 'cache-control': 'no-store' };
-      let report;
-      try {
-        const [heartbeat, recentDecisions, services, learning] = await Promise.all([
-          a.store.lastCollectorRun(),
-          a.store.recentDecisions(50),
-          a.registry.list(),
-          a.learning.loadSummary(),
-        ]);
-        const since = new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS);
-        const anomalyCounts = await Promise.all(
-          services.map((s) => a.store.anomaliesSince(s.id, since)),
-        );
-        report = healthReport({
-          now: req.now,
-          heartbeat,
-          recentDecisions,
-          openAnomalies: anomalyCounts.reduce((n, list) => n + list.length, 0),
-          switches: a.config.switches,
-          learning: learning.summary,
-        });
-      } catch {
-        report = {
-          status: 'DOWN' as const,
-          checkedAt: req.now.toISOString(),
-          systems: { store: { status: 'DOWN' as const, error: 'table unreachable' } },
-        };
-      }
-      const code = report.status === 'DOWN' ? 503 : 200;
-      if (!hasScope(req.principal, 'read')) {
-        return json(code, { status: report.status, checkedAt: report.checkedAt }, noStore);
-      }
-      return json(code, report, noStore);
+export type HealthAdapters = Pick<ApiAdapters, 'store' | 'registry' | 'learning' | 'config'> & {
+  failureQueue: FailureQueue | null;
+};
+
+export function createHealthRoutes(adapters: () => HealthAdapters): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/health',
+      scope: 'public',
+      summary: "The autopilot's own health: status only without a key, every subsystem with read",
+      responses: { 200: 'healthy or degraded', 503: 'the autopilot itself is down' },
+      async handler(req) {
+        const a = adapters();
+        const noStore = { 'cache-control': 'no-store' };
+        let report;
+        try {
+          const [heartbeat, recentDecisions, services, learning, failedRecords] = await Promise.all(
+            [
+              a.store.lastCollectorRun(),
+              a.store.recentDecisions(50),
+              a.registry.list(),
+              a.learning.loadSummary(),
+              // An unreadable queue degrades its own line of the report, not the whole report.
+              a.failureQueue?.pendingCount().catch(() => null),
+            ],
+          );
+          const since = new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS);
+          const anomalyCounts = await Promise.all(
+            services.map((s) => a.store.anomaliesSince(s.id, since)),
+          );
+          report = healthReport({
+            now: req.now,
+            heartbeat,
+            recentDecisions,
+            openAnomalies: anomalyCounts.reduce((n, list) => n + list.length, 0),
+            switches: a.config.switches,
+            learning: learning.summary,
+            failedRecords,
+          });
+        } catch {
+          report = {
+            status: 'DOWN' as const,
+            checkedAt: req.now.toISOString(),
+            systems: { store: { status: 'DOWN' as const, error: 'table unreachable' } },
+          };
+        }
+        const code = report.status === 'DOWN' ? 503 : 200;
+        if (!hasScope(req.principal, 'read')) {
+          return json(code, { status: report.status, checkedAt: report.checkedAt }, noStore);
+        }
+        return json(code, report, noStore);
+      },
     },
-  },
-];
+  ];
+}
+
+export const healthRoutes: Route[] = createHealthRoutes(() => ({
+  ...apiAdapters(),
+  failureQueue: failureQueue(config()),
+}));

@@ -2,88 +2,136 @@
 // actions; GET / serves the status page that polls it.
 import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
 import { json } from '../../middleware/http';
+import type { ApiAdapters } from '../../wiring/api';
 import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
 import { statusPageCsp, statusPageHtml } from '../status-page';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
-export const statusRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/status',
-    scope: 'public',
-    summary: 'Per-service state (operational / degraded / outage), open incidents, recent actions',
-    responses: { 200: 'the fleet status' },
-    async handler(req) {
-      const a = apiAdapters();
-      const [services, heartbeat, decisions] = await Promise.all([
-        a.registry.list(),
-        a.store.lastCollectorRun(),
-        a.store.recentDecisions(20),
+export type StatusAdapters = Pick<ApiAdapters, 'registry' | 'store' | 'alerting'>;
+
+export interface StatusRouteOptions {
+  /** How long one computed /status body serves every caller of this container. */
+  cacheSeconds?: number;
+}
+
+/** Public and unauthenticated: 15 s of staleness is invisible on a status page polled every 30 s. */
+export const STATUS_CACHE_SECONDS = 15;
+
+type FleetStatus = Awaited<ReturnType<typeof fleetStatus>>;
+
+/**
+ * One body per container for `ttlMs`: /status costs ~3 queries per service, and a burst of public
+ * callers (the page polled by many browsers) would otherwise queue them all on the table. Callers
+ * that miss together share one computation (single flight); a failed computation is not kept.
+ */
+class StatusCache {
+  private entry: { body: FleetStatus; expiresAtMs: number } | undefined;
+  private computing: Promise<{ body: FleetStatus; expiresAtMs: number }> | undefined;
+
+  constructor(private readonly ttlMs: number) {}
+
+  async get(now: Date, compute: () => Promise<FleetStatus>) {
+    if (this.entry && this.entry.expiresAtMs > now.getTime()) return this.entry;
+    this.computing ??= compute()
+      .then((body) => (this.entry = { body, expiresAtMs: now.getTime() + this.ttlMs }))
+      .finally(() => (this.computing = undefined));
+    return this.computing;
+  }
+}
+
+export function createStatusRoutes(
+  adapters: () => StatusAdapters,
+  options: StatusRouteOptions = {},
+): Route[] {
+  const cache = new StatusCache((options.cacheSeconds ?? STATUS_CACHE_SECONDS) * 1000);
+  return [
+    {
+      method: 'GET',
+      path: '/status',
+      scope: 'public',
+      summary:
+        'Per-service state (operational / degraded / outage), open incidents, recent actions',
+      responses: { 200: 'the fleet status' },
+      async handler(req) {
+        const { body, expiresAtMs } = await cache.get(req.now, () =>
+          fleetStatus(adapters(), req.now),
+        );
+        // Browsers and CDNs keep it no longer than this container will.
+        const maxAge = Math.max(0, Math.ceil((expiresAtMs - req.now.getTime()) / 1000));
+        return json(200, body, { 'cache-control': `public, max-age=${maxAge}` });
+      },
+    },
+    statusPageRoute,
+  ];
+}
+
+async function fleetStatus(a: StatusAdapters, now: Date) {
+  const [services, heartbeat, decisions] = await Promise.all([
+    a.registry.list(),
+    a.store.lastCollectorRun(),
+    a.store.recentDecisions(20),
+  ]);
+  // Open anomalies are judged against data time, so a replayed or delayed feed still reads right.
+  const reference = heartbeat?.tickAt ? new Date(heartbeat.tickAt) : now;
+  const since = new Date(reference.getTime() - OPEN_ANOMALY_WINDOW_MS);
+  const perService = await Promise.all(
+    services.map(async (s) => {
+      const [latest, anomalies, open] = await Promise.all([
+        a.store.latestSample(s.id),
+        a.store.anomaliesSince(s.id, since),
+        a.alerting.openIncidents(s.id),
       ]);
-      // Open anomalies are judged against data time, so a replayed or delayed feed still reads right.
-      const reference = heartbeat?.tickAt ? new Date(heartbeat.tickAt) : req.now;
-      const since = new Date(reference.getTime() - OPEN_ANOMALY_WINDOW_MS);
-      const perService = await Promise.all(
-        services.map(async (s) => {
-          const [latest, anomalies, open] = await Promise.all([
-            a.store.latestSample(s.id),
-            a.store.anomaliesSince(s.id, since),
-            a.alerting.openIncidents(s.id),
-          ]);
-          return { status: serviceStatus(s, latest, anomalies, open), open };
-        }),
-      );
-      const statuses = perService.map((p) => p.status);
-      const incidents = statusIncidents(
-        statuses,
-        perService.flatMap((p) => p.open),
-      );
-      // The status page shows the fleet as it is: a removed service's actions stay in /decisions.
-      const watched = new Set(services.map((s) => s.id));
-      const recentActions = decisions
-        .filter((d) => d.status !== 'skipped' && d.action !== 'notify' && watched.has(d.serviceId))
-        .slice(0, 10)
-        .map((d) => ({
-          serviceId: d.serviceId,
-          action: d.action,
-          status: d.status,
-          at: d.at,
-          fromCount: d.fromCount,
-          toCount: d.toCount,
-          manual: d.requestedBy.startsWith('api:'),
-        }));
-      return json(
-        200,
-        {
-          state: overallState(statuses),
-          updatedAt: req.now.toISOString(),
-          services: statuses,
-          incidents,
-          recentActions,
-        },
-        { 'cache-control': 'public, max-age=15' },
-      );
-    },
+      return { status: serviceStatus(s, latest, anomalies, open), open };
+    }),
+  );
+  const statuses = perService.map((p) => p.status);
+  const incidents = statusIncidents(
+    statuses,
+    perService.flatMap((p) => p.open),
+  );
+  // The status page shows the fleet as it is: a removed service's actions stay in /decisions.
+  const watched = new Set(services.map((s) => s.id));
+  const recentActions = decisions
+    .filter((d) => d.status !== 'skipped' && d.action !== 'notify' && watched.has(d.serviceId))
+    .slice(0, 10)
+    .map((d) => ({
+      serviceId: d.serviceId,
+      action: d.action,
+      status: d.status,
+      at: d.at,
+      fromCount: d.fromCount,
+      toCount: d.toCount,
+      manual: d.requestedBy.startsWith('api:'),
+    }));
+  return {
+    state: overallState(statuses),
+    updatedAt: now.toISOString(),
+    services: statuses,
+    incidents,
+    recentActions,
+  };
+}
+
+const statusPageRoute: Route = {
+  method: 'GET',
+  path: '/',
+  scope: 'public',
+  summary: 'The status page (HTML) that polls /status',
+  responses: { 200: 'text/html' },
+  async handler() {
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        'content-security-policy': statusPageCsp,
+        'x-content-type-options': 'nosniff',
+      },
+      body: statusPageHtml,
+    };
   },
-  {
-    method: 'GET',
-    path: '/',
-    scope: 'public',
-    summary: 'The status page (HTML) that polls /status',
-    responses: { 200: 'text/html' },
-    async handler() {
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'public, max-age=300',
-          'content-security-policy': statusPageCsp,
-          'x-content-type-options': 'nosniff',
-        },
-        body: statusPageHtml,
-      };
-    },
-  },
-];
+};
+
+export const statusRoutes: Route[] = createStatusRoutes(apiAdapters);
