@@ -3,28 +3,14 @@
 // An action is never without its audit entry, and a retried request with the same key acts once.
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../src/model';
+import type { IdempotencyClaim, ManualRecord } from '../../src/ports';
 import { isTransactionCancelled } from '../aws/errors';
 import { auditItem, type AuditEntry } from './audit-store';
 import { decisionItem } from './decision-item';
 import { apiTtl, expiresAt, idempotencyKey } from './keys';
 import type { Table } from './table';
 
-export interface IdempotencyClaim {
-  /** The API key that sent it: keys are scoped to their sender. */
-  apiKeyId: string;
-  key: string;
-  /** Hash of what was asked (method, path, body): the same key may not ask for something else. */
-  fingerprint: string;
-}
-
-export type ManualRecord =
-  | { kind: 'created' }
-  /** The key was used before for the same request: its decision stands. */
-  | { kind: 'repeated'; decisionId: string }
-  /** The key was used before for a different request. */
-  | { kind: 'key-reused' }
-  /** The transaction was cancelled and nothing stored answers for it (a race): try again. */
-  | { kind: 'conflict' };
+export type { IdempotencyClaim, ManualRecord };
 
 export class ManualActionStore {
   constructor(private readonly table: Table) {}

@@ -8,7 +8,7 @@ import { apiRoutes } from '../../lib/http/routes';
 import type { HttpResult } from '../../lib/middleware/http';
 import { AuditStore } from '../../lib/store/audit-store';
 import { aDecision, anAnomaly, aSample } from '../support/builders';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const t0 = Date.parse('2026-03-02T10:00:00.000Z');
 const minutesAgo = (m: number) => new Date(t0 - m * 60_000).toISOString();
@@ -54,13 +54,7 @@ async function allPages(path: string, key: (item: Record<string, unknown>) => st
 
 beforeAll(async () => {
   const stack = await freshLocalStack();
-  Object.assign(process.env, {
-    VIGIA_TABLE: stack.tableName,
-    VIGIA_AWS_ENDPOINT: stack.endpoint,
-    VIGIA_TOPIC_ARN: stack.topicArn,
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  });
+  useStackEnvironment(stack);
   const a = localAdapters(stack.endpoint, stack.tableName);
   const audit = new AuditStore(a.table);
   const recorded = new Date(t0);

@@ -7,7 +7,7 @@ import { apiHandler } from '../../lib/http/api-pipeline';
 import { apiRoutes } from '../../lib/http/routes';
 import type { HttpResult } from '../../lib/middleware/http';
 import { aDecision } from '../support/builders';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const now = Date.parse('2026-03-02T10:00:00.000Z');
 const billing = {
@@ -55,13 +55,7 @@ const proposed = aDecision({
 
 beforeAll(async () => {
   const stack = await freshLocalStack();
-  Object.assign(process.env, {
-    VIGIA_TABLE: stack.tableName,
-    VIGIA_AWS_ENDPOINT: stack.endpoint,
-    VIGIA_TOPIC_ARN: stack.topicArn,
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  });
+  useStackEnvironment(stack);
   const a = localAdapters(stack.endpoint, stack.tableName);
   expect((await call('POST', '/services', billing)).status).toBe(201);
   await a.store.putDecision(proposed, new Date(now));

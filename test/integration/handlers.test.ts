@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const event = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8'));
 const context = {
@@ -32,13 +32,7 @@ let handlers: {
 
 beforeAll(async () => {
   stack = await freshLocalStack();
-  Object.assign(process.env, {
-    VIGIA_TABLE: stack.tableName,
-    VIGIA_AWS_ENDPOINT: stack.endpoint,
-    VIGIA_TOPIC_ARN: stack.topicArn,
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  });
+  useStackEnvironment(stack);
   handlers = {
     collect: (await import('../../functions/collect')).handler as never,
     decide: (await import('../../functions/decide')).handler as never,

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
 import { apiKit } from '../e2e/api-support';
-import { freshLocalStack } from '../support/local-aws';
+import { freshLocalStack, useStackEnvironment } from '../support/local-aws';
 
 const context = {
   functionName: 'vigia-test',
@@ -22,13 +22,7 @@ let key: string;
 
 beforeAll(async () => {
   stack = await freshLocalStack();
-  Object.assign(process.env, {
-    VIGIA_TABLE: stack.tableName,
-    VIGIA_AWS_ENDPOINT: stack.endpoint,
-    VIGIA_TOPIC_ARN: stack.topicArn,
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  });
+  useStackEnvironment(stack);
   api = (await import('../../functions/api')).handler as never;
 });
 

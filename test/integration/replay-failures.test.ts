@@ -15,7 +15,7 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayFailures } from '../../scripts/lib/failure-replay';
 import { localClientConfig } from '../../scripts/lib/local-stack';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const context = {
   functionName: 'vigia-dev-decide',
@@ -31,13 +31,7 @@ describe('replay-failures', () => {
 
   beforeAll(async () => {
     stack = await freshLocalStack();
-    Object.assign(process.env, {
-      VIGIA_TABLE: stack.tableName,
-      VIGIA_AWS_ENDPOINT: stack.endpoint,
-      VIGIA_TOPIC_ARN: stack.topicArn,
-      AWS_REGION: 'us-east-1',
-      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-    });
+    useStackEnvironment(stack);
     decide = (await import('../../functions/decide')).handler as unknown as Handler;
   });
 

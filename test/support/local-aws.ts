@@ -56,3 +56,21 @@ export function localAdapters(endpoint: string, tableName: string) {
     registry: serviceRegistry(config),
   };
 }
+
+/**
+ * Points the functions' environment at this stack, as serverless.yml does on AWS, before a test
+ * imports a handler from functions/ (each parses its configuration once, on first use).
+ */
+export function useStackEnvironment(stack: {
+  tableName: string;
+  endpoint: string;
+  topicArn: string;
+}) {
+  Object.assign(process.env, {
+    VIGIA_TABLE: stack.tableName,
+    VIGIA_AWS_ENDPOINT: stack.endpoint,
+    VIGIA_TOPIC_ARN: stack.topicArn,
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+}
