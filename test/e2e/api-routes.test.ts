@@ -469,7 +469,16 @@ describe('manual actions and report', () => {
     });
     expect(ack.status).toBe(200);
 
-    const status = await kit.call('GET', '/status');
+    // /status is computed at most every 15 s per container: the page shows it within that.
+    let status = await kit.call('GET', '/status');
+    for (let i = 0; i < 40; i++) {
+      const shown = status.json.incidents.find(
+        (x: { id: string; acknowledged?: boolean }) => x.id === incidentId && x.acknowledged,
+      );
+      if (shown) break;
+      await new Promise((r) => setTimeout(r, 500));
+      status = await kit.call('GET', '/status');
+    }
 
     expect(status.json.incidents).toEqual(
       expect.arrayContaining([
