@@ -9,6 +9,9 @@ export interface AwsSettings {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 4_000;
 
+/** The local emulator (moto, one Python process) can stall for seconds under load; AWS does not. */
+export const EMULATOR_REQUEST_TIMEOUT_MS = 30_000;
+
 export function clientOptions(c: AwsSettings) {
   const requestTimeout = c.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {

@@ -4,7 +4,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsSettings } from './client-options';
+import { EMULATOR_REQUEST_TIMEOUT_MS, type AwsSettings } from './client-options';
 import { cloudwatchClient } from './cloudwatch-client';
 import { dynamoClient } from './dynamo-client';
 import { ecsClient } from './ecs-client';
@@ -17,7 +17,9 @@ export interface AwsClients {
   sns: SNSClient;
 }
 
-export function createClients(c: AwsSettings): AwsClients {
+/** Scripts and tests talk to the local emulator: unless told otherwise, they wait as long as it needs. */
+export function createClients(settings: AwsSettings): AwsClients {
+  const c = { requestTimeoutMs: EMULATOR_REQUEST_TIMEOUT_MS, ...settings };
   return {
     dynamo: dynamoClient(c),
     ecs: ecsClient(c),

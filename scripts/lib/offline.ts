@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { EMULATOR_REQUEST_TIMEOUT_MS } from '../../lib/aws/client-options';
 import { killGroup } from './emulator';
 import { localCredentials, localRegion } from './local-stack';
 import { repoRoot } from './stack-definitions';
@@ -40,6 +41,8 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
     env: {
       ...process.env,
       VIGIA_AWS_ENDPOINT: o.endpoint,
+      // moto is one Python process: under load it can stall longer than AWS ever does.
+      VIGIA_AWS_REQUEST_TIMEOUT_MS: String(EMULATOR_REQUEST_TIMEOUT_MS),
       VIGIA_TOPIC_ARN: o.topicArn,
       VIGIA_FAILURE_QUEUE_URL: o.failureQueueUrl ?? '',
       VIGIA_HTTP_PORT: String(o.httpPort),

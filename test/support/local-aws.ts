@@ -1,6 +1,7 @@
 // Per-test-file local stack: a clean emulator with the table, topic, queues and demo fleet, plus
 // adapters built exactly as the functions build them.
 import { inject } from 'vitest';
+import { EMULATOR_REQUEST_TIMEOUT_MS } from '../../lib/aws/client-options';
 import { createClients } from '../../lib/aws/clients';
 import { parseEnv, type AppConfig } from '../../lib/config';
 import { apiAdapters } from '../../lib/wiring/api';
@@ -41,7 +42,12 @@ export function localConfig(
   tableName: string,
   env: Record<string, string> = {},
 ): AppConfig {
-  return parseEnv({ VIGIA_TABLE: tableName, VIGIA_AWS_ENDPOINT: endpoint, ...env });
+  return parseEnv({
+    VIGIA_TABLE: tableName,
+    VIGIA_AWS_ENDPOINT: endpoint,
+    VIGIA_AWS_REQUEST_TIMEOUT_MS: String(EMULATOR_REQUEST_TIMEOUT_MS),
+    ...env,
+  });
 }
 
 /** Adapters from the functions' own builders (lib/wiring) over a local configuration. */
@@ -71,6 +77,7 @@ export function useStackEnvironment(stack: {
     VIGIA_AWS_ENDPOINT: stack.endpoint,
     VIGIA_TOPIC_ARN: stack.topicArn,
     AWS_REGION: 'us-east-1',
+    VIGIA_AWS_REQUEST_TIMEOUT_MS: String(EMULATOR_REQUEST_TIMEOUT_MS),
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
 }
