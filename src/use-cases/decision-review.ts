@@ -3,6 +3,7 @@
 // service was removed cannot be approved: it would only fail on ECS, so it is rejected instead.
 import { ConflictError, NotFoundError } from '../errors';
 import type { DecisionRecordItem, DecisionReviewPorts, OperatorRequest } from '../ports';
+import { operatorAuditEntry } from './operator-audit';
 
 export type ReviewVerb = 'approve' | 'reject';
 
@@ -51,13 +52,7 @@ function audit(
   type: ReviewVerb,
   detail: string,
 ) {
-  return ports.audit.record({
-    id: req.requestId,
-    serviceId,
-    at: req.now.toISOString(),
-    type,
-    requestedBy: req.requestedBy,
-    detail,
-    decisionId: req.decisionId,
-  });
+  return ports.audit.record(
+    operatorAuditEntry(req, { serviceId, type, detail, decisionId: req.decisionId }),
+  );
 }

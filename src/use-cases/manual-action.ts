@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Sample, type Service } from '../model';
 import type { IdempotencyClaim, ManualActionPorts, OperatorRequest } from '../ports';
+import { operatorAuditEntry } from './operator-audit';
 
 export type ManualAction =
   { type: 'scale'; desiredCount: number } | { type: 'restart' } | { type: 'recover' };
@@ -209,15 +210,14 @@ export async function requestManualAction(
   );
   const plan = recoveryPlan(service, latest, anomalies, req.now);
   if (!plan.remedy) {
-    await ports.audit.record({
-      id: req.requestId,
-      serviceId: service.id,
-      at: req.now.toISOString(),
-      type: 'recover',
-      requestedBy: req.requestedBy,
-      detail: 'recovery check: every check passed',
-      decisionId: null,
-    });
+    await ports.audit.record(
+      operatorAuditEntry(req, {
+        serviceId: service.id,
+        type: 'recover',
+        detail: 'recovery check: every check passed',
+        decisionId: null,
+      }),
+    );
     return { kind: 'healthy', checks: plan.checks };
   }
   const d = manualDecision({
@@ -260,15 +260,12 @@ async function record(
   detail: string,
   req: ManualActionRequest,
 ): Promise<{ decision: Decision; created: boolean }> {
-  const audit = {
-    id: req.requestId,
+  const audit = operatorAuditEntry(req, {
     serviceId: decision.serviceId,
-    at: req.now.toISOString(),
     type,
-    requestedBy: req.requestedBy,
     detail,
     decisionId: decision.id,
-  };
+  });
   let out = await ports.ledger.record(decision, audit, req.claim, req.now);
   // A transaction that lost a race with no winner stored: the same writes again, a few times.
   for (let retry = 1; out.kind === 'conflict' && retry < RECORD_ATTEMPTS; retry++) {

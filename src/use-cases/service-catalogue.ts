@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { AutopilotMode, Service } from '../model';
 import type { OperatorRequest, ServiceCataloguePorts } from '../ports';
+import { operatorAuditEntry } from './operator-audit';
 
 export type ServiceSource = 'config' | 'api' | 'config-override';
 
@@ -58,15 +59,7 @@ function audit(
   req: OperatorRequest,
   detail: string,
 ) {
-  return ports.audit.record({
-    id: req.requestId,
-    serviceId,
-    at: req.now.toISOString(),
-    type,
-    requestedBy: req.requestedBy,
-    detail,
-    decisionId: null,
-  });
+  return ports.audit.record(operatorAuditEntry(req, { serviceId, type, detail, decisionId: null }));
 }
 
 export async function listServices(ports: ServiceCataloguePorts): Promise<ServiceView[]> {
