@@ -3,8 +3,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { alertingConfigSchema, openIncident, type Incident } from '../../src/alerting';
-import { anomalyId, type Anomaly } from '../../src/model';
 import type { IncidentQuery } from '../../src/ports';
+import { anAnomaly } from '../support/builders';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
 
 const config = alertingConfigSchema.parse({});
@@ -13,21 +13,7 @@ const iso = (s: number) => new Date(base + s * 1000).toISOString();
 
 function incidentAt(serviceId: string, s: number, status: 'open' | 'resolved'): Incident {
   const at = iso(s);
-  const anomaly: Anomaly = {
-    id: anomalyId(serviceId, 'cpu', at),
-    serviceId,
-    metric: 'cpu',
-    at,
-    value: 97,
-    score: 0.95,
-    direction: 'up',
-    expected: 40,
-    lower: 20,
-    upper: 60,
-    severity: 'critical',
-    explanation: 'cpu 97.0 is far above its usual 40.0',
-    desiredCount: 2,
-  };
+  const anomaly = anAnomaly({ serviceId, at });
   const incident = openIncident(anomaly, new Date(base + s * 1000));
   return status === 'open' ? incident : { ...incident, status: 'resolved', resolvedAt: iso(s + 1) };
 }
