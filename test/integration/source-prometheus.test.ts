@@ -1,8 +1,8 @@
 // Prometheus as a source (SPEC C6) against the real Prometheus server (Debian's package, installed by
 // .ci/run): the test serves a small exporter, Prometheus scrapes it every second, and the collect
 // tick, built by the production builders over the emulator, brings each service's PromQL values into
-// its samples — with a bearer token from SSM, and with a bad query or a refused token failing that
-// metric alone while the rest of the tick goes on.
+// its samples — with a bearer token or a basic password from SSM — while a bad query or a refused
+// token fails that metric alone and the rest of the tick goes on.
 import http from 'node:http';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { startPrometheus, type PrometheusServer } from '../support/prometheus';
 
 const TOKEN = 'scrape-me-not';
 const TOKEN_PARAMETER = '/vigia/dev/prometheus/token';
+const PASSWORD = 'basic-but-secret';
+const PASSWORD_PARAMETER = '/vigia/dev/prometheus/password';
 
 let prometheus: PrometheusServer | undefined;
 let exporter: http.Server | undefined;
@@ -30,14 +32,13 @@ function listen(server: http.Server, port: number): Promise<void> {
 async function setup() {
   const stack = await freshLocalStack();
   const a = localAdapters(stack.endpoint, stack.tableName);
-  await new SSMClient({ endpoint: stack.endpoint, region: 'us-east-1' }).send(
-    new PutParameterCommand({
-      Name: TOKEN_PARAMETER,
-      Value: TOKEN,
-      Type: 'SecureString',
-      Overwrite: true,
-    }),
-  );
+  const ssm = new SSMClient({ endpoint: stack.endpoint, region: 'us-east-1' });
+  for (const [Name, Value] of [
+    [TOKEN_PARAMETER, TOKEN],
+    [PASSWORD_PARAMETER, PASSWORD],
+  ]) {
+    await ssm.send(new PutParameterCommand({ Name, Value, Type: 'SecureString', Overwrite: true }));
+  }
   return { stack, a, deps: { ...collectDeps(a.config), clock: { now: () => new Date() } } };
 }
 
@@ -67,11 +68,12 @@ beforeAll(async () => {
   ]);
   await prometheus.waitForSeries('shop_queue_depth');
 
-  // A Prometheus behind a proxy that wants a bearer token, as a hosted one would.
+  // A Prometheus behind a proxy that wants a bearer token or a basic password, as a hosted one would.
+  const basic = `Basic ${Buffer.from(`vigia:${PASSWORD}`).toString('base64')}`;
   const target = new URL(prometheus.url);
   const guardPort = await freePort();
   guard = http.createServer((req, res) => {
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+    if (![`Bearer ${TOKEN}`, basic].includes(req.headers.authorization ?? '')) {
       res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
       req.resume();
       return;
@@ -126,11 +128,12 @@ describe('Prometheus as a metric source', () => {
     });
     await watchWithPrometheus('api', {
       prometheus: {
-        url: prometheus!.url,
+        url: guardedUrl,
         queries: {
           requests: 'sum(rate(shop_requests_total[1m]', // unbalanced: Prometheus refuses it
           queue_depth: 'shop_queue_depth',
         },
+        auth: { basic: { username: 'vigia', passwordSsmParameter: PASSWORD_PARAMETER } },
         timeoutSeconds: 5,
       },
     });
