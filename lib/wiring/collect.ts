@@ -1,13 +1,15 @@
-// What the collect function runs on: CloudWatch and pushed metrics read as one source, ECS state,
-// the detector and the table.
+// What the collect function runs on: CloudWatch, Prometheus and pushed metrics read as one source,
+// ECS state, the detector and the table.
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
 import { seriesDetector, type SeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
+import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
 import { CloudWatchSource } from '../sources/cloudwatch-source';
 import { CombinedMetricSource } from '../sources/combined-source';
 import { EcsSource } from '../sources/ecs-source';
+import { PrometheusSource } from '../sources/prometheus-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
@@ -19,6 +21,7 @@ export const collectDeps = perConfig(
       registry: serviceRegistry(c),
       metrics: new CombinedMetricSource([
         new CloudWatchSource(cloudwatchClient(c), c.endpoint),
+        new PrometheusSource({ ssm: ssmClient(c), endpoint: c.endpoint }),
         new PushedMetricStore(table(c)),
       ]),
       ecs: new EcsSource(ecsClient(c), c.endpoint),
