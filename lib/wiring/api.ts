@@ -13,6 +13,7 @@ import { PushedMetricStore } from '../store/pushed-metric-store';
 import { RateLimitStore } from '../store/rate-limit-store';
 import { ServiceStore } from '../store/service-store';
 import { SingleTableStore } from '../store/single-table-store';
+import { StatusHistoryStore } from '../store/status-history-store';
 import { alertingStore } from './alerting';
 import { learningStore } from './decisions';
 import { perConfig } from './per-config';
@@ -37,6 +38,7 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     pushed: new PushedMetricStore(t),
     learning: learningStore(config),
     alerting: alertingStore(config),
+    statusHistory: new StatusHistoryStore(t),
   };
 });
 
