@@ -114,8 +114,8 @@ export class StatusHistoryStore {
         ':from': sampleSk(from.toISOString()),
         ':to': sampleSk(to.toISOString()),
       },
-      ProjectionExpression: '#at, metrics.#m',
-      ExpressionAttributeNames: { '#at': 'at', '#m': metric },
+      ProjectionExpression: '#at, #metrics.#m',
+      ExpressionAttributeNames: { '#at': 'at', '#metrics': 'metrics', '#m': metric },
     });
     return items.flatMap((i) => {
       const value = (i.metrics as Record<string, unknown> | undefined)?.[metric];
