@@ -71,7 +71,8 @@ export const silenceKey = (id: string) => ({ pk: silencesPk, sk: `SILENCE#${id}`
 export const pastIncidentSk = (resolvedAt: string, openedAt: string) =>
   `PAST#${resolvedAt}#${openedAt}`;
 export const trackedSk = 'TRACKED';
-export const dailyReportKey = (day: string) => ({ pk: 'REPORTS', sk: `DAILY#${day}` });
+export const reportsPk = 'REPORTS';
+export const dailyReportKey = (day: string) => ({ pk: reportsPk, sk: `DAILY#${day}` });
 
 export const ttl = {
   sampleDays: 14,

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config';
 import { EcsSource } from '../sources/ecs-source';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
+import { DynamoDailyReportStore } from '../store/daily-report-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
 import { HistoryStore } from '../store/history-store';
 import { ManualActionStore } from '../store/manual-action-store';
@@ -39,6 +40,7 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     learning: learningStore(config),
     alerting: alertingStore(config),
     statusHistory: new StatusHistoryStore(t),
+    dailyReports: new DynamoDailyReportStore(t),
   };
 });
 
