@@ -28,6 +28,8 @@ export const housekeepingDeps = perConfig((c: AppConfig): HousekeepingDeps => {
     incidents: {
       pastIncidents: (id, since) => history.pastIncidents(id, since),
       openIncidents: (id) => alerting.openIncidents(id),
+      currentIncidents: async (id, now) => (await alerting.loadServiceState(id, now)).incidents,
+      keepPast: (p) => history.recordPastIncident(p),
     },
     learning: learningStore(c),
     heartbeat: heartbeatStore(c),

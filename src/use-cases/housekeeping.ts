@@ -1,6 +1,8 @@
-// The daily housekeeping run (SPEC O4, issue 16 part 6): yesterday's report kept and sent once,
-// detector models of series that stopped reporting deleted, and each service's first-seen mark
-// moved back to its oldest sample before samples expire (the status page's 90 days need it).
+// The daily housekeeping run (SPEC O4, issue 16 part 6): resolved incidents the status page has
+// not kept yet are kept (notify keeps them as it resolves them; this repairs a run that died in
+// between), yesterday's report kept and sent once, detector models of series that stopped
+// reporting deleted, and each service's first-seen mark moved back to its oldest sample before
+// samples expire (the status page's 90 days need it).
 // Every step is safe to run twice: the report is created once and sent through the notification
 // log, a model is deleted only at the version read, and a mark only moves earlier.
 import type { Incident } from '../alerting';
@@ -14,7 +16,7 @@ import type {
   ServiceRegistry,
 } from '../ports';
 import { dailyReport, dailyReportNotification, reportDay, type DailyReport } from './daily-report';
-import type { PastIncident } from './incident-timeline';
+import { pastIncident, type PastIncident } from './incident-timeline';
 import { publishNotification } from './publish-notification';
 import type { DecisionRecord } from './recovery-report';
 
@@ -39,6 +41,10 @@ export interface HousekeepingDeps {
   incidents: {
     pastIncidents(serviceId: string, since: Date): Promise<PastIncident[]>;
     openIncidents(serviceId: string): Promise<Incident[]>;
+    /** The alerting incidents still in the table (resolved ones stay a day). */
+    currentIncidents(serviceId: string, now: Date): Promise<Incident[]>;
+    /** False when it was kept already. */
+    keepPast(p: PastIncident & { resolvedAt: string }): Promise<boolean>;
   };
   learning: { loadSummary(): Promise<{ summary: LearningSummary }> };
   heartbeat: { lastCollectorRun(): Promise<CollectorHeartbeat | null> };
@@ -55,6 +61,8 @@ export interface HousekeepingDeps {
 }
 
 export interface HousekeepingResult {
+  /** Resolved incidents kept for the status page by this run (0 when notify kept them all). */
+  repaired: number;
   report: { day: string; kept: 'created' | 'existing'; sent: 'published' | 'duplicate' };
   compacted: { serviceId: string; metric: string }[];
   tracked: number;
@@ -65,6 +73,14 @@ const MAX_DECISIONS = 5000;
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingResult> {
   const now = deps.clock.now();
   const services = await deps.registry.list();
+  let repaired = 0;
+  for (const s of services) {
+    for (const i of await deps.incidents.currentIncidents(s.id, now)) {
+      if (i.resolvedAt === null) continue;
+      if (await deps.incidents.keepPast({ ...pastIncident(i), resolvedAt: i.resolvedAt }))
+        repaired += 1;
+    }
+  }
   const report = await keepDailyReport(
     deps,
     services.map((s) => s.id),
@@ -77,7 +93,7 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
     const oldest = await deps.tracking.oldestSampleAt(s.id);
     if (oldest !== null && (await deps.tracking.markTracked(s.id, oldest))) tracked += 1;
   }
-  return { report, compacted, tracked };
+  return { repaired, report, compacted, tracked };
 }
 
 async function keepDailyReport(

@@ -13,10 +13,11 @@ import { StatusHistoryStore } from '../../lib/store/status-history-store';
 import { housekeepingDeps } from '../../lib/wiring/housekeeping';
 import { modelStore, table } from '../../lib/wiring/table';
 import { apiAdapters } from '../../lib/wiring/api';
-import { parseNotificationMessage } from '../../src/alerting';
+import { openIncident, parseNotificationMessage } from '../../src/alerting';
+import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { runHousekeeping, type HousekeepingDeps } from '../../src/use-cases/housekeeping';
 import { FleetWatch } from '../../scripts/lib/fleet-watch';
-import { aDecision, aSample } from '../support/builders';
+import { aDecision, anomaly, aSample, at, isoAt } from '../support/builders';
 import { freshLocalStack, useStackEnvironment } from '../support/local-aws';
 
 // The run on 3 March at 06:00 reports on 2 March.
@@ -115,6 +116,27 @@ describe('housekeeping', () => {
     expect(again.compacted).toEqual([]);
     const models = await deps.models.loadModels('web');
     expect(models.map((m) => m.metric)).toEqual(['cpu']);
+  });
+
+  it('keeps a resolved incident notify did not get to keep (a run that died after saving it)', async () => {
+    const c = config();
+    // Saved as notify would, minus the step that keeps it for the status page.
+    const bare = new DynamoAlertingStore(table(c), c.alerting);
+    const opened = openIncident(anomaly('api', 'cpu', 0, 'critical'), at(0));
+    await bare.saveIncident(
+      { ...opened, status: 'resolved', resolvedAt: isoAt(600), version: opened.version + 1 },
+      0,
+    );
+
+    const first = await runHousekeeping(deps);
+    const again = await runHousekeeping(deps);
+
+    expect(first.repaired).toBe(1);
+    expect(again.repaired).toBe(0);
+    const kept = await history.pastIncidents('api', at(-86_400));
+    expect(kept.map((p) => [p.openedAt, p.resolvedAt])).toEqual([[isoAt(0), isoAt(600)]]);
+    // Yesterday's report counts it.
+    expect((await deps.reports.get('2026-03-02'))?.incidents.resolved).toBe(2);
   });
 
   it('keeps when web was first seen after its oldest sample expires', async () => {
