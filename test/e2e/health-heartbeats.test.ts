@@ -1,7 +1,8 @@
 // /health cannot lie (issue 16): through the real serverless offline and its stream poller, a decide
 // consumer that throws on a record turns the decision engine DEGRADED at GET /health, with the
 // function and its error named, within two minutes; before it, the same report was OK.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SingleTableStore } from '../../lib/store/single-table-store';
+import { anAnomaly } from '../support/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineStack } from '../support/offline-fixture';
 import { apiKit } from './api-support';
@@ -30,14 +31,9 @@ describe('GET /health and a failing consumer', () => {
     const before = (await kit.call('GET', '/health', { key: read })).json as Report;
     expect(before.systems.decisionEngine!.status).toBe('OK');
 
-    // An anomaly item decide cannot parse: the consumer throws on it, as it would on a bug.
-    const at = new Date().toISOString();
-    await kit.aws.dynamo.send(
-      new PutCommand({
-        TableName: ctx.stack.tableName,
-        Item: { pk: 'SVC#web', sk: `ANOMALY#${at}#cpu`, kind: 'anomaly', serviceId: 'web', at },
-      }),
-    );
+    // An anomaly of a service nobody registered: decide throws on it (service not found).
+    const anomaly = anAnomaly({ serviceId: 'ghost', at: new Date().toISOString() });
+    await new SingleTableStore(kit.table).putAnomaly(anomaly, new Date());
     const thrownAt = Date.now();
 
     let report: Report | undefined;
@@ -51,7 +47,7 @@ describe('GET /health and a failing consumer', () => {
       status: 'DEGRADED',
       functions: { decide: { status: 'DEGRADED', errors: expect.any(Number) } },
     });
-    expect(report!.systems.decisionEngine!.reason).toMatch(/decide: .*failed.*anomaly/);
+    expect(report!.systems.decisionEngine!.reason).toMatch(/decide: .*failed.*service 'ghost'/);
     expect(report!.status).not.toBe('OK');
     const minimal = await kit.call('GET', '/health');
     expect(minimal.json.status).toBe(report!.status);
