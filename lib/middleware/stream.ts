@@ -13,8 +13,8 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
-import { logger } from '../logger';
-import { heartbeat } from './heartbeat';
+import { correlationIdOf, logger } from '../logger';
+import { heartbeat, type HeartbeatOptions } from './heartbeat';
 import { partitionOf, streamImage, type StreamImage } from '../store/stream-image';
 
 export class HeldBackError extends Error {
@@ -28,6 +28,8 @@ export class HeldBackError extends Error {
 
 export interface StreamOptions {
   inOrderPerPartition?: boolean;
+  /** Tests give the heartbeat their own store and name. */
+  heartbeat?: Pick<HeartbeatOptions<DynamoDBBatchResponse>, 'store' | 'name'>;
 }
 
 export function streamHandler(
@@ -47,7 +49,12 @@ export function streamHandler(
       const partition = partitionOf(record);
       if (failedPartitions.has(partition)) throw new HeldBackError(record);
       try {
-        await handleRecord(streamImage(record), record);
+        const image = streamImage(record);
+        // Every log line about this record names the anomaly its chain began with.
+        const correlationId = correlationIdOf({ ...image.newImage, kind: image.kind });
+        if (correlationId) logger.setCorrelationId(correlationId);
+        else logger.removeKeys(['correlation_id']);
+        await handleRecord(image, record);
       } catch (err) {
         if (options.inOrderPerPartition) failedPartitions.add(partition);
         firstError ??= (err as Error).message;
@@ -68,6 +75,7 @@ export function streamHandler(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(
       heartbeat<DynamoDBStreamEvent, DynamoDBBatchResponse>({
+        ...options.heartbeat,
         failureOf: (response) => {
           const failed = response?.batchItemFailures?.length ?? 0;
           return failed > 0 ? `${failed} stream record(s) failed, first: ${firstError}` : null;
