@@ -10,6 +10,7 @@ import type {
   Service,
   ServiceSnapshot,
 } from './model';
+import type { BreakerSnapshot } from './resilience/circuit-breaker';
 
 export interface Clock {
   now(): Date;
@@ -92,6 +93,36 @@ export interface CollectorHeartbeat {
 export interface HeartbeatStore {
   recordCollectorRun(beat: CollectorHeartbeat): Promise<void>;
   lastCollectorRun(): Promise<CollectorHeartbeat | null>;
+}
+
+/** One invocation of a function (stream consumer, schedule or subscriber), as its middleware saw it. */
+export interface FunctionRun {
+  /** The function's name in serverless.yml: decide, scale, collect, … */
+  name: string;
+  at: Date;
+  /** Set when the invocation threw or reported failed records. */
+  error?: string;
+  /** The container's circuit breakers as the invocation left them (none until one is used). */
+  breakers?: BreakerSnapshot[];
+}
+
+/** What every function leaves behind, run after run: /health judges each subsystem by it. */
+export interface FunctionHeartbeat {
+  name: string;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastError: string | null;
+  /** Failed invocations since the item was created. */
+  errors: number;
+  runs: number;
+  /** The breakers of the container that ran last, as it reported them. */
+  breakers: BreakerSnapshot[];
+}
+
+export interface FunctionHeartbeatStore {
+  /** One atomic, conditional write per invocation. */
+  recordRun(run: FunctionRun): Promise<void>;
+  functionHeartbeats(): Promise<FunctionHeartbeat[]>;
 }
 
 export interface DecisionStore {

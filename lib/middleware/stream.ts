@@ -3,6 +3,7 @@
 // are handled one after another, in stream order. A consumer whose records must apply in order
 // (scale: one service's decisions) asks for `inOrderPerPartition`: once a record fails, the later
 // records of its partition are held back with it, so a decision never overtakes the one before it.
+// Every invocation leaves a heartbeat (heartbeat.ts); a batch with failed records counts as failed.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,7 +13,8 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
-import { logger } from '../logger';
+import { correlationIdOf, logger } from '../logger';
+import { heartbeat, type HeartbeatOptions } from './heartbeat';
 import { partitionOf, streamImage, type StreamImage } from '../store/stream-image';
 
 export class HeldBackError extends Error {
@@ -26,6 +28,8 @@ export class HeldBackError extends Error {
 
 export interface StreamOptions {
   inOrderPerPartition?: boolean;
+  /** Tests give the heartbeat their own store and name. */
+  heartbeat?: Pick<HeartbeatOptions<DynamoDBBatchResponse>, 'store' | 'name'>;
 }
 
 export function streamHandler(
@@ -33,18 +37,27 @@ export function streamHandler(
   options: StreamOptions = {},
 ) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  // The first failure of the current batch, for the heartbeat (invocations never overlap).
+  let firstError: string | null = null;
   const run = async (
     event: DynamoDBStreamEvent,
     context: Context,
   ): Promise<DynamoDBBatchResponse> => {
     const failedPartitions = new Set<string>();
+    firstError = null;
     const recordHandler = async (record: DynamoDBRecord) => {
       const partition = partitionOf(record);
       if (failedPartitions.has(partition)) throw new HeldBackError(record);
       try {
-        await handleRecord(streamImage(record), record);
+        const image = streamImage(record);
+        // Every log line about this record names the anomaly its chain began with.
+        const correlationId = correlationIdOf({ ...image.newImage, kind: image.kind });
+        if (correlationId) logger.setCorrelationId(correlationId);
+        else logger.removeKeys(['correlation_id']);
+        await handleRecord(image, record);
       } catch (err) {
         if (options.inOrderPerPartition) failedPartitions.add(partition);
+        firstError ??= (err as Error).message;
         logger.error('stream record failed', {
           eventId: record.eventID,
           keys: record.dynamodb?.Keys,
@@ -58,5 +71,18 @@ export function streamHandler(
       processInParallel: false,
     });
   };
-  return middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(run)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      heartbeat<DynamoDBStreamEvent, DynamoDBBatchResponse>({
+        ...options.heartbeat,
+        failureOf: (response) => {
+          const failed = response?.batchItemFailures?.length ?? 0;
+          return failed > 0 ? `${failed} stream record(s) failed, first: ${firstError}` : null;
+        },
+        // A batch whose every record failed is thrown (FullBatchFailureError) rather than returned.
+        describeError: (err) =>
+          firstError === null ? err.message : `every stream record failed, first: ${firstError}`,
+      }),
+    );
 }

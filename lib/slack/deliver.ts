@@ -6,7 +6,14 @@ import {
   validateBlockKit,
   type Notification,
 } from '../../src/alerting';
-import { postJson, type PostDeps, type RetryPolicy, defaultRetryPolicy } from './post-json';
+import { breakerFor } from '../breaker/breakers';
+import {
+  postJson,
+  WebhookError,
+  type PostDeps,
+  type RetryPolicy,
+  defaultRetryPolicy,
+} from './post-json';
 import type { WebhookUrlSource } from './webhook-url';
 
 export interface DeliveryTargets {
@@ -46,23 +53,34 @@ export async function deliverNotification(
     const payload = renderSlack(notification);
     const problems = validateBlockKit(payload);
     if (problems.length > 0) throw new InvalidBlockKitError(problems);
-    const sent = await postJson(slackUrl, payload, 'slack webhook', policy, targets.post);
+    const sent = await breakerFor('slack-webhook').run(
+      () => postJson(slackUrl, payload, 'slack webhook', policy, targets.post),
+      isWebhookFault,
+    );
     result.slack = 'sent';
     result.attempts += sent.attempts;
   }
   const webhookUrl = await targets.urls.genericUrl(now);
   if (webhookUrl !== null) {
-    const sent = await postJson(
-      webhookUrl,
-      renderWebhook(notification),
-      'generic webhook',
-      policy,
-      targets.post,
+    const sent = await breakerFor('generic-webhook').run(
+      () =>
+        postJson(webhookUrl, renderWebhook(notification), 'generic webhook', policy, targets.post),
+      isWebhookFault,
     );
     result.webhook = 'sent';
     result.attempts += sent.attempts;
   }
   return result;
+}
+
+/**
+ * A webhook that is unreachable, overloaded (429) or failing (5xx) after the retries counts towards
+ * its breaker; a rejected payload (4xx) does not. An open breaker makes the invocation fail without
+ * a request, so SNS retries it and then the failure queue keeps it: queued, never dropped.
+ */
+function isWebhookFault(err: unknown): boolean {
+  if (!(err instanceof WebhookError)) return false;
+  return err.status === null || err.status === 429 || err.status >= 500;
 }
 
 /** An SNS record's Message → the notification it carries (the topic's JSON for non-email). */

@@ -7,6 +7,7 @@
 // SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>#<metric> (TTL)
 // SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<decisionId> (TTL: target scaling only)
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
+// AUTOPILOT     HEARTBEAT#fn#<function>    heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
 // SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
 // SVC#<id>      NOTICE#<decisionId>        notice      -          -          (TTL)
@@ -57,6 +58,11 @@ export const decisionGsi1 = (at: string, decisionId: string) => ({
   gsi1sk: `${at}#${decisionId}`,
 });
 export const heartbeatKey = { pk: 'AUTOPILOT', sk: 'HEARTBEAT#collect' } as const;
+export const functionHeartbeatPrefix = 'HEARTBEAT#fn#';
+export const functionHeartbeatKey = (name: string) => ({
+  pk: heartbeatKey.pk,
+  sk: `${functionHeartbeatPrefix}${name}`,
+});
 export const notificationKey = (key: string) => ({ pk: `NOTIFY#${key}`, sk: 'NOTIFY' });
 
 export const incidentSk = (openedAt: string) => `${skPrefix.incident}${openedAt}`;

@@ -13,6 +13,7 @@ import type {
   ServiceActuator,
   ServiceRegistry,
 } from '../ports';
+import { isCircuitOpen } from '../resilience/circuit-breaker';
 
 export interface ExecuteDeps {
   clock: Clock;
@@ -28,7 +29,8 @@ export interface ExecuteDeps {
  */
 export const STALE_CLAIM_MS = 2 * 60_000;
 
-export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-handled';
+/** `held`: ECS's circuit breaker is open; the claim stays and goes stale, the sweep retries it. */
+export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-handled' | 'held';
 
 type Finished = { status: 'executed' | 'failed' | 'skipped'; result: string };
 
@@ -51,7 +53,14 @@ export async function executeDecision(
     before: null,
     after: null,
   };
-  const finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
+  let finished: Finished;
+  try {
+    finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
+  } catch (err) {
+    // Nothing reached ECS: hold the action rather than record a failure the breaker caused.
+    if (isCircuitOpen(err)) return 'held';
+    throw err;
+  }
   // Recording is outside carryOut's error handling on purpose: a failure to record must not be
   // written down as a failed action (ECS may have changed). It fails the record instead; the
   // redelivery or the sweep takes the stale claim over and records what ECS shows.
@@ -102,6 +111,7 @@ async function carryOut(
     snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
     return { status: 'executed', result };
   } catch (err) {
+    if (isCircuitOpen(err)) throw err;
     return { status: 'failed', result: (err as Error).message };
   }
 }

@@ -66,6 +66,7 @@ describe('GET /health and the failure queue', () => {
     expect(report.systems.failureQueue).toEqual({
       status: 'DEGRADED',
       pending: 2,
+      reason: '2 record(s) exhausted their retries',
       action: 'npm run replay-failures',
     });
   });

@@ -1,8 +1,11 @@
 // GET /health (SPEC A1): minimal without a key, every subsystem with the read scope; 503 when down.
+// It reads what the functions left (heartbeats, the collector's tick, the failure queue, recent
+// decisions and anomalies) and this container's circuit breakers; the use case judges them.
 import { healthReport, type FailureQueue } from '../../../src/use-cases/health-report';
 import { config } from '../../config';
 import { json } from '../../middleware/http';
 import type { ApiAdapters } from '../../wiring/api';
+import { breakerSnapshots } from '../../breaker/breakers';
 import { failureQueue } from '../../wiring/health';
 import { hasScope } from '../api-pipeline';
 import { apiAdapters } from '../api-adapters';
@@ -27,25 +30,32 @@ export function createHealthRoutes(adapters: () => HealthAdapters): Route[] {
         const noStore = { 'cache-control': 'no-store' };
         let report;
         try {
-          const [heartbeat, recentDecisions, services, learning, failedRecords] = await Promise.all(
-            [
+          const [heartbeat, functions, recentDecisions, services, learning, failedRecords] =
+            await Promise.all([
               a.store.lastCollectorRun(),
+              a.store.heartbeat.functionHeartbeats(),
               a.store.recentDecisions(50),
               a.registry.list(),
               a.learning.loadSummary(),
               // An unreadable queue degrades its own line of the report, not the whole report.
               a.failureQueue?.pendingCount().catch(() => null),
-            ],
-          );
+            ]);
           const since = new Date(req.now.getTime() - OPEN_ANOMALY_WINDOW_MS);
-          const anomalyCounts = await Promise.all(
-            services.map((s) => a.store.anomaliesSince(s.id, since)),
-          );
+          const anomalies = (
+            await Promise.all(services.map((s) => a.store.anomaliesSince(s.id, since)))
+          ).flat();
           report = healthReport({
             now: req.now,
             heartbeat,
+            functions,
             recentDecisions,
-            openAnomalies: anomalyCounts.reduce((n, list) => n + list.length, 0),
+            openAnomalies: anomalies.length,
+            latestAnomalyAt:
+              anomalies
+                .map((x) => x.at)
+                .sort()
+                .at(-1) ?? null,
+            breakers: breakerSnapshots(),
             switches: a.config.switches,
             learning: learning.summary,
             failedRecords,

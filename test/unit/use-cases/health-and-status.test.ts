@@ -10,6 +10,7 @@ import {
   config,
   isoAt,
 } from '../../support/builders';
+import { healthyFunctions } from '../../support/heartbeats';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const beat = (agoSeconds: number, failures = 0) => ({
@@ -27,6 +28,7 @@ describe('health', () => {
     const report = healthReport({
       now,
       heartbeat: beat(50),
+      functions: healthyFunctions(now),
       recentDecisions: [],
       openAnomalies: 0,
       switches: {},
@@ -41,6 +43,7 @@ describe('health', () => {
       healthReport({
         now,
         heartbeat: beat(400),
+        functions: healthyFunctions(now),
         recentDecisions: [],
         openAnomalies: 0,
         switches: {},
@@ -50,14 +53,21 @@ describe('health', () => {
       healthReport({
         now,
         heartbeat: beat(30, 2),
+        functions: healthyFunctions(now),
         recentDecisions: [],
         openAnomalies: 0,
         switches: {},
       }).status,
     ).toBe('DEGRADED');
     expect(
-      healthReport({ now, heartbeat: null, recentDecisions: [], openAnomalies: 0, switches: {} })
-        .status,
+      healthReport({
+        now,
+        heartbeat: null,
+        functions: healthyFunctions(now),
+        recentDecisions: [],
+        openAnomalies: 0,
+        switches: {},
+      }).status,
     ).toBe('DOWN');
   });
 });
@@ -77,6 +87,7 @@ describe('health of the decision engine', () => {
     const report = healthReport({
       now,
       heartbeat: beat(20),
+      functions: healthyFunctions(now),
       recentDecisions: [],
       openAnomalies: 0,
       switches: {},

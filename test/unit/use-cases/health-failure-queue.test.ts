@@ -2,6 +2,7 @@
 // did, so a non-empty queue degrades the report until they are replayed.
 import { describe, expect, it } from 'vitest';
 import { healthReport } from '../../../src/use-cases/health-report';
+import { healthyFunctions } from '../../support/heartbeats';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const healthy = {
@@ -15,6 +16,7 @@ const healthy = {
     failures: 0,
     durationMs: 120,
   },
+  functions: healthyFunctions(now),
   recentDecisions: [],
   openAnomalies: 0,
   switches: {},
@@ -28,6 +30,7 @@ describe('health and the failure queue', () => {
     expect(report.systems.failureQueue).toEqual({
       status: 'DEGRADED',
       pending: 3,
+      reason: '3 record(s) exhausted their retries',
       action: 'npm run replay-failures',
     });
   });
