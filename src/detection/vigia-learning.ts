@@ -127,6 +127,8 @@ export function learnFromPoint(
     mx: compact(Math.max(x, state.mx - P.rangeFade * Math.max(0, state.mx - lvl - reach))),
     mn: compact(Math.min(x, state.mn + P.rangeFade * Math.max(0, lvl - reach - state.mn))),
     fl: compact(Math.max(state.fl * P.memoryDecay, reading.isFlat ? 0 : state.flat)),
+    ls: compact(fused.score),
+    lz: compact(reading.z),
     hr: warm
       ? learnHourlyReach(surprise.hourly, t, Math.min(surprise.surprise * surprise.usual, 50))
       : surprise.hourly,
