@@ -26,6 +26,8 @@ export interface BaselineSummary {
   band: { lower: number; upper: number } | null;
   /** Time-of-day profile, buckets are UTC hours. */
   daily: ProfileSummary;
+  /** Weekday and weekend time-of-day profiles (UTC), active when the series has a weekly pattern. */
+  weekly: { active: boolean; weekday: ProfileSummary; weekend: ProfileSummary };
   latest: { score: number | null; zScore: number | null };
 }
 
@@ -63,6 +65,11 @@ export function baselineOf(state: VigiaState, P = DETECTOR_PARAMS): BaselineSumm
     expected,
     band: expected === null ? null : { lower: expected - half, upper: expected + half },
     daily: dailyOf(state.season),
+    weekly: {
+      active: state.season.w?.on ?? false,
+      weekday: summarise(state.season.w?.d ?? [], state.season.w?.on ?? false),
+      weekend: summarise(state.season.w?.e ?? [], state.season.w?.on ?? false),
+    },
     latest: { score: state.ls ?? null, zScore: state.lz ?? null },
   };
 }

@@ -39,7 +39,14 @@ export async function metricBaseline(deps: MetricBaselineDeps, serviceId: string
     scale: b.scale,
     expected: b.expected,
     band: b.band,
-    seasonal: { daily: profile(b.daily, 'hourUtc') },
+    seasonal: {
+      daily: profile(b.daily, 'hourUtc'),
+      weekly: {
+        active: b.weekly.active,
+        weekday: profile(b.weekly.weekday, 'hourUtc'),
+        weekend: profile(b.weekly.weekend, 'hourUtc'),
+      },
+    },
     latest: b.latest,
   };
 }
