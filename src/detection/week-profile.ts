@@ -3,7 +3,7 @@
 // like yesterday's Sunday. Used only once it demonstrably beats the single daily profile over at
 // least two weeks, so a series without a weekly pattern never gets one. 48 numbers of state: the
 // usual weekday/weekend split, not seven profiles (which would cost 7 × 24 numbers per series).
-import { clamp, compact, ewStep } from './numeric';
+import { clamp, coarse, compact, ewStep } from './numeric';
 
 const DAY_MS = 86_400_000;
 const WEEK_ALPHA = 0.08;
@@ -78,7 +78,8 @@ export function learnWeek(
   const offset = profile[k] ?? 0;
   const residual = clamp(value - offset, -clipAt, clipAt);
   const err = ewStep(state.err, Math.abs(residual), ERROR_ALPHA, n);
-  profile[k] = compact(offset + WEEK_ALPHA * residual);
+  // Four digits are plenty for a typical value, and 48 of them ride every state round trip.
+  profile[k] = coarse(offset + WEEK_ALPHA * residual, 4);
   const ratio = state.on ? DEACTIVATE_RATIO : ACTIVATE_RATIO;
   const on = canSee && span >= MIN_SPAN && err < ratio * best;
   return {
