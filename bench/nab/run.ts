@@ -1,8 +1,10 @@
 // `npm run bench:nab`: runs vigia's detector over every NAB CSV, writes NAB's results layout and
-// prints the normalised score of each profile from the TypeScript scorer.
+// prints the normalised score of each profile from the TypeScript scorer; `--cv` cross-validates
+// by leaving one category out (bench/nab/cv.ts).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seriesDetector } from '../../src/detection';
+import { crossValidate, expandGrid, formatCv } from './cv';
 import { labelRows, listCsvFiles, readDataCsv, readWindows, writeResultsCsv } from './csv';
 import { detectSeries } from './run-detector';
 import { scoreCorpus, type ScoredFile } from './scorer';
@@ -13,8 +15,24 @@ const { values } = parseArgs({
     windows: { type: 'string', default: '../shared/nab/labels/combined_windows.json' },
     out: { type: 'string', default: 'bench/results/nab' },
     json: { type: 'boolean', default: false },
+    /** Leave-one-category-out cross-validation; `--grid '{"param":[a,b]}'` settings to choose among. */
+    cv: { type: 'boolean', default: false },
+    grid: { type: 'string', default: '{}' },
+    cache: { type: 'string', default: 'bench/results/nab-cache' },
   },
 });
+
+if (values.cv) {
+  const settings = expandGrid(JSON.parse(values.grid) as Record<string, number[]>);
+  const cv = crossValidate(
+    resolve(values.data),
+    readWindows(resolve(values.windows)),
+    settings,
+    resolve(values.cache),
+  );
+  console.log(values.json ? JSON.stringify(cv, null, 2) : formatCv(cv));
+  process.exit(0);
+}
 
 const dataDir = resolve(values.data);
 const windows = readWindows(resolve(values.windows));

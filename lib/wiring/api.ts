@@ -18,7 +18,7 @@ import { StatusHistoryStore } from '../store/status-history-store';
 import { alertingStore } from './alerting';
 import { learningStore } from './decisions';
 import { perConfig } from './per-config';
-import { serviceRegistry, table } from './table';
+import { modelStore, serviceRegistry, table } from './table';
 
 export const apiAdapters = perConfig((config: AppConfig) => {
   const t = table(config);
@@ -27,6 +27,8 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     table: t,
     store: new SingleTableStore(t),
     registry: serviceRegistry(config),
+    /** The detector models collect saves (read by the baseline route). */
+    models: modelStore(config),
     /** ECS's desired count now, where a manual scale starts from. */
     ecs: new EcsSource(ecsClient(config), config.endpoint),
     apiKeys: new ApiKeyStore(t),

@@ -48,6 +48,7 @@ export function describe(j: Judgement): DetectionOutput {
     upper: Number.isFinite(upper) ? upper : null,
     severity,
     explanation: explain(j, anomalous, lower, upper),
+    zScore: Number.isFinite(j.z) ? j.z : null,
     warm: j.warm,
   };
 }

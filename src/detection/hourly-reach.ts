@@ -3,7 +3,7 @@
 // same time on both previous days (a nightly job, a daily batch) is only news if it beats what that
 // hour did then; one bad hour yesterday is not a pattern and changes nothing.
 import { BUCKETS, bucketOf } from './seasonal-profile';
-import { compact } from './numeric';
+import { coarse } from './numeric';
 
 const DAY_MS = 86_400_000;
 
@@ -55,7 +55,8 @@ export function learnHourlyReach(
   const k = bucketOf(timestamp);
   if (surprise > (now[k] ?? 0)) {
     now = now.slice();
-    now[k] = compact(surprise);
+    // Three digits: the reach is compared with 1.5 times slack, and 72 numbers ride every round trip.
+    now[k] = coarse(surprise, 3);
   }
   return { d: day, now, y1, y2 };
 }

@@ -8,3 +8,4 @@ export { healthStatus, serviceHealth, type HealthStatus } from './service-health
 
 export const seriesDetector = vigiaDetector();
 export type SeriesState = ReturnType<typeof seriesDetector.init>;
+export { baselineOf, type BaselineSummary, type ProfileSummary } from './baseline';

@@ -22,6 +22,12 @@ export function compact(x: number): number {
   return Number(x.toPrecision(7));
 }
 
+/** Rounds to `digits` significant digits, for state arrays where 7 would only cost JSON time. */
+export function coarse(x: number, digits: number): number {
+  if (x === 0 || !Number.isFinite(x)) return Number.isFinite(x) ? x : 0;
+  return Number(x.toPrecision(digits));
+}
+
 export function formatValue(n: number): string {
   const a = Math.abs(n);
   if (a === 0) return '0';

@@ -22,6 +22,7 @@ export function quiet(
     upper: null,
     severity: 'info',
     explanation,
+    zScore: null,
     warm: state.n >= P.warmup,
   };
 }

@@ -2,6 +2,7 @@
 // slow level. It is only used once it demonstrably explains the data (seasonal residuals clearly
 // smaller than plain ones over at least two days), so flat or random series never get a fake cycle.
 import { clamp, compact, ewStep } from './numeric';
+import { initWeek, learnWeek, weekOffset, type WeekState } from './week-profile';
 
 export const BUCKETS = 24;
 const DAY_MS = 86_400_000;
@@ -25,6 +26,8 @@ export interface SeasonalState {
   /** Milliseconds covered so far. */
   span: number;
   on: boolean;
+  /** Weekday/weekend profiles (week-profile.ts); absent in states saved before they existed. */
+  w?: WeekState;
 }
 
 export function initSeasonal(): SeasonalState {
@@ -36,9 +39,15 @@ export function bucketOf(timestamp: number): number {
   return Math.floor((msOfDay / DAY_MS) * BUCKETS) % BUCKETS;
 }
 
-/** The profile's offset at this time, 0 while the profile is off. */
+/** The offset at this time: weekday/weekend profile, daily profile, or 0 while neither is on. */
 export function seasonalOffset(state: SeasonalState, timestamp: number): number {
+  if (state.w?.on) return weekOffset(state.w, timestamp);
   return state.on ? (state.b[bucketOf(timestamp)] ?? 0) : 0;
+}
+
+/** Which model is in use (0 none, 1 daily, 2 weekly): a switch moves the offset into the level. */
+export function seasonalMode(state: SeasonalState): number {
+  return state.w?.on ? 2 : state.on ? 1 : 0;
 }
 
 /** Learns from one point; `clipAt` bounds how far a single (possibly anomalous) point can pull. */
@@ -64,5 +73,16 @@ export function updateSeasonal(
   const canSee = interval > 0 && interval <= DAY_MS / BUCKETS;
   const ratio = state.on ? DEACTIVATE_RATIO : ACTIVATE_RATIO;
   const on = canSee && span >= 2 * DAY_MS && e1 < ratio * e0;
-  return { b, s: compact(s), e0: compact(e0), e1: compact(e1), n, span, on };
+  const w = learnWeek(
+    state.w ?? initWeek(BUCKETS, value),
+    timestamp,
+    k,
+    value,
+    clipAt,
+    n,
+    span,
+    canSee,
+    Math.min(e0, e1),
+  );
+  return { b, s: compact(s), e0: compact(e0), e1: compact(e1), n, span, on, w };
 }

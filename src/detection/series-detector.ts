@@ -22,6 +22,9 @@ export interface DetectionOutput {
   severity: Severity;
   /** One line a person understands, e.g. "cpu 92.0 is far above its usual 35.1 (band 28.0–42.3)". */
   explanation: string;
+  /** The raw robust z of the point: residual from `expected` over the baseline's robust sigma
+   *  (clipped at ±50), before any calibration; null when the point was not judged. */
+  zScore: number | null;
   /** False while the model is still warming up: its scores are not yet trusted. */
   warm: boolean;
   /** Trend + seasonal forecast a short horizon ahead (SPEC D5); absent while warming up. */

@@ -4,7 +4,12 @@
 import { initCusum, type CusumState } from './change-point';
 import { learnHourlyReach } from './hourly-reach';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
-import { seasonalOffset, updateSeasonal, type SeasonalState } from './seasonal-profile';
+import {
+  seasonalMode,
+  seasonalOffset,
+  updateSeasonal,
+  type SeasonalState,
+} from './seasonal-profile';
 import type { DetectorParams } from './vigia-params';
 import type { LevelShift, PointReading, Surprise } from './vigia-reading';
 import { learnCalibration, type FusedScore } from './vigia-score';
@@ -83,7 +88,7 @@ function learnSeason(
 ): { season: SeasonalState; lvl: number } {
   const season = updateSeasonal(state.season, t, x, elapsed, warm ? 4 * sigma0 : Infinity, dt);
   // When the profile switches on or off, move its offset into the level so `expected` stays continuous.
-  if (season.on !== state.season.on) {
+  if (seasonalMode(season) !== seasonalMode(state.season)) {
     return { season, lvl: lvl + (seasonalOffset(state.season, t) - seasonalOffset(season, t)) };
   }
   return { season, lvl };
@@ -127,6 +132,8 @@ export function learnFromPoint(
     mx: compact(Math.max(x, state.mx - P.rangeFade * Math.max(0, state.mx - lvl - reach))),
     mn: compact(Math.min(x, state.mn + P.rangeFade * Math.max(0, lvl - reach - state.mn))),
     fl: compact(Math.max(state.fl * P.memoryDecay, reading.isFlat ? 0 : state.flat)),
+    ls: compact(fused.score),
+    lz: compact(reading.z),
     hr: warm
       ? learnHourlyReach(surprise.hourly, t, Math.min(surprise.surprise * surprise.usual, 50))
       : surprise.hourly,

@@ -44,6 +44,9 @@ export interface VigiaState {
   /** What each hour of the day reached on the last days (recurring daily spikes); absent in
    *  states saved before it existed, which start it afresh. */
   hr?: HourlyReachState;
+  /** The last judged point's score and raw robust z (for the baseline summary); absent in older states. */
+  ls?: number;
+  lz?: number;
 }
 
 export function initVigiaState(): VigiaState {

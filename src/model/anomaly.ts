@@ -15,6 +15,9 @@ export const anomalySchema = z.object({
   upper: z.number().nullable(),
   severity: severitySchema,
   explanation: z.string(),
+  /** The raw robust z of the value (residual from `expected` over the robust sigma); absent on
+   *  anomalies recorded before it existed. */
+  zScore: z.number().nullable().optional(),
   /** ECS desired count when the anomaly was seen: the base of a scaling decision. */
   desiredCount: z.number().int().min(0).nullable(),
 });

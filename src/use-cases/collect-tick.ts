@@ -215,6 +215,7 @@ async function processService<S>(
           expected: output.expected,
           lower: output.lower,
           upper: output.upper,
+          zScore: output.zScore,
           severity: output.severity,
           explanation: `${metric} ${output.explanation}`,
           desiredCount: ecs?.desiredCount ?? null,

@@ -5,6 +5,7 @@ import { openApiDocument } from '../openapi';
 import type { Route } from '../route';
 import { actionRoutes } from './actions';
 import { alertRoutes } from './alerts';
+import { baselineRoutes } from './baseline';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { metricRoutes } from './metrics';
@@ -19,6 +20,7 @@ const documented: Route[] = [
   ...serviceRoutes,
   ...metricRoutes,
   ...metricsExpositionRoutes,
+  ...baselineRoutes,
   ...historyRoutes,
   ...actionRoutes,
   ...reportRoutes,

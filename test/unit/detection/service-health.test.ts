@@ -18,6 +18,7 @@ function output(
     upper: 2,
     severity,
     explanation: '',
+    zScore: 0,
     warm,
   };
 }
