@@ -186,6 +186,7 @@ export function healthScore(anomalies: readonly Anomaly[], reference: number): n
     upper: a.upper,
     severity: a.severity,
     explanation: a.explanation,
+    zScore: a.zScore ?? null,
     warm: true,
   }));
   return serviceHealth(outputs);
