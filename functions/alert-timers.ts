@@ -1,5 +1,6 @@
 // Every minute: sends what the alert manager owes without a new stream item (group wait, update,
-// repeat, resolved), service by service; one failing service does not hold back the others. It also
+// repeat, resolved) and escalates unacknowledged critical incidents, service by service; one
+// failing service does not hold back the others. It also
 // keeps the routed email and SMS subscriptions in line with the services' routing, whenever that
 // routing changed since this container last did.
 import { snsClient } from '../lib/aws/sns-client';
@@ -7,11 +8,12 @@ import { config, requireTopicArn } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { syncRoutingSubscriptions } from '../lib/sns/routing-subscriptions';
-import { alertDeps } from '../lib/wiring/alerting';
+import { alertDeps, escalationDeps } from '../lib/wiring/alerting';
 import { serviceRegistry } from '../lib/wiring/table';
 import { snsSubscriptionPlan } from '../src/alerting';
 import type { Service } from '../src/model';
 import { flushServiceAlerts } from '../src/use-cases/alert-notifications';
+import { escalateService } from '../src/use-cases/escalate-incidents';
 
 let syncedPlan: string | null = null;
 
@@ -33,6 +35,9 @@ export const handler = scheduledHandler(async () => {
   for (const service of services) {
     try {
       published += (await flushServiceAlerts(deps, service.id)).published.length;
+      // Critical incidents nobody acknowledged page the service's next escalation level.
+      const pages = await escalateService(escalationDeps(config()), service.id);
+      if (pages.length > 0) logger.info('escalated', { serviceId: service.id, pages });
     } catch (err) {
       failures.push(service.id);
       logger.error('alert flush failed', { serviceId: service.id, error: err as Error });

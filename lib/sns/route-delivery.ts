@@ -18,6 +18,7 @@ import {
   type HttpReceiver,
   type Notification,
 } from '../../src/alerting';
+import type { Receiver } from '../../src/model';
 import type { ServiceRegistry } from '../../src/ports';
 import { defaultRetryPolicy, postJson, type PostDeps, type RetryPolicy } from '../slack/post-json';
 
@@ -45,21 +46,32 @@ export async function deliverRouted(
 ): Promise<RoutedResult[]> {
   const service = await deps.services.get(n.serviceId);
   if (!service) return [];
+  return deliverTo(deps, receiversFor(service, n.severity).filter(isHttp), n);
+}
+
+/** Each receiver in turn; one down must not keep the others from hearing (the caller judges). */
+export async function deliverTo(
+  deps: Omit<RoutedDeliveryDeps, 'services'>,
+  receivers: readonly HttpReceiver[],
+  n: Notification,
+): Promise<RoutedResult[]> {
   const results: RoutedResult[] = [];
-  for (const receiver of receiversFor(service, n.severity)) {
-    if (isSnsNative(receiver)) continue;
+  for (const receiver of receivers) {
     try {
       results.push(await deliverOne(deps, receiver, n));
     } catch (err) {
-      // One receiver down must not keep the others from hearing; the caller fails afterwards.
       results.push({ receiver: receiver.type, status: 'failed', detail: (err as Error).message });
     }
   }
   return results;
 }
 
+function isHttp(r: Receiver): r is HttpReceiver {
+  return !isSnsNative(r);
+}
+
 async function deliverOne(
-  deps: RoutedDeliveryDeps,
+  deps: Omit<RoutedDeliveryDeps, 'services'>,
   r: HttpReceiver,
   n: Notification,
 ): Promise<RoutedResult> {

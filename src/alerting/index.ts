@@ -18,3 +18,4 @@ export * from './routing';
 export * from './render-pagerduty';
 export * from './render-teams';
 export * from './render-opsgenie';
+export * from './escalation';

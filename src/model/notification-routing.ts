@@ -46,8 +46,22 @@ export const notificationRouteSchema = z.strictObject({
   receivers: z.array(receiverSchema).min(1).max(10),
 });
 
+/** Receivers an escalation pages directly: everything but email (an SNS subscription, not a call). */
+export const escalationReceiverSchema = receiverSchema.refine((r) => r.type !== 'email', {
+  message: 'email cannot be paged directly: route it instead',
+});
+
+export const escalationSchema = z.strictObject({
+  /** A critical incident unacknowledged this long pages the next level, and so on. */
+  afterMinutes: z.number().int().min(1).max(1440),
+  /** Receiver lists in order; the last one is paged again every afterMinutes until ack or resolve. */
+  levels: z.array(z.array(escalationReceiverSchema).min(1).max(10)).min(1).max(5),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
+
 export const notificationRoutingSchema = z.strictObject({
   /** Every route whose severities include the alert's gets it; a receiver listed twice hears once. */
   routes: z.array(notificationRouteSchema).min(1).max(10),
+  escalation: escalationSchema.optional(),
 });
 export type NotificationRouting = z.infer<typeof notificationRoutingSchema>;
