@@ -1,11 +1,31 @@
 // Every minute: sends what the alert manager owes without a new stream item (group wait, update,
-// repeat, resolved), service by service; one failing service does not hold back the others.
-import { config } from '../lib/config';
+// repeat, resolved) and escalates unacknowledged critical incidents, service by service; one
+// failing service does not hold back the others. It also
+// keeps the routed email and SMS subscriptions in line with the services' routing, whenever that
+// routing changed since this container last did.
+import { snsClient } from '../lib/aws/sns-client';
+import { config, requireTopicArn } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
-import { alertDeps } from '../lib/wiring/alerting';
+import { syncRoutingSubscriptions } from '../lib/sns/routing-subscriptions';
+import { alertDeps, escalationDeps } from '../lib/wiring/alerting';
 import { serviceRegistry } from '../lib/wiring/table';
+import { snsSubscriptionPlan } from '../src/alerting';
+import type { Service } from '../src/model';
 import { flushServiceAlerts } from '../src/use-cases/alert-notifications';
+import { escalateService } from '../src/use-cases/escalate-incidents';
+
+let syncedPlan: string | null = null;
+
+async function syncSubscriptions(services: readonly Service[]) {
+  const plan = snsSubscriptionPlan(services);
+  const fingerprint = JSON.stringify(plan);
+  if (fingerprint === syncedPlan) return;
+  const c = config();
+  const result = await syncRoutingSubscriptions(snsClient(c), requireTopicArn(c), plan, c.endpoint);
+  syncedPlan = fingerprint;
+  logger.info('routed subscriptions synced', { ...result, subscriptions: plan.length });
+}
 
 export const handler = scheduledHandler(async () => {
   const services = await serviceRegistry(config()).list();
@@ -15,10 +35,19 @@ export const handler = scheduledHandler(async () => {
   for (const service of services) {
     try {
       published += (await flushServiceAlerts(deps, service.id)).published.length;
+      // Critical incidents nobody acknowledged page the service's next escalation level.
+      const pages = await escalateService(escalationDeps(config()), service.id);
+      if (pages.length > 0) logger.info('escalated', { serviceId: service.id, pages });
     } catch (err) {
       failures.push(service.id);
       logger.error('alert flush failed', { serviceId: service.id, error: err as Error });
     }
+  }
+  try {
+    await syncSubscriptions(services);
+  } catch (err) {
+    // Alerts went out above; the next minute tries the subscriptions again.
+    logger.error('routed subscriptions sync failed', { error: err as Error });
   }
   logger.info('alert timers', { services: services.length, published, failures });
   if (failures.length > 0) {

@@ -1,12 +1,14 @@
 // Subscribed to the alerts topic: posts each notification to Slack (Block Kit) and, if configured,
-// to a generic JSON webhook. A failure makes SNS retry the invocation, then the failure queue.
+// to a generic JSON webhook, then to the HTTP receivers its service routes it to (Slack, Teams,
+// PagerDuty, Opsgenie, webhook). A failure makes SNS retry the invocation, then the failure queue.
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { deliverNotification, notificationOfSnsMessage } from '../lib/slack/deliver';
-import { deliveryTargets } from '../lib/wiring/slack';
+import { deliverRouted } from '../lib/sns/route-delivery';
+import { deliveryTargets, routedDelivery } from '../lib/wiring/slack';
 
 export const handler = scheduledHandler(async (event: SNSEvent) => {
   const targets = deliveryTargets(config());
@@ -14,12 +16,21 @@ export const handler = scheduledHandler(async (event: SNSEvent) => {
   for (const record of event.Records) {
     const notification = notificationOfSnsMessage(record.Sns.Message);
     const result = await deliverNotification(targets, notification, systemClock.now());
-    if (result.slack === 'not-configured' && result.webhook === 'not-configured') {
+    const routed = await deliverRouted(routedDelivery(config()), notification);
+    if (
+      result.slack === 'not-configured' &&
+      result.webhook === 'not-configured' &&
+      routed.length === 0
+    ) {
       logger.warn('no Slack webhook or generic webhook configured; notification dropped', {
         notificationId: notification.id,
       });
     } else {
-      logger.info('delivered', { ...result });
+      logger.info('delivered', { ...result, routed });
+    }
+    const failed = routed.filter((r) => r.status === 'failed');
+    if (failed.length > 0) {
+      throw new Error(`routed delivery failed: ${failed.map((r) => r.receiver).join(', ')}`);
     }
     results.push(result);
   }

@@ -5,6 +5,7 @@ import servicesFile from '../config/services.json';
 import { parseFleetConfig, parseWith, type Service } from '../src/model';
 import { alertingConfigSchema, type AlertingConfig } from '../src/alerting';
 import type { GlobalSwitches } from '../src/decision';
+import type { LlmProvider } from '../src/decision/llm-fallback';
 import { ConfigurationError, ValidationError } from '../src/errors';
 
 const flag = (fallback: boolean) =>
@@ -35,6 +36,10 @@ const envSchema = z.object({
   AUTO_RECOVERY_ENABLED: flag(true),
   ANOMALY_DETECTION_ENABLED: flag(true),
   AI_DECISIONS_ENABLED: flag(false),
+  /** The optional LLM diagnosis (docs/decisions.md); off unless set, and then needs providers. */
+  LLM_DIAGNOSIS_ENABLED: flag(false),
+  /** The LLM providers as a JSON array, asked in this order; see llmProviderSchema. */
+  VIGIA_LLM_PROVIDERS: z.string().optional(),
   /** Alert-manager timings as JSON, e.g. {"groupWaitSeconds":10}; see docs/alerts.md. */
   VIGIA_ALERTING: z.string().optional(),
   SLACK_WEBHOOK_URL: z
@@ -74,6 +79,44 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === '' || v === undefined ? 120 : v)),
 });
+
+/** One OpenAI-compatible provider of the LLM diagnosis (its key only ever in SSM). */
+const llmProviderSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+  baseUrl: z.url('must be the API base URL, e.g. https://api.groq.com/openai/v1'),
+  model: z.string().min(1).max(200),
+  /** SSM SecureString parameter with the API key; omit for a server that needs none. */
+  apiKeyParameter: z.string().min(1).optional(),
+  timeoutMs: z.number().int().min(100).max(50_000).default(10_000),
+  monthlyTokenBudget: z.number().int().min(1).default(1_000_000),
+});
+
+function parseLlm(enabled: boolean, json: string | undefined): AppConfig['llm'] {
+  let raw: unknown = [];
+  if (json) {
+    try {
+      raw = JSON.parse(json);
+    } catch {
+      throw new ValidationError('VIGIA_LLM_PROVIDERS is not valid JSON', [
+        { path: 'VIGIA_LLM_PROVIDERS', message: 'is not valid JSON' },
+      ]);
+    }
+  }
+  const providers = parseWith(
+    z
+      .array(llmProviderSchema)
+      .max(8)
+      .refine((list) => new Set(list.map((p) => p.name)).size === list.length, {
+        message: 'provider names must be unique (each has its own budget)',
+      })
+      .refine((list) => !enabled || list.length > 0, {
+        message: 'LLM_DIAGNOSIS_ENABLED needs at least one provider',
+      }),
+    raw,
+    'VIGIA_LLM_PROVIDERS',
+  );
+  return { enabled, providers };
+}
 
 function parseAlerting(json: string | undefined, statusPageUrl: string | undefined) {
   let raw: unknown = {};
@@ -120,6 +163,8 @@ export type AppConfig = {
   };
   /** The same switches as the decision rules take them. */
   decisionSwitches: GlobalSwitches;
+  /** The optional LLM diagnosis: its own switch, and its providers in the order they are asked. */
+  llm: { enabled: boolean; providers: LlmProvider[] };
   api: {
     /** Requests per minute per API key, unless the key sets its own. */
     rateLimitPerMinute: number;
@@ -157,6 +202,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       autoRecoveryEnabled: e.AUTO_RECOVERY_ENABLED,
       aiDecisionsEnabled: e.AI_DECISIONS_ENABLED,
     },
+    llm: parseLlm(e.LLM_DIAGNOSIS_ENABLED, e.VIGIA_LLM_PROVIDERS),
     api: { rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT },
     extraClusters: e.VIGIA_EXTRA_CLUSTERS,
   };

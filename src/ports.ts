@@ -171,7 +171,8 @@ export interface OutboundMessage {
   subject: string;
   /** Plain text, or with `structure: 'json'` a JSON object of per-protocol bodies (SNS). */
   body: string;
-  attributes: { severity: string; service: string; kind: string };
+  /** `route` ("<service>:<severity>") is what routed email and SMS subscriptions filter on. */
+  attributes: { severity: string; service: string; kind: string; route?: string };
   structure?: 'json';
 }
 

@@ -4,11 +4,16 @@ import type { AlertDeps } from '../../src/use-cases/alert-notifications';
 import { snsClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
+import type { EscalateDeps } from '../../src/use-cases/escalate-incidents';
+import { ssmClient } from '../aws/ssm-client';
+import { EscalationPager } from '../sns/escalation-pager';
+import { DynamoEscalationStore } from '../sns/escalation-store';
 import { SnsNotifier } from '../sns/sns-notifier';
+import { SsmSecrets } from '../sns/ssm-secrets';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { StatusHistoryStore } from '../store/status-history-store';
 import { perConfig } from './per-config';
-import { notificationLog, observationStore, table } from './table';
+import { notificationLog, observationStore, serviceRegistry, table } from './table';
 
 export const alertingStore = perConfig(
   (c) => new DynamoAlertingStore(table(c), c.alerting, new StatusHistoryStore(table(c))),
@@ -24,4 +29,19 @@ export const alertDeps = perConfig(
       notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
       config: c.alerting,
     }) satisfies AlertDeps,
+);
+
+/** alert-timers' escalation pass: incidents from the alerting state, pages by SMS and HTTP. */
+export const escalationDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      alerting: alertingStore(c),
+      registry: serviceRegistry(c),
+      escalations: new DynamoEscalationStore(table(c)),
+      pager: new EscalationPager(snsClient(c), {
+        secrets: new SsmSecrets(ssmClient(c), c.endpoint),
+      }),
+      config: c.alerting,
+    }) satisfies EscalateDeps,
 );

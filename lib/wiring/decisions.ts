@@ -5,6 +5,10 @@ import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
 import type { SweepDeps } from '../../src/use-cases/sweep-decisions';
 import type { VerifyDeps } from '../../src/use-cases/verify-actions';
 import { ecsClient } from '../aws/ecs-client';
+import { ssmClient } from '../aws/ssm-client';
+import { SsmLlmKeys } from '../llm/llm-keys';
+import { DynamoLlmBudget, DynamoLlmDiagnosisCache } from '../llm/llm-store';
+import { OpenAiCompatibleChat } from '../llm/openai-chat';
 import { systemClock } from '../clock';
 import { EcsScaler } from '../ecs/ecs-scaler';
 import { EcsSource } from '../sources/ecs-source';
@@ -27,8 +31,20 @@ export const decideDeps = perConfig(
       observations: observationStore(c),
       learning: learningStore(c),
       models: modelStore(c),
+      // Only with its own switch on: otherwise no provider is ever called.
+      ...(c.llm.enabled ? { llm: llmDiagnosisDeps(c) } : {}),
     }) satisfies DecideDeps,
 );
+
+export const llmDiagnosisDeps = perConfig((c) => ({
+  clock: systemClock,
+  providers: c.llm.providers,
+  chat: new OpenAiCompatibleChat(),
+  keys: new SsmLlmKeys(ssmClient(c), systemClock, c.endpoint),
+  budget: new DynamoLlmBudget(table(c)),
+  cache: new DynamoLlmDiagnosisCache(table(c)),
+  samples: learningStore(c),
+}));
 
 export const autoscaleDeps = perConfig(
   (c) =>

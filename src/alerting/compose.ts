@@ -49,7 +49,7 @@ export function composeIncidentNotification(
 ): Notification {
   const notes = incident.notes.filter(isNotable);
   const shown = view.visible.slice(0, config.maxMetricsPerMessage);
-  const actions = notes.map((n) => describeAction(n));
+  const actions = notes.map((n) => `${describeAction(n)}${n.diagnosis ? ` — ${n.diagnosis}` : ''}`);
   const outcomes = notes.flatMap((n) => {
     const verdict = describeVerdict(n);
     return verdict === null ? [] : [`${n.action}: ${verdict}`];
@@ -109,7 +109,9 @@ export function composeNoticeNotification(
     headline: `vigia ${describeAction(note)}`,
     metrics: [],
     otherMetrics: 0,
-    actions: [`${describeAction(note)}${note.reason ? ` (${note.reason})` : ''}`],
+    actions: [
+      `${describeAction(note)}${note.reason ? ` (${note.reason})` : ''}${note.diagnosis ? ` — ${note.diagnosis}` : ''}`,
+    ],
     outcomes: verdict === null ? [] : [`${note.action}: ${verdict}`],
     acknowledgedBy: null,
     statusUrl: statusPageLink(config, serviceId),

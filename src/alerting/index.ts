@@ -14,3 +14,8 @@ export * from './render-slack';
 export * from './render-webhook';
 export * from './block-kit';
 export { titleLine, snsSafe } from './text';
+export * from './routing';
+export * from './render-pagerduty';
+export * from './render-teams';
+export * from './render-opsgenie';
+export * from './escalation';

@@ -1,5 +1,6 @@
 // One message to people, before rendering: what happened, to which service, what vigia did, did it work.
 import { z } from 'zod';
+import { routeLabel } from './routing';
 import { isoTimestampSchema, serviceIdSchema, severitySchema } from '../model/common';
 
 /** Becomes the SNS `kind` attribute, so subscriptions can filter on it (SPEC N1). */
@@ -64,7 +65,10 @@ export function messageLabels(n: Pick<Notification, 'serviceId' | 'severity' | '
   return { service: n.serviceId, severity: n.severity, kind: n.kind } satisfies MessageLabels;
 }
 
-/** SNS message attributes (String data type) for the topic's filter policies. */
-export function snsMessageAttributes(n: Notification): MessageLabels {
-  return messageLabels(n);
+/**
+ * SNS message attributes (String data type) for the topic's filter policies; `route`
+ * ("<service>:<severity>") is what routed email and SMS subscriptions filter on (routing.ts).
+ */
+export function snsMessageAttributes(n: Notification): MessageLabels & { route: string } {
+  return { ...messageLabels(n), route: routeLabel(n.serviceId, n.severity) };
 }

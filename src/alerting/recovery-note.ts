@@ -38,6 +38,8 @@ export const recoveryNoteSchema = z.object({
   verdict: outcomeVerdictSchema.nullable(),
   verdictAt: isoTimestampSchema.nullable(),
   verdictDetail: z.string(),
+  /** The LLM diagnosis's one line (cause and explanation), when one was asked: shown in alerts. */
+  diagnosis: z.string().optional(),
 });
 export type RecoveryNote = z.infer<typeof recoveryNoteSchema>;
 
@@ -67,6 +69,15 @@ export function noteFromDecision(decision: Decision): RecoveryNote {
     verdict: null,
     verdictAt: null,
     verdictDetail: '',
+    ...(decision.llm
+      ? {
+          diagnosis:
+            `LLM diagnosis (${decision.llm.provider}): ${decision.llm.cause}. ${decision.llm.explanation}`.slice(
+              0,
+              600,
+            ),
+        }
+      : {}),
   };
 }
 

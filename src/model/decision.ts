@@ -42,6 +42,19 @@ export const diagnosisFindingSchema = z.object({
   evidence: z.array(z.string()),
 });
 
+/** What a language model said about the incident a decision belongs to (cached per incident). */
+export const llmDiagnosisSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  incidentId: z.string(),
+  cause: z.string(),
+  confidence: z.number().min(0).max(1),
+  /** Always one of the decision's allowedActions; null when the policy allows none. */
+  recommendedAction: actionTypeSchema.nullable(),
+  explanation: z.string(),
+});
+export type LlmDiagnosis = z.infer<typeof llmDiagnosisSchema>;
+
 /** The service as ECS reported it around an action, for the audit trail. */
 export const serviceSnapshotSchema = z.object({
   desiredCount: z.number().int().min(0).nullable(),
@@ -85,6 +98,12 @@ export const decisionSchema = z.object({
     })
     .optional(),
   trigger: z.array(decisionTriggerSchema).optional(),
+  /** A language model's diagnosis (optional): advice beside the rules', never an action by itself. */
+  llm: llmDiagnosisSchema.optional(),
+  /** Each provider asked, in order, and why it was passed over: why the rules' diagnosis stands. */
+  llmAttempts: z
+    .array(z.object({ provider: z.string(), outcome: z.string(), detail: z.string() }))
+    .optional(),
   /** The ECS service it was made for: if the vigia service is re-pointed meanwhile, it is skipped. */
   target: z.object({ cluster: z.string(), service: z.string() }).optional(),
   /** Task definition running when the decision was made. */

@@ -8,3 +8,4 @@ export * from './condition';
 export * from './policy';
 export * from './scaling-settings';
 export * from './scaling-reading';
+export * from './notification-routing';

@@ -1,6 +1,7 @@
 // A watched service (SPEC C1): where it runs on ECS, what to measure, its targets and limits.
 import { z } from 'zod';
 import { autopilotModeSchema, serviceIdSchema, storableNumber } from './common';
+import { notificationRoutingSchema } from './notification-routing';
 import { policiesSchema } from './policy';
 import { scalingConfigSchema } from './scaling-settings';
 
@@ -84,6 +85,8 @@ export const serviceSchema = z
     deployWindowMinutes: z.number().int().min(1).max(1440).default(30),
     /** How long after an action its outcome is judged (SPEC X5), in minutes of data time. */
     verifyAfterMinutes: z.number().int().min(1).max(120).default(5),
+    /** Receivers per severity (email, SMS, Slack, Teams, PagerDuty, Opsgenie, webhook); docs/alerts.md. */
+    notifications: notificationRoutingSchema.optional(),
   })
   .refine((s) => s.minTasks <= s.maxTasks, {
     message: 'minTasks must not exceed maxTasks',

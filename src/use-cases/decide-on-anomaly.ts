@@ -17,6 +17,7 @@ import type {
   ServiceRegistry,
 } from '../ports';
 import type { SeriesModel } from './collect-tick';
+import { diagnoseWithLlm, withLlmDiagnosis, type LlmDiagnosisDeps } from './llm-diagnosis';
 
 export interface DecideDeps {
   clock: Clock;
@@ -27,6 +28,8 @@ export interface DecideDeps {
   learning: Pick<LearningStore, 'loadStats'>;
   /** Detector state, for forecasts; without it the engine decides without them. */
   models?: Pick<ModelStore, 'loadModels'>;
+  /** The optional LLM diagnosis (LLM_DIAGNOSIS_ENABLED): advice on the decision, asked once. */
+  llm?: LlmDiagnosisDeps;
 }
 
 const MINUTE = 60_000;
@@ -56,11 +59,12 @@ export async function decideOnAnomaly(
     deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
   ]);
   const forecast = forecastsFrom(service, models);
+  let advice: Awaited<ReturnType<typeof diagnoseWithLlm>> | undefined;
 
   for (let attempt = 1; ; attempt++) {
     const state = await deps.ledger.loadAutopilotState(service.id);
     const recent = await deps.decisions.decisionsSince(service.id, new Date(at - 60 * MINUTE));
-    const { decision, scalingState } = decideFromAnomaly({
+    const { decision: ruled, scalingState } = decideFromAnomaly({
       service,
       anomaly,
       sample,
@@ -72,6 +76,15 @@ export async function decideOnAnomaly(
       recentDecisions: recent,
       switches,
     });
+    if (deps.llm) {
+      advice ??= await diagnoseWithLlm(deps.llm, {
+        anomaly,
+        openAnomalies: open.filter((a) => a.at <= anomaly.at),
+        decision: ruled,
+        recentDecisions: recent,
+      });
+    }
+    const decision = advice ? withLlmDiagnosis(ruled, advice) : ruled;
     const commit = await deps.ledger.commitDecision(
       decision,
       scalingState,

@@ -106,6 +106,7 @@ describe('notify pipeline on the local stack', () => {
       severity: 'critical',
       service: serviceId,
       kind: 'incident',
+      route: `${serviceId}:critical`,
     });
     const n = parseNotificationMessage(opened!.message);
     expect(n.phase).toBe('opened');

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DecisionReviewPorts, IdempotencyClaim, ManualActionPorts } from '../../../src/ports';
 import { reviewDecision } from '../../../src/use-cases/decision-review';
 import { requestManualAction } from '../../../src/use-cases/manual-action';
+import { NotFoundError } from '../../../src/errors';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
 import { defineRoute, operatorRequest, type Route, type RouteRequest } from '../route';
@@ -99,6 +100,19 @@ export const actionRoutes: Route[] = [
         result.created ? 202 : 200,
         result.checks ? { checks: result.checks, ...body } : body,
       );
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/decisions/{id}',
+    scope: 'read',
+    summary: 'One decision: diagnosis, reason, status, and the LLM diagnosis when one was asked',
+    request: { params: decisionParams },
+    responses: { 200: 'the decision', 404: 'no such decision' },
+    async handler(req) {
+      const decision = await ports().review.decisions.decision(req.params.id);
+      if (!decision) throw new NotFoundError(`decision '${req.params.id}'`);
+      return json(200, { decision });
     },
   }),
   ...(['approve', 'reject'] as const).map((verb) =>

@@ -94,6 +94,7 @@ describe('rendering', () => {
       severity: 'critical',
       service: 'checkout',
       kind: 'incident',
+      route: 'checkout:critical',
     });
     expect(structure.email).toBe(renderEmail(n).body);
     expect(parseNotificationMessage(structure.default)).toEqual(n);
