@@ -1,10 +1,13 @@
-// What the collect function runs on: CloudWatch and pushed metrics read as one source, ECS state,
+// What the collect function runs on: CloudWatch (with the ALB metrics of discovered target groups) and
+// pushed metrics read as one source, ECS state,
 // the detector and the table.
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
 import { seriesDetector, type SeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
+import { elbv2Client } from '../aws/elbv2-client';
 import { systemClock } from '../clock';
+import { AlbDiscovery } from '../sources/alb-discovery';
 import { CloudWatchSource } from '../sources/cloudwatch-source';
 import { CombinedMetricSource } from '../sources/combined-source';
 import { EcsSource } from '../sources/ecs-source';
@@ -18,7 +21,11 @@ export const collectDeps = perConfig(
       clock: systemClock,
       registry: serviceRegistry(c),
       metrics: new CombinedMetricSource([
-        new CloudWatchSource(cloudwatchClient(c), c.endpoint),
+        new CloudWatchSource(
+          cloudwatchClient(c),
+          c.endpoint,
+          new AlbDiscovery(ecsClient(c), elbv2Client(c), c.endpoint),
+        ),
         new PushedMetricStore(table(c)),
       ]),
       ecs: new EcsSource(ecsClient(c), c.endpoint),

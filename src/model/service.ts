@@ -1,12 +1,16 @@
 // A watched service (SPEC C1): where it runs on ECS, what to measure, its targets and limits.
 import { z } from 'zod';
 import { autopilotModeSchema, serviceIdSchema, storableNumber } from './common';
+import { metricUnitSchema } from './metric-unit';
 import { policiesSchema } from './policy';
 import { scalingConfigSchema } from './scaling-settings';
 
 const percent = storableNumber().gt(0).lte(100);
 
-/** Any CloudWatch metric, fetched with GetMetricData alongside the ECS utilisation metrics. */
+/**
+ * Any CloudWatch metric, fetched with GetMetricData alongside the ECS utilisation metrics, and
+ * converted from its `unit` once as it arrives (seconds → ms, a per-minute Sum → per second, …).
+ */
 export const customMetricSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase identifier like queue_depth'),
   namespace: z.string().min(1),
@@ -15,6 +19,7 @@ export const customMetricSchema = z.strictObject({
   statistic: z
     .enum(['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount', 'p50', 'p90', 'p95', 'p99'])
     .default('Average'),
+  unit: metricUnitSchema.default('none'),
 });
 export type CustomMetric = z.infer<typeof customMetricSchema>;
 
@@ -41,6 +46,16 @@ export const serviceSchema = z
     maxTasks: z.number().int().min(1).default(10),
     targets: serviceTargetsSchema,
     metrics: z.array(customMetricSchema).default([]),
+    /**
+     * The ALB target group in front of the service, when ECS does not show it (DescribeServices'
+     * loadBalancers are discovered): latency_p95, requests, errors_5xx and error_rate come from it.
+     */
+    targetGroupArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/[^/]+\/[^/]+$/, {
+        message: 'must be an ELBv2 target group ARN (…:targetgroup/<name>/<id>)',
+      })
+      .optional(),
     mode: autopilotModeSchema.default('auto'),
     /** Conditions → allowed actions, with priority (SPEC X2); defaults when absent. */
     policies: policiesSchema,
