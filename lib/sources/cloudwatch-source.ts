@@ -11,6 +11,7 @@ import type { MetricBatch, MetricPoint, MetricSource } from '../../src/ports';
 import { awsError } from '../aws/errors';
 import { logger } from '../logger';
 import { albMetrics, type AlbDiscovery } from './alb-discovery';
+import { queueArrivalMetrics } from './queue-source';
 
 const MAX_QUERIES_PER_CALL = 500;
 const PERIOD_SECONDS = 60;
@@ -93,7 +94,10 @@ export class CloudWatchSource implements MetricSource {
     const targets = await this.albTargets(services);
     const series = services.flatMap((s, i) => {
       const target = targets.get(s.id);
-      return seriesQueriesFor(s, i, target ? albMetrics(target) : []);
+      return seriesQueriesFor(s, i, [
+        ...(target ? albMetrics(target) : []),
+        ...queueArrivalMetrics(s),
+      ]);
     });
     const byId = new Map(series.map((s) => [s.query.Id!, s]));
     const batch: MetricBatch = new Map();
