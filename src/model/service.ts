@@ -23,6 +23,24 @@ export const customMetricSchema = z.strictObject({
 });
 export type CustomMetric = z.infer<typeof customMetricSchema>;
 
+/**
+ * A dependency the probe function checks every minute (SPEC C4): its API, a database's health
+ * endpoint, a payment or AI provider. Header values come from SSM parameters, so no secret sits in
+ * the configuration.
+ */
+export const dependencySchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase name like payments'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  /** Text the response body must contain. */
+  bodyMatch: z.string().min(1).max(200).optional(),
+  timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+  /** Header → SSM parameter name holding its value (SecureString allowed). */
+  headersFromSsm: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+export type Dependency = z.infer<typeof dependencySchema>;
+
 export const serviceTargetsSchema = z
   .strictObject({
     /** CPU utilisation (%) the scaler aims for. */
@@ -56,6 +74,8 @@ export const serviceSchema = z
         message: 'must be an ELBv2 target group ARN (…:targetgroup/<name>/<id>)',
       })
       .optional(),
+    /** Probed every minute: probe_latency_ms, availability, probe_failures (SPEC C4). */
+    dependencies: z.array(dependencySchema).max(20).default([]),
     mode: autopilotModeSchema.default('auto'),
     /** Conditions → allowed actions, with priority (SPEC X2); defaults when absent. */
     policies: policiesSchema,
