@@ -1,4 +1,4 @@
-// moto computes no percentiles: GetMetricData with Stat p95 returns no values. This proxy in front of
+// moto computes no percentiles: GetMetricData with Stat p95 fails (a 500). This proxy in front of
 // moto asks it for Maximum instead; tests put one datapoint per minute, where p95 and Maximum are the
 // same number, so what reaches vigia is what CloudWatch would answer. Everything else passes through.
 import http from 'node:http';
