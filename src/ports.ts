@@ -23,8 +23,24 @@ export interface MetricPoint {
 /** serviceId → metric id → points in ascending time. */
 export type MetricBatch = Map<string, Map<string, MetricPoint[]>>;
 
+/** One source could not read one service (its Prometheus answered an error, say). */
+export interface SourceFailure {
+  serviceId: string;
+  source: string;
+  error: string;
+}
+
 export interface MetricSource {
-  fetch(services: readonly Service[], from: Date, to: Date): Promise<MetricBatch>;
+  /**
+   * A failure confined to one service's series is reported, and the tick goes on without those
+   * series; a thrown error fails the whole fetch.
+   */
+  fetch(
+    services: readonly Service[],
+    from: Date,
+    to: Date,
+    report?: (failure: SourceFailure) => void,
+  ): Promise<MetricBatch>;
 }
 
 export interface EcsStateSource {

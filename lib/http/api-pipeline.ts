@@ -104,11 +104,16 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
     const headers = lowerHeaders(event.headers);
     const now = deps.now();
 
-    const key = headers['x-api-key'];
+    // The same key as `Authorization: Bearer`, the way Prometheus (and most clients) send a token.
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+    const key = headers['x-api-key'] ?? bearer;
     let principal: AuthenticatedPrincipal | null = null;
     if (key !== undefined) {
       principal = await deps.authenticate(key.trim());
-      if (!principal) throw new UnauthorizedError('the X-API-Key is not valid');
+      if (!principal) {
+        const sent = headers['x-api-key'] !== undefined ? 'X-API-Key' : 'bearer token';
+        throw new UnauthorizedError(`the ${sent} is not valid`);
+      }
     }
     if (route.scope !== 'public' && !principal) throw new UnauthorizedError();
     // An authenticated request counts against its key's limit before any other refusal, and every

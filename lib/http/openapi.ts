@@ -63,7 +63,7 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
       responses,
       'x-scope': r.scope,
     };
-    if (r.scope !== 'public') op.security = [{ apiKey: [] }];
+    if (r.scope !== 'public') op.security = [{ apiKey: [] }, { bearer: [] }];
     if (r.request?.body) {
       op.requestBody = {
         required: !r.request.body.safeParse(undefined).success,
@@ -82,7 +82,14 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
     },
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'the same API key as a bearer token',
+        },
+      },
       schemas: {
         Error: {
           type: 'object',

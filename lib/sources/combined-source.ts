@@ -1,13 +1,18 @@
 // Several metric sources read as one (CloudWatch, pushed metrics, …): their batches are merged per
 // service and metric; when two sources have a point for the same minute, the later source wins.
 import type { Service } from '../../src/model';
-import type { MetricBatch, MetricPoint, MetricSource } from '../../src/ports';
+import type { MetricBatch, MetricPoint, MetricSource, SourceFailure } from '../../src/ports';
 
 export class CombinedMetricSource implements MetricSource {
   constructor(private readonly sources: readonly MetricSource[]) {}
 
-  async fetch(services: readonly Service[], from: Date, to: Date): Promise<MetricBatch> {
-    const batches = await Promise.all(this.sources.map((s) => s.fetch(services, from, to)));
+  async fetch(
+    services: readonly Service[],
+    from: Date,
+    to: Date,
+    report?: (failure: SourceFailure) => void,
+  ): Promise<MetricBatch> {
+    const batches = await Promise.all(this.sources.map((s) => s.fetch(services, from, to, report)));
     return mergeBatches(batches);
   }
 }

@@ -34,6 +34,8 @@ import {
   ttl,
 } from './keys';
 import type { PagedQuery } from './page-cursor';
+import type { StatusHistoryStore } from './status-history-store';
+import { pastIncident } from '../../src/use-cases/incident-timeline';
 import type { Table } from './table';
 
 const itemAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind', 'expiresAt', 'digest'];
@@ -54,6 +56,7 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
   constructor(
     private readonly table: Table,
     private readonly config: AlertingConfig,
+    private readonly history?: Pick<StatusHistoryStore, 'recordPastIncident'>,
   ) {}
 
   /** Items past their TTL may linger until DynamoDB deletes them: they are gone for us. */
@@ -151,6 +154,13 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
       const old = beforeIncidents.get(incident.id);
       if (old !== undefined && old.version === incident.version) continue;
       await this.saveIncident(incident, old?.version ?? 0);
+      // The status page keeps it 90 days (the incident goes a day after it ends). Every save of a
+      // resolved incident tries again, so a crash right here is repaired by its closing message.
+      if (incident.resolvedAt !== null)
+        await this.history?.recordPastIncident({
+          ...pastIncident(incident),
+          resolvedAt: incident.resolvedAt,
+        });
     }
     const beforeNotices = new Map(before.notices.map((n) => [n.note.decisionId, n]));
     for (const notice of after.notices) {

@@ -11,6 +11,9 @@
 // SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
 // SVC#<id>      NOTICE#<decisionId>        notice      -          -          (TTL)
 // SILENCES      SILENCE#<id>               silence     -          -          (TTL after it ends)
+// SVC#<id>      PAST#<resolvedAt>#<openedAt> past-incident -      -          (TTL) the status page's history
+// SVC#<id>      TRACKED                    tracked     -          -          when vigia first saw the service
+// REPORTS       DAILY#<day>                daily-report -         -          (TTL) housekeeping's report
 //
 // Queries read a service's items of one kind by sort-key prefix (skPrefix), and every service's
 // items of one kind newest first through gsi1 (gsi1Kind).
@@ -65,6 +68,12 @@ export const noticeSk = (decisionId: string) => `${skPrefix.notice}${decisionId}
 export const silencesPk = 'SILENCES';
 export const silenceKey = (id: string) => ({ pk: silencesPk, sk: `SILENCE#${id}` });
 
+export const pastIncidentSk = (resolvedAt: string, openedAt: string) =>
+  `PAST#${resolvedAt}#${openedAt}`;
+export const trackedSk = 'TRACKED';
+export const reportsPk = 'REPORTS';
+export const dailyReportKey = (day: string) => ({ pk: reportsPk, sk: `DAILY#${day}` });
+
 export const ttl = {
   sampleDays: 14,
   anomalyDays: 90,
@@ -73,6 +82,9 @@ export const ttl = {
   notificationDays: 7,
   /** An ended silence stays listed this long. */
   silenceDays: 7,
+  /** Past incidents back the status page's 90 days, with a margin. */
+  pastIncidentDays: 100,
+  dailyReportDays: 400,
 };
 
 export function expiresAt(from: Date | string, days: number): number {

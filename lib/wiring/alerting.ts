@@ -6,10 +6,13 @@ import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
 import { SnsNotifier } from '../sns/sns-notifier';
 import { DynamoAlertingStore } from '../store/alerting-store';
+import { StatusHistoryStore } from '../store/status-history-store';
 import { perConfig } from './per-config';
 import { notificationLog, observationStore, table } from './table';
 
-export const alertingStore = perConfig((c) => new DynamoAlertingStore(table(c), c.alerting));
+export const alertingStore = perConfig(
+  (c) => new DynamoAlertingStore(table(c), c.alerting, new StatusHistoryStore(table(c))),
+);
 
 export const alertDeps = perConfig(
   (c) =>

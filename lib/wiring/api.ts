@@ -6,6 +6,7 @@ import type { AppConfig } from '../config';
 import { EcsSource } from '../sources/ecs-source';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
+import { DynamoDailyReportStore } from '../store/daily-report-store';
 import { DecisionReviewStore } from '../store/decision-review-store';
 import { HistoryStore } from '../store/history-store';
 import { ManualActionStore } from '../store/manual-action-store';
@@ -13,6 +14,7 @@ import { PushedMetricStore } from '../store/pushed-metric-store';
 import { RateLimitStore } from '../store/rate-limit-store';
 import { ServiceStore } from '../store/service-store';
 import { SingleTableStore } from '../store/single-table-store';
+import { StatusHistoryStore } from '../store/status-history-store';
 import { alertingStore } from './alerting';
 import { learningStore } from './decisions';
 import { perConfig } from './per-config';
@@ -37,6 +39,8 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     pushed: new PushedMetricStore(t),
     learning: learningStore(config),
     alerting: alertingStore(config),
+    statusHistory: new StatusHistoryStore(t),
+    dailyReports: new DynamoDailyReportStore(t),
   };
 });
 

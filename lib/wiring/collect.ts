@@ -1,17 +1,19 @@
-// What the collect function runs on: CloudWatch (with the ALB metrics of discovered target groups) and
-// queue backlogs and pushed metrics read as one source, ECS state,
-// the detector and the table.
+// What the collect function runs on: CloudWatch (with the ALB metrics of discovered target groups),
+// Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the detector and the
+// table.
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
 import { seriesDetector, type SeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
 import { elbv2Client } from '../aws/elbv2-client';
 import { sqsClient } from '../aws/sqs-client';
+import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
 import { AlbDiscovery } from '../sources/alb-discovery';
 import { CloudWatchSource } from '../sources/cloudwatch-source';
 import { CombinedMetricSource } from '../sources/combined-source';
 import { EcsSource } from '../sources/ecs-source';
+import { PrometheusSource } from '../sources/prometheus-source';
 import { QueueSource } from '../sources/queue-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { perConfig } from './per-config';
@@ -28,6 +30,7 @@ export const collectDeps = perConfig(
           c.endpoint,
           new AlbDiscovery(ecsClient(c), elbv2Client(c), c.endpoint),
         ),
+        new PrometheusSource({ ssm: ssmClient(c), endpoint: c.endpoint }),
         new QueueSource(sqsClient(c), c.endpoint),
         new PushedMetricStore(table(c)),
       ]),

@@ -41,6 +41,33 @@ export const dependencySchema = z.strictObject({
 });
 export type Dependency = z.infer<typeof dependencySchema>;
 
+/**
+ * SPEC C6: one PromQL query per metric against a Prometheus HTTP API, each returning one series
+ * (aggregate with sum(...) when it would return several). Credentials live in SSM, never here.
+ */
+export const prometheusSourceSchema = z.strictObject({
+  /** The server's base URL, e.g. http://prometheus.internal:9090 (the API is under /api/v1). */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  queries: z
+    .record(customMetricSchema.shape.id, z.string().trim().min(1).max(4000))
+    .refine((q) => Object.keys(q).length > 0, 'must name at least one metric')
+    .refine((q) => Object.keys(q).length <= 20, 'at most 20 metrics per service'),
+  auth: z
+    .union([
+      z.strictObject({ bearerSsmParameter: z.string().min(1) }),
+      z.strictObject({
+        basic: z.strictObject({
+          username: z.string().min(1),
+          passwordSsmParameter: z.string().min(1),
+        }),
+      }),
+    ])
+    .optional(),
+  /** Longest wait for one query's answer; a slow server fails this service's queries alone. */
+  timeoutSeconds: z.number().int().min(1).max(30).default(5),
+});
+export type PrometheusSourceConfig = z.infer<typeof prometheusSourceSchema>;
+
 export const serviceTargetsSchema = z
   .strictObject({
     /** CPU utilisation (%) the scaler aims for. */
@@ -76,6 +103,8 @@ export const serviceSchema = z
       .optional(),
     /** Probed every minute: probe_latency_ms, availability, probe_failures (SPEC C4). */
     dependencies: z.array(dependencySchema).max(20).default([]),
+    /** Metric sources beyond CloudWatch, read in the same tick. */
+    sources: z.strictObject({ prometheus: prometheusSourceSchema.optional() }).optional(),
     mode: autopilotModeSchema.default('auto'),
     /** Conditions → allowed actions, with priority (SPEC X2); defaults when absent. */
     policies: policiesSchema,

@@ -17,6 +17,7 @@ import type {
   ModelStore,
   ObservationStore,
   ServiceRegistry,
+  SourceFailure,
 } from '../ports';
 
 export interface CollectDeps<S> {
@@ -62,6 +63,8 @@ export interface CollectResult {
   samples: number;
   anomalies: Anomaly[];
   failures: { serviceId: string; error: string }[];
+  /** A source that could not read a service's series; the service was collected without them. */
+  sourceFailures: SourceFailure[];
 }
 
 const MINUTE = 60_000;
@@ -87,9 +90,10 @@ export async function collectTick<S>(
   const earliest = tickAt.getTime() - options.backfillMinutes * MINUTE;
   const from = Math.max(earliest, oldestUnseen(models, earliest));
   // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
+  const sourceFailures: SourceFailure[] = [];
   const batch: MetricBatch =
     from < tickAt.getTime()
-      ? await deps.metrics.fetch(services, new Date(from), tickAt)
+      ? await deps.metrics.fetch(services, new Date(from), tickAt, (f) => sourceFailures.push(f))
       : new Map();
 
   const anomalies: Anomaly[] = [];
@@ -135,6 +139,7 @@ export async function collectTick<S>(
     samples,
     anomalies,
     failures,
+    sourceFailures,
   };
 }
 

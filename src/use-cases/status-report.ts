@@ -2,6 +2,8 @@
 // and the open incidents — the ones people were alerted about, as the alerting module keeps them.
 import type { Incident } from '../alerting/incident';
 import { severityRank, type Anomaly, type Sample, type Service, type Severity } from '../model';
+import { downtimeSpan, pastIncident, type PastIncident } from './incident-timeline';
+import { downsample, serviceUptime, type ServiceUptime } from './uptime';
 
 export type ServiceState = 'operational' | 'degraded' | 'outage';
 
@@ -117,4 +119,54 @@ export function statusIncidents(
   return [...fromAlerting, ...derived].sort(
     (a, b) => severityRank[b.severity] - severityRank[a.severity],
   );
+}
+
+// ── history (issue 16 part 7) ───────────────────────────────────────────────
+
+/** The load chart covers this many hours, in this many points. */
+export const LOAD_HOURS = 3;
+export const LOAD_POINTS = 36;
+/** The metric every ECS service has: the chart's "main load". */
+export const LOAD_METRIC = 'cpu';
+
+export interface ServiceHistory extends ServiceUptime {
+  load: { metric: string; unit: string; points: { at: string; value: number }[] };
+}
+
+export function serviceHistory(input: {
+  past: readonly PastIncident[];
+  open: readonly Incident[];
+  trackedSince: Date | null;
+  loadPoints: readonly { at: string; value: number }[];
+  now: Date;
+}): ServiceHistory {
+  const spans = [
+    ...input.past.map(downtimeSpan),
+    ...input.open.filter((i) => i.status === 'open').map((i) => downtimeSpan(pastIncident(i))),
+  ];
+  // An incident older than the first sample still kept proves vigia watched the service then.
+  const earliest = Math.min(
+    input.trackedSince?.getTime() ?? Infinity,
+    ...spans.map((s) => Date.parse(s.start)).filter(Number.isFinite),
+  );
+  const from = new Date(input.now.getTime() - LOAD_HOURS * 3_600_000);
+  return {
+    ...serviceUptime(spans, Number.isFinite(earliest) ? new Date(earliest) : null, input.now),
+    load: {
+      metric: LOAD_METRIC,
+      unit: '%',
+      points: downsample(input.loadPoints, from, input.now, LOAD_POINTS),
+    },
+  };
+}
+
+/** The fleet's latest resolved incidents, newest first, with the service's display name. */
+export function recentPastIncidents(
+  perService: readonly { name: string; past: readonly PastIncident[] }[],
+  limit = 10,
+): (PastIncident & { service: string })[] {
+  return perService
+    .flatMap((s) => s.past.map((p) => ({ ...p, service: s.name })))
+    .sort((a, b) => ((a.resolvedAt ?? '') < (b.resolvedAt ?? '') ? 1 : -1))
+    .slice(0, limit);
 }

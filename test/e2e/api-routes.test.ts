@@ -517,7 +517,10 @@ describe('manual actions and report', () => {
     expect(doc.json.openapi).toBe('3.1.0');
     const post = doc.json.paths['/services'].post;
     expect(post.requestBody.content['application/json'].schema.properties).toHaveProperty('ecs');
-    expect(doc.json.paths['/services/{id}/actions'].post.security).toEqual([{ apiKey: [] }]);
+    expect(doc.json.paths['/services/{id}/actions'].post.security).toEqual([
+      { apiKey: [] },
+      { bearer: [] },
+    ]);
     expect(Object.keys(doc.json.paths)).toEqual(
       expect.arrayContaining(['/health', '/status', '/decisions/{id}/approve', '/report']),
     );

@@ -1,12 +1,22 @@
 // The status page as a person sees it: headless Chromium (Debian's, driven by playwright-core) opens
-// GET / from serverless offline on a phone-sized screen and reads the services, the open incident
-// and the recent action; a screenshot is kept in test-output/.
+// GET / from serverless offline on a phone and a desktop screen and reads the services, the open
+// incident, the recent action, and the history (uptime, 90 day bars, the load chart, a past
+// incident's timeline); screenshots of both layouts are kept in test-output/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { SingleTableStore } from '../../lib/store/single-table-store';
+import { StatusHistoryStore } from '../../lib/store/status-history-store';
+import {
+  alertingConfigSchema,
+  emptyAlertingState,
+  noteFromDecision,
+  openIncident,
+} from '../../src/alerting';
+import { aDecision, anAnomaly } from '../support/builders';
 import { startOfflineStack } from '../support/offline-fixture';
 import { apiKit } from './api-support';
 
@@ -62,6 +72,7 @@ beforeAll(async () => {
     },
     now,
   );
+  await seedWebHistory(kit.table, store, now);
   const operator = await kit.key('page-operator', ['operate']);
   const scaled = await kit.call('POST', '/services/web/actions', {
     key: operator,
@@ -72,7 +83,7 @@ beforeAll(async () => {
   // A fresh profile per run (the persistent-context form is how playwright takes a user-data-dir).
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    viewport: { width: 390, height: 844 },
+    viewport: { width: 375, height: 812 },
     deviceScaleFactor: 2,
     headless: true,
     args: [
@@ -87,6 +98,68 @@ beforeAll(async () => {
     ],
   });
 });
+
+/**
+ * web: watched for 3 days, CPU over the last hour, and a 30 minute critical incident that ended an
+ * hour and a half ago, during which vigia scaled out — resolved through the alerting store as
+ * notify saves it.
+ */
+async function seedWebHistory(
+  table: ConstructorParameters<typeof StatusHistoryStore>[0],
+  store: SingleTableStore,
+  now: Date,
+) {
+  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+  await store.putSample(
+    { serviceId: 'web', at: minutesAgo(3 * 1440).toISOString(), metrics: { cpu: 20 }, ecs: null },
+    now,
+  );
+  for (let m = 60; m >= 2; m -= 2) {
+    const sampleAt = minutesAgo(m).toISOString();
+    await store.putSample(
+      { serviceId: 'web', at: sampleAt, metrics: { cpu: 30 + (m % 20) * 2 }, ecs: null },
+      now,
+    );
+  }
+  const alerting = new DynamoAlertingStore(
+    table,
+    alertingConfigSchema.parse({}),
+    new StatusHistoryStore(table),
+  );
+  const openedAt = minutesAgo(120).toISOString();
+  const opened = openIncident(
+    anAnomaly({
+      id: `web~${openedAt}~cpu`,
+      serviceId: 'web',
+      at: openedAt,
+      severity: 'critical',
+      explanation: 'CPU 97% is far above its usual 35%',
+    }),
+    minutesAgo(120),
+  );
+  const scaled = noteFromDecision(
+    aDecision({
+      serviceId: 'web',
+      at: minutesAgo(118).toISOString(),
+      fromCount: 2,
+      toCount: 4,
+      status: 'executed',
+    }),
+  );
+  const one = (incident: typeof opened) => ({ ...emptyAlertingState(), incidents: [incident] });
+  await alerting.saveServiceState(emptyAlertingState(), one(opened), minutesAgo(120));
+  await alerting.saveServiceState(
+    one(opened),
+    one({
+      ...opened,
+      status: 'resolved',
+      resolvedAt: minutesAgo(90).toISOString(),
+      notes: [scaled],
+      version: opened.version + 1,
+    }),
+    minutesAgo(90),
+  );
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -123,6 +196,47 @@ it('shows each service, the open incident and the recent action on a phone scree
   );
   expect(overflow).toBeLessThanOrEqual(0);
 
+  await expectHistory(page);
   mkdirSync('test-output', { recursive: true });
-  await page.screenshot({ path: 'test-output/status-page.png', fullPage: true });
+  await page.screenshot({ path: 'test-output/status-page-phone.png', fullPage: true });
 });
+
+it('shows the history on a desktop screen too', async () => {
+  const page = await browser!.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${ctx.offline.httpUrl}/`);
+  await expect
+    .poll(() => page.locator('#banner').textContent(), { timeout: 15_000 })
+    .not.toBe('Loading…');
+  await expectHistory(page);
+  // The desktop layout puts the chart beside the day bars.
+  const web = page.locator('#services li[data-service="web"]');
+  const bars = await web.locator('.history').boundingBox();
+  const chart = await web.locator('.chart').boundingBox();
+  expect(chart!.x).toBeGreaterThan(bars!.x + bars!.width - 1);
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/status-page-desktop.png', fullPage: true });
+});
+
+/** What a person reads of web's history: uptime, 90 bars, the chart, the past incident. */
+async function expectHistory(page: Awaited<ReturnType<BrowserContext['newPage']>>) {
+  const web = page.locator('#services li[data-service="web"]');
+  // 30 minutes of outage in the last day; 3 days watched.
+  expect(await web.locator('.stat[data-window="24h"] b').textContent()).toBe('97.92%');
+  expect(await web.locator('.stat[data-window="90d"] b').textContent()).toBe('99.31%');
+  expect(await web.locator('.bar').count()).toBe(90);
+  expect(await web.locator('.bar.no-data').count()).toBe(86);
+  expect(await web.locator('.bar.outage').count()).toBeGreaterThanOrEqual(1);
+  expect(await web.locator('.bar.outage').last().getAttribute('title')).toMatch(/\d+ min outage/);
+  expect(await web.locator('.chart svg polyline').count()).toBe(1);
+  expect(await web.locator('.chart').textContent()).toContain('CPU last 3 h');
+  expect(await web.locator('.bar').first().isVisible()).toBe(true);
+
+  const past = page.locator('#past');
+  const text = await past.textContent();
+  expect(text).toContain('Web storefront');
+  expect(text).toContain('Opened: CPU 97% is far above its usual 35%');
+  expect(text).toContain('vigia scaled out from 2 to 4 tasks');
+  expect(text).toContain('Resolved: back to normal');
+  expect(await past.locator('.timeline li').count()).toBe(3);
+}

@@ -24,6 +24,7 @@ describe('GET /status cache', () => {
     const counted: StatusAdapters = {
       registry: real.registry,
       alerting: real.alerting,
+      statusHistory: real.statusHistory,
       store: new Proxy(real.store, {
         get(target, prop, receiver) {
           const value = Reflect.get(target, prop, receiver) as unknown;

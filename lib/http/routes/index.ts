@@ -8,6 +8,7 @@ import { alertRoutes } from './alerts';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { metricRoutes } from './metrics';
+import { metricsExpositionRoutes } from './metrics-exposition';
 import { reportRoutes } from './report';
 import { serviceRoutes } from './services';
 import { statusRoutes } from './status';
@@ -17,6 +18,7 @@ const documented: Route[] = [
   ...statusRoutes,
   ...serviceRoutes,
   ...metricRoutes,
+  ...metricsExpositionRoutes,
   ...historyRoutes,
   ...actionRoutes,
   ...reportRoutes,

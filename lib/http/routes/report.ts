@@ -1,4 +1,5 @@
-// GET /report (SPEC A5): the consolidated report with recovery statistics over a time range.
+// GET /report (SPEC A5): the consolidated report with recovery statistics over a time range;
+// GET /reports/daily: the daily reports housekeeping kept (SPEC O4), newest first.
 import { z } from 'zod';
 import { recoveryReport, type DecisionRecord } from '../../../src/use-cases/recovery-report';
 import { json } from '../../middleware/http';
@@ -11,6 +12,15 @@ const reportQuery = z
   .refine(rangeIsOrdered, rangeOrderIssue);
 
 const MAX_DECISIONS = 5000;
+
+const dailyReportsQuery = z.strictObject({
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(30),
+});
 
 export const reportRoutes: Route[] = [
   defineRoute({
@@ -34,6 +44,18 @@ export const reportRoutes: Route[] = [
         modes: Object.fromEntries(services.map((s) => [s.id, s.mode])),
         truncated: decisions.length >= MAX_DECISIONS,
       });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/reports/daily',
+    scope: 'read',
+    summary:
+      'The daily reports (incidents, actions, accuracy, time to recover, top problems, estimated cost), newest first',
+    request: { query: dailyReportsQuery },
+    async handler(req) {
+      const reports = await apiAdapters().dailyReports.latest(req.query.limit);
+      return json(200, { items: reports });
     },
   }),
 ];

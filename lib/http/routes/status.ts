@@ -1,6 +1,16 @@
 // GET /status (SPEC A2): public, cacheable per-service state with open incidents and recent
-// actions; GET / serves the status page that polls it.
-import { overallState, serviceStatus, statusIncidents } from '../../../src/use-cases/status-report';
+// actions, and the history (uptime, a bar per day, past incidents, the recent load); GET / serves
+// the status page that polls it.
+import {
+  LOAD_HOURS,
+  LOAD_METRIC,
+  overallState,
+  recentPastIncidents,
+  serviceHistory,
+  serviceStatus,
+  statusIncidents,
+} from '../../../src/use-cases/status-report';
+import { HISTORY_DAYS } from '../../../src/use-cases/uptime';
 import { json } from '../../middleware/http';
 import type { ApiAdapters } from '../../wiring/api';
 import { apiAdapters } from '../api-adapters';
@@ -9,7 +19,7 @@ import { statusPageCsp, statusPageHtml } from '../status-page';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
-export type StatusAdapters = Pick<ApiAdapters, 'registry' | 'store' | 'alerting'>;
+export type StatusAdapters = Pick<ApiAdapters, 'registry' | 'store' | 'alerting' | 'statusHistory'>;
 
 export interface StatusRouteOptions {
   /** How long one computed /status body serves every caller of this container. */
@@ -22,7 +32,8 @@ export const STATUS_CACHE_SECONDS = 15;
 type FleetStatus = Awaited<ReturnType<typeof fleetStatus>>;
 
 /**
- * One body per container for `ttlMs`: /status costs ~3 queries per service, and a burst of public
+ * One body per container for `ttlMs`: /status costs ~7 small queries per service (the history reads
+ * one item per past incident, not samples, and one metric of 3 h of samples), and a burst of public
  * callers (the page polled by many browsers) would otherwise queue them all on the table. Callers
  * that miss together share one computation (single flight); a failed computation is not kept.
  */
@@ -76,14 +87,20 @@ async function fleetStatus(a: StatusAdapters, now: Date) {
   // Open anomalies are judged against data time, so a replayed or delayed feed still reads right.
   const reference = heartbeat?.tickAt ? new Date(heartbeat.tickAt) : now;
   const since = new Date(reference.getTime() - OPEN_ANOMALY_WINDOW_MS);
+  const historyFrom = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+  const loadFrom = new Date(now.getTime() - LOAD_HOURS * 3_600_000);
   const perService = await Promise.all(
     services.map(async (s) => {
-      const [latest, anomalies, open] = await Promise.all([
+      const [latest, anomalies, open, past, trackedSince, loadPoints] = await Promise.all([
         a.store.latestSample(s.id),
         a.store.anomaliesSince(s.id, since),
         a.alerting.openIncidents(s.id),
+        a.statusHistory.pastIncidents(s.id, historyFrom),
+        a.statusHistory.trackedSince(s.id),
+        a.statusHistory.metricSeries(s.id, LOAD_METRIC, loadFrom, now),
       ]);
-      return { status: serviceStatus(s, latest, anomalies, open), open };
+      const history = serviceHistory({ past, open, trackedSince, loadPoints, now });
+      return { status: { ...serviceStatus(s, latest, anomalies, open), ...history }, open, past };
     }),
   );
   const statuses = perService.map((p) => p.status);
@@ -110,6 +127,9 @@ async function fleetStatus(a: StatusAdapters, now: Date) {
     updatedAt: now.toISOString(),
     services: statuses,
     incidents,
+    pastIncidents: recentPastIncidents(
+      perService.map((p) => ({ name: p.status.name, past: p.past })),
+    ),
     recentActions,
   };
 }
