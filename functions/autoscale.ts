@@ -6,9 +6,7 @@ import { streamHandler } from '../lib/middleware/stream';
 import type { StreamImage } from '../lib/store/stream-image';
 import { autoscaleDeps } from '../lib/wiring/decisions';
 import { parseWith, sampleSchema, scalingReadingSchema, type ScalingReading } from '../src/model';
-import { autoscaleOnReading } from '../src/use-cases/autoscale';
-
-const SAMPLE_PERIOD_MS = 60_000;
+import { autoscaleOnReading, readingOfSample } from '../src/use-cases/autoscale';
 
 export const handler = streamHandler(async (image) => {
   if (image.eventName !== 'INSERT') return;
@@ -19,19 +17,9 @@ export const handler = streamHandler(async (image) => {
   logger.info('target scaling', { serviceId: reading.serviceId, at: reading.at, ...outcome });
 });
 
-/** A sample covers the minute starting at its `at`; its reading is measured at the minute's end. */
 function readingFrom(image: StreamImage): ScalingReading | null {
   const where = `${image.kind} in stream record ${image.eventId}`;
   if (image.kind === 'reading') return parseWith(scalingReadingSchema, image.newImage, where);
   if (image.kind !== 'sample') return null;
-  const sample = parseWith(sampleSchema, image.newImage, where);
-  return {
-    serviceId: sample.serviceId,
-    at: new Date(Date.parse(sample.at) + SAMPLE_PERIOD_MS).toISOString(),
-    source: 'sample',
-    cpu: sample.metrics.cpu ?? null,
-    memory: sample.metrics.memory ?? null,
-    requests: sample.metrics.requests ?? null,
-    tasks: sample.ecs?.runningCount ?? null,
-  };
+  return readingOfSample(parseWith(sampleSchema, image.newImage, where));
 }

@@ -1,4 +1,4 @@
-// The SQS client (the stream failure queue).
+// The SQS client (the stream failure queue, queue workers' backlogs).
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientOptions, oncePerEndpoint } from './client-options';
 

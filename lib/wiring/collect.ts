@@ -1,15 +1,20 @@
-// What the collect function runs on: CloudWatch, Prometheus and pushed metrics read as one source,
-// ECS state, the detector and the table.
+// What the collect function runs on: CloudWatch (with the ALB metrics of discovered target groups),
+// Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the detector and the
+// table.
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
 import { seriesDetector, type SeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
+import { elbv2Client } from '../aws/elbv2-client';
+import { sqsClient } from '../aws/sqs-client';
 import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
+import { AlbDiscovery } from '../sources/alb-discovery';
 import { CloudWatchSource } from '../sources/cloudwatch-source';
 import { CombinedMetricSource } from '../sources/combined-source';
 import { EcsSource } from '../sources/ecs-source';
 import { PrometheusSource } from '../sources/prometheus-source';
+import { QueueSource } from '../sources/queue-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
@@ -20,8 +25,13 @@ export const collectDeps = perConfig(
       clock: systemClock,
       registry: serviceRegistry(c),
       metrics: new CombinedMetricSource([
-        new CloudWatchSource(cloudwatchClient(c), c.endpoint),
+        new CloudWatchSource(
+          cloudwatchClient(c),
+          c.endpoint,
+          new AlbDiscovery(ecsClient(c), elbv2Client(c), c.endpoint),
+        ),
         new PrometheusSource({ ssm: ssmClient(c), endpoint: c.endpoint }),
+        new QueueSource(sqsClient(c), c.endpoint),
         new PushedMetricStore(table(c)),
       ]),
       ecs: new EcsSource(ecsClient(c), c.endpoint),

@@ -85,7 +85,12 @@ export function primaryDiagnosis(diagnoses: readonly Diagnosis[]): DiagnosisName
   return diagnoses[0]?.name ?? 'unknown';
 }
 
+/**
+ * 5xx share of requests, 0..1: a ready-made error_rate (in %, from the load balancer source or a
+ * push) is used as is; otherwise errors_5xx ÷ requests.
+ */
 export function errorRate(m: Metrics): number | null {
+  if (m.error_rate != null && Number.isFinite(m.error_rate)) return m.error_rate / 100;
   const errors = m.errors_5xx;
   const requests = m.requests;
   if (errors == null || requests == null || requests <= 0) return null;

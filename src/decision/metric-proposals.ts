@@ -36,7 +36,14 @@ export interface ScalingInput {
  */
 export function scalingInputFrom(
   counts: { desiredCount: number; runningCount: number; pendingCount: number },
-  load: { cpu?: number | null; memory?: number | null; requests?: number | null },
+  load: {
+    cpu?: number | null;
+    memory?: number | null;
+    requests?: number | null;
+    /** Queue workers: messages waiting, and arriving per second (0 when unknown). */
+    queue_backlog?: number | null;
+    queue_arrivals?: number | null;
+  },
   producers: number,
   forecast: { expected: number[]; upper: number[] } | null | undefined,
 ): ScalingInput {
@@ -46,6 +53,10 @@ export function scalingInputFrom(
     cpu: load.cpu ?? null,
     memory: load.memory ?? null,
     requestsPerTask: load.requests != null && producers > 0 ? load.requests / producers : null,
+    queue:
+      load.queue_backlog != null
+        ? { backlog: load.queue_backlog, arrivalRatePerSecond: load.queue_arrivals ?? 0 }
+        : null,
     forecastRequestRate: forecast?.expected ?? null,
     forecastRequestRateUpper: forecast?.upper ?? null,
   };

@@ -1,5 +1,6 @@
 export * from './common';
 export * from './service';
+export * from './metric-unit';
 export * from './sample';
 export * from './anomaly';
 export * from './decision';

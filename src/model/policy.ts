@@ -49,7 +49,8 @@ export const defaultPolicies: Policy[] = [
   {
     name: 'alert-probe-failures',
     when: 'probe_failures >= 5',
-    actions: ['restart', 'notify'],
+    // A dependency that keeps failing is not mended by restarting the healthy service that calls it.
+    actions: ['notify'],
     priority: 300,
   },
   {

@@ -23,6 +23,9 @@ export const scalingValueSchemas = {
   memory: utilisation,
   /** Requests per second arriving at the whole service. */
   requests: storableNumber().min(0, 'must not be negative'),
+  /** Queue workers: messages waiting (visible and in flight) and arriving per second. */
+  queue_backlog: storableNumber().min(0, 'must not be negative'),
+  queue_arrivals: storableNumber().min(0, 'must not be negative'),
   /** Tasks that produced the values, when the reporter knows: no values come from no task. */
   tasks: z
     .number()
@@ -39,8 +42,17 @@ export const scalingReadingSchema = z.object({
   memory: scalingValueSchemas.memory.nullable().optional(),
   requests: scalingValueSchemas.requests.nullable().optional(),
   tasks: scalingValueSchemas.tasks.nullable().optional(),
+  queue_backlog: scalingValueSchemas.queue_backlog.nullable().optional(),
+  queue_arrivals: scalingValueSchemas.queue_arrivals.nullable().optional(),
 });
 export type ScalingReading = z.infer<typeof scalingReadingSchema>;
 
 /** The pushed metric names target scaling reads. */
-export const scalingMetricNames = ['cpu', 'memory', 'requests', 'tasks'] as const;
+export const scalingMetricNames = [
+  'cpu',
+  'memory',
+  'requests',
+  'tasks',
+  'queue_backlog',
+  'queue_arrivals',
+] as const;

@@ -9,6 +9,11 @@ const percent = storableNumber().gt(0).lte(100);
 
 /** Queue workers are sized from arrival rate and processing time, not from CPU. */
 export const queueWorkerSettingsSchema = z.strictObject({
+  /**
+   * The SQS queue the workers consume (its name, or its URL): collect reads its backlog and arrival
+   * rate as queue_backlog and queue_arrivals. Without it, those metrics may be pushed.
+   */
+  name: z.string().min(1).max(1024).optional(),
   /** Mean seconds one worker spends on one message. */
   processingSeconds: storableNumber().positive(),
   /** Share of a worker's time it should be busy (0..1]; the rest absorbs bursts. */

@@ -1,13 +1,17 @@
 // A watched service (SPEC C1): where it runs on ECS, what to measure, its targets and limits.
 import { z } from 'zod';
 import { autopilotModeSchema, serviceIdSchema, storableNumber } from './common';
+import { metricUnitSchema } from './metric-unit';
 import { notificationRoutingSchema } from './notification-routing';
 import { policiesSchema } from './policy';
 import { scalingConfigSchema } from './scaling-settings';
 
 const percent = storableNumber().gt(0).lte(100);
 
-/** Any CloudWatch metric, fetched with GetMetricData alongside the ECS utilisation metrics. */
+/**
+ * Any CloudWatch metric, fetched with GetMetricData alongside the ECS utilisation metrics, and
+ * converted from its `unit` once as it arrives (seconds → ms, a per-minute Sum → per second, …).
+ */
 export const customMetricSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase identifier like queue_depth'),
   namespace: z.string().min(1),
@@ -16,8 +20,27 @@ export const customMetricSchema = z.strictObject({
   statistic: z
     .enum(['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount', 'p50', 'p90', 'p95', 'p99'])
     .default('Average'),
+  unit: metricUnitSchema.default('none'),
 });
 export type CustomMetric = z.infer<typeof customMetricSchema>;
+
+/**
+ * A dependency the probe function checks every minute (SPEC C4): its API, a database's health
+ * endpoint, a payment or AI provider. Header values come from SSM parameters, so no secret sits in
+ * the configuration.
+ */
+export const dependencySchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase name like payments'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  /** Text the response body must contain. */
+  bodyMatch: z.string().min(1).max(200).optional(),
+  timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+  /** Header → SSM parameter name holding its value (SecureString allowed). */
+  headersFromSsm: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+export type Dependency = z.infer<typeof dependencySchema>;
 
 /**
  * SPEC C6: one PromQL query per metric against a Prometheus HTTP API, each returning one series
@@ -69,6 +92,18 @@ export const serviceSchema = z
     maxTasks: z.number().int().min(1).default(10),
     targets: serviceTargetsSchema,
     metrics: z.array(customMetricSchema).default([]),
+    /**
+     * The ALB target group in front of the service, when ECS does not show it (DescribeServices'
+     * loadBalancers are discovered): latency_p95, requests, errors_5xx and error_rate come from it.
+     */
+    targetGroupArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/[^/]+\/[^/]+$/, {
+        message: 'must be an ELBv2 target group ARN (…:targetgroup/<name>/<id>)',
+      })
+      .optional(),
+    /** Probed every minute: probe_latency_ms, availability, probe_failures (SPEC C4). */
+    dependencies: z.array(dependencySchema).max(20).default([]),
     /** Metric sources beyond CloudWatch, read in the same tick. */
     sources: z.strictObject({ prometheus: prometheusSourceSchema.optional() }).optional(),
     mode: autopilotModeSchema.default('auto'),

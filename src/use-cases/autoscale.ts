@@ -5,7 +5,7 @@
 // together for one service take turns.
 import { planTargetScaling, targetScalingSkip, type GlobalSwitches } from '../decision';
 import { ConflictError, NotFoundError } from '../errors';
-import type { ScalingReading } from '../model';
+import type { Sample, ScalingReading } from '../model';
 import type {
   Clock,
   DecisionLedger,
@@ -34,6 +34,26 @@ export type AutoscaleOutcome =
 
 const MAX_ATTEMPTS = 5;
 const HOUR = 3_600_000;
+const SAMPLE_PERIOD_MS = 60_000;
+
+/**
+ * The reading a collector sample gives: a sample covers the minute starting at its `at`, so its
+ * reading is measured at the minute's end. A queue worker's sample carries its queue's backlog and
+ * arrivals, and sizes it even with no task running (no CPU to measure).
+ */
+export function readingOfSample(sample: Sample): ScalingReading {
+  return {
+    serviceId: sample.serviceId,
+    at: new Date(Date.parse(sample.at) + SAMPLE_PERIOD_MS).toISOString(),
+    source: 'sample',
+    cpu: sample.metrics.cpu ?? null,
+    memory: sample.metrics.memory ?? null,
+    requests: sample.metrics.requests ?? null,
+    queue_backlog: sample.metrics.queue_backlog ?? null,
+    queue_arrivals: sample.metrics.queue_arrivals ?? null,
+    tasks: sample.ecs?.runningCount ?? null,
+  };
+}
 
 export async function autoscaleOnReading(
   deps: AutoscaleDeps,

@@ -17,9 +17,28 @@ export const pushedMetricNameSchema = z
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lowercase identifier like active_users');
 
 /**
+ * The names the seed systems push, as documented aliases of the canonical metric ids the policies,
+ * the diagnosis and target scaling read; a push is stored under the canonical name.
+ */
+export const pushedMetricAliases: Readonly<Record<string, string>> = {
+  cpu_usage: 'cpu',
+  memory_usage: 'memory',
+  response_time_ms: 'latency_p95',
+};
+
+/** Canonical metrics that cannot be negative besides the load values (a count, a time, a share). */
+const nonNegativeMetrics: Readonly<Record<string, z.ZodType<number>>> = {
+  latency_p95: storableNumber().min(0, 'must not be negative'),
+  errors_5xx: storableNumber().min(0, 'must not be negative'),
+  /** A ready-made error rate is in %, as the policies read it (error_rate >= 10%). */
+  error_rate: storableNumber().min(0, 'must not be negative').max(100, 'must be at most 100 (%)'),
+};
+
+/**
  * Every value is checked before anything is stored, so a push is refused whole or stored whole:
  * each must be a number DynamoDB can hold, and the load values target scaling sizes on (cpu, memory,
- * requests, tasks) must also be plausible, since one reading can move the service at once.
+ * requests, tasks) must also be plausible, since one reading can move the service at once. Issues
+ * name the field as sent (an alias included); the parsed push carries canonical names.
  */
 export const metricsPushSchema = z.strictObject({
   serviceId: serviceIdSchema,
@@ -30,12 +49,13 @@ export const metricsPushSchema = z.strictObject({
     .refine((m) => Object.keys(m).length > 0, 'must hold at least one metric')
     .refine((m) => Object.keys(m).length <= 50, 'must hold at most 50 metrics')
     .superRefine((metrics, ctx) => {
-      for (const issue of scalingValueIssues(metrics)) {
+      for (const issue of pushedValueIssues(metrics)) {
         // A value DynamoDB cannot hold is already reported once, by the record's value schema.
         if (!isStorableNumber(metrics[issue.name]!)) continue;
         ctx.addIssue({ code: 'custom', path: [issue.name], message: issue.message });
       }
-    }),
+    })
+    .transform(canonicalMetrics),
 });
 export type MetricsPush = z.infer<typeof metricsPushSchema>;
 
@@ -81,6 +101,39 @@ export function pushedPoints(
   };
 }
 
+/** A push's metrics under their canonical names. */
+export function canonicalMetrics(
+  metrics: Readonly<Record<string, number>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(metrics).map(([name, v]) => [pushedMetricAliases[name] ?? name, v]),
+  );
+}
+
+/** Bounds of the canonical values, and an alias sent beside its canonical name (which one wins?). */
+function pushedValueIssues(metrics: Readonly<Record<string, number>>) {
+  const issues = scalingValueIssues(canonicalMetrics(metrics)).map((issue) => ({
+    ...issue,
+    name: sentName(metrics, issue.name),
+  }));
+  for (const [name, value] of Object.entries(metrics)) {
+    const canonical = pushedMetricAliases[name] ?? name;
+    if (canonical !== name && canonical in metrics) {
+      issues.push({ name, message: `is an alias of ${canonical}, which the push also holds` });
+      continue;
+    }
+    const parsed = nonNegativeMetrics[canonical]?.safeParse(value);
+    if (parsed && !parsed.success) issues.push({ name, message: parsed.error.issues[0]!.message });
+  }
+  return issues;
+}
+
+/** The name a canonical metric was sent under: itself, or its alias. */
+function sentName(metrics: Readonly<Record<string, number>>, canonical: string): string {
+  if (canonical in metrics) return canonical;
+  return Object.keys(metrics).find((n) => pushedMetricAliases[n] === canonical) ?? canonical;
+}
+
 /** The first broken bound of each load value a push carries (one message per field). */
 function scalingValueIssues(metrics: Readonly<Record<string, number>>) {
   return scalingMetricNames.flatMap((name) => {
@@ -100,7 +153,7 @@ export function scalingReadingOf(
   push: MetricsPush,
   now: Date,
 ): { reading: ScalingReading | null } | { error: { path: string; message: string } } {
-  const [refused] = scalingValueIssues(push.metrics);
+  const [refused] = scalingValueIssues(canonicalMetrics(push.metrics));
   if (refused) return { error: { path: `metrics.${refused.name}`, message: refused.message } };
   const values = scalingMetricNames.flatMap((name) => {
     const v = push.metrics[name];
