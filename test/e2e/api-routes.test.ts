@@ -200,14 +200,12 @@ describe('pushed metrics and history', () => {
     );
     expect(batch.get('worker')?.get('queue_depth')?.[0]?.value).toBe(42);
 
-    expect(
-      (
-        await kit.call('POST', '/metrics', {
-          key: operate,
-          body: { serviceId: 'ghost', metrics: { a: 1 } },
-        })
-      ).status,
-    ).toBe(404);
+    const ghost = await kit.call('POST', '/metrics', {
+      key: operate,
+      body: { serviceId: 'ghost', metrics: { a: 1 } },
+    });
+    expect(ghost.status).toBe(400);
+    expect(ghost.json).toMatchObject({ issues: [{ path: 'body.serviceId' }] });
     const bad = await kit.call('POST', '/metrics', {
       key: operate,
       body: { serviceId: 'worker', metrics: { 'Bad Name': 1, ok: 'high' } },

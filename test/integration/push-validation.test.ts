@@ -50,6 +50,16 @@ async function stored(): Promise<string[]> {
 }
 
 describe('POST /metrics refuses what it cannot store or believe, whole', () => {
+  it('refuses a push for a service nobody registered with a 400 naming serviceId, storing nothing', async () => {
+    const res = await push('{"serviceId":"ghost","metrics":{"cpu":50}}');
+
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([
+      { path: 'body.serviceId', message: "no service 'ghost' is registered" },
+    ]);
+    expect(await stored()).toEqual([]);
+  });
+
   it('refuses cpu beyond what ECS reports and zero tasks, naming both, and stores nothing', async () => {
     const res = await push(
       '{"serviceId":"worker","metrics":{"cpu":1000000,"tasks":0,"queue_depth":5}}',

@@ -36,15 +36,22 @@ export const metricRoutes: Route[] = [
     summary:
       'Push metric values for a service; the next collect tick merges them, and cpu, memory or requests size it at once',
     request: { body: metricsPushSchema },
-    responses: { 202: 'stored for the next tick', 404: 'unknown service' },
+    responses: {
+      202: 'stored for the next tick',
+      400: 'a field is invalid, or serviceId names no service',
+    },
     async handler(req) {
       const a = apiAdapters();
       const planned = pushedPoints(req.body, req.now);
       if ('error' in planned) throw invalidBody(planned.error);
       const scaling = scalingReadingOf(req.body, req.now);
       if ('error' in scaling) throw invalidBody(scaling.error);
+      // The id is a field of the body, not of the path: a 400 naming it, as for any other bad field.
       if (!(await a.registry.get(req.body.serviceId))) {
-        throw new NotFoundError(`service '${req.body.serviceId}'`);
+        throw invalidBody({
+          path: 'serviceId',
+          message: `no service '${req.body.serviceId}' is registered`,
+        });
       }
       // One transaction: the reading's stream record sizes the service at once (target scaling).
       await a.pushed.putPush(planned.points, scaling.reading);
