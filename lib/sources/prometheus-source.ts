@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { PrometheusSourceConfig, Service } from '../../src/model';
 import type { MetricBatch, MetricPoint, MetricSource, SourceFailure } from '../../src/ports';
 import { awsError } from '../aws/errors';
+import { mapBounded } from '../../src/bounded-map';
 
 const MINUTE = 60_000;
 const SECRET_CACHE_MS = 5 * 60_000;
@@ -129,7 +130,7 @@ export class PrometheusSource implements MetricSource {
         });
       }
     }
-    await runBounded(jobs, MAX_CONCURRENT_QUERIES);
+    await mapBounded(jobs, MAX_CONCURRENT_QUERIES, (job) => job());
     return batch;
   }
 
@@ -198,12 +199,4 @@ export class PrometheusSource implements MetricSource {
     this.secrets.set(name, { value, until: this.now() + SECRET_CACHE_MS });
     return value;
   }
-}
-
-async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }

@@ -19,6 +19,10 @@ import type {
   ServiceRegistry,
   SourceFailure,
 } from '../ports';
+import { mapBounded } from '../bounded-map';
+
+/** Model queries in flight at once per tick. */
+const MODEL_LOADS_IN_FLIGHT = 16;
 
 export interface CollectDeps<S> {
   clock: Clock;
@@ -83,8 +87,9 @@ export async function collectTick<S>(
   });
 
   const models = new Map<string, ModelRecord[]>();
-  await Promise.all(
-    services.map(async (s) => models.set(s.id, await deps.models.loadModels(s.id))),
+  // Bounded: a fleet of hundreds must not open hundreds of table queries at once.
+  await mapBounded(services, MODEL_LOADS_IN_FLIGHT, async (s) =>
+    models.set(s.id, await deps.models.loadModels(s.id)),
   );
 
   const earliest = tickAt.getTime() - options.backfillMinutes * MINUTE;

@@ -9,6 +9,7 @@
 import type { Dependency, Service } from '../model';
 import type { Clock, MetricSource, ServiceRegistry } from '../ports';
 import { minuteOf, type PushedPoint } from './pushed-metrics';
+import { mapBounded } from '../bounded-map';
 
 export interface ProbeRequest {
   url: string;
@@ -74,7 +75,7 @@ export async function probeDependencies(deps: ProbeDeps): Promise<ProbeRunResult
   const now = deps.clock.now();
   const services = (await deps.registry.list()).filter((s) => s.dependencies.length > 0);
   const jobs = services.flatMap((s) => s.dependencies.map((d) => ({ service: s, dep: d })));
-  const checks = await inBatches(jobs, PROBE_CONCURRENCY, ({ service, dep }) =>
+  const checks = await mapBounded(jobs, PROBE_CONCURRENCY, ({ service, dep }) =>
     check(deps, service, dep, now),
   );
   const result: ProbeRunResult = { checks, failures: {}, errors: [] };
@@ -155,12 +156,4 @@ async function lastCounts(deps: ProbeDeps, services: readonly Service[], now: Da
     if (last) counts.set(s.id, last.value);
   }
   return counts;
-}
-
-async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>) {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) {
-    out.push(...(await Promise.all(items.slice(i, i + size).map(run))));
-  }
-  return out;
 }
