@@ -19,4 +19,8 @@ export const handler = apiHandler(apiRoutes, {
       now,
     );
   },
+  rateLimitAnonymous(sourceIp, now) {
+    const a = apiAdapters();
+    return a.rateLimits.hit(`ip:${sourceIp}`, a.config.api.publicRateLimitPerMinute, now);
+  },
 });

@@ -78,6 +78,11 @@ const envSchema = z.object({
     .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
     .optional()
     .transform((v) => (v === '' || v === undefined ? 120 : v)),
+  /** Requests per minute per source IP on the public routes (no API key). */
+  VIGIA_PUBLIC_RATE_LIMIT: z
+    .union([z.literal(''), z.coerce.number().int().min(1).max(100_000)])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? 60 : v)),
 });
 
 /** One OpenAI-compatible provider of the LLM diagnosis (its key only ever in SSM). */
@@ -168,6 +173,8 @@ export type AppConfig = {
   api: {
     /** Requests per minute per API key, unless the key sets its own. */
     rateLimitPerMinute: number;
+    /** Requests per minute per source IP without a key (the public routes). */
+    publicRateLimitPerMinute: number;
   };
   /** Clusters the IAM roles allow besides the declared services' (deploy parameter extraClusters). */
   extraClusters: string[];
@@ -203,7 +210,10 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       aiDecisionsEnabled: e.AI_DECISIONS_ENABLED,
     },
     llm: parseLlm(e.LLM_DIAGNOSIS_ENABLED, e.VIGIA_LLM_PROVIDERS),
-    api: { rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT },
+    api: {
+      rateLimitPerMinute: e.VIGIA_API_RATE_LIMIT,
+      publicRateLimitPerMinute: e.VIGIA_PUBLIC_RATE_LIMIT,
+    },
     extraClusters: e.VIGIA_EXTRA_CLUSTERS,
   };
 }

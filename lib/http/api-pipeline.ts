@@ -30,6 +30,11 @@ export interface PipelineDeps {
     principal: AuthenticatedPrincipal,
     now: Date,
   ): Promise<{ allowed: boolean; retryAfterSeconds: number; remaining: number }>;
+  /** The limit of a request without a key (public routes), per source IP. */
+  rateLimitAnonymous?(
+    sourceIp: string,
+    now: Date,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number; remaining: number }>;
   now(): Date;
 }
 
@@ -117,10 +122,16 @@ export function createApiPipeline(routes: readonly Route[], deps: PipelineDeps) 
     }
     if (route.scope !== 'public' && !principal) throw new UnauthorizedError();
     // An authenticated request counts against its key's limit before any other refusal, and every
-    // answer to it, 4xx and 429 included, tells the client how much it has left (docs/api.md).
+    // answer to it, 4xx and 429 included, tells the client how much it has left (docs/api.md). One
+    // without a key (a public route) counts against its source IP's limit.
     let rateHeaders: Record<string, string> = {};
-    if (principal) {
-      const rate = await deps.rateLimit(principal, now);
+    const sourceIp = event.requestContext?.http?.sourceIp;
+    const rate = principal
+      ? await deps.rateLimit(principal, now)
+      : sourceIp && deps.rateLimitAnonymous
+        ? await deps.rateLimitAnonymous(sourceIp, now)
+        : null;
+    if (rate) {
       rateHeaders = { 'x-ratelimit-remaining': String(rate.allowed ? rate.remaining : 0) };
       if (!rate.allowed) {
         const refused = new RateLimitedError(rate.retryAfterSeconds);

@@ -66,9 +66,12 @@ export function streamHandler(
         throw err;
       }
     };
+    // A batch whose every record failed is reported like any other, not thrown: a throw would be an
+    // invocation error (the whole batch, bisected) rather than the retry from the first failure.
     return processPartialResponse(event, recordHandler, processor, {
       context,
       processInParallel: false,
+      throwOnFullBatchFailure: false,
     });
   };
   return middy(run)

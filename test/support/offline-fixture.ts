@@ -11,7 +11,8 @@ export async function startOfflineStack(env: Record<string, string> = {}) {
     failureQueueUrl: stack.failureQueueUrl,
     httpPort: await freePort(),
     lambdaPort: await freePort(),
-    env,
+    // Every test request comes from 127.0.0.1: one IP's public-route limit would throttle the suite.
+    env: { VIGIA_PUBLIC_RATE_LIMIT: '100000', ...env },
   });
   return { stack, offline };
 }

@@ -38,6 +38,19 @@ describe('stream consumers', () => {
     expect(response).toEqual({ batchItemFailures: [] });
   });
 
+  it('report a batch whose every record failed as batch item failures instead of throwing', async () => {
+    const handler = streamHandler(async () => {
+      throw new Error('table unavailable');
+    });
+    const event: DynamoDBStreamEvent = { Records: [record('1', 'web', 6), record('2', 'api', 2)] };
+
+    const response = await handler(event, context);
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }],
+    });
+  });
+
   it('that must apply in order hold back the later records of a service whose record failed, and go on with the others', async () => {
     const handled: string[] = [];
     const handler = streamHandler(

@@ -1,0 +1,169 @@
+// The soak's verdict, read from moto directly (not through the faulting proxy) and from what the
+// proxy counted: the table's decisions and anomalies, ECS's final desired counts, the UpdateService
+// calls and SNS messages that took effect. Definitions: BENCHMARKS.md, "Soak".
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { decisionIdFor, finalDecisionStatuses, type Anomaly, type Decision } from '../../src/model';
+import { STALE_CLAIM_MS } from '../../src/use-cases/execute-decision';
+import { localClientConfig } from '../../scripts/lib/local-stack';
+import type { PublishCall, UpdateServiceCall } from './fault-proxy';
+
+export interface Figures {
+  decisions: number;
+  terminal: number;
+  stuck: number;
+  lost: number;
+  duplicateEcsCalls: number;
+  outOfOrder: number;
+  duplicateMessages: number;
+  unhandledErrors: number;
+}
+
+export interface CheckInput {
+  decisions: Decision[];
+  anomalies: Anomaly[];
+  /** ECS service name → desired count at the end. */
+  finalDesired: Map<string, number>;
+  updateServiceCalls: UpdateServiceCall[];
+  publishes: PublishCall[];
+  /** Records the failure queue still held after the operator's replay. */
+  undeliverable: number;
+  unhandledErrors: number;
+  end: Date;
+}
+
+export interface Verdict {
+  figures: Figures;
+  details: Record<string, unknown[]>;
+}
+
+export async function readKind<T>(
+  motoEndpoint: string,
+  tableName: string,
+  kind: 'DECISION' | 'ANOMALY',
+): Promise<T[]> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(motoEndpoint)));
+  const items: T[] = [];
+  const pages = paginateQuery(
+    { client: db },
+    {
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :k',
+      ExpressionAttributeValues: { ':k': kind },
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+const ECS_ACTIONS = new Set(['scale-out', 'scale-in', 'restart', 'rollback']);
+
+function notificationIdOf(p: PublishCall): string {
+  try {
+    const outer = JSON.parse(p.message) as { default?: string };
+    const inner = JSON.parse(outer.default ?? '{}') as { notification?: { id?: string } };
+    return inner.notification?.id ?? p.message;
+  } catch {
+    return p.message;
+  }
+}
+
+export function judge(input: CheckInput): Verdict {
+  const details: Record<string, unknown[]> = {
+    stuck: [],
+    lost: [],
+    duplicateEcsCalls: [],
+    outOfOrder: [],
+    duplicateMessages: [],
+  };
+  const { decisions, end } = input;
+  const terminal = decisions.filter((d) => finalDecisionStatuses.has(d.status));
+  const staleBefore = end.getTime() - STALE_CLAIM_MS;
+  for (const d of decisions) {
+    if (finalDecisionStatuses.has(d.status)) continue;
+    if (Date.parse(d.claimedAt ?? d.at) < staleBefore) {
+      details.stuck!.push({ id: d.id, status: d.status, at: d.at, claimedAt: d.claimedAt });
+    }
+  }
+  const decisionIds = new Set(decisions.map((d) => d.id));
+  for (const a of input.anomalies) {
+    if (!decisionIds.has(decisionIdFor(a.id)))
+      details.lost!.push({ anomaly: a.id, why: 'no decision' });
+  }
+  if (input.undeliverable > 0) {
+    details.lost!.push({ records: input.undeliverable, why: 'still failing after the replay' });
+  }
+  // One UpdateService per executed ECS decision, per ECS service.
+  const byService = new Map<string, Decision[]>();
+  for (const d of terminal) {
+    if (d.status !== 'executed' || !ECS_ACTIONS.has(d.action)) continue;
+    const target = d.target?.service ?? d.serviceId;
+    byService.set(target, [...(byService.get(target) ?? []), d]);
+  }
+  const calls = new Map<string, UpdateServiceCall[]>();
+  for (const c of input.updateServiceCalls)
+    calls.set(c.service, [...(calls.get(c.service) ?? []), c]);
+  for (const [service, cs] of calls) {
+    const executed = byService.get(service)?.length ?? 0;
+    if (cs.length > executed) {
+      details.duplicateEcsCalls!.push({ service, calls: cs.length, executedDecisions: executed });
+    }
+  }
+  // The last applied count is what ECS runs; each execution starts where the previous one ended.
+  for (const [service, ds] of byService) {
+    const ordered = [...ds].sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''));
+    const lastScale = ordered
+      .filter((d) => d.toCount !== null && d.action.startsWith('scale'))
+      .pop();
+    const final = input.finalDesired.get(service);
+    if (lastScale && final !== undefined && lastScale.toCount !== final) {
+      details.outOfOrder!.push({
+        service,
+        final,
+        lastDecision: lastScale.id,
+        toCount: lastScale.toCount,
+      });
+    }
+    for (let i = 1; i < ordered.length; i++) {
+      const before = ordered[i]!.before?.desiredCount;
+      const after = ordered[i - 1]!.after?.desiredCount;
+      if (before != null && after != null && before !== after) {
+        details.outOfOrder!.push({
+          service,
+          previous: ordered[i - 1]!.id,
+          after,
+          next: ordered[i]!.id,
+          before,
+        });
+      }
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const p of input.publishes) {
+    const id = notificationIdOf(p);
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+  }
+  for (const [id, n] of seen) if (n > 1) details.duplicateMessages!.push({ id, published: n });
+  return {
+    figures: {
+      decisions: decisions.length,
+      terminal: terminal.length,
+      stuck: details.stuck!.length,
+      lost: details.lost!.length,
+      duplicateEcsCalls: details.duplicateEcsCalls!.reduce<number>(
+        (n, x) =>
+          n +
+          ((x as { calls: number }).calls - (x as { executedDecisions: number }).executedDecisions),
+        0,
+      ),
+      outOfOrder: details.outOfOrder!.length,
+      duplicateMessages: details.duplicateMessages!.reduce<number>(
+        (n, x) => n + (x as { published: number }).published - 1,
+        0,
+      ),
+      unhandledErrors: input.unhandledErrors,
+    },
+    details,
+  };
+}

@@ -1,0 +1,294 @@
+// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 4]
+//   [--fault-rate 0.3] [--outage-minutes 10]`: simulated hours of a fleet on the local stack through
+// a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch delivered three times to
+// the real function handlers, an emulator outage half-way, then the harm counts (BENCHMARKS.md,
+// "Soak"). Simulated time: the functions' own clock object (lib/clock.ts) is pointed at it.
+import { startEmulator } from '../../scripts/lib/emulator';
+import { createDemoFleet, createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
+import { declaredServicesForScripts } from '../../scripts/lib/services';
+import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
+import { freePort } from '../../test/support/free-port';
+import type { Anomaly, Decision } from '../../src/model';
+import { judge, readKind } from './checks';
+import { FaultProxy } from './fault-proxy';
+import { seededRandom } from './random';
+import { lambdaContext, StreamDelivery, type StreamHandler } from './stream-delivery';
+import { ApiClient, soakService, streamArnOf, streamFilters, streamsClient, World } from './world';
+
+const args = process.argv.slice(2);
+function flag(name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  return Number.isFinite(value) ? value : fallback;
+}
+const hours = flag('hours', 24);
+const serviceCount = Math.max(3, flag('services', 50));
+const seed = flag('seed', 1);
+const minutesPerHour = Math.max(1, flag('minutes-per-hour', 4));
+const faultRate = flag('fault-rate', 0.3);
+const outageMinutes = flag('outage-minutes', 10);
+const asJson = args.includes('--json');
+const CLIENT_TIMEOUT_MS = 2_000;
+/** Simulated start: fixed, so one seed replays the same run. */
+const START_MINUTE = Math.floor(Date.parse('2026-11-30T00:00:00.000Z') / 60_000);
+const log = (line: string) => (asJson ? undefined : console.error(line));
+
+async function main() {
+  const wallStart = Date.now();
+  const random = seededRandom(seed);
+  const moto = await startEmulator(`http://127.0.0.1:${await freePort()}`);
+  const processErrors: string[] = [];
+  process.on('unhandledRejection', (e) => processErrors.push(String(e)));
+  try {
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    });
+    const defs = loadStackDefinitions('dev');
+    const filters = streamFilters('dev');
+    const stack = await createLocalStack(moto.endpoint, defs);
+    const declared = declaredServicesForScripts();
+    const extra = Array.from({ length: serviceCount - declared.length }, (_, i) =>
+      soakService(i + 1, random.next() < 0.1),
+    );
+    await createDemoFleet(moto.endpoint, [...declared, ...extra]);
+    const proxy = new FaultProxy({
+      target: moto.endpoint,
+      random,
+      faultRate: 0,
+      clientTimeoutMs: CLIENT_TIMEOUT_MS,
+    });
+    const proxyUrl = await proxy.start();
+    Object.assign(process.env, {
+      VIGIA_TABLE: stack.tableName,
+      VIGIA_AWS_ENDPOINT: proxyUrl,
+      VIGIA_TOPIC_ARN: stack.topicArn,
+      VIGIA_FAILURE_QUEUE_URL: stack.failureQueueUrl,
+      VIGIA_AWS_REQUEST_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'CRITICAL',
+    });
+    let simMs = START_MINUTE * 60_000;
+    const { systemClock } = await import('../../lib/clock');
+    Object.assign(systemClock, { now: () => new Date(simMs) });
+    const fn = {
+      collect: (await import('../../functions/collect')).handler,
+      decide: (await import('../../functions/decide')).handler,
+      autoscale: (await import('../../functions/autoscale')).handler,
+      scale: (await import('../../functions/scale')).handler,
+      sweep: (await import('../../functions/scale')).sweep,
+      verify: (await import('../../functions/verify')).handler,
+      notify: (await import('../../functions/notify')).handler,
+      alertTimers: (await import('../../functions/alert-timers')).handler,
+      api: (await import('../../functions/api')).handler,
+    };
+    const consumers = (['decide', 'autoscale', 'scale', 'notify'] as const).map((name) => ({
+      name,
+      patterns: filters.get(name) ?? [],
+      handler: fn[name] as unknown as StreamHandler,
+    }));
+    const delivery = new StreamDelivery(
+      streamsClient(moto.endpoint),
+      await streamArnOf(moto.endpoint, stack.tableName),
+      consumers,
+    );
+    const api = await ApiClient.withNewKey(
+      fn.api as never,
+      moto.endpoint,
+      stack.tableName,
+      new Date(simMs),
+    );
+    for (const s of extra) {
+      const res = await api.call('POST', '/services', s);
+      if (res.status !== 201 && res.status !== 200) {
+        throw new Error(`registering ${s.id}: ${res.status} ${JSON.stringify(res.json)}`);
+      }
+    }
+    const world = new World(moto.endpoint, [...declared, ...extra], random);
+    await world.feeder.backfill(START_MINUTE - 180, START_MINUTE, await world.desiredCounts());
+    log(
+      `setup ${Math.round((Date.now() - wallStart) / 1000)} s; ${serviceCount} services, seed ${seed}`,
+    );
+
+    const scheduledFailures = new Map<string, number>();
+    const apiStatuses = new Map<number, number>();
+    const collected = { samples: 0, anomalies: 0, serviceFailures: 0, errors: [] as string[] };
+    const stepMs = new Map<string, number>();
+    const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await run();
+      } finally {
+        stepMs.set(name, (stepMs.get(name) ?? 0) + Date.now() - t);
+      }
+    };
+    const scheduledErrors: string[] = [];
+    const scheduled = async (name: string, run: () => Promise<unknown>) => {
+      await timed(name, run).catch((err: Error) => {
+        scheduledFailures.set(name, (scheduledFailures.get(name) ?? 0) + 1);
+        if (scheduledErrors.length < 8)
+          scheduledErrors.push(`${name}: ${err.message.slice(0, 300)}`);
+      });
+    };
+    const pumpAll = async () => {
+      for (let round = 0; round < 8 && (await timed('stream', () => delivery.pump())) > 0; round++);
+    };
+    const schedules = async () => {
+      await scheduled('sweep', () => fn.sweep({}, lambdaContext('sweep')));
+      await scheduled('verify', () => fn.verify({}, lambdaContext('verify')));
+      await scheduled('alert-timers', () => fn.alertTimers({}, lambdaContext('alert-timers')));
+    };
+    const apiCall = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      h?: Record<string, string>,
+    ) => {
+      const res = await api.call(method, path, body, h);
+      apiStatuses.set(res.status, (apiStatuses.get(res.status) ?? 0) + 1);
+      if (res.status === 422 || res.status >= 500)
+        log(`${method} ${path}: ${res.status} ${JSON.stringify(res.json)}`);
+      return res;
+    };
+    const operator = async (hour: number) => {
+      const s = random.pick(world.services);
+      const key = `soak-${hour}-${s.id}`;
+      const body = { type: 'scale', desiredCount: random.int(s.minTasks || 1, s.maxTasks + 1) };
+      // A client retry with the same Idempotency-Key must act once.
+      for (let i = 0; i < 2; i++) {
+        await apiCall('POST', `/services/${s.id}/actions`, body, { 'idempotency-key': key });
+      }
+      if (random.next() < 0.3) {
+        await apiCall('POST', `/services/${random.pick(world.services).id}/actions`, {
+          type: 'restart',
+        });
+      }
+      await reviewProposals(random.next() < 0.7);
+    };
+    const reviewProposals = async (approve: boolean) => {
+      const res = await apiCall('GET', '/decisions?status=proposed&limit=100');
+      const items = (res.json?.items ?? []) as Decision[];
+      for (const d of items) {
+        await apiCall(
+          'POST',
+          `/decisions/${encodeURIComponent(d.id)}/${approve ? 'approve' : 'reject'}`,
+          {},
+        );
+      }
+    };
+    const outageHour = Math.floor(hours / 2);
+    for (let h = 0; h < hours; h++) {
+      const hourStart = START_MINUTE + h * 60;
+      const minutes =
+        h === outageHour ? Math.max(minutesPerHour, outageMinutes + 3) : minutesPerHour;
+      world.planHour(hourStart, minutes);
+      for (let m = 0; m < minutes; m++) {
+        const minute = hourStart + m;
+        if (h === outageHour) proxy.outage = m >= 1 && m < 1 + outageMinutes;
+        proxy.o.faultRate = faultRate;
+        simMs = minute * 60_000;
+        await world.deploy(minute);
+        await timed('world', async () =>
+          world.feeder.put(world.feeder.datums(minute, await world.desiredCounts())),
+        );
+        simMs = (minute + 1) * 60_000 + 5_000;
+        const time = new Date((minute + 1) * 60_000).toISOString();
+        await scheduled('collect', async () => {
+          const r = (await fn.collect({ time }, lambdaContext('collect'))) as {
+            samples: number;
+            anomalies: string[];
+            failures: { error: string }[];
+          };
+          collected.samples += r.samples;
+          collected.anomalies += r.anomalies.length;
+          collected.serviceFailures += r.failures.length;
+          if (collected.errors.length < 5) collected.errors.push(...r.failures.map((f) => f.error));
+        });
+        await pumpAll();
+        simMs += 20_000;
+        if (m === 0 || (h === outageHour && m === 2)) await operator(h);
+        await schedules();
+        await pumpAll();
+      }
+      proxy.outage = false;
+      log(
+        JSON.stringify({ ...Object.fromEntries(stepMs), ...Object.fromEntries(delivery.wallMs) }),
+      );
+      log(
+        `hour ${h + 1}/${hours}: ${Math.round((Date.now() - wallStart) / 1000)} s, ${delivery.stats.batches} batches, ${proxy.updateServiceCalls.length} UpdateService, ${proxy.publishes.length} Publish`,
+      );
+    }
+    // The end: the operator answers what still waits, the scheduled functions run on (faults still
+    // on) past the takeover window, the operator replays the failure queue; then a calm minute.
+    const endMinute = START_MINUTE + hours * 60;
+    simMs = endMinute * 60_000;
+    await reviewProposals(true);
+    await pumpAll();
+    for (let m = 0; m < 5; m++) {
+      simMs = (endMinute + m) * 60_000 + 30_000;
+      await schedules();
+      await pumpAll();
+    }
+    // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`.
+    const undeliverable = await delivery.replayDeadLettered();
+    await pumpAll();
+    proxy.o.faultRate = 0;
+    simMs = (endMinute + 6) * 60_000;
+    await schedules();
+    await pumpAll();
+    await schedules();
+    await pumpAll();
+
+    const verdict = judge({
+      decisions: await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION'),
+      anomalies: await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY'),
+      finalDesired: await world.desiredCounts(),
+      updateServiceCalls: proxy.updateServiceCalls,
+      publishes: proxy.publishes,
+      undeliverable,
+      unhandledErrors: delivery.stats.unhandledErrors.length + processErrors.length,
+      end: new Date(simMs),
+    });
+    console.log(JSON.stringify(verdict.figures));
+    if (!asJson) {
+      const summary = {
+        wallSeconds: Math.round((Date.now() - wallStart) / 1000),
+        simulatedHours: hours,
+        minutesPerHour,
+        outage: { hour: outageHour + 1, minutes: outageMinutes },
+        calls: Object.fromEntries([...proxy.calls].sort((a, b) => b[1] - a[1]).slice(0, 12)),
+        faults: Object.fromEntries(proxy.faults),
+        updateServiceCalls: proxy.updateServiceCalls.length,
+        unansweredUpdateService: proxy.updateServiceCalls.filter((c) => !c.answered).length,
+        publishes: proxy.publishes.length,
+        stream: {
+          batches: delivery.stats.batches,
+          invocations: delivery.stats.invocations,
+          itemFailures: delivery.stats.itemFailures,
+          deadLettered: delivery.stats.deadLettered.size,
+          stillFailingAfterReplay: undeliverable,
+        },
+        collected,
+        scheduledFailures: Object.fromEntries(scheduledFailures),
+        scheduledErrors,
+        apiStatuses: Object.fromEntries(apiStatuses),
+        unhandled: [...delivery.stats.unhandledErrors.slice(0, 5), ...processErrors.slice(0, 5)],
+        details: Object.fromEntries(
+          Object.entries(verdict.details).map(([k, v]) => [k, v.slice(0, 8)]),
+        ),
+      };
+      console.error(JSON.stringify(summary, null, 2));
+    }
+    await proxy.stop();
+  } finally {
+    await moto.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
