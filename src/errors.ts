@@ -59,6 +59,21 @@ export class ConflictError extends VigiaError {
   }
 }
 
+/**
+ * A change was sent and no answer came back (a timeout, a cut connection, a 5xx): it may or may not
+ * have been applied. Sending it again could act twice (a second deployment), so the caller leaves the
+ * claim to go stale and the takeover reads what the service shows before acting again.
+ */
+export class OutcomeUnknownError extends VigiaError {
+  constructor(message: string, cause: unknown) {
+    super(message, 'outcome_unknown', { cause, kind: 'unavailable' });
+  }
+}
+
+export function isOutcomeUnknown(err: unknown): err is OutcomeUnknownError {
+  return err instanceof OutcomeUnknownError;
+}
+
 /** The caller could not be identified (no key, or a key nobody issued). */
 export class UnauthorizedError extends VigiaError {
   constructor(message = 'a valid X-API-Key header is required') {

@@ -9,13 +9,17 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { Service, ServiceSnapshot } from '../../src/model';
 import type { ServiceActuator } from '../../src/ports';
+import { isOutcomeUnknown, OutcomeUnknownError } from '../../src/errors';
+import { isCircuitOpen } from '../../src/resilience/circuit-breaker';
 import { awsError } from '../aws/errors';
 import { previousTaskDefinition } from './task-definitions';
 
 export class EcsScaler implements ServiceActuator {
+  /** `actions` sends UpdateService; production gives it a client that never retries by itself. */
   constructor(
     private readonly ecs: ECSClient,
     private readonly endpoint?: string,
+    private readonly actions: ECSClient = ecs,
   ) {}
 
   private what(service: Service) {
@@ -26,7 +30,7 @@ export class EcsScaler implements ServiceActuator {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof RollbackUnavailableError) throw err;
+      if (err instanceof RollbackUnavailableError || isOutcomeUnknown(err)) throw err;
       throw awsError(err, this.what(service), this.endpoint);
     }
   }
@@ -44,17 +48,36 @@ export class EcsScaler implements ServiceActuator {
     return current;
   }
 
-  private update(
+  /**
+   * UpdateService, sent so that it acts at most once: a throttled call (refused, not applied) is
+   * sent again after a pause; a call that got no answer is an unknown outcome, never resent here.
+   */
+  private async update(
     service: Service,
     change: { desiredCount?: number; taskDefinition?: string; forceNewDeployment?: boolean },
   ) {
-    return this.ecs.send(
-      new UpdateServiceCommand({
-        cluster: service.ecs.cluster,
-        service: service.ecs.service,
-        ...change,
-      }),
-    );
+    const command = new UpdateServiceCommand({
+      cluster: service.ecs.cluster,
+      service: service.ecs.service,
+      ...change,
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.actions.send(command);
+      } catch (err) {
+        if (isThrottled(err) && attempt < THROTTLED_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * (0.5 + Math.random())));
+          continue;
+        }
+        if (mayHaveApplied(err)) {
+          throw new OutcomeUnknownError(
+            `${this.what(service)}: UpdateService got no answer (${errorName(err)}); it may have been applied`,
+            err,
+          );
+        }
+        throw err;
+      }
+    }
   }
 
   async setDesiredCount(service: Service, desiredCount: number) {
@@ -124,4 +147,32 @@ export class RollbackUnavailableError extends Error {
 function newestDeploymentAt(deployments: readonly { createdAt?: Date }[]): string | null {
   const newest = Math.max(0, ...deployments.map((d) => d.createdAt?.getTime() ?? 0));
   return newest > 0 ? new Date(newest).toISOString() : null;
+}
+
+const THROTTLED_ATTEMPTS = 4;
+
+function errorName(err: unknown): string {
+  const e = err as { name?: string; code?: string } | null;
+  return e?.code ?? e?.name ?? 'Error';
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+function isThrottled(err: unknown): boolean {
+  const name = errorName(err);
+  return (
+    httpStatusOf(err) === 429 ||
+    name === 'ThrottlingException' ||
+    name === 'TooManyRequestsException' ||
+    name === 'RequestLimitExceeded'
+  );
+}
+
+/** ECS answered with a refusal (4xx) only when it did not act; no status or a 5xx may hide a change. */
+function mayHaveApplied(err: unknown): boolean {
+  if (isCircuitOpen(err)) return false;
+  const status = httpStatusOf(err);
+  return status === undefined || status >= 500;
 }

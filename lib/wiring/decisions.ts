@@ -4,7 +4,7 @@ import type { AutoscaleDeps } from '../../src/use-cases/autoscale';
 import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
 import type { SweepDeps } from '../../src/use-cases/sweep-decisions';
 import type { VerifyDeps } from '../../src/use-cases/verify-actions';
-import { ecsClient } from '../aws/ecs-client';
+import { ecsActionClient, ecsClient } from '../aws/ecs-client';
 import { ssmClient } from '../aws/ssm-client';
 import { SsmLlmKeys } from '../llm/llm-keys';
 import { DynamoLlmBudget, DynamoLlmDiagnosisCache } from '../llm/llm-store';
@@ -66,7 +66,7 @@ export const executeDeps = perConfig(
       registry: serviceRegistry(c),
       decisions: decisionStore(c),
       ledger: decisionLedger(c),
-      scaler: new EcsScaler(ecsClient(c), c.endpoint),
+      scaler: new EcsScaler(ecsClient(c), c.endpoint, ecsActionClient(c)),
     }) satisfies SweepDeps,
 );
 

@@ -14,6 +14,7 @@ import type {
   ServiceRegistry,
 } from '../ports';
 import { isCircuitOpen } from '../resilience/circuit-breaker';
+import { isOutcomeUnknown } from '../errors';
 
 export interface ExecuteDeps {
   clock: Clock;
@@ -29,7 +30,10 @@ export interface ExecuteDeps {
  */
 export const STALE_CLAIM_MS = 2 * 60_000;
 
-/** `held`: ECS's circuit breaker is open; the claim stays and goes stale, the sweep retries it. */
+/**
+ * `held`: ECS's circuit breaker is open, or the change got no answer (it may have landed); the claim
+ * stays and goes stale, and the sweep's takeover reads ECS before acting again.
+ */
 export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-handled' | 'held';
 
 type Finished = { status: 'executed' | 'failed' | 'skipped'; result: string };
@@ -57,8 +61,9 @@ export async function executeDecision(
   try {
     finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
   } catch (err) {
-    // Nothing reached ECS: hold the action rather than record a failure the breaker caused.
-    if (isCircuitOpen(err)) return 'held';
+    // Nothing reached ECS, or we cannot know whether it did: hold the action rather than record a
+    // failure that may be false (or resend a change that may have landed).
+    if (isCircuitOpen(err) || isOutcomeUnknown(err)) return 'held';
     throw err;
   }
   // Recording is outside carryOut's error handling on purpose: a failure to record must not be
@@ -111,7 +116,7 @@ async function carryOut(
     snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
     return { status: 'executed', result };
   } catch (err) {
-    if (isCircuitOpen(err)) throw err;
+    if (isCircuitOpen(err) || isOutcomeUnknown(err)) throw err;
     return { status: 'failed', result: (err as Error).message };
   }
 }
