@@ -14,18 +14,21 @@ import {
   type RetryPolicy,
   defaultRetryPolicy,
 } from './post-json';
+import { deliverOnce, type DeliveryOnce } from './deliver-once';
 import type { WebhookUrlSource } from './webhook-url';
 
 export interface DeliveryTargets {
   urls: WebhookUrlSource;
+  /** Each receiver gets a notification once, whatever SNS redelivers (production always sets it). */
+  once?: DeliveryOnce;
   policy?: RetryPolicy;
   post?: PostDeps;
 }
 
 export interface DeliveryResult {
   notificationId: string;
-  slack: 'sent' | 'not-configured';
-  webhook: 'sent' | 'not-configured';
+  slack: 'sent' | 'duplicate' | 'not-configured';
+  webhook: 'sent' | 'duplicate' | 'not-configured';
   attempts: number;
 }
 
@@ -53,22 +56,32 @@ export async function deliverNotification(
     const payload = renderSlack(notification);
     const problems = validateBlockKit(payload);
     if (problems.length > 0) throw new InvalidBlockKitError(problems);
-    const sent = await breakerFor('slack-webhook').run(
-      () => postJson(slackUrl, payload, 'slack webhook', policy, targets.post),
-      isWebhookFault,
+    const sent = await deliverOnce(targets.once, `${notification.id}#slack`, () =>
+      breakerFor('slack-webhook').run(
+        () => postJson(slackUrl, payload, 'slack webhook', policy, targets.post),
+        isWebhookFault,
+      ),
     );
-    result.slack = 'sent';
-    result.attempts += sent.attempts;
+    result.slack = sent === 'duplicate' ? 'duplicate' : 'sent';
+    if (sent !== 'duplicate') result.attempts += sent.attempts;
   }
   const webhookUrl = await targets.urls.genericUrl(now);
   if (webhookUrl !== null) {
-    const sent = await breakerFor('generic-webhook').run(
-      () =>
-        postJson(webhookUrl, renderWebhook(notification), 'generic webhook', policy, targets.post),
-      isWebhookFault,
+    const sent = await deliverOnce(targets.once, `${notification.id}#webhook`, () =>
+      breakerFor('generic-webhook').run(
+        () =>
+          postJson(
+            webhookUrl,
+            renderWebhook(notification),
+            'generic webhook',
+            policy,
+            targets.post,
+          ),
+        isWebhookFault,
+      ),
     );
-    result.webhook = 'sent';
-    result.attempts += sent.attempts;
+    result.webhook = sent === 'duplicate' ? 'duplicate' : 'sent';
+    if (sent !== 'duplicate') result.attempts += sent.attempts;
   }
   return result;
 }

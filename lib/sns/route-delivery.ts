@@ -20,6 +20,7 @@ import {
 } from '../../src/alerting';
 import type { Receiver } from '../../src/model';
 import type { ServiceRegistry } from '../../src/ports';
+import { deliverOnce, type DeliveryOnce } from '../slack/deliver-once';
 import { defaultRetryPolicy, postJson, type PostDeps, type RetryPolicy } from '../slack/post-json';
 
 export interface Secrets {
@@ -32,11 +33,13 @@ export interface RoutedDeliveryDeps {
   secrets: Secrets;
   policy?: RetryPolicy;
   fetch?: typeof fetch;
+  /** Each receiver gets a notification once across SNS redeliveries (the slack function sets it). */
+  once?: DeliveryOnce;
 }
 
 export interface RoutedResult {
   receiver: HttpReceiver['type'];
-  status: 'sent' | 'no-secret' | 'failed';
+  status: 'sent' | 'duplicate' | 'no-secret' | 'failed';
   detail?: string;
 }
 
@@ -56,9 +59,13 @@ export async function deliverTo(
   n: Notification,
 ): Promise<RoutedResult[]> {
   const results: RoutedResult[] = [];
-  for (const receiver of receivers) {
+  for (const [index, receiver] of receivers.entries()) {
     try {
-      results.push(await deliverOne(deps, receiver, n));
+      const key = `${n.id}#${receiver.type}#${index}`;
+      const result = await deliverOnce(deps.once, key, () => deliverOne(deps, receiver, n));
+      results.push(
+        result === 'duplicate' ? { receiver: receiver.type, status: 'duplicate' } : result,
+      );
     } catch (err) {
       results.push({ receiver: receiver.type, status: 'failed', detail: (err as Error).message });
     }

@@ -76,6 +76,7 @@ const lambdaContext = {
 describe('slack function', () => {
   let server: Awaited<ReturnType<typeof webhookServer>>;
   let stack: Awaited<ReturnType<typeof freshLocalStack>>;
+  let event: SNSEvent;
 
   beforeAll(async () => {
     stack = await freshLocalStack();
@@ -94,7 +95,7 @@ describe('slack function', () => {
     const watch = new FleetWatch(stack.endpoint, stack.tableName, stack.inboxQueueUrl);
     const [delivered] = await watch.receive(2);
     expect(delivered).toBeDefined();
-    const event: SNSEvent = {
+    event = {
       Records: [
         {
           EventSource: 'aws:sns',
@@ -137,6 +138,29 @@ describe('slack function', () => {
       version: webhookPayloadVersion,
       notification: { id: notification.id, severity: 'critical' },
     });
+  });
+
+  it('posts a message SNS delivers again, or retries after a failed receiver, once per receiver', async () => {
+    const { handler } = await import('../../functions/slack');
+    const before = server.received.length;
+
+    // SNS is at least once: the same message again posts nothing.
+    await handler(event, lambdaContext);
+    expect(server.received).toHaveLength(before);
+
+    // A receiver failing makes SNS retry the whole invocation: Slack, which had it, hears it once.
+    const again = structuredClone(event);
+    again.Records[0]!.Sns.Message = event.Records[0]!.Sns.Message.split(notification.id).join(
+      `${notification.id}-b`,
+    );
+    expect(again.Records[0]!.Sns.Message).toContain(`${notification.id}-b`);
+    server.script.push(200, 500, 500, 500, 500); // Slack takes it; the generic webhook is down.
+    await expect(handler(again, lambdaContext)).rejects.toThrow(/generic webhook/);
+    await handler(again, lambdaContext); // SNS's retry: the generic webhook is back.
+
+    const paths = server.received.slice(before).map((r) => r.path);
+    expect(paths.filter((p) => p.startsWith('/services/'))).toHaveLength(1);
+    expect(paths.filter((p) => p === '/generic')).toHaveLength(5);
   });
 
   it('reads the webhook URL from an SSM SecureString parameter', async () => {
