@@ -7,6 +7,7 @@ import { requireTopicArn } from '../config';
 import { SnsNotifier } from '../sns/sns-notifier';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { StatusHistoryStore } from '../store/status-history-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { notificationLog, observationStore, table } from './table';
 
@@ -23,5 +24,6 @@ export const alertDeps = perConfig(
       log: notificationLog(c),
       notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
       config: c.alerting,
+      telemetry: powertoolsTelemetry,
     }) satisfies AlertDeps,
 );

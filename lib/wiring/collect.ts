@@ -11,6 +11,7 @@ import { CombinedMetricSource } from '../sources/combined-source';
 import { EcsSource } from '../sources/ecs-source';
 import { PrometheusSource } from '../sources/prometheus-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
@@ -29,5 +30,6 @@ export const collectDeps = perConfig(
       observations: observationStore(c),
       heartbeat: heartbeatStore(c),
       detector: seriesDetector,
+      telemetry: powertoolsTelemetry,
     }) satisfies CollectDeps<SeriesState>,
 );

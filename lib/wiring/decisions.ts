@@ -10,6 +10,7 @@ import { EcsScaler } from '../ecs/ecs-scaler';
 import { EcsSource } from '../sources/ecs-source';
 import { DynamoDecisionLedger } from '../store/decision-ledger';
 import { DynamoLearningStore } from '../store/learning-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { decisionStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
@@ -27,6 +28,7 @@ export const decideDeps = perConfig(
       observations: observationStore(c),
       learning: learningStore(c),
       models: modelStore(c),
+      telemetry: powertoolsTelemetry,
     }) satisfies DecideDeps,
 );
 
@@ -51,6 +53,7 @@ export const executeDeps = perConfig(
       decisions: decisionStore(c),
       ledger: decisionLedger(c),
       scaler: new EcsScaler(ecsClient(c), c.endpoint),
+      telemetry: powertoolsTelemetry,
     }) satisfies SweepDeps,
 );
 

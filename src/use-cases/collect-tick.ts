@@ -18,6 +18,7 @@ import type {
   ObservationStore,
   ServiceRegistry,
   SourceFailure,
+  Telemetry,
 } from '../ports';
 
 export interface CollectDeps<S> {
@@ -29,6 +30,7 @@ export interface CollectDeps<S> {
   observations: ObservationStore;
   heartbeat: HeartbeatStore;
   detector: SeriesDetector<S>;
+  telemetry?: Telemetry;
 }
 
 export interface CollectOptions {
@@ -123,6 +125,7 @@ export async function collectTick<S>(
   }
 
   const finishedAt = deps.clock.now();
+  countTick(deps.telemetry, services.length, anomalies.length);
   await deps.heartbeat.recordCollectorRun({
     ranAt: finishedAt.toISOString(),
     tickAt: tickAt.toISOString(),
@@ -240,4 +243,11 @@ async function processService<S>(
   for (const m of updatedModels)
     await deps.models.saveModel(service.id, m.metric, m.model, m.version);
   return { anomalies, samples: samples.length, series: updatedModels.length };
+}
+
+/** The tick's own metrics: one tick, the services it collected, the anomalies it found. */
+function countTick(telemetry: Telemetry | undefined, services: number, anomalies: number): void {
+  telemetry?.count('Ticks');
+  telemetry?.count('ServicesCollected', services);
+  telemetry?.count('Anomalies', anomalies);
 }

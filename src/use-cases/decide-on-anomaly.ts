@@ -15,6 +15,7 @@ import type {
   ModelStore,
   ObservationStore,
   ServiceRegistry,
+  Telemetry,
 } from '../ports';
 import type { SeriesModel } from './collect-tick';
 
@@ -27,6 +28,7 @@ export interface DecideDeps {
   learning: Pick<LearningStore, 'loadStats'>;
   /** Detector state, for forecasts; without it the engine decides without them. */
   models?: Pick<ModelStore, 'loadModels'>;
+  telemetry?: Telemetry;
 }
 
 const MINUTE = 60_000;
@@ -78,6 +80,7 @@ export async function decideOnAnomaly(
       state.version,
       deps.clock.now(),
     );
+    if (commit === 'created') deps.telemetry?.count('Decisions', 1, { outcome: decision.status });
     if (commit === 'created') return { decision, created: true };
     if (commit === 'exists') {
       const stored = await deps.decisions.getDecision(service.id, id);

@@ -12,6 +12,7 @@ import type {
   DecisionStore,
   ServiceActuator,
   ServiceRegistry,
+  Telemetry,
 } from '../ports';
 import { isCircuitOpen } from '../resilience/circuit-breaker';
 
@@ -21,6 +22,7 @@ export interface ExecuteDeps {
   decisions: Pick<DecisionStore, 'claimDecision'>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
+  telemetry?: Telemetry;
 }
 
 /**
@@ -58,7 +60,10 @@ export async function executeDecision(
     finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
   } catch (err) {
     // Nothing reached ECS: hold the action rather than record a failure the breaker caused.
-    if (isCircuitOpen(err)) return 'held';
+    if (isCircuitOpen(err)) {
+      deps.telemetry?.count('Executions', 1, { outcome: 'held' });
+      return 'held';
+    }
     throw err;
   }
   // Recording is outside carryOut's error handling on purpose: a failure to record must not be
@@ -72,6 +77,7 @@ export async function executeDecision(
     before: snapshots.before,
     after: snapshots.after,
   });
+  deps.telemetry?.count('Executions', 1, { outcome: finished.status });
   return finished.status;
 }
 
@@ -107,7 +113,13 @@ async function carryOut(
     }
     const overtaken = overtakenBy(claimed, snapshots.before);
     if (overtaken) return { status: 'skipped', result: overtaken };
+    // The loop's latency: from the anomaly's minute (the decision's `at`) to the call to ECS.
+    deps.telemetry?.timing(
+      'AnomalyToActionLatency',
+      deps.clock.now().getTime() - Date.parse(claimed.at),
+    );
     const result = await act(deps.scaler, service, claimed);
+    deps.telemetry?.count('Actions', 1, { action: claimed.action });
     snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
     return { status: 'executed', result };
   } catch (err) {
