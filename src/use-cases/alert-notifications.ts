@@ -125,9 +125,15 @@ export async function flushServiceAlerts(
   return run(deps, serviceId, (state, now) => flush(state, now, deps.config));
 }
 
-/** Incidents opened and resolved, and the loop's latency: from the event's minute to its message. */
+/**
+ * Incidents opened and resolved, and the loop's latency: from the anomaly that opened an incident
+ * (its `openedAt`) to the message that tells people. Later messages of an incident are not timed.
+ */
 function countPublished(deps: AlertDeps, message: Notification, now: Date): void {
-  if (message.phase === 'opened') deps.telemetry?.count('IncidentsOpened');
   if (message.phase === 'resolved') deps.telemetry?.count('IncidentsResolved');
-  deps.telemetry?.timing('AnomalyToNotifyLatency', now.getTime() - Date.parse(message.at));
+  if (message.phase !== 'opened') return;
+  deps.telemetry?.count('IncidentsOpened');
+  if (message.openedAt) {
+    deps.telemetry?.timing('AnomalyToNotifyLatency', now.getTime() - Date.parse(message.openedAt));
+  }
 }

@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { ecsClient } from '../../lib/aws/ecs-client';
+import { resetBreakers } from '../../lib/breaker/breakers';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 // The metrics are built when their module loads, in the function's environment: set it first.
@@ -27,6 +30,7 @@ interface EmfLine {
 let stack: Awaited<ReturnType<typeof freshLocalStack>>;
 let handlers: {
   collect: (e: unknown, c: Context) => Promise<unknown>;
+  decide: (e: unknown, c: Context) => Promise<unknown>;
   scale: (e: unknown, c: Context) => Promise<unknown>;
 };
 let printed: string[] = [];
@@ -36,6 +40,7 @@ beforeAll(async () => {
   useStackEnvironment(stack);
   handlers = {
     collect: (await import('../../functions/collect')).handler as never,
+    decide: (await import('../../functions/decide')).handler as never,
     scale: (await import('../../functions/scale')).handler as never,
   };
 });
@@ -50,7 +55,10 @@ beforeEach(async () => {
   });
 });
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetBreakers();
+});
 
 function emfLines(): EmfLine[] {
   return printed
@@ -114,6 +122,34 @@ describe('own metrics in embedded metric format', () => {
     ]);
     const [latency] = emfWith('AnomalyToActionLatency');
     expect(latency?.AnomalyToActionLatency).toBeGreaterThan(0);
+  });
+
+  it('decide counts the decision it made by its outcome', async () => {
+    const { store } = localAdapters(stack.endpoint, stack.tableName);
+
+    await handlers.decide(event('dynamodb-stream.insert-anomaly.json'), context);
+
+    const [decision] = await store.decisionsSince('web', new Date(0));
+    expect(emfWith('Decisions')).toEqual([
+      expect.objectContaining({ Decisions: 1, outcome: decision!.status, stage: 'test' }),
+    ]);
+    expect(emfWith('Decisions')[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([
+      expect.arrayContaining(['service', 'stage', 'outcome']),
+    ]);
+  });
+
+  it('a call to an unreachable dependency is counted as its failure, once per call', async () => {
+    const ecs = ecsClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      requestTimeoutMs: 500,
+    });
+
+    await expect(ecs.send(new DescribeClustersCommand({ clusters: ['x'] }))).rejects.toThrow();
+
+    expect(emfWith('DependencyFailures')).toEqual([
+      expect.objectContaining({ DependencyFailures: 1, dependency: 'ecs' }),
+    ]);
   });
 
   it('an invocation that counted nothing prints no EMF line and no warning', async () => {
