@@ -4,12 +4,27 @@
 // metric with dimensions (decisions by outcome, failures by dependency) is one EMF line of its own,
 // since one invocation can count several outcomes and a batch shares one dimension set.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from '../logger';
 import type { Telemetry, TelemetryDimensions } from '../../src/ports';
 
 export const METRICS_NAMESPACE = 'vigia';
 
+/**
+ * Powertools' own warnings go to vigia's logger, except "No application metrics to publish": most
+ * invocations (a /health read, a record nobody acts on) count nothing, which is not worth a line.
+ */
+const metricsLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: unknown) => {
+    if (!String(message).startsWith('No application metrics')) logger.warn(String(message));
+  },
+  error: (message: unknown) => logger.error(String(message)),
+};
+
 export const metrics = new Metrics({
   namespace: METRICS_NAMESPACE,
+  logger: metricsLogger,
   serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'vigia',
   defaultDimensions: { stage: process.env.VIGIA_STAGE ?? 'local' },
 });

@@ -48,11 +48,14 @@ beforeAll(async () => {
 beforeEach(async () => {
   stack = await freshLocalStack();
   printed = [];
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
-    printed.push(String(chunk));
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  });
+  // stdout for the EMF lines, stderr for what Powertools warns about.
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    });
+  }
 });
 
 afterEach(() => {
