@@ -1,5 +1,6 @@
-// What every SDK client here shares: the region, one endpoint setting (moto, LocalStack or AWS) and
-// retries, and X-Ray capture. Each client lives in its own file so a function's bundle holds only the clients it uses.
+// What every SDK client here shares: the region, one endpoint setting (moto, LocalStack or AWS),
+// retries and X-Ray capture. Each client lives in its own file so a function's bundle holds only the
+// clients it uses.
 import { traced } from '../telemetry/tracer';
 
 export interface AwsSettings {

@@ -125,7 +125,7 @@ export async function collectTick<S>(
   }
 
   const finishedAt = deps.clock.now();
-  countTick(deps.telemetry, services.length, anomalies.length);
+  countTick(deps.telemetry, services.length, failures, anomalies.length);
   await deps.heartbeat.recordCollectorRun({
     ranAt: finishedAt.toISOString(),
     tickAt: tickAt.toISOString(),
@@ -245,9 +245,18 @@ async function processService<S>(
   return { anomalies, samples: samples.length, series: updatedModels.length };
 }
 
-/** The tick's own metrics: one tick, the services it collected, the anomalies it found. */
-function countTick(telemetry: Telemetry | undefined, services: number, anomalies: number): void {
+/** The tick's own metrics: one tick, the services it collected (not failed), the anomalies found. */
+function countTick(
+  telemetry: Telemetry | undefined,
+  services: number,
+  failures: CollectResult['failures'],
+  anomalies: number,
+): void {
   telemetry?.count('Ticks');
-  telemetry?.count('ServicesCollected', services);
+  // A failure named '*' (ECS unreadable) spoils no single service's collection.
+  telemetry?.count(
+    'ServicesCollected',
+    services - failures.filter((f) => f.serviceId !== '*').length,
+  );
   telemetry?.count('Anomalies', anomalies);
 }
