@@ -16,6 +16,14 @@ export interface Clock {
   now(): Date;
 }
 
+export type TelemetryDimensions = Record<string, string>;
+
+/** vigia's own metrics (ticks, decisions, failures, loop latencies): what it tells about itself. */
+export interface Telemetry {
+  count(name: string, value?: number, dims?: TelemetryDimensions): void;
+  timing(name: string, ms: number, dims?: TelemetryDimensions): void;
+}
+
 export interface MetricPoint {
   timestamp: number;
   value: number;

@@ -1,5 +1,8 @@
-// What every SDK client here shares: the region, one endpoint setting (moto, LocalStack or AWS) and
-// retries. Each client lives in its own file so a function's bundle holds only the clients it uses.
+// What every SDK client here shares: the region, one endpoint setting (moto, LocalStack or AWS),
+// retries and X-Ray capture. Each client lives in its own file so a function's bundle holds only the
+// clients it uses.
+import { traced } from '../telemetry/tracer';
+
 export interface AwsSettings {
   endpoint: string | undefined;
   region: string;
@@ -33,7 +36,8 @@ export function oncePerEndpoint<T>(create: (c: AwsSettings) => T): (c: AwsSettin
     const key = `${c.region}|${c.endpoint ?? ''}|${c.requestTimeoutMs ?? ''}`;
     let client = built.get(key);
     if (client === undefined) {
-      client = create(c);
+      // Traced here, once for every client: each call an X-Ray subsegment (a no-op off AWS).
+      client = traced(create(c));
       built.set(key, client);
     }
     return client;

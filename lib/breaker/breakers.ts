@@ -9,6 +9,7 @@ import {
   type BreakerSnapshot,
 } from '../../src/resilience/circuit-breaker';
 import { systemClock } from '../clock';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 
 export type Dependency = 'ecs' | 'cloudwatch' | 'sns' | 'slack-webhook' | 'generic-webhook';
 
@@ -88,8 +89,32 @@ interface MiddlewareClient {
  */
 export function guardClient<C>(client: C, dependency: Dependency): C {
   (client as unknown as MiddlewareClient).middlewareStack.add(
-    (next) => (args) => breakerFor(dependency).run(() => next(args), isDependencyFault),
+    (next) => (args) =>
+      breakerFor(dependency).run(
+        () => next(args),
+        (err) => countedFault(dependency, err),
+      ),
     { step: 'initialize', name: 'vigiaCircuitBreaker' },
+  );
+  return client;
+}
+
+/** Whether the error is the dependency's fault; each one counted as `DependencyFailures`. */
+function countedFault(dependency: string, err: unknown): boolean {
+  const fault = isDependencyFault(err);
+  if (fault) powertoolsTelemetry.count('DependencyFailures', 1, { dependency });
+  return fault;
+}
+
+/** Counts a client's dependency faults without a breaker (DynamoDB: nothing to degrade to). */
+export function countFaults<C>(client: C, dependency: string): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next) => (args) =>
+      next(args).catch((err: unknown) => {
+        countedFault(dependency, err);
+        throw err;
+      }),
+    { step: 'initialize', name: 'vigiaFaultCounter' },
   );
   return client;
 }

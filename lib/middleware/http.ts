@@ -14,6 +14,7 @@ import {
   type ErrorKind,
 } from '../../src/errors';
 import { logger } from '../logger';
+import { telemetryMiddlewares } from '../telemetry/middleware';
 
 export type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
 
@@ -130,5 +131,6 @@ export function httpHandler(
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(run)
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(telemetryMiddlewares())
     .use(httpResponses());
 }

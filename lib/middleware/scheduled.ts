@@ -4,11 +4,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger';
+import { telemetryMiddlewares } from '../telemetry/middleware';
 import { heartbeat } from './heartbeat';
 
 export function scheduledHandler<E, R>(run: (event: E, context: Context) => Promise<R>) {
   return middy<E, R>(run)
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(telemetryMiddlewares())
     .use(heartbeat<E, R>())
     .use({
       onError: async (request) => {

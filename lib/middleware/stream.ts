@@ -14,6 +14,7 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { correlationIdOf, logger } from '../logger';
+import { telemetryMiddlewares } from '../telemetry/middleware';
 import { heartbeat, type HeartbeatOptions } from './heartbeat';
 import { partitionOf, streamImage, type StreamImage } from '../store/stream-image';
 
@@ -76,6 +77,7 @@ export function streamHandler(
   };
   return middy(run)
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(telemetryMiddlewares())
     .use(
       heartbeat<DynamoDBStreamEvent, DynamoDBBatchResponse>({
         ...options.heartbeat,

@@ -12,6 +12,7 @@ import { SnsNotifier } from '../sns/sns-notifier';
 import { SsmSecrets } from '../sns/ssm-secrets';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { StatusHistoryStore } from '../store/status-history-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { notificationLog, observationStore, serviceRegistry, table } from './table';
 
@@ -28,6 +29,7 @@ export const alertDeps = perConfig(
       log: notificationLog(c),
       notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
       config: c.alerting,
+      telemetry: powertoolsTelemetry,
     }) satisfies AlertDeps,
 );
 

@@ -16,6 +16,7 @@ import { EcsSource } from '../sources/ecs-source';
 import { PrometheusSource } from '../sources/prometheus-source';
 import { QueueSource } from '../sources/queue-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
@@ -39,5 +40,6 @@ export const collectDeps = perConfig(
       observations: observationStore(c),
       heartbeat: heartbeatStore(c),
       detector: seriesDetector,
+      telemetry: powertoolsTelemetry,
     }) satisfies CollectDeps<SeriesState>,
 );

@@ -14,6 +14,7 @@ import { EcsScaler } from '../ecs/ecs-scaler';
 import { EcsSource } from '../sources/ecs-source';
 import { DynamoDecisionLedger } from '../store/decision-ledger';
 import { DynamoLearningStore } from '../store/learning-store';
+import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
 import { decisionStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
@@ -33,6 +34,7 @@ export const decideDeps = perConfig(
       models: modelStore(c),
       // Only with its own switch on: otherwise no provider is ever called.
       ...(c.llm.enabled ? { llm: llmDiagnosisDeps(c) } : {}),
+      telemetry: powertoolsTelemetry,
     }) satisfies DecideDeps,
 );
 
@@ -67,6 +69,7 @@ export const executeDeps = perConfig(
       decisions: decisionStore(c),
       ledger: decisionLedger(c),
       scaler: new EcsScaler(ecsClient(c), c.endpoint, ecsActionClient(c)),
+      telemetry: powertoolsTelemetry,
     }) satisfies SweepDeps,
 );
 

@@ -18,6 +18,7 @@ import type {
   NotificationLog,
   Notifier,
   ObservationStore,
+  Telemetry,
 } from '../ports';
 import { publishNotification } from './publish-notification';
 
@@ -34,6 +35,7 @@ export interface AlertDeps {
   log: NotificationLog;
   notifier: Notifier;
   config: AlertingConfig;
+  telemetry?: Telemetry;
 }
 
 export interface AlertRunResult {
@@ -95,6 +97,7 @@ async function run(
     for (const message of messages) {
       const outcome = await publishNotification(deps, message);
       (outcome === 'published' ? published : duplicates).push(message.id);
+      if (outcome === 'published') countPublished(deps, message, deps.clock.now());
     }
     try {
       await deps.store.saveServiceState(before, after, now);
@@ -120,4 +123,17 @@ export async function flushServiceAlerts(
   serviceId: string,
 ): Promise<AlertRunResult> {
   return run(deps, serviceId, (state, now) => flush(state, now, deps.config));
+}
+
+/**
+ * Incidents opened and resolved, and the loop's latency: from the anomaly that opened an incident
+ * (its `openedAt`) to the message that tells people. Later messages of an incident are not timed.
+ */
+function countPublished(deps: AlertDeps, message: Notification, now: Date): void {
+  if (message.phase === 'resolved') deps.telemetry?.count('IncidentsResolved');
+  if (message.phase !== 'opened') return;
+  deps.telemetry?.count('IncidentsOpened');
+  if (message.openedAt) {
+    deps.telemetry?.timing('AnomalyToNotifyLatency', now.getTime() - Date.parse(message.openedAt));
+  }
 }

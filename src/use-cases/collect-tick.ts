@@ -18,6 +18,7 @@ import type {
   ObservationStore,
   ServiceRegistry,
   SourceFailure,
+  Telemetry,
 } from '../ports';
 import { mapBounded } from '../bounded-map';
 
@@ -33,6 +34,7 @@ export interface CollectDeps<S> {
   observations: ObservationStore;
   heartbeat: HeartbeatStore;
   detector: SeriesDetector<S>;
+  telemetry?: Telemetry;
 }
 
 export interface CollectOptions {
@@ -128,6 +130,7 @@ export async function collectTick<S>(
   }
 
   const finishedAt = deps.clock.now();
+  countTick(deps.telemetry, services.length, failures, anomalies.length);
   await deps.heartbeat.recordCollectorRun({
     ranAt: finishedAt.toISOString(),
     tickAt: tickAt.toISOString(),
@@ -246,4 +249,20 @@ async function processService<S>(
   for (const m of updatedModels)
     await deps.models.saveModel(service.id, m.metric, m.model, m.version);
   return { anomalies, samples: samples.length, series: updatedModels.length };
+}
+
+/** The tick's own metrics: one tick, the services it collected (not failed), the anomalies found. */
+function countTick(
+  telemetry: Telemetry | undefined,
+  services: number,
+  failures: CollectResult['failures'],
+  anomalies: number,
+): void {
+  telemetry?.count('Ticks');
+  // A failure named '*' (ECS unreadable) spoils no single service's collection.
+  telemetry?.count(
+    'ServicesCollected',
+    services - failures.filter((f) => f.serviceId !== '*').length,
+  );
+  telemetry?.count('Anomalies', anomalies);
 }

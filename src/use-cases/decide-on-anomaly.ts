@@ -15,6 +15,7 @@ import type {
   ModelStore,
   ObservationStore,
   ServiceRegistry,
+  Telemetry,
 } from '../ports';
 import type { SeriesModel } from './collect-tick';
 import { diagnoseWithLlm, withLlmDiagnosis, type LlmDiagnosisDeps } from './llm-diagnosis';
@@ -30,6 +31,7 @@ export interface DecideDeps {
   models?: Pick<ModelStore, 'loadModels'>;
   /** The optional LLM diagnosis (LLM_DIAGNOSIS_ENABLED): advice on the decision, asked once. */
   llm?: LlmDiagnosisDeps;
+  telemetry?: Telemetry;
 }
 
 const MINUTE = 60_000;
@@ -91,6 +93,7 @@ export async function decideOnAnomaly(
       state.version,
       deps.clock.now(),
     );
+    if (commit === 'created') deps.telemetry?.count('Decisions', 1, { outcome: decision.status });
     if (commit === 'created') return { decision, created: true };
     if (commit === 'exists') {
       const stored = await deps.decisions.getDecision(service.id, id);

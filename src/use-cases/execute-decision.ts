@@ -12,6 +12,7 @@ import type {
   DecisionStore,
   ServiceActuator,
   ServiceRegistry,
+  Telemetry,
 } from '../ports';
 import { isCircuitOpen } from '../resilience/circuit-breaker';
 import { isOutcomeUnknown } from '../errors';
@@ -22,6 +23,7 @@ export interface ExecuteDeps {
   decisions: Pick<DecisionStore, 'claimDecision'>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
+  telemetry?: Telemetry;
 }
 
 /**
@@ -63,7 +65,10 @@ export async function executeDecision(
   } catch (err) {
     // Nothing reached ECS, or we cannot know whether it did: hold the action rather than record a
     // failure that may be false (or resend a change that may have landed).
-    if (isCircuitOpen(err) || isOutcomeUnknown(err)) return 'held';
+    if (isCircuitOpen(err) || isOutcomeUnknown(err)) {
+      deps.telemetry?.count('Executions', 1, { outcome: 'held' });
+      return 'held';
+    }
     throw err;
   }
   // Recording is outside carryOut's error handling on purpose: a failure to record must not be
@@ -77,6 +82,7 @@ export async function executeDecision(
     before: snapshots.before,
     after: snapshots.after,
   });
+  deps.telemetry?.count('Executions', 1, { outcome: finished.status });
   return finished.status;
 }
 
@@ -112,7 +118,13 @@ async function carryOut(
     }
     const overtaken = overtakenBy(claimed, snapshots.before);
     if (overtaken) return { status: 'skipped', result: overtaken };
+    // The loop's latency: from the anomaly's minute (the decision's `at`) to the call to ECS.
+    deps.telemetry?.timing(
+      'AnomalyToActionLatency',
+      deps.clock.now().getTime() - Date.parse(claimed.at),
+    );
     const result = await act(deps.scaler, service, claimed);
+    deps.telemetry?.count('Actions', 1, { action: claimed.action });
     snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
     return { status: 'executed', result };
   } catch (err) {

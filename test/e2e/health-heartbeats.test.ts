@@ -1,6 +1,7 @@
 // /health cannot lie (issue 16): through the real serverless offline and its stream poller, a decide
 // consumer that throws on a record turns the decision engine DEGRADED at GET /health, with the
-// function and its error named, within two minutes; before it, the same report was OK.
+// function and its error named, within two minutes; before it, the same report was OK. The stack's
+// tracer and metrics (lib/telemetry) leave no X-Ray or EMF complaint in serverless offline's output.
 import { SingleTableStore } from '../../lib/store/single-table-store';
 import { anAnomaly } from '../support/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,5 +52,8 @@ describe('GET /health and a failing consumer', () => {
     expect(report!.status).not.toBe('OK');
     const minimal = await kit.call('GET', '/health');
     expect(minimal.json.status).toBe(report!.status);
+    // Tracing and metrics are on in every stack: off AWS the tracer stays quiet (no X-Ray daemon,
+    // no missing segment) and an invocation that counted nothing prints no EMF warning.
+    expect(ctx.offline.output()).not.toMatch(/x-?ray|segment|No application metrics/i);
   });
 });

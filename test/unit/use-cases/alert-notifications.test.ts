@@ -85,4 +85,22 @@ describe('notify stream items', () => {
     expect(parseNotificationMessage(body.default).serviceId).toBe('web');
     expect(body.email).toMatch(/What happened/);
   });
+
+  it('counts an incident opened once, redeliveries included, and times anomaly → message', async () => {
+    const input = alertInputOf(record('dynamodb-stream.insert-anomaly.json'))!;
+    const at = new Date(Date.parse((input as { anomaly: { at: string } }).anomaly.at) + 1000);
+    const { deps } = memoryDeps(at);
+    const counted: [string, number][] = [];
+    const timed: [string, number][] = [];
+    deps.telemetry = {
+      count: (name, value = 1) => void counted.push([name, value]),
+      timing: (name, ms) => void timed.push([name, ms]),
+    };
+
+    await processAlertInput(deps, input);
+    await processAlertInput(deps, input);
+
+    expect(counted).toEqual([['IncidentsOpened', 1]]);
+    expect(timed).toEqual([['AnomalyToNotifyLatency', 1000]]);
+  });
 });
