@@ -101,9 +101,19 @@ export function guardClient<C>(client: C, dependency: Dependency): C {
 
 /** Whether the error is the dependency's fault; each one counted as `DependencyFailures`. */
 function countedFault(dependency: string, err: unknown): boolean {
-  const fault = isDependencyFault(err);
-  if (fault) powertoolsTelemetry.count('DependencyFailures', 1, { dependency });
-  return fault;
+  return countedAs(dependency, isDependencyFault)(err);
+}
+
+/** A breaker's fault check that also counts each fault as `DependencyFailures` (the webhooks). */
+export function countedAs(
+  dependency: string,
+  isFault: (err: unknown) => boolean,
+): (err: unknown) => boolean {
+  return (err) => {
+    const fault = isFault(err);
+    if (fault) powertoolsTelemetry.count('DependencyFailures', 1, { dependency });
+    return fault;
+  };
 }
 
 /** Counts a client's dependency faults without a breaker (DynamoDB: nothing to degrade to). */

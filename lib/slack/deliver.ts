@@ -6,7 +6,7 @@ import {
   validateBlockKit,
   type Notification,
 } from '../../src/alerting';
-import { breakerFor } from '../breaker/breakers';
+import { breakerFor, countedAs } from '../breaker/breakers';
 import {
   postJson,
   WebhookError,
@@ -59,7 +59,7 @@ export async function deliverNotification(
     const sent = await deliverOnce(targets.once, `${notification.id}#slack`, () =>
       breakerFor('slack-webhook').run(
         () => postJson(slackUrl, payload, 'slack webhook', policy, targets.post),
-        isWebhookFault,
+        countedAs('slack-webhook', isWebhookFault),
       ),
     );
     result.slack = sent === 'duplicate' ? 'duplicate' : 'sent';
