@@ -85,9 +85,10 @@ export function streamHandler(
           const failed = response?.batchItemFailures?.length ?? 0;
           return failed > 0 ? `${failed} stream record(s) failed, first: ${firstError}` : null;
         },
-        // A batch whose every record failed is thrown (FullBatchFailureError) rather than returned.
+        // A throw escaped the batch processor (records are reported, not thrown): name it, and the
+        // first record's error if one came before it.
         describeError: (err) =>
-          firstError === null ? err.message : `every stream record failed, first: ${firstError}`,
+          firstError === null ? err.message : `${err.message}; first record error: ${firstError}`,
       }),
     );
 }
