@@ -7,7 +7,7 @@ import { deliverNotification } from '../../lib/slack/deliver';
 import { deliveryTargets } from '../../lib/wiring/slack';
 import type { Notification } from '../../src/alerting';
 import { freePort } from '../support/free-port';
-import { awsEndpoint, localConfig } from '../support/local-aws';
+import { freshLocalStack, localConfig } from '../support/local-aws';
 import { localCredentials } from '../../scripts/lib/local-stack';
 
 const notification: Notification = {
@@ -50,7 +50,8 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the generic webhook URL', () => {
   it('is read from its SSM SecureString parameter and receives the alert', async () => {
-    const endpoint = awsEndpoint();
+    // The production targets claim each delivery in the table (delivered once per receiver).
+    const { endpoint, tableName } = await freshLocalStack();
     const name = `/vigia/test-${process.pid}/webhook-url`;
     const ssm = new SSMClient({ endpoint, region: 'us-east-1' });
     await ssm.send(
@@ -61,7 +62,7 @@ describe('the generic webhook URL', () => {
         Overwrite: true,
       }),
     );
-    const config = localConfig(endpoint, 'unused', { VIGIA_WEBHOOK_SSM_PARAMETER: name });
+    const config = localConfig(endpoint, tableName, { VIGIA_WEBHOOK_SSM_PARAMETER: name });
 
     const result = await deliverNotification(deliveryTargets(config), notification, new Date());
 
