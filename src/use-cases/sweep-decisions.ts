@@ -16,8 +16,13 @@ export interface SweepDeps extends ExecuteDeps {
   decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince'>;
 }
 
-/** How far back the sweep looks; it runs every minute, so anything stuck is met many times. */
-export const SWEEP_LOOKBACK_MS = 60 * 60_000;
+/**
+ * How far back the sweep looks. Not just the last hour: when the schedule itself stopped for longer
+ * (an outage, a paused rule), what was interrupted before must still be finished when it comes back
+ * (bench:soak found decisions stuck for good behind a 60-minute horizon). A day of a service's
+ * decisions is a few items per query.
+ */
+export const SWEEP_LOOKBACK_MS = 24 * 60 * 60_000;
 
 export interface SweepResult {
   finished: { decisionId: string; outcome: ExecutionOutcome }[];

@@ -90,4 +90,29 @@ describe('unfinished decisions', () => {
     expect((await env.ecsService()).desiredCount).toBe(4);
     expect(await executeDecision(env.deps, decision, ruleSwitches)).toBe('already-handled');
   });
+  it('are finished by the sweep even when no sweep ran for more than an hour after the interruption', async () => {
+    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
+    const { decision } = await decideOnAnomaly(
+      { ...env.deps, clock: clockAt(0) },
+      anomaly,
+      ruleSwitches,
+    );
+    const ledger = {
+      async completeDecision() {
+        throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
+      },
+    };
+    const first = executeDecision(
+      { ...env.deps, ledger, clock: clockAt(1) },
+      decision,
+      ruleSwitches,
+    );
+    await expect(first).rejects.toThrow(/ServiceUnavailable/);
+
+    // The schedule stopped (an outage, a paused rule) and comes back 95 minutes later.
+    const swept = await sweepUnfinishedDecisions({ ...env.deps, clock: clockAt(95) }, ruleSwitches);
+
+    expect(swept.finished).toEqual([{ decisionId: decision.id, outcome: 'executed' }]);
+    expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({ status: 'executed' });
+  });
 });
