@@ -57,8 +57,8 @@ describe('vigia’s own alarms and dashboard', () => {
       ]),
     );
     for (const alarm of Object.values(byName)) {
-      expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertsTopic' }]);
-      expect(alarm.OKActions).toEqual([{ Ref: 'AlertsTopic' }]);
+      expect(alarm.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
+      expect(alarm.OKActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
     }
     expect(byName['vigia-prod-collect-duration']).toMatchObject({
       MetricName: 'Duration',

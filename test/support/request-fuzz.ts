@@ -367,7 +367,7 @@ const attemptsOnPathsAndQueries = [
       ['DELETE', '/status'],
       ['PUT', '/openapi.json'],
       ['PATCH', '/services'],
-      ['GET', '/metrics'],
+      ['DELETE', '/metrics'],
       ['GET', '/nope'],
       ['GET', '/services/web/actions'],
       ['POST', '/'],
