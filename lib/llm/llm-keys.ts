@@ -1,36 +1,22 @@
-// The providers' API keys: SSM SecureString parameters (never the environment), read once per
-// container and cached for a few minutes so a rotated key is picked up.
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+// The providers' API keys: SSM SecureString parameters (never the environment), through the shared
+// cached reader so a rotated key is picked up.
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { LlmProvider } from '../../src/decision/llm-fallback';
 import type { LlmKeys } from '../../src/use-cases/llm-diagnosis';
-import { awsError } from '../aws/errors';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import type { Clock } from '../../src/ports';
 
-const CACHE_MS = 5 * 60_000;
-
 export class SsmLlmKeys implements LlmKeys {
-  private readonly cached = new Map<string, { key: string | undefined; until: number }>();
+  private readonly secrets: SsmSecrets;
 
-  constructor(
-    private readonly ssm: SSMClient,
-    private readonly clock: Clock,
-    private readonly endpoint: string | undefined,
-  ) {}
+  constructor(ssm: SSMClient, clock: Clock, endpoint: string | undefined) {
+    this.secrets = new SsmSecrets(ssm, endpoint, () => clock.now().getTime());
+  }
 
+  /** null: the provider needs no key; undefined: its parameter is missing or empty. */
   async apiKey(provider: LlmProvider): Promise<string | null | undefined> {
     const name = provider.apiKeyParameter;
     if (!name) return null;
-    const now = this.clock.now().getTime();
-    const hit = this.cached.get(name);
-    if (hit && hit.until > now) return hit.key;
-    const key = await this.ssm
-      .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
-      .then((out) => out.Parameter?.Value?.trim() || undefined)
-      .catch((err: { name?: string }) => {
-        if (err.name === 'ParameterNotFound') return undefined;
-        throw awsError(err, `SSM parameter '${name}'`, this.endpoint);
-      });
-    this.cached.set(name, { key, until: now + CACHE_MS });
-    return key;
+    return (await this.secrets.value(name)) ?? undefined;
   }
 }

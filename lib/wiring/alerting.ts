@@ -9,7 +9,7 @@ import { ssmClient } from '../aws/ssm-client';
 import { EscalationPager } from '../sns/escalation-pager';
 import { DynamoEscalationStore } from '../sns/escalation-store';
 import { SnsNotifier } from '../sns/sns-notifier';
-import { SsmSecrets } from '../sns/ssm-secrets';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { StatusHistoryStore } from '../store/status-history-store';
 import { powertoolsTelemetry } from '../telemetry/powertools-metrics';

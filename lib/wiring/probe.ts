@@ -4,7 +4,7 @@ import type { ProbeDeps } from '../../src/use-cases/probe-dependencies';
 import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
 import { HttpProber } from '../probes/http-prober';
-import { SsmSecrets } from '../probes/ssm-secrets';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { perConfig } from './per-config';
 import { serviceRegistry, table } from './table';

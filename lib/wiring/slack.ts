@@ -3,7 +3,7 @@
 import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
 import type { RoutedDeliveryDeps } from '../sns/route-delivery';
-import { SsmSecrets } from '../sns/ssm-secrets';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import { ConfiguredWebhookUrl } from '../slack/webhook-url';
 import type { DeliveryTargets } from '../slack/deliver';
 import { perConfig } from './per-config';

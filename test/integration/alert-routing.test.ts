@@ -22,7 +22,7 @@ import { ssmClient } from '../../lib/aws/ssm-client';
 import { deliverRouted } from '../../lib/sns/route-delivery';
 import { syncRoutingSubscriptions } from '../../lib/sns/routing-subscriptions';
 import { SnsNotifier } from '../../lib/sns/sns-notifier';
-import { SsmSecrets } from '../../lib/sns/ssm-secrets';
+import { SsmSecrets } from '../../lib/aws/ssm-secrets';
 import {
   opsgenieCreateSchema,
   pagerDutyEventSchema,

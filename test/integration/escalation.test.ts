@@ -9,7 +9,7 @@ import { ssmClient } from '../../lib/aws/ssm-client';
 import { EscalationPager } from '../../lib/sns/escalation-pager';
 import { DynamoEscalationStore } from '../../lib/sns/escalation-store';
 import { SnsNotifier } from '../../lib/sns/sns-notifier';
-import { SsmSecrets } from '../../lib/sns/ssm-secrets';
+import { SsmSecrets } from '../../lib/aws/ssm-secrets';
 import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { alertingConfigSchema, incidentKey } from '../../src/alerting';
 import { anomalyId, type Anomaly } from '../../src/model';

@@ -1,12 +1,12 @@
-// The routed receivers' secrets (webhook URLs, PagerDuty routing keys, Opsgenie API keys): SSM
-// SecureString parameters, cached a few minutes per container so a rotated secret is picked up.
+// Secrets kept as SSM SecureString parameters (receivers' webhook URLs and keys, probe headers, LLM
+// provider keys): read decrypted, cached a few minutes per container so a rotated secret is picked
+// up without a read per use. A missing parameter is null; any other failure names the parameter.
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { awsError } from '../aws/errors';
-import type { Secrets } from './route-delivery';
+import { awsError } from './errors';
 
 const CACHE_MS = 5 * 60_000;
 
-export class SsmSecrets implements Secrets {
+export class SsmSecrets {
   private readonly cached = new Map<string, { value: string | null; until: number }>();
 
   constructor(
@@ -15,9 +15,11 @@ export class SsmSecrets implements Secrets {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async value(parameter: string): Promise<string | null> {
+  /** `at`: the caller's own clock, when it has one (the probe run's minute). */
+  async value(parameter: string, at?: Date): Promise<string | null> {
+    const now = at?.getTime() ?? this.now();
     const hit = this.cached.get(parameter);
-    if (hit && hit.until > this.now()) return hit.value;
+    if (hit && hit.until > now) return hit.value;
     const value = await this.ssm
       .send(new GetParameterCommand({ Name: parameter, WithDecryption: true }))
       .then((out) => out.Parameter?.Value?.trim() || null)
@@ -25,7 +27,7 @@ export class SsmSecrets implements Secrets {
         if (err.name === 'ParameterNotFound') return null;
         throw awsError(err, `SSM parameter '${parameter}'`, this.endpoint);
       });
-    this.cached.set(parameter, { value, until: this.now() + CACHE_MS });
+    this.cached.set(parameter, { value, until: now + CACHE_MS });
     return value;
   }
 }
