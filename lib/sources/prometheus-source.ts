@@ -3,15 +3,14 @@
 // before it (a rate over [1m] looks back), so it is stamped e - 60 s, the minute CloudWatch would
 // stamp the same data with. Credentials come from SSM (bearer token or basic password), cached a few
 // minutes. A bad answer fails that service's metric alone, reported to the tick with what went wrong.
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import type { PrometheusSourceConfig, Service } from '../../src/model';
 import type { MetricBatch, MetricPoint, MetricSource, SourceFailure } from '../../src/ports';
-import { awsError } from '../aws/errors';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import { mapBounded } from '../../src/bounded-map';
 
 const MINUTE = 60_000;
-const SECRET_CACHE_MS = 5 * 60_000;
 /** Queries in flight at once across the fleet, so a large fleet does not flood one server. */
 const MAX_CONCURRENT_QUERIES = 8;
 
@@ -94,11 +93,10 @@ export interface PrometheusSourceOptions {
 }
 
 export class PrometheusSource implements MetricSource {
-  private readonly secrets = new Map<string, { value: string; until: number }>();
-  private readonly now: () => number;
+  private readonly secrets: SsmSecrets;
 
   constructor(private readonly options: PrometheusSourceOptions) {
-    this.now = options.now ?? Date.now;
+    this.secrets = new SsmSecrets(options.ssm, options.endpoint, options.now);
   }
 
   async fetch(
@@ -186,17 +184,8 @@ export class PrometheusSource implements MetricSource {
   }
 
   private async secret(name: string): Promise<string> {
-    const hit = this.secrets.get(name);
-    if (hit && hit.until > this.now()) return hit.value;
-    const value = await this.options.ssm
-      .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
-      .then((out) => out.Parameter?.Value?.trim() ?? '')
-      .catch((err: { name?: string }) => {
-        if (err.name === 'ParameterNotFound') return '';
-        throw awsError(err, `SSM parameter '${name}'`, this.options.endpoint);
-      });
-    if (value === '') throw new Error(`SSM parameter '${name}' is missing or empty`);
-    this.secrets.set(name, { value, until: this.now() + SECRET_CACHE_MS });
+    const value = await this.secrets.value(name);
+    if (!value) throw new Error(`SSM parameter '${name}' is missing or empty`);
     return value;
   }
 }
