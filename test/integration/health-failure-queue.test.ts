@@ -15,18 +15,10 @@ describe('GET /health and the failure queue', () => {
   let sqs: SQSClient;
   let queueUrl: string;
 
-  beforeEach(async () => {
-    const stack = await freshLocalStack();
-    queueUrl = stack.failureQueueUrl;
-    sqs = new SQSClient(localClientConfig(stack.endpoint));
-    const config = localConfig(stack.endpoint, stack.tableName, {
-      VIGIA_FAILURE_QUEUE_URL: queueUrl,
-    });
-    const routes = createHealthRoutes(() => ({
-      ...apiAdapters(config),
-      failureQueue: failureQueue(config),
-    }));
-    handler = apiHandler(routes, {
+  let endpoint: string;
+
+  function healthHandler(routes: ReturnType<typeof createHealthRoutes>) {
+    return apiHandler(routes, {
       now: () => new Date(),
       authenticate: async () => ({
         keyId: 'k1',
@@ -36,9 +28,26 @@ describe('GET /health and the failure queue', () => {
       }),
       rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
     });
+  }
+
+  beforeEach(async () => {
+    const stack = await freshLocalStack();
+    endpoint = stack.endpoint;
+    queueUrl = stack.failureQueueUrl;
+    sqs = new SQSClient(localClientConfig(stack.endpoint));
+    const config = localConfig(stack.endpoint, stack.tableName, {
+      VIGIA_FAILURE_QUEUE_URL: queueUrl,
+    });
+    handler = healthHandler(
+      createHealthRoutes(() => ({ ...apiAdapters(config), failureQueue: failureQueue(config) })),
+    );
   });
 
-  async function health() {
+  async function health(): Promise<{
+    statusCode: number;
+    status: string;
+    systems: Record<string, Record<string, unknown>>;
+  }> {
     const event = {
       rawPath: '/health',
       headers: { 'x-api-key': 'k' },
@@ -46,10 +55,7 @@ describe('GET /health and the failure queue', () => {
       requestContext: { requestId: 'r1', http: { method: 'GET' } },
     } as unknown as APIGatewayProxyEventV2;
     const res = (await handler(event, {} as Context)) as HttpResult;
-    return JSON.parse(res.body) as {
-      status: string;
-      systems: Record<string, Record<string, unknown>>;
-    };
+    return { statusCode: res.statusCode, ...JSON.parse(res.body) };
   }
 
   it('reports the failure queue OK when empty and DEGRADED with the count when not', async () => {
@@ -69,5 +75,32 @@ describe('GET /health and the failure queue', () => {
       reason: '2 record(s) exhausted their retries',
       action: 'npm run replay-failures',
     });
+  });
+
+  it('says the store is down, with a 503, only when the table cannot be read', async () => {
+    const missing = localConfig(endpoint, 'vigia-no-such-table', {});
+    handler = healthHandler(
+      createHealthRoutes(() => ({ ...apiAdapters(missing), failureQueue: null })),
+    );
+
+    const report = await health();
+
+    expect(report.statusCode).toBe(503);
+    expect(report.systems.store).toMatchObject({ status: 'DOWN', error: 'table unreachable' });
+  });
+
+  it('answers a fault in its own code as a server error, not as the store being down', async () => {
+    const stack = await freshLocalStack();
+    const config = localConfig(stack.endpoint, stack.tableName, {});
+    const adapters = apiAdapters(config);
+    // This test's own container (config object): the summary read fails as a bug would.
+    adapters.learning.loadSummary = () =>
+      Promise.reject(new TypeError("cannot read 'accuracy' of undefined"));
+    handler = healthHandler(createHealthRoutes(() => ({ ...adapters, failureQueue: null })));
+
+    const report = await health();
+
+    expect(report.statusCode).toBe(500);
+    expect(report.systems).toBeUndefined();
   });
 });

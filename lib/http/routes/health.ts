@@ -1,6 +1,7 @@
 // GET /health (SPEC A1): minimal without a key, every subsystem with the read scope; 503 when down.
 // It reads what the functions left (heartbeats, the collector's tick, the failure queue, recent
 // decisions and anomalies) and this container's circuit breakers; the use case judges them.
+import { VigiaError } from '../../../src/errors';
 import { healthReport, type FailureQueue } from '../../../src/use-cases/health-report';
 import { config } from '../../config';
 import { json } from '../../middleware/http';
@@ -60,7 +61,10 @@ export function createHealthRoutes(adapters: () => HealthAdapters): Route[] {
             learning: learning.summary,
             failedRecords,
           });
-        } catch {
+        } catch (err) {
+          // Only a table that cannot be read is the store being down; a fault in this code is a
+          // server error (500, logged with its stack by the HTTP middleware), not a false cause.
+          if (!(err instanceof VigiaError && err.kind === 'unavailable')) throw err;
           report = {
             status: 'DOWN' as const,
             checkedAt: req.now.toISOString(),
