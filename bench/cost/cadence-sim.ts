@@ -2,8 +2,9 @@
 // (bench/scaling/vigia-scaler.ts, fed CloudWatch's one-minute datapoints a minute after they close)
 // called only on the minutes the collector reads the service, and an optional sentinel alarm that
 // wakes the service between polls. Target tracking and pushed readings are timed the same way.
-import { cpuTarget, makeScaler } from '../scaling/scalers';
+import { cpuTarget, makeScaler, requestsTargetPercent } from '../scaling/scalers';
 import { defaultSimSettings, simulate, type Scaler, type SimView } from '../scaling/service-sim';
+import { targetTrackingScaler } from '../scaling/target-tracking-scaler';
 
 /** A CloudWatch alarm on the sentinel (ECS CPU > target, 1 of 1 one-minute datapoints). */
 export interface SentinelAlarm {
@@ -24,10 +25,14 @@ export interface CadenceSettings {
   alarm: SentinelAlarm | null;
 }
 
+/**
+ * CloudWatch's one-minute datapoints arrive 1-2 minutes after they close: `lagMinutes` 1 is the
+ * scalers' own feed (bench/scaling), 2 shows every CloudWatch reader a minute later.
+ */
 export type Feed =
-  | { kind: 'cloudwatch'; cadence: CadenceSettings }
+  | { kind: 'cloudwatch'; cadence: CadenceSettings; lagMinutes?: 1 | 2 }
   | { kind: 'pushed'; intervalSeconds: number }
-  | { kind: 'targetTracking' };
+  | { kind: 'targetTracking'; lagMinutes?: 1 | 2 };
 
 /** The load step: steady at 60% of the tasks' capacity, doubling over one minute at minute 40. */
 export const stepTrace = {
@@ -71,7 +76,19 @@ function innerScaler(feed: Feed): Scaler {
   const sim = defaultSimSettings;
   switch (feed.kind) {
     case 'targetTracking':
-      return makeScaler('targetTracking', sim);
+      // As bench/scaling/scalers.ts configures it, with the datapoint delay of the feed.
+      return targetTrackingScaler({
+        policies: [
+          { metric: 'cpu', target: cpuTarget },
+          {
+            metric: 'requestsPerTask',
+            target: (sim.capacityPerTask * requestsTargetPercent) / 100,
+          },
+        ],
+        scaleOutCooldownSeconds: 300,
+        scaleInCooldownSeconds: 300,
+        datapointDelayMinutes: feed.lagMinutes ?? 1,
+      });
     case 'pushed': {
       // The pushed scaler acts every 15 s; a slower push only hands it a reading that often.
       const pushed = makeScaler('vigia', sim);
@@ -80,9 +97,20 @@ function innerScaler(feed: Feed): Scaler {
         tick: (view) => (view.t % feed.intervalSeconds === 0 ? pushed.tick(view) : undefined),
       };
     }
-    case 'cloudwatch':
-      return cadenced(makeScaler('vigiaCloudWatch', sim), feed.cadence);
+    case 'cloudwatch': {
+      const lag = feed.lagMinutes ?? 1;
+      return cadenced(late(makeScaler('vigiaCloudWatch', sim), lag - 1), feed.cadence, lag);
+    }
   }
+}
+
+/**
+ * vigia's CloudWatch scaler reads the datapoint closed a minute ago; `minutes` more of lag is the
+ * same scaler shown the world that much earlier (its clock too, so the reading is as old).
+ */
+function late(inner: Scaler, minutes: number): Scaler {
+  if (minutes === 0) return inner;
+  return { name: inner.name, tick: (view) => inner.tick({ ...view, t: view.t - 60 * minutes }) };
 }
 
 /**
@@ -90,7 +118,7 @@ function innerScaler(feed: Feed): Scaler {
  * minute the service is read; a calm service is read every K minutes, a hot one every minute; the
  * sentinel alarm's wake makes it hot from the next tick after the wake lands.
  */
-export function cadenced(inner: Scaler, c: CadenceSettings): Scaler {
+export function cadenced(inner: Scaler, c: CadenceSettings, lagMinutes = 1): Scaler {
   const requestsTarget = (defaultSimSettings.capacityPerTask * 75) / 100;
   let hotUntil = -1;
   let alarmInAlarm = false;
@@ -122,8 +150,8 @@ export function cadenced(inner: Scaler, c: CadenceSettings): Scaler {
       const due = minute < hotUntil || (minute + c.phase) % c.calmEveryMinutes === 0;
       if (!due) return undefined;
       const next = inner.tick(view);
-      // The datapoint this read brought (the scaler's own: closed a minute ago).
-      const seen = view.minutes[minute - 2];
+      // The newest datapoint this read brought (the scaler's own).
+      const seen = view.minutes[minute - 1 - lagMinutes];
       const nearTarget =
         seen !== undefined &&
         (seen.cpu >= 0.9 * cpuTarget || seen.requestsPerTask >= 0.9 * requestsTarget);
@@ -145,6 +173,7 @@ export interface ReactionSummary {
 export function cadenceReaction(
   calmEveryMinutes: number,
   alarm: Omit<SentinelAlarm, 'evaluationOffsetSeconds'> | null,
+  lagMinutes: 1 | 2 = 1,
   hotMinutes = 10,
 ): ReactionSummary {
   const offsets = alarm ? [0, 15, 30, 45] : [0];
@@ -154,11 +183,19 @@ export function cadenceReaction(
       runs.push(
         reactToStep({
           kind: 'cloudwatch',
+          lagMinutes,
           cadence: {
             calmEveryMinutes,
             phase,
             hotMinutes,
-            alarm: alarm ? { ...alarm, evaluationOffsetSeconds: offset } : null,
+            alarm: alarm
+              ? {
+                  ...alarm,
+                  // The alarm's datapoint is as late as the scaler's.
+                  datapointLagSeconds: alarm.datapointLagSeconds + 60 * (lagMinutes - 1),
+                  evaluationOffsetSeconds: offset,
+                }
+              : null,
           },
         }),
       );

@@ -99,13 +99,14 @@ function printCost(cost: MonthlyCost): void {
 
 function printFrontier(rows: FrontierRow[], tt: FrontierRow, chosen: FrontierRow): void {
   console.log(
-    '\n| option | reaction mean / worst (s) | violation min | $ per service-month | built |',
+    '\n| option | reaction mean / worst (s), data 1 min late | mean / worst, 2 min late | violation min | $ per service-month | built |',
   );
-  console.log('|---|---:|---:|---:|---|');
+  console.log('|---|---:|---:|---:|---:|---|');
   for (const r of [...rows, tt]) {
     const mark = r === chosen ? ' **(default)**' : '';
     console.log(
       `| ${r.option}${mark} | ${r.reaction.meanSeconds.toFixed(0)} / ${r.reaction.worstSeconds} | ` +
+        `${r.reactionLate.meanSeconds.toFixed(0)} / ${r.reactionLate.worstSeconds} | ` +
         `${r.reaction.violationMinutes.toFixed(1)} | $${r.costPerServiceMonth.toFixed(3)} | ${r.built ? 'yes' : 'modelled'} |`,
     );
   }

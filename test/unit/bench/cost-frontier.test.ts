@@ -29,6 +29,12 @@ describe('reaction to a load step', () => {
 
   it('is about four minutes for AWS target tracking (three datapoints, then the lag)', () => {
     expect(reactToStep({ kind: 'targetTracking' }).reactionSeconds).toBe(240);
+    expect(reactToStep({ kind: 'targetTracking', lagMinutes: 2 }).reactionSeconds).toBe(300);
+  });
+
+  it('comes a minute later for every CloudWatch reader when datapoints are 2 minutes late', () => {
+    expect(cadenceReaction(1, null, 2).worstSeconds).toBe(180);
+    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(240);
   });
 
   it('is within a minute with readings pushed every 15 s', () => {
@@ -44,6 +50,9 @@ describe('the frontier', () => {
     const chosen = chooseDefault(rows, targetTracking);
     expect(chosen.calmEveryMinutes).toBe(defaultCalmEveryMinutes);
     expect(chosen.reaction.worstSeconds).toBeLessThanOrEqual(targetTracking.reaction.worstSeconds);
+    expect(chosen.reactionLate.worstSeconds).toBeLessThanOrEqual(
+      targetTracking.reactionLate.worstSeconds,
+    );
     // Cost falls as the calm reads stretch.
     const polled = rows.filter((r) => !r.sentinelAlarm && r.pushIntervalSeconds === null);
     for (let i = 1; i < polled.length; i++) {
