@@ -71,8 +71,9 @@ function main(): void {
         : 'derived from the call pattern'
     }`,
   );
+  // A counted usage carries its own services and calls; the scenario then only fills its gaps.
   console.log(
-    `${usage.services} services, ${scenario.metrics} metrics, calm reads every ${scenario.calmEveryMinutes} min (${scenario.hotShare * 100}% hot), ` +
+    `${usage.services} services${counted ? ' (counted); the derivation for the missing fields:' : ','} ${scenario.metrics} metrics, calm reads every ${scenario.calmEveryMinutes} min (${scenario.hotShare * 100}% hot), ` +
       `${scenario.pushIntervalSeconds ? `pushes every ${scenario.pushIntervalSeconds} s` : 'no pushes'}, sentinel alarm ${scenario.sentinelAlarm ? 'on' : 'off'}\n`,
   );
   printCost(cost);
