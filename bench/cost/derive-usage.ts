@@ -47,8 +47,9 @@ export const assumptions = {
   describeServicesMs: 60,
   /** middy, the heartbeat UpdateItem and the EMF flush, per invocation. */
   invocationOverheadMs: 30,
-  /** A calm stream record that autoscale ignores or notify folds without a write. */
+  /** A registered service with the builders' defaults (test/support/builders.ts aService). */
   serviceItemBytes: 1900,
+  /** A sample of five metrics, the error rate and the ECS state, with its keys (~500 B measured). */
   sampleItemBytes: 600,
   /** JSON of a series model after two weeks of minutes (1.8 KB) plus its keys. */
   modelItemBytes: 1900,
@@ -61,7 +62,10 @@ export const assumptions = {
   sampleDays: 14,
   /** collect-tick's liveWindowMinutes: older points only teach the model, no sample. */
   liveWindowMinutes: 5,
-  /** target-scaling's MAX_READING_AGE_MS: older readings are ignored after one GetItem. */
+  /**
+   * target-scaling's MAX_READING_AGE_MS (3 min): of a calm read's readings (1, 2, 3… minutes old
+   * plus the tick's seconds) the newest 2 are acted on; the rest are ignored after one GetItem.
+   */
   freshReadingMinutes: 2,
   /** Alerts a service sends a month (SNS publishes) and sentinel alarm transitions (wakes). */
   alertsPerMonth: 6,
