@@ -27,6 +27,16 @@ export interface ServiceTickUsage {
   snsPublishes: number;
   /** HTTP API requests per service per tick (pushed readings). */
   apiRequests: number;
+  // Added by the cost model (optional, so a bench:collect JSON without them stays valid; the
+  // derived usage fills them, a counted one may leave them to the derivation's defaults).
+  /** Lambda invocations per service per tick that X-Ray records (default sampling). */
+  tracedInvocations?: number;
+  /** Log bytes ingested per service per tick (Lambda START/END/REPORT lines, EMF, logs). */
+  logBytes?: number;
+  /** Bytes the table holds for one service on average (samples until their TTL, models, state). */
+  storedBytes?: number;
+  /** Standing CloudWatch alarm metrics per service (not per tick): the sentinel alarm is 1. */
+  alarmMetrics?: number;
 }
 
 /** Every field of a usage, for validation and printing in one order. */

@@ -1,0 +1,62 @@
+// The cadence frontier's reaction times in the scaling simulator, and the default chosen on it.
+import { describe, expect, it } from 'vitest';
+import { cadenceReaction, reactToStep } from '../../../bench/cost/cadence-sim';
+import { typicalScenario } from '../../../bench/cost/derive-usage';
+import {
+  chooseDefault,
+  defaultCalmEveryMinutes,
+  frontier,
+  sentinelAlarmDelays,
+} from '../../../bench/cost/frontier';
+
+describe('reaction to a load step', () => {
+  it('is two minutes read every minute: the datapoint closes, then arrives a minute later', () => {
+    expect(cadenceReaction(1, null)).toMatchObject({ meanSeconds: 120, worstSeconds: 120 });
+  });
+
+  it('waits up to K - 1 more minutes for a calm read', () => {
+    const every5 = cadenceReaction(5, null);
+    expect(every5.worstSeconds).toBe(120 + 4 * 60);
+    expect(every5.meanSeconds).toBe(120 + 2 * 60);
+  });
+
+  it('with the sentinel alarm, does not wait for the calm read', () => {
+    const every10 = cadenceReaction(10, sentinelAlarmDelays);
+    // Alarm evaluation and EventBridge land after the tick that could have read it: one minute more.
+    expect(every10.worstSeconds).toBe(180);
+    expect(every10.missed).toBe(0);
+  });
+
+  it('is about four minutes for AWS target tracking (three datapoints, then the lag)', () => {
+    expect(reactToStep({ kind: 'targetTracking' }).reactionSeconds).toBe(240);
+    expect(reactToStep({ kind: 'targetTracking', lagMinutes: 2 }).reactionSeconds).toBe(300);
+  });
+
+  it('comes a minute later for every CloudWatch reader when datapoints are 2 minutes late', () => {
+    expect(cadenceReaction(1, null, 2).worstSeconds).toBe(180);
+    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(240);
+  });
+
+  it('is within a minute with readings pushed every 15 s', () => {
+    expect(
+      reactToStep({ kind: 'pushed', intervalSeconds: 15 }).reactionSeconds,
+    ).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('the frontier', () => {
+  it('chooses the cheapest shipped cadence no slower than target tracking, the documented default', () => {
+    const { rows, targetTracking } = frontier(typicalScenario);
+    const chosen = chooseDefault(rows, targetTracking);
+    expect(chosen.calmEveryMinutes).toBe(defaultCalmEveryMinutes);
+    expect(chosen.reaction.worstSeconds).toBeLessThanOrEqual(targetTracking.reaction.worstSeconds);
+    expect(chosen.reactionLate.worstSeconds).toBeLessThanOrEqual(
+      targetTracking.reactionLate.worstSeconds,
+    );
+    // Cost falls as the calm reads stretch.
+    const polled = rows.filter((r) => !r.sentinelAlarm && r.pushIntervalSeconds === null);
+    for (let i = 1; i < polled.length; i++) {
+      expect(polled[i]!.costPerServiceMonth).toBeLessThan(polled[i - 1]!.costPerServiceMonth);
+    }
+  });
+});
