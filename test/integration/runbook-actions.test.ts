@@ -221,6 +221,23 @@ describe('an HTTPS runbook', () => {
       status: 'executing',
     });
     expect(await env.auditTrail()).toEqual([]);
+
+    // Once the claim is stale, a takeover (the sweep's, or a redelivery's) runs it again with the
+    // same idempotency key, for the receiver to recognise. (The sweep itself looks back a day from
+    // now; this decision's data time is months old.)
+    endpoint.delayMs = 0;
+    const later = new Date(Date.now() + 3 * 60_000);
+    const takeover = await executeDecision(
+      { ...scaleDeps(), clock: { now: () => later } },
+      decision,
+      ruleSwitches,
+    );
+    expect(takeover).toBe('executed');
+    expect(endpoint.received.map((r) => r.headers['idempotency-key'])).toEqual([
+      decision.id,
+      decision.id,
+    ]);
+    expect(await env.auditTrail()).toHaveLength(1);
   });
 
   it('in approve mode waits for an operator, then runs once', async () => {
