@@ -6,6 +6,8 @@ import type {
   Decision,
   DecisionOutcome,
   EcsState,
+  Runbook,
+  RunbookContext,
   Sample,
   Service,
   ServiceSnapshot,
@@ -289,6 +291,14 @@ export interface ServiceActuator extends Scaler {
   restart(service: Service): Promise<void>;
   /** Back to `target`, or to the task definition that ran before the current one. */
   rollback(service: Service, target: string | null): Promise<{ from: string; to: string }>;
+}
+
+/**
+ * Runs a team's runbook (SPEC X7) and answers one line for the audit trail. A runbook that failed
+ * throws an error naming why; one that got no answer in time throws OutcomeUnknownError.
+ */
+export interface RunbookRunner {
+  run(name: string, runbook: Runbook, context: RunbookContext): Promise<string>;
 }
 
 export interface LearnedStatsRecord {

@@ -93,6 +93,7 @@ const statusPageScript = `(function () {
       li.appendChild(el('span', 'name', i.service));
       li.appendChild(el('span', 'pill ' + i.state, i.severity));
       li.appendChild(el('span', 'detail', i.summary + (i.since ? ' — since ' + when(i.since) : '') + (i.acknowledged ? ' · being handled' : '')));
+      if (i.paged) li.appendChild(el('span', 'paged muted', 'Paged: level ' + i.paged.level + ' — ' + i.paged.receivers.join(', ') + ' at ' + when(i.paged.at)));
       return li;
     }), 'No open incidents.');
     list('actions', (s.recentActions || []).map(function (a) {
@@ -142,6 +143,7 @@ export const statusPageHtml = `<!doctype html>
   .name { font-weight: 600; flex: 1 1 12rem; }
   .pill { border-radius: 999px; padding: 2px 10px; font-size: .8rem; font-weight: 600; color: #fff; }
   .detail { flex: 1 1 100%; color: var(--muted); font-size: .875rem; }
+  .paged { flex: 1 1 100%; }
   .empty { color: var(--muted); }
   .uptime { flex: 1 1 100%; display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: .9rem; }
   .stat { white-space: nowrap; }

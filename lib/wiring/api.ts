@@ -3,6 +3,7 @@
 // pushed metrics, learning, alerting).
 import { ecsClient } from '../aws/ecs-client';
 import type { AppConfig } from '../config';
+import { DynamoEscalationStore } from '../sns/escalation-store';
 import { EcsSource } from '../sources/ecs-source';
 import { ApiKeyStore } from '../store/api-key-store';
 import { AuditStore } from '../store/audit-store';
@@ -42,6 +43,8 @@ export const apiAdapters = perConfig((config: AppConfig) => {
     learning: learningStore(config),
     alerting: alertingStore(config),
     statusHistory: new StatusHistoryStore(t),
+    /** Escalation pages per incident: the status page shows who was paged. */
+    escalations: new DynamoEscalationStore(t),
     dailyReports: new DynamoDailyReportStore(t),
   };
 });

@@ -5,10 +5,13 @@ import type { DecideDeps } from '../../src/use-cases/decide-on-anomaly';
 import type { SweepDeps } from '../../src/use-cases/sweep-decisions';
 import type { VerifyDeps } from '../../src/use-cases/verify-actions';
 import { ecsActionClient, ecsClient } from '../aws/ecs-client';
+import { lambdaRunbookClient } from '../aws/lambda-client';
 import { ssmClient } from '../aws/ssm-client';
+import { SsmSecrets } from '../aws/ssm-secrets';
 import { SsmLlmKeys } from '../llm/llm-keys';
 import { DynamoLlmBudget, DynamoLlmDiagnosisCache } from '../llm/llm-store';
 import { OpenAiCompatibleChat } from '../llm/openai-chat';
+import { AwsRunbookRunner } from '../runbooks/runbook-runner';
 import { systemClock } from '../clock';
 import { EcsScaler } from '../ecs/ecs-scaler';
 import { EcsSource } from '../sources/ecs-source';
@@ -69,6 +72,12 @@ export const executeDeps = perConfig(
       decisions: decisionStore(c),
       ledger: decisionLedger(c),
       scaler: new EcsScaler(ecsClient(c), c.endpoint, ecsActionClient(c)),
+      runbooks: new AwsRunbookRunner({
+        ssm: ssmClient(c),
+        lambda: lambdaRunbookClient(c),
+        secrets: new SsmSecrets(ssmClient(c), c.endpoint),
+        now: () => systemClock.now(),
+      }),
       telemetry: powertoolsTelemetry,
     }) satisfies SweepDeps,
 );

@@ -5,6 +5,7 @@ import {
   actionTypeSchema,
   autopilotModeSchema,
   decisionStatusSchema,
+  runbookNameOf,
   TARGET_SCALING_REQUESTER,
   type Decision,
   type DecisionStatus,
@@ -135,6 +136,8 @@ function actionPhrase(note: RecoveryNote): string {
       return 'roll back to the previous task definition';
     case 'notify':
       return 'notify only';
+    default:
+      return `run the runbook ${runbookNameOf(note.action)}`;
   }
 }
 
@@ -151,6 +154,8 @@ function pastTense(note: RecoveryNote): string {
       return 'rolled back to the previous task definition';
     case 'notify':
       return 'notified only (no automatic action)';
+    default:
+      return `ran the runbook ${runbookNameOf(note.action)}`;
   }
 }
 

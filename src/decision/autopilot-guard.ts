@@ -3,6 +3,7 @@
 // things worse.
 import type { AutopilotMode } from '../model/common';
 import type { ActionType, Decision, DecisionStatus, ServiceSnapshot } from '../model/decision';
+import { runbookNameOf } from '../model/runbook';
 import type { Outcome } from './outcome-judgement';
 
 /** Parsed once from AUTO_SCALING_ENABLED, AUTO_RECOVERY_ENABLED, AI_DECISIONS_ENABLED in lib/. */
@@ -51,8 +52,9 @@ export function isScaling(action: ActionType): boolean {
   return action === 'scale-out' || action === 'scale-in';
 }
 
+/** Restart, rollback and the team's runbooks: one cooldown, AUTO_RECOVERY_ENABLED governs them. */
 export function isRecovery(action: ActionType): boolean {
-  return action === 'restart' || action === 'rollback';
+  return action === 'restart' || action === 'rollback' || runbookNameOf(action) !== null;
 }
 
 export interface ActionCap {

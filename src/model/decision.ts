@@ -1,8 +1,17 @@
 // What the autopilot chose to do about an anomaly, and where that choice is in its life (SPEC X4, X6).
 import { z } from 'zod';
 import { autopilotModeSchema, isoTimestampSchema, serviceIdSchema } from './common';
+import { runbookActionSchema } from './runbook';
 
-export const actionTypeSchema = z.enum(['scale-out', 'scale-in', 'restart', 'rollback', 'notify']);
+export const builtInActionSchema = z.enum([
+  'scale-out',
+  'scale-in',
+  'restart',
+  'rollback',
+  'notify',
+]);
+/** A built-in action, or a team's own runbook (`runbook:<name>`, SPEC X7). */
+export const actionTypeSchema = z.union([builtInActionSchema, runbookActionSchema]);
 export type ActionType = z.infer<typeof actionTypeSchema>;
 
 /**

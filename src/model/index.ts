@@ -10,3 +10,4 @@ export * from './policy';
 export * from './scaling-settings';
 export * from './scaling-reading';
 export * from './notification-routing';
+export * from './runbook';

@@ -4,6 +4,7 @@ import { autopilotModeSchema, serviceIdSchema, storableNumber } from './common';
 import { metricUnitSchema } from './metric-unit';
 import { notificationRoutingSchema } from './notification-routing';
 import { policiesSchema } from './policy';
+import { checkRunbookReferences, runbooksSchema } from './runbook';
 import { scalingConfigSchema } from './scaling-settings';
 
 const percent = storableNumber().gt(0).lte(100);
@@ -109,6 +110,8 @@ export const serviceSchema = z
     mode: autopilotModeSchema.default('auto'),
     /** Conditions → allowed actions, with priority (SPEC X2); defaults when absent. */
     policies: policiesSchema,
+    /** The team's own remediation, allowed by a policy as `runbook:<name>` (SPEC X7). */
+    runbooks: runbooksSchema,
     /** Tolerance, step limits, cooldowns, stabilisation, queue workers, pre-scaling (SPEC X3). */
     scaling: scalingConfigSchema,
     /**
@@ -126,6 +129,7 @@ export const serviceSchema = z
   .refine((s) => s.minTasks <= s.maxTasks, {
     message: 'minTasks must not exceed maxTasks',
     path: ['minTasks'],
-  });
+  })
+  .superRefine(checkRunbookReferences);
 export type Service = z.infer<typeof serviceSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;

@@ -3,13 +3,23 @@
 // executed | failed | skipped together with the audit record, state before and after. A second
 // delivery finds it claimed and does nothing. A claim that never finished (the scaler died, or could
 // not record its result) is taken over once stale — by a redelivery or by the sweep that runs every
-// minute — and an action that already reached ECS is recorded, not repeated.
+// minute — and an action that already reached ECS is recorded, not repeated. A team's runbook
+// (SPEC X7) runs under the same claim, gate and audit; it carries the decision id as its
+// idempotency key, so a takeover that runs it again is recognised by the runbook's receiver.
+import { incidentKey } from '../alerting/incident';
 import { gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
-import type { Decision, Service, ServiceSnapshot } from '../model';
+import {
+  runbookNameOf,
+  type Decision,
+  type RunbookContext,
+  type Service,
+  type ServiceSnapshot,
+} from '../model';
 import type {
   Clock,
   DecisionLedger,
   DecisionStore,
+  RunbookRunner,
   ServiceActuator,
   ServiceRegistry,
   Telemetry,
@@ -23,6 +33,8 @@ export interface ExecuteDeps {
   decisions: Pick<DecisionStore, 'claimDecision'>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
+  /** SSM Automation, Lambda and HTTPS runbooks; without it a runbook decision fails, saying so. */
+  runbooks?: RunbookRunner;
   telemetry?: Telemetry;
 }
 
@@ -106,6 +118,8 @@ async function carryOut(
     if (gate.status === 'skipped') return { status: 'skipped', result: gate.reason };
   }
   if (claimed.action === 'notify') return { status: 'executed', result: 'notified' };
+  const runbook = runbookNameOf(claimed.action);
+  if (runbook !== null) return runRunbook(deps, service, claimed, runbook, snapshots);
 
   try {
     snapshots.before = await deps.scaler.snapshot(service);
@@ -131,6 +145,63 @@ async function carryOut(
     if (isCircuitOpen(err) || isOutcomeUnknown(err)) throw err;
     return { status: 'failed', result: (err as Error).message };
   }
+}
+
+/**
+ * A runbook does not act through ECS: the snapshots are taken for the audit trail only, and a
+ * failure to read ECS leaves them empty rather than holding the runbook.
+ */
+async function runRunbook(
+  deps: ExecuteDeps,
+  service: Service,
+  claimed: Decision,
+  name: string,
+  snapshots: { before: ServiceSnapshot | null; after: ServiceSnapshot | null },
+): Promise<Finished> {
+  const runbook = service.runbooks[name];
+  if (!runbook) {
+    return {
+      status: 'failed',
+      result: `runbook '${name}' is not declared by service '${service.id}'`,
+    };
+  }
+  if (!deps.runbooks)
+    return { status: 'failed', result: 'runbooks are not available to this function' };
+  snapshots.before = await deps.scaler.snapshot(service).catch(() => null);
+  deps.telemetry?.timing(
+    'AnomalyToActionLatency',
+    deps.clock.now().getTime() - Date.parse(claimed.at),
+  );
+  let result: string;
+  try {
+    result = await deps.runbooks.run(name, runbook, runbookContext(claimed, service));
+  } catch (err) {
+    if (isOutcomeUnknown(err)) throw err;
+    return { status: 'failed', result: `runbook '${name}' failed: ${(err as Error).message}` };
+  }
+  deps.telemetry?.count('Actions', 1, { action: 'runbook' });
+  snapshots.after = await deps.scaler.snapshot(service).catch(() => null);
+  return { status: 'executed', result };
+}
+
+/** What a runbook's templates and payload see of the decision it runs for. */
+export function runbookContext(d: Decision, service: Service): RunbookContext {
+  const trigger = d.trigger?.[0];
+  return {
+    serviceId: d.serviceId,
+    decisionId: d.id,
+    // The LLM step names the incident exactly; otherwise the incident this anomaly opened.
+    incidentId: d.llm?.incidentId ?? incidentKey(d.serviceId, d.at),
+    anomalyId: d.anomalyId,
+    action: d.action,
+    metric: trigger?.metric ?? null,
+    value: trigger?.value ?? null,
+    diagnosis: d.diagnosis ?? null,
+    reason: d.reason,
+    requestedBy: d.requestedBy,
+    cluster: service.ecs.cluster,
+    ecsService: service.ecs.service,
+  };
 }
 
 /**
@@ -169,7 +240,8 @@ export function alreadyApplied(
       return d.targetTaskDefinition && now.taskDefinition === d.targetTaskDefinition
         ? `running ${shortName(d.targetTaskDefinition)} (${note})`
         : null;
-    case 'notify':
+    default:
+      // notify changes nothing; a runbook leaves no trace on ECS to confirm (its key dedupes it).
       return null;
   }
 }
@@ -191,6 +263,8 @@ async function act(scaler: ServiceActuator, service: Service, d: Decision): Prom
     }
     case 'notify':
       return 'notified';
+    default:
+      throw new Error(`${d.action} is not an ECS action`);
   }
 }
 

@@ -1,5 +1,6 @@
 // Per-service state for the public status endpoint (SPEC A2): operational, degraded or outage,
 // and the open incidents — the ones people were alerted about, as the alerting module keeps them.
+import type { EscalationPage } from '../alerting/escalation';
 import type { Incident } from '../alerting/incident';
 import { severityRank, type Anomaly, type Sample, type Service, type Severity } from '../model';
 import { downtimeSpan, pastIncident, type PastIncident } from './incident-timeline';
@@ -28,6 +29,26 @@ export interface StatusIncident {
   since: string | null;
   summary: string;
   acknowledged: boolean;
+  /** The last escalation page of an open critical incident (issue 17), or null when none. */
+  paged: StatusPaging | null;
+}
+
+/**
+ * Who was paged, as the public page may say it: the level (1 = first) and the receivers' kinds
+ * ("pagerduty", "sms"), never their numbers, addresses or parameter names.
+ */
+export interface StatusPaging {
+  level: number;
+  at: string;
+  receivers: string[];
+}
+
+export function publicPaging(pages: readonly EscalationPage[] | undefined): StatusPaging | null {
+  const last = pages?.at(-1);
+  if (!last) return null;
+  // Labels are "<kind>:<detail>" (receiverLabel); only the kind is public.
+  const kinds = [...new Set(last.receivers.map((r) => r.split(':')[0]!).filter(Boolean))];
+  return { level: last.level + 1, at: last.at, receivers: kinds };
 }
 
 export function serviceStatus(
@@ -76,6 +97,8 @@ export function overallState(services: ServiceStatus[]): ServiceState {
 export function statusIncidents(
   statuses: readonly ServiceStatus[],
   openIncidents: readonly Incident[],
+  /** Escalation pages per incident id (only escalated incidents have any). */
+  escalations: ReadonlyMap<string, readonly EscalationPage[]> = new Map(),
 ): StatusIncident[] {
   const byId = new Map(statuses.map((s) => [s.id, s]));
   const fromAlerting = openIncidents
@@ -95,6 +118,7 @@ export function statusIncidents(
         since: i.openedAt,
         summary: metrics[0]?.explanation ?? `${status.name} is ${status.state}`,
         acknowledged: i.acknowledgement !== null,
+        paged: i.severity === 'critical' ? publicPaging(escalations.get(i.id)) : null,
       };
     });
   const covered = new Set(fromAlerting.map((i) => i.serviceId));
@@ -115,6 +139,7 @@ export function statusIncidents(
         s.openAnomalies[0]?.explanation ??
         (s.state === 'outage' ? 'no task is running' : `${s.name} is degraded`),
       acknowledged: false,
+      paged: null,
     }));
   return [...fromAlerting, ...derived].sort(
     (a, b) => severityRank[b.severity] - severityRank[a.severity],

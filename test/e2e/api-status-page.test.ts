@@ -1,12 +1,14 @@
 // The status page as a person sees it: headless Chromium (Debian's, driven by playwright-core) opens
 // GET / from serverless offline on a phone and a desktop screen and reads the services, the open
 // incident, the recent action, and the history (uptime, 90 day bars, the load chart, a past
-// incident's timeline); screenshots of both layouts are kept in test-output/.
+// incident's timeline, who was paged for an escalated one); screenshots of both layouts are kept in
+// test-output/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DynamoEscalationStore } from '../../lib/sns/escalation-store';
 import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { SingleTableStore } from '../../lib/store/single-table-store';
 import { StatusHistoryStore } from '../../lib/store/status-history-store';
@@ -72,6 +74,7 @@ beforeAll(async () => {
     },
     now,
   );
+  await seedApiEscalation(kit.table, now, at);
   await seedWebHistory(kit.table, store, now);
   const operator = await kit.key('page-operator', ['operate']);
   const scaled = await kit.call('POST', '/services/web/actions', {
@@ -161,6 +164,47 @@ async function seedWebHistory(
   );
 }
 
+/** api's CPU incident is critical, unacknowledged, and escalated to its first level. */
+async function seedApiEscalation(
+  table: ConstructorParameters<typeof StatusHistoryStore>[0],
+  now: Date,
+  at: string,
+) {
+  const alerting = new DynamoAlertingStore(
+    table,
+    alertingConfigSchema.parse({}),
+    new StatusHistoryStore(table),
+  );
+  const incident = openIncident(
+    anAnomaly({
+      id: `api~${at}~cpu`,
+      serviceId: 'api',
+      at,
+      value: 93,
+      severity: 'critical',
+      explanation: 'CPU 93% is far above its usual 40%',
+    }),
+    now,
+  );
+  await alerting.saveServiceState(
+    emptyAlertingState(),
+    { ...emptyAlertingState(), incidents: [incident] },
+    now,
+  );
+  await new DynamoEscalationStore(table).record(
+    {
+      incidentId: incident.id,
+      serviceId: 'api',
+      pages: [{ level: 0, at, receivers: [PAGED_PAGERDUTY, PAGED_PHONE] }],
+      version: 1,
+    },
+    now,
+  );
+}
+
+const PAGED_PAGERDUTY = 'pagerduty:/vigia/dev/notify/pagerduty-routing-key';
+const PAGED_PHONE = 'sms:+34600111222';
+
 afterAll(async () => {
   await browser?.close();
   await ctx?.offline.stop();
@@ -185,6 +229,16 @@ it('shows each service, the open incident and the recent action on a phone scree
   const incidents = await page.locator('#incidents').textContent();
   expect(incidents).toContain('Public API');
   expect(incidents).toContain('CPU 93% is far above its usual 40%');
+
+  // Who was paged, by kind only: the page is public.
+  expect(await page.locator('#incidents .paged').textContent()).toMatch(
+    /^Paged: level 1 — pagerduty, sms at .+/,
+  );
+  expect(incidents).not.toContain('+34600111222');
+  expect(incidents).not.toContain('/vigia/');
+  const status = await (await fetch(`${ctx.offline.httpUrl}/status`)).text();
+  expect(status).not.toContain('+34600111222');
+  expect(status).not.toContain('pagerduty-routing-key');
 
   const actions = await page.locator('#actions').textContent();
   expect(actions).toContain('web: scale-out to 5 tasks');

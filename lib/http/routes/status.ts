@@ -1,6 +1,7 @@
 // GET /status (SPEC A2): public, cacheable per-service state with open incidents and recent
 // actions, and the history (uptime, a bar per day, past incidents, the recent load); GET / serves
 // the status page that polls it.
+import type { EscalationPage } from '../../../src/alerting';
 import {
   LOAD_HOURS,
   LOAD_METRIC,
@@ -19,7 +20,11 @@ import { statusPageCsp, statusPageHtml } from '../status-page';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
-export type StatusAdapters = Pick<ApiAdapters, 'registry' | 'store' | 'alerting' | 'statusHistory'>;
+export type StatusAdapters = Pick<
+  ApiAdapters,
+  'registry' | 'store' | 'alerting' | 'statusHistory'
+> &
+  Partial<Pick<ApiAdapters, 'escalations'>>;
 
 export interface StatusRouteOptions {
   /** How long one computed /status body serves every caller of this container. */
@@ -100,13 +105,20 @@ async function fleetStatus(a: StatusAdapters, now: Date) {
         a.statusHistory.metricSeries(s.id, LOAD_METRIC, loadFrom, now),
       ]);
       const history = serviceHistory({ past, open, trackedSince, loadPoints, now });
-      return { status: { ...serviceStatus(s, latest, anomalies, open), ...history }, open, past };
+      const pages = await escalationPages(a, s.id, open);
+      return {
+        status: { ...serviceStatus(s, latest, anomalies, open), ...history },
+        open,
+        past,
+        pages,
+      };
     }),
   );
   const statuses = perService.map((p) => p.status);
   const incidents = statusIncidents(
     statuses,
     perService.flatMap((p) => p.open),
+    new Map(perService.flatMap((p) => p.pages)),
   );
   // The status page shows the fleet as it is: a removed service's actions stay in /decisions.
   const watched = new Set(services.map((s) => s.id));
@@ -132,6 +144,21 @@ async function fleetStatus(a: StatusAdapters, now: Date) {
     ),
     recentActions,
   };
+}
+
+/** Only open critical incidents escalate: one read each, usually none. */
+async function escalationPages(
+  a: StatusAdapters,
+  serviceId: string,
+  open: Awaited<ReturnType<StatusAdapters['alerting']['openIncidents']>>,
+): Promise<[string, EscalationPage[]][]> {
+  const escalations = a.escalations;
+  if (!escalations) return [];
+  const critical = open.filter((i) => i.status === 'open' && i.severity === 'critical');
+  const states = await Promise.all(critical.map((i) => escalations.load(serviceId, i.id)));
+  return states.flatMap((st) =>
+    st ? [[st.incidentId, st.pages] as [string, EscalationPage[]]] : [],
+  );
 }
 
 const statusPageRoute: Route = {
