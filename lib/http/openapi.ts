@@ -22,6 +22,99 @@ function parameters(s: z.ZodType | undefined, where: 'path' | 'query' | 'header'
   }));
 }
 
+const num = { type: 'number' };
+const numOrNull = { type: ['number', 'null'] };
+const durations = {
+  type: 'object',
+  description: 'seconds; null before anything was measured',
+  properties: { count: num, medianSeconds: numOrNull, meanSeconds: numOrNull },
+};
+const rates = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: { recoveries: num, succeeded: num, failed: num, successRate: numOrNull },
+  },
+};
+const accuracy = {
+  type: 'object',
+  properties: { verified: num, resolved: num, notResolved: num, worse: num, accuracy: numOrNull },
+};
+
+/** The answers whose shape a client most needs: referenced from their routes' 200 response. */
+const responseSchemas: Record<string, Json> = {
+  HealthScore: {
+    type: 'object',
+    description:
+      '0–100 from the latest judgement of each series; 0 when no task runs while some are desired; at most 79 while an incident is open',
+    properties: {
+      score: num,
+      state: { type: 'string', enum: ['operational', 'degraded', 'outage'] },
+    },
+  },
+  SeriesForecast: {
+    type: 'object',
+    properties: {
+      metric: { type: 'string' },
+      lastAt: { type: 'string', format: 'date-time' },
+      next: {
+        type: 'object',
+        properties: { at: { type: 'string', format: 'date-time' }, value: num },
+      },
+      trendPerHour: num,
+      breach: {
+        type: ['object', 'null'],
+        description: 'when the forecast crosses the limit the decision engine watches (memory 95%)',
+        properties: { inMinutes: num, at: { type: 'string', format: 'date-time' } },
+      },
+    },
+  },
+  ServiceWithOutlook: {
+    type: 'object',
+    description: 'the service as configured, with source, version, health and forecasts',
+    properties: {
+      id: { type: 'string' },
+      source: { type: 'string', enum: ['config', 'api', 'config-override'] },
+      version: num,
+      health: { $ref: '#/components/schemas/HealthScore' },
+      forecasts: { type: 'array', items: { $ref: '#/components/schemas/SeriesForecast' } },
+    },
+  },
+  RecoveryReport: {
+    type: 'object',
+    properties: {
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      totalRecoveries: num,
+      succeeded: num,
+      failed: num,
+      successRate: numOrNull,
+      timeToAct: { ...durations, description: 'anomaly (or request) → the ECS call done' },
+      timeToRecover: {
+        ...durations,
+        description:
+          'incident start → resolved (else the action verified resolved), once per incident; unrecovered counts the rest',
+        properties: { ...durations.properties, unrecovered: num },
+      },
+      meanTimeToRecoverSeconds: numOrNull,
+      byService: rates,
+      byAction: rates,
+      accuracy: {
+        type: 'object',
+        properties: {
+          overall: accuracy,
+          byAction: { type: 'object', additionalProperties: accuracy },
+          targetScaling: accuracy,
+        },
+      },
+    },
+  },
+};
+const responseSchemaOf: Record<string, string> = {
+  'GET /report': 'RecoveryReport',
+  'GET /services/{id}': 'ServiceWithOutlook',
+};
+
 export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
@@ -35,6 +128,11 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
     const responses: Record<string, Json> = {};
     for (const [code, description] of Object.entries(r.responses ?? { 200: 'OK' })) {
       responses[code] = { description };
+    }
+    const answer = responseSchemaOf[`${r.method} ${r.path}`];
+    if (answer && responses['200']) {
+      const ref = { $ref: `#/components/schemas/${answer}` };
+      responses['200'] = { ...responses['200'], content: { 'application/json': { schema: ref } } };
     }
     if (r.request && (r.request.body || r.request.query || r.request.params || r.request.headers)) {
       responses['400'] = {
@@ -91,6 +189,7 @@ export function openApiDocument(routes: readonly Route[], version = '0.1.0'): Js
         },
       },
       schemas: {
+        ...responseSchemas,
         Error: {
           type: 'object',
           required: ['error', 'message'],

@@ -1,5 +1,5 @@
 // The status page (SPEC A2): one small HTML document, no framework, that polls /status and shows
-// each service's state, uptime with a bar per day for 90 days, a small load chart, open and past
+// each service's state and health score, uptime with a bar per day for 90 days, a small load chart, open and past
 // incidents with their timeline, and recent actions. Built with textContent and DOM calls only
 // (the chart is SVG made by createElementNS), so nothing from the API is ever parsed as HTML and
 // nothing is fetched from elsewhere. Its one inline script is allowed by its hash alone
@@ -74,7 +74,14 @@ const statusPageScript = `(function () {
       if (svc.tasks) bits.push(svc.tasks.running + ' of ' + svc.tasks.desired + ' tasks running');
       if (svc.metrics && svc.metrics.cpu != null) bits.push('CPU ' + Math.round(svc.metrics.cpu) + '%');
       if (svc.metrics && svc.metrics.memory != null) bits.push('memory ' + Math.round(svc.metrics.memory) + '%');
-      if (bits.length) li.appendChild(el('span', 'detail', bits.join(' · ')));
+      var detail = el('span', 'detail', bits.join(' · '));
+      if (svc.health) {
+        var h = el('b', 'health', 'Health ' + svc.health.score + '/100');
+        h.dataset.state = svc.health.state; h.title = 'health score: ' + svc.health.state;
+        detail.insertBefore(h, detail.firstChild);
+        if (bits.length) h.after(' · ');
+      }
+      if (svc.health || bits.length) li.appendChild(detail);
       li.appendChild(uptime(svc));
       li.appendChild(dayBars(svc));
       li.appendChild(chart(svc));
@@ -145,6 +152,7 @@ export const statusPageHtml = `<!doctype html>
   .detail { flex: 1 1 100%; color: var(--muted); font-size: .875rem; }
   .paged { flex: 1 1 100%; }
   .empty { color: var(--muted); }
+  .health[data-state="operational"] { color: var(--ok); } .health[data-state="degraded"] { color: var(--warn); } .health[data-state="outage"] { color: var(--bad); }
   .uptime { flex: 1 1 100%; display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: .9rem; }
   .stat { white-space: nowrap; }
   .history, .chart { flex: 1 1 100%; min-width: 0; }

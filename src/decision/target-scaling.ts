@@ -2,7 +2,7 @@
 // reading the service pushed through POST /metrics — size it with planScaling, as AWS target
 // tracking or the HPA would, without waiting for an anomaly. Pure: the same reading, state and
 // decisions always give the same result, so the benchmark runs exactly this.
-import { TARGET_SCALING_REQUESTER, type Decision } from '../model/decision';
+import { TARGET_SCALING_REQUESTER, type Decision, type DecisionTrigger } from '../model/decision';
 import type { ScalingReading } from '../model/scaling-reading';
 import type { Service } from '../model/service';
 import { actionCap, type GlobalSwitches } from './autopilot-guard';
@@ -149,5 +149,26 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     policies: [],
     allowedActions: [plan.action],
   };
+  const trigger = targetTriggers(service, reading);
+  if (trigger.length > 0) decision.trigger = trigger;
   return { kind: 'act', decision, scalingState: state, plan };
+}
+
+/**
+ * What verification checks after a target-scaling action: the objective it sizes for, i.e. CPU and
+ * memory within target × (1 + tolerance), from the reading's values. Without either (a queue worker
+ * sized on its backlog) there is nothing to hold it to, and it is not verified.
+ */
+export function targetTriggers(
+  service: Pick<Service, 'targets' | 'scaling'>,
+  reading: Pick<ScalingReading, 'cpu' | 'memory'>,
+): DecisionTrigger[] {
+  const out: DecisionTrigger[] = [];
+  for (const metric of ['cpu', 'memory'] as const) {
+    const value = reading[metric];
+    if (value == null) continue;
+    const limit = service.targets[metric] * (1 + service.scaling.tolerance);
+    out.push({ metric, value, limit: Math.round(limit * 10) / 10, bad: 'above' });
+  }
+  return out;
 }

@@ -1,7 +1,12 @@
 // Verification of an executed decision (SPEC X5): when it is due, how it turned out from the metrics
 // that triggered it, and — when it made things worse — the decision that undoes it.
 import type { AutopilotMode } from '../model/common';
-import { decisionIdFor, type Decision, type DecisionOutcome } from '../model/decision';
+import {
+  decisionIdFor,
+  TARGET_SCALING_REQUESTER,
+  type Decision,
+  type DecisionOutcome,
+} from '../model/decision';
 import type { Sample } from '../model/sample';
 import { compensationFor, gateDecision, type GlobalSwitches } from './autopilot-guard';
 import { judgeOutcome } from './outcome-judgement';
@@ -47,7 +52,10 @@ export interface Verdict {
 
 /**
  * Scale-in removed idle capacity: it is judged on whether utilisation stayed under its limits
- * (rising towards the target is the point). Everything else: judgeOutcome on the trigger metrics.
+ * (rising towards the target is the point). A target-scaling scale-out is judged on whether the
+ * objective held afterwards; utilisation still rising means the load grew, not that added tasks
+ * hurt, so it is never 'worse' (undoing it would take away capacity that is needed). Everything
+ * else: judgeOutcome on the trigger metrics.
  */
 export function judgeDecision(d: Decision, after: Readonly<Record<string, number>>): Verdict {
   const triggers = d.trigger ?? [];
@@ -71,6 +79,9 @@ export function judgeDecision(d: Decision, after: Readonly<Record<string, number
       bad: t.bad,
     })),
   );
+  if (outcome === 'worse' && d.requestedBy === TARGET_SCALING_REQUESTER) {
+    return { outcome: 'not-resolved', detail };
+  }
   return { outcome, detail };
 }
 

@@ -4,7 +4,15 @@ import { vigiaDetector } from './vigia-detector';
 export type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
 export type { VigiaState } from './vigia-detector';
 export { forecastAt, forecastSeries, timeToBreach, type ForecastPoint } from './forecast';
-export { healthStatus, serviceHealth, type HealthStatus } from './service-health';
+export {
+  HEALTH_WINDOW_MS,
+  healthStatus,
+  serviceHealth,
+  serviceHealthOf,
+  type HealthFacts,
+  type HealthStatus,
+  type ServiceHealthView,
+} from './service-health';
 
 export const seriesDetector = vigiaDetector();
 export type SeriesState = ReturnType<typeof seriesDetector.init>;

@@ -78,7 +78,7 @@ export function dailyReport(input: {
   learning: Pick<LearningSummary, 'accuracy'>;
 }): DailyReport {
   const { from, to } = input.day;
-  const recovery = recoveryReport([...input.decisions], from, to);
+  const recovery = recoveryReport([...input.decisions], from, to, input.past);
   const resolved = input.past.filter((p) => inDay(p.resolvedAt, from, to));
   const opened = [...input.past, ...input.open].filter((i) => inDay(i.openedAt, from, to));
   const durations = resolved.map((p) => Date.parse(p.resolvedAt!) - Date.parse(p.openedAt));

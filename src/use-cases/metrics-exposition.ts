@@ -1,16 +1,14 @@
 // GET /metrics (SPEC O6): vigia's own gauges and each service's latest values, health score and open
 // incidents, for a Prometheus to scrape. Only what the table answers cheaply: per service its latest
-// sample, its anomalies of the last hour and its open incidents; the fleet's decisions of the last
+// sample, its anomalies of the last hour, its open incidents and its detector models; the fleet's decisions of the last
 // day; the collector's heartbeat; the failure queue's depth when there is one.
-import { serviceHealth, type DetectionOutput } from '../detection';
 import type { Anomaly, Sample, Service } from '../model';
-import type { CollectorHeartbeat } from '../ports';
+import type { CollectorHeartbeat, ModelRecord } from '../ports';
 import type { MetricFamily } from './prometheus-text';
+import { healthOfService } from './service-outlook';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Anomalies this recent (data time) still weigh on a service's health score, as on /status. */
-const HEALTH_WINDOW_MS = 15 * 60_000;
 /** Decisions read for the daily counts; beyond this the counts say "at least". */
 export const MAX_DECISIONS_COUNTED = 2_000;
 
@@ -24,6 +22,8 @@ export interface ExpositionPorts {
   lastCollectorRun(): Promise<CollectorHeartbeat | null>;
   /** Messages waiting in the stream failure queue; null when there is no queue or it is unreadable. */
   failureQueueDepth(): Promise<number | null>;
+  /** The detector models, for the health score of the calm series (as /status computes it). */
+  models?(serviceId: string): Promise<Pick<ModelRecord, 'metric' | 'state'>[]>;
 }
 
 interface ServiceFacts {
@@ -31,6 +31,7 @@ interface ServiceFacts {
   latest: Sample | null;
   anomalies: Anomaly[];
   openIncidents: number;
+  models: Pick<ModelRecord, 'metric' | 'state'>[];
 }
 
 export async function metricsExposition(
@@ -46,12 +47,13 @@ export async function metricsExposition(
   const hourAgo = new Date(now.getTime() - HOUR);
   const facts: ServiceFacts[] = await Promise.all(
     services.map(async (service) => {
-      const [latest, anomalies, openIncidents] = await Promise.all([
+      const [latest, anomalies, openIncidents, models] = await Promise.all([
         ports.latestSample(service.id),
         ports.anomaliesSince(service.id, hourAgo),
         ports.openIncidentCount(service.id),
+        ports.models ? ports.models(service.id) : Promise.resolve([]),
       ]);
-      return { service, latest, anomalies, openIncidents };
+      return { service, latest, anomalies, openIncidents, models };
     }),
   );
   // Health is judged against data time, so a delayed feed does not read as healthy by default.
@@ -148,8 +150,8 @@ function serviceFamilies(facts: readonly ServiceFacts[], reference: number): Met
     gauge('vigia_service_tasks', 'ECS tasks at the latest sample, by state.', tasks),
     gauge(
       'vigia_service_health_score',
-      'Health 0..100 from the latest judgement of each series (100 = nothing unusual).',
-      perService((f) => healthScore(f.anomalies, reference)),
+      'Health 0..100 as on /status: the latest judgement of each series, no task running (0), an open incident (at most 79).',
+      perService((f) => healthOfService({ ...f, reference: new Date(reference) }).score),
     ),
     gauge(
       'vigia_service_open_incidents',
@@ -162,34 +164,6 @@ function serviceFamilies(facts: readonly ServiceFacts[], reference: number): Met
       perService((f) => f.anomalies.length),
     ),
   ];
-}
-
-/**
- * The detector's latest judgement per series, as far as the table keeps it: a series with a recent
- * anomaly is judged by its latest one, every other series was normal.
- */
-export function healthScore(anomalies: readonly Anomaly[], reference: number): number {
-  const latestPerMetric = new Map<string, Anomaly>();
-  for (const a of anomalies) {
-    if (Date.parse(a.at) < reference - HEALTH_WINDOW_MS) continue;
-    const seen = latestPerMetric.get(a.metric);
-    if (!seen || seen.at < a.at) latestPerMetric.set(a.metric, a);
-  }
-  const outputs: DetectionOutput[] = [...latestPerMetric.values()].map((a) => ({
-    timestamp: Date.parse(a.at),
-    value: a.value,
-    score: a.score,
-    anomalous: true,
-    direction: a.direction,
-    expected: a.expected,
-    lower: a.lower,
-    upper: a.upper,
-    severity: a.severity,
-    explanation: a.explanation,
-    zScore: a.zScore ?? null,
-    warm: true,
-  }));
-  return serviceHealth(outputs);
 }
 
 function gauge(name: string, help: string, samples: MetricFamily['samples']): MetricFamily {

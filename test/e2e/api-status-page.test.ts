@@ -1,8 +1,8 @@
 // The status page as a person sees it: headless Chromium (Debian's, driven by playwright-core) opens
-// GET / from serverless offline on a phone and a desktop screen and reads the services, the open
-// incident, the recent action, and the history (uptime, 90 day bars, the load chart, a past
-// incident's timeline, who was paged for an escalated one); screenshots of both layouts are kept in
-// test-output/.
+// GET / from serverless offline on a phone and a desktop screen and reads the services (with their
+// health score), the open incident, the recent action, and the history (uptime, 90 day bars, the
+// load chart, a past incident's timeline, who was paged for an escalated one); screenshots of both
+// layouts are kept in test-output/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -225,6 +225,11 @@ it('shows each service, the open incident and the recent action on a phone scree
   const apiRow = page.locator('#services li[data-service="api"]');
   expect(await apiRow.locator('.pill').textContent()).toBe('degraded');
   expect(await apiRow.locator('.detail').textContent()).toContain('CPU 93%');
+  // A critical CPU anomaly with both tasks running: the bottom of degraded, as the pill says.
+  expect(await apiRow.locator('.health').textContent()).toBe('Health 40/100');
+  expect(await apiRow.locator('.health').getAttribute('data-state')).toBe('degraded');
+  const webRow = page.locator('#services li[data-service="web"]');
+  expect(await webRow.locator('.health').textContent()).toBe('Health 100/100');
 
   const incidents = await page.locator('#incidents').textContent();
   expect(incidents).toContain('Public API');

@@ -2,6 +2,8 @@
 // after its window, the statistics and the learning summary move, a worsening action is undone.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { autoscaleDeps } from '../../lib/wiring/decisions';
+import { autoscaleOnReading } from '../../src/use-cases/autoscale';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
 import { verifyActions } from '../../src/use-cases/verify-actions';
@@ -144,5 +146,86 @@ describe('verify', () => {
     expect(notify.resolved).toBeGreaterThan(0);
     expect(expectedSuccess(notify)).toBeGreaterThan(expectedSuccess(restart));
     expect(picks.slice(-3)).toEqual(['notify', 'notify', 'notify']);
+  });
+
+  it('verifies target scaling: a scale-in followed by a violation is worse, undone and learned', async () => {
+    await env.a.aws.ecs.send(
+      new UpdateServiceCommand({ cluster: 'vigia-demo', service: 'web', desiredCount: 8 }),
+    );
+    // Target scaling on a pushed reading 15 s into minute 0, decided 5 s later (data time).
+    const clock = { now: () => new Date(T0 + 20_000) };
+    const deps = { ...env.deps, ecs: autoscaleDeps(env.a.config).ecs, clock };
+    const reading = { serviceId: 'web', at: new Date(T0 + 15_000).toISOString(), tasks: 8 };
+    const decided = await autoscaleOnReading(
+      deps,
+      { ...reading, source: 'pushed', cpu: 20, memory: 30 },
+      ruleSwitches,
+    );
+    if (decided.kind !== 'decided') throw new Error(`expected a decision, got ${decided.kind}`);
+    const decision = (await env.a.store.getDecision('web', decided.decisionId))!;
+    await executeDecision(env.deps, decision, ruleSwitches);
+    // Four tasks could not carry the load: CPU past target × (1 + tolerance) after the window.
+    await env.sample(6, { cpu: 85, memory: 45 });
+
+    const { verified } = await verifyAt(6);
+    const undo = await env.a.store.getDecision('web', verified[0]!.compensation!);
+    await executeDecision(env.deps, undo!, ruleSwitches);
+
+    expect(decision).toMatchObject({
+      action: 'scale-in',
+      fromCount: 8,
+      toCount: 4,
+      requestedBy: 'vigia:autoscale',
+    });
+    expect(verified).toEqual([
+      {
+        decisionId: decision.id,
+        outcome: 'worse',
+        detail: 'cpu 20 → 85 (limit 66), memory 30 → 45 (limit 82.5)',
+        compensation: expect.any(String),
+      },
+    ]);
+    expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({ outcome: 'worse' });
+    expect(undo).toMatchObject({ action: 'scale-out', toCount: 8, compensates: decision.id });
+    expect((await env.ecsService()).desiredCount).toBe(8);
+    const [stats] = await env.deps.learning.loadStats('web');
+    expect(stats?.stats).toMatchObject({ diagnosis: 'target', action: 'scale-in', worse: 1 });
+    expect((await env.deps.learning.loadSummary()).summary).toMatchObject({
+      verified: 1,
+      worse: 1,
+    });
+  });
+
+  it('verifies a target-scaling scale-out resolved when the objective held afterwards', async () => {
+    const clock = { now: () => new Date(T0 + 20_000) };
+    const deps = { ...env.deps, ecs: autoscaleDeps(env.a.config).ecs, clock };
+    const decided = await autoscaleOnReading(
+      deps,
+      {
+        serviceId: 'web',
+        at: new Date(T0 + 15_000).toISOString(),
+        source: 'pushed',
+        tasks: 2,
+        cpu: 90,
+      },
+      ruleSwitches,
+    );
+    if (decided.kind !== 'decided') throw new Error(`expected a decision, got ${decided.kind}`);
+    const decision = (await env.a.store.getDecision('web', decided.decisionId))!;
+    await executeDecision(env.deps, decision, ruleSwitches);
+    await env.sample(6, { cpu: 55 });
+
+    const { verified } = await verifyAt(6);
+
+    expect(verified).toEqual([
+      {
+        decisionId: decision.id,
+        outcome: 'resolved',
+        detail: 'cpu 90 → 55 (limit 66)',
+        compensation: null,
+      },
+    ]);
+    const [stats] = await env.deps.learning.loadStats('web');
+    expect(stats?.stats).toMatchObject({ diagnosis: 'target', action: 'scale-out', resolved: 1 });
   });
 });

@@ -116,6 +116,9 @@ describe('status history', () => {
     expect(web.load.points.length).toBeGreaterThan(5);
     expect(web.load.points[0].value).toBe(90);
     expect(web.load.points.at(-1).value).toBe(40);
+    // The incident is over and nothing is unusual now: fully healthy, as its state says.
+    expect(web.health).toEqual({ score: 100, state: 'operational' });
+    expect(web.state).toBe('operational');
 
     // A service never sampled has no uptime rather than 100%.
     const api = body.services.find((s: { id: string }) => s.id === 'api');

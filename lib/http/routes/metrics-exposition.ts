@@ -10,7 +10,8 @@ import { apiAdapters } from '../api-adapters';
 import type { Route } from '../route';
 
 export function expositionPorts(
-  a: Pick<ApiAdapters, 'registry' | 'store' | 'alerting' | 'history'>,
+  a: Pick<ApiAdapters, 'registry' | 'store' | 'alerting' | 'history'> &
+    Partial<Pick<ApiAdapters, 'models'>>,
   queue: { pendingCount(): Promise<number> } | null,
 ): ExpositionPorts {
   return {
@@ -20,6 +21,7 @@ export function expositionPorts(
     openIncidentCount: async (id) => (await a.alerting.openIncidents(id)).length,
     decisionsSince: (since, max) => a.history.allDecisions({ from: since, to: new Date() }, max),
     lastCollectorRun: () => a.store.lastCollectorRun(),
+    ...(a.models ? { models: (id: string) => a.models!.loadModels(id) } : {}),
     // An unreadable queue drops its own series, not the scrape.
     failureQueueDepth: async () => (queue ? queue.pendingCount().catch(() => null) : null),
   };

@@ -1,4 +1,5 @@
-// GET /report (SPEC A5): the consolidated report with recovery statistics over a time range;
+// GET /report (SPEC A5): the consolidated report with recovery statistics over a time range (the
+// decisions in it, and the incidents resolved since it began for time to recover);
 // GET /reports/daily: the daily reports housekeeping kept (SPEC O4), newest first.
 import { z } from 'zod';
 import { recoveryReport, type DecisionRecord } from '../../../src/use-cases/recovery-report';
@@ -28,7 +29,7 @@ export const reportRoutes: Route[] = [
     path: '/report',
     scope: 'read',
     summary:
-      'Recovery statistics: total, success rate, mean time to recover, most common error, most problematic component',
+      'Recovery statistics: total; success rate overall, per service and per action kind; time to act (anomaly → ECS call) and time to recover (incident start → healthy again), medians and means; decision accuracy per action kind and of target scaling; most common error, most problematic component',
     request: { query: reportQuery },
     async handler(req) {
       const a = apiAdapters();
@@ -37,7 +38,16 @@ export const reportRoutes: Route[] = [
         a.history.allDecisions(range, MAX_DECISIONS),
         a.registry.list(),
       ]);
-      const report = recoveryReport(decisions as unknown as DecisionRecord[], range.from, range.to);
+      // Time to recover ends when an incident resolved: the ones resolved since the range began.
+      const incidents = (
+        await Promise.all(services.map((s) => a.statusHistory.pastIncidents(s.id, range.from)))
+      ).flat();
+      const report = recoveryReport(
+        decisions as unknown as DecisionRecord[],
+        range.from,
+        range.to,
+        incidents,
+      );
       return json(200, {
         ...report,
         services: services.length,

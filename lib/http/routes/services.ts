@@ -1,6 +1,6 @@
 // Services CRUD (SPEC C1, A3) with the config file's own schema. Parse with the request schemas,
 // call the service catalogue (src/use-cases/service-catalogue.ts), map the result to JSON with the
-// version as ETag.
+// version as ETag; GET of one service adds its health score and forecasts (service-outlook.ts).
 import { z } from 'zod';
 import { autopilotModeSchema, serviceSchema } from '../../../src/model';
 import type { ServiceCataloguePorts } from '../../../src/ports';
@@ -13,6 +13,7 @@ import {
   setServiceMode,
   type ServiceView,
 } from '../../../src/use-cases/service-catalogue';
+import { serviceOutlook, type ServiceOutlookPorts } from '../../../src/use-cases/service-outlook';
 import { config, declaredServices } from '../../config';
 import { json } from '../../middleware/http';
 import { apiAdapters } from '../api-adapters';
@@ -28,6 +29,19 @@ function ports(): ServiceCataloguePorts {
     extraClusters: config().extraClusters,
     overrides: a.services,
     audit: a.audit,
+  };
+}
+
+/** What the service's health and forecasts are read from. */
+function outlookPorts(): ServiceOutlookPorts {
+  const a = apiAdapters();
+  return {
+    lastCollectorRun: () => a.store.lastCollectorRun(),
+    latestSample: (id) => a.store.latestSample(id),
+    anomaliesSince: (id, since) => a.store.anomaliesSince(id, since),
+    openIncidentCount: async (id) =>
+      (await a.alerting.openIncidents(id)).filter((i) => i.status === 'open').length,
+    loadModels: (id) => a.models.loadModels(id),
   };
 }
 
@@ -62,10 +76,13 @@ export const serviceRoutes: Route[] = [
     method: 'GET',
     path: '/services/{id}',
     scope: 'read',
-    summary: 'One service, with its source and version',
+    summary:
+      'One service, with its source and version, its health score (0–100 and its state) and the forecast of each series (next value, trend per hour, time to breach)',
     request: { params: serviceParamsSchema },
     async handler(req) {
-      return withEtag(200, await getService(ports(), req.params.id));
+      const view = await getService(ports(), req.params.id);
+      const outlook = await serviceOutlook(outlookPorts(), view, req.now);
+      return json(200, { ...view, ...outlook }, { etag: `"${view.version}"` });
     },
   }),
   defineRoute({

@@ -1,5 +1,5 @@
-// GET /status (SPEC A2): public, cacheable per-service state with open incidents and recent
-// actions, and the history (uptime, a bar per day, past incidents, the recent load); GET / serves
+// GET /status (SPEC A2): public, cacheable per-service state and health score (SPEC D4) with open
+// incidents and recent actions, and the history (uptime, a bar per day, past incidents, the recent load); GET / serves
 // the status page that polls it.
 import type { EscalationPage } from '../../../src/alerting';
 import {
@@ -11,6 +11,7 @@ import {
   serviceStatus,
   statusIncidents,
 } from '../../../src/use-cases/status-report';
+import { healthOfService } from '../../../src/use-cases/service-outlook';
 import { HISTORY_DAYS } from '../../../src/use-cases/uptime';
 import { json } from '../../middleware/http';
 import type { ApiAdapters } from '../../wiring/api';
@@ -20,11 +21,12 @@ import { statusPageCsp, statusPageHtml } from '../status-page';
 
 const OPEN_ANOMALY_WINDOW_MS = 15 * 60_000;
 
+/** The detector models are optional: without them the health score weighs anomalies alone. */
 export type StatusAdapters = Pick<
   ApiAdapters,
   'registry' | 'store' | 'alerting' | 'statusHistory'
 > &
-  Partial<Pick<ApiAdapters, 'escalations'>>;
+  Partial<Pick<ApiAdapters, 'escalations' | 'models'>>;
 
 export interface StatusRouteOptions {
   /** How long one computed /status body serves every caller of this container. */
@@ -37,7 +39,7 @@ export const STATUS_CACHE_SECONDS = 15;
 type FleetStatus = Awaited<ReturnType<typeof fleetStatus>>;
 
 /**
- * One body per container for `ttlMs`: /status costs ~7 small queries per service (the history reads
+ * One body per container for `ttlMs`: /status costs ~8 small queries per service (the detector models, for the health score; the history reads
  * one item per past incident, not samples, and one metric of 3 h of samples), and a burst of public
  * callers (the page polled by many browsers) would otherwise queue them all on the table. Callers
  * that miss together share one computation (single flight); a failed computation is not kept.
@@ -68,7 +70,7 @@ export function createStatusRoutes(
       path: '/status',
       scope: 'public',
       summary:
-        'Per-service state (operational / degraded / outage), open incidents, recent actions',
+        'Per-service state (operational / degraded / outage) and health score, open incidents, recent actions',
       responses: { 200: 'the fleet status' },
       async handler(req) {
         const { body, expiresAtMs } = await cache.get(req.now, () =>
@@ -96,22 +98,26 @@ async function fleetStatus(a: StatusAdapters, now: Date) {
   const loadFrom = new Date(now.getTime() - LOAD_HOURS * 3_600_000);
   const perService = await Promise.all(
     services.map(async (s) => {
-      const [latest, anomalies, open, past, trackedSince, loadPoints] = await Promise.all([
+      const [latest, anomalies, open, past, trackedSince, loadPoints, models] = await Promise.all([
         a.store.latestSample(s.id),
         a.store.anomaliesSince(s.id, since),
         a.alerting.openIncidents(s.id),
         a.statusHistory.pastIncidents(s.id, historyFrom),
         a.statusHistory.trackedSince(s.id),
         a.statusHistory.metricSeries(s.id, LOAD_METRIC, loadFrom, now),
+        a.models ? a.models.loadModels(s.id) : Promise.resolve([]),
       ]);
       const history = serviceHistory({ past, open, trackedSince, loadPoints, now });
+      const health = healthOfService({
+        latest,
+        anomalies,
+        openIncidents: open.filter((i) => i.status === 'open').length,
+        models,
+        reference,
+      });
+      const status = { ...serviceStatus(s, latest, anomalies, open), health, ...history };
       const pages = await escalationPages(a, s.id, open);
-      return {
-        status: { ...serviceStatus(s, latest, anomalies, open), ...history },
-        open,
-        past,
-        pages,
-      };
+      return { status, open, past, pages };
     }),
   );
   const statuses = perService.map((p) => p.status);

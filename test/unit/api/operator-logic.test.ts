@@ -52,10 +52,92 @@ describe('recovery report', () => {
     );
     expect(r.totalRecoveries).toBe(4);
     expect(r.successRate).toBe(0.5);
-    expect(r.meanTimeToRecoverSeconds).toBe(120);
+    // Anomaly → ECS call: time to act, not time to recover (nothing says these recovered).
+    expect(r.timeToAct).toEqual({ count: 2, medianSeconds: 120, meanSeconds: 120 });
+    expect(r.timeToRecover).toMatchObject({ count: 0, meanSeconds: null, unrecovered: 2 });
+    expect(r.meanTimeToRecoverSeconds).toBeNull();
     expect(r.mostCommonError).toEqual({ name: 'cpu', count: 3 });
     expect(r.mostCommonFailure).toEqual({ result: 'ECS throttled', count: 2 });
     expect(r.mostProblematicComponent).toEqual({ serviceId: 'api', recoveries: 2, failed: 2 });
+  });
+
+  it('gives time to act and time to recover apart, on a crafted history', () => {
+    const r = recoveryReport(
+      [
+        // Incident 10:59 → 11:12; vigia scaled out on the 11:00 anomaly, ECS answered at 11:01.
+        decision({
+          id: 'a',
+          finishedAt: '2026-01-31T11:01:00.000Z',
+          outcome: 'resolved',
+          verifiedAt: '2026-01-31T11:06:30.000Z',
+        }),
+        // A second action in the same incident: the incident recovers once.
+        decision({
+          id: 'b',
+          anomalyId: 'web~2026-01-31T11:04:00.000Z~memory',
+          at: '2026-01-31T11:04:00.000Z',
+          action: 'restart',
+          finishedAt: '2026-01-31T11:04:30.000Z',
+          outcome: 'not-resolved',
+        }),
+        // Target scaling outside any incident: recovered when verification said resolved.
+        decision({
+          id: 'c',
+          anomalyId: 'web~2026-01-31T09:00:15.000Z~target',
+          at: '2026-01-31T09:00:15.000Z',
+          requestedBy: 'vigia:autoscale',
+          finishedAt: '2026-01-31T09:00:20.000Z',
+          outcome: 'resolved',
+          verifiedAt: '2026-01-31T09:06:15.000Z',
+        }),
+        decision({
+          id: 'd',
+          serviceId: 'api',
+          anomalyId: 'api~2026-01-31T08:00:15.000Z~target',
+          action: 'scale-in',
+          requestedBy: 'vigia:autoscale',
+          finishedAt: '2026-01-31T08:00:25.000Z',
+          outcome: 'worse',
+        }),
+      ],
+      new Date('2026-01-31T00:00:00.000Z'),
+      now,
+      [
+        {
+          id: 'i1',
+          serviceId: 'web',
+          openedAt: '2026-01-31T10:59:00.000Z',
+          resolvedAt: '2026-01-31T11:12:00.000Z',
+        },
+      ],
+    );
+
+    expect(r.timeToAct).toEqual({ count: 4, medianSeconds: 20, meanSeconds: 26.3 });
+    // 13 min for the incident, 6 min for the target-scaling action; the worse scale-in never did.
+    expect(r.timeToRecover).toEqual({
+      count: 2,
+      medianSeconds: 570,
+      meanSeconds: 570,
+      unrecovered: 1,
+    });
+    expect(r.meanTimeToRecoverSeconds).toBe(570);
+    expect(r.byService).toEqual({
+      api: { recoveries: 1, succeeded: 0, failed: 1, successRate: 0 },
+      web: { recoveries: 3, succeeded: 2, failed: 1, successRate: 2 / 3 },
+    });
+    expect(r.byAction).toEqual({
+      restart: { recoveries: 1, succeeded: 0, failed: 1, successRate: 0 },
+      'scale-in': { recoveries: 1, succeeded: 0, failed: 1, successRate: 0 },
+      'scale-out': { recoveries: 2, succeeded: 2, failed: 0, successRate: 1 },
+    });
+    expect(r.accuracy.overall).toMatchObject({ verified: 4, resolved: 2, accuracy: 0.5 });
+    expect(r.accuracy.byAction['scale-in']).toMatchObject({ verified: 1, worse: 1, accuracy: 0 });
+    expect(r.accuracy.targetScaling).toMatchObject({
+      verified: 2,
+      resolved: 1,
+      worse: 1,
+      accuracy: 0.5,
+    });
   });
 
   it('judges by the verified outcome when there is one', () => {

@@ -259,6 +259,28 @@ describe('the real route table', () => {
     );
   });
 
+  it("describes the report's statistics and a service's health and forecasts", () => {
+    type Doc = {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const doc = openApiDocument(apiRoutes) as Doc;
+    const answer = (path: string) => doc.paths[path]!.get!.responses['200']!.content;
+
+    expect(answer('/report')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/RecoveryReport' } },
+    });
+    expect(Object.keys(doc.components.schemas.RecoveryReport!.properties!)).toEqual(
+      expect.arrayContaining(['timeToAct', 'timeToRecover', 'byService', 'byAction', 'accuracy']),
+    );
+    expect(answer('/services/{id}')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/ServiceWithOutlook' } },
+    });
+    expect(Object.keys(doc.components.schemas.ServiceWithOutlook!.properties!)).toEqual(
+      expect.arrayContaining(['health', 'forecasts']),
+    );
+  });
+
   it("lists every route's path parameters, query and body in the OpenAPI document", () => {
     type Op = { parameters: { name: string; in: string }[]; requestBody?: unknown };
     const doc = openApiDocument(apiRoutes) as { paths: Record<string, Record<string, Op>> };

@@ -55,7 +55,10 @@ describe('planTargetScaling', () => {
       requestedBy: 'vigia:autoscale',
     });
     expect(result.decision.reason).toMatch(/^target scaling \(pushed reading\): cpu at 150%/);
-    expect(result.decision.trigger).toBeUndefined(); // not verified or learned from
+    // Verified after the window on whether CPU came back within target × (1 + tolerance).
+    expect(result.decision.trigger).toEqual([
+      { metric: 'cpu', value: 90, limit: 66, bad: 'above' },
+    ]);
     expect(result.scalingState.lastReadingAt).toBe(Date.parse(at));
   });
 

@@ -4,15 +4,17 @@ import {
   awaitsVerification,
   compensationDecision,
   emptyLearningSummary,
+  emptyScalingState,
   judgeDecision,
   metricsAfter,
+  planTargetScaling,
   priorFor,
   recordOutcome,
   verificationDueAt,
   withOutcome,
 } from '../../../src/decision';
 import type { Decision } from '../../../src/model';
-import { aDecision, aSample } from '../../support/builders';
+import { aDecision, aService, aSample } from '../../support/builders';
 
 const scaleOut = aDecision({
   toCount: 4,
@@ -97,6 +99,62 @@ describe('verification', () => {
         allSwitchesOn,
       ),
     ).toBeNull();
+  });
+
+  it('verifies a target-scaling scale-out on whether the objective held afterwards', () => {
+    const result = planTargetScaling({
+      service: aService(),
+      reading: { serviceId: 'web', at: '2026-11-22T10:00:15.000Z', source: 'pushed', cpu: 90 },
+      ecs: { desiredCount: 4, runningCount: 4, pendingCount: 0 },
+      forecastRequestRate: null,
+      scalingState: emptyScalingState(),
+      recentDecisions: [],
+      switches: allSwitchesOn,
+      now: new Date('2026-11-22T10:00:17.000Z'),
+    });
+    if (result.kind !== 'act') throw new Error(`expected an action, got ${result.kind}`);
+    const executed: Decision = { ...result.decision, status: 'executed' };
+
+    expect(awaitsVerification(executed)).toBe(true);
+    expect(judgeDecision(executed, { cpu: 58 })).toEqual({
+      outcome: 'resolved',
+      detail: 'cpu 90 → 58 (limit 66)',
+    });
+    expect(judgeDecision(executed, { cpu: 75 }).outcome).toBe('not-resolved');
+    // The load kept growing: adding tasks did not cause it, and undoing them would hurt.
+    const grew = judgeDecision(executed, { cpu: 99 });
+    expect(grew.outcome).toBe('not-resolved');
+    expect(compensationDecision(executed, grew, 0, 'auto', allSwitchesOn)).toBeNull();
+  });
+
+  it('judges a target-scaling scale-in followed by a violation worse, undoes it and learns', () => {
+    const result = planTargetScaling({
+      service: aService(),
+      reading: { serviceId: 'web', at: '2026-11-22T10:00:15.000Z', source: 'pushed', cpu: 20 },
+      ecs: { desiredCount: 8, runningCount: 8, pendingCount: 0 },
+      forecastRequestRate: null,
+      scalingState: emptyScalingState(),
+      recentDecisions: [],
+      switches: allSwitchesOn,
+      now: new Date('2026-11-22T10:00:17.000Z'),
+    });
+    if (result.kind !== 'act') throw new Error(`expected an action, got ${result.kind}`);
+    const executed: Decision = { ...result.decision, status: 'executed' };
+    const due = verificationDueAt(executed, 5);
+
+    expect(executed).toMatchObject({ action: 'scale-in', fromCount: 8 });
+    expect(judgeDecision(executed, { cpu: 55 }).outcome).toBe('resolved');
+    const verdict = judgeDecision(executed, { cpu: 85 });
+    expect(verdict).toEqual({ outcome: 'worse', detail: 'cpu 20 → 85 (limit 66)' });
+    expect(compensationDecision(executed, verdict, due, 'auto', allSwitchesOn)).toMatchObject({
+      action: 'scale-out',
+      toCount: 8,
+      status: 'approved',
+      requestedBy: 'vigia:verify',
+      compensates: executed.id,
+    });
+    const learned = recordOutcome(priorFor(executed.diagnosis!, executed.action), verdict.outcome);
+    expect(learned).toMatchObject({ diagnosis: 'target', action: 'scale-in', worse: 1 });
   });
 
   it('keeps a learning summary: accuracy overall and per service, with posterior means', () => {

@@ -3,11 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Anomaly, Sample } from '../../../src/model';
 import type { CollectorHeartbeat } from '../../../src/ports';
-import {
-  healthScore,
-  metricsExposition,
-  type ExpositionPorts,
-} from '../../../src/use-cases/metrics-exposition';
+import { metricsExposition, type ExpositionPorts } from '../../../src/use-cases/metrics-exposition';
 import { renderExposition } from '../../../src/use-cases/prometheus-text';
 import { aDecision, aSample, aService, anAnomaly, anEcsState } from '../../support/builders';
 
@@ -72,7 +68,8 @@ describe('GET /metrics exposition', () => {
         'vigia_service_tasks{service="web",state="desired"} 3',
         'vigia_service_tasks{service="web",state="running"} 2',
         'vigia_service_tasks{service="web",state="pending"} 1',
-        'vigia_service_health_score{service="web"} 5',
+        // A critical anomaly with tasks running: the bottom of degraded, as /status says.
+        'vigia_service_health_score{service="web"} 40',
         'vigia_service_health_score{service="api"} 100',
         'vigia_service_open_incidents{service="web"} 1',
         'vigia_service_open_incidents{service="api"} 0',
@@ -132,20 +129,31 @@ describe('GET /metrics exposition', () => {
   });
 });
 
-describe('health score from the anomalies the table keeps', () => {
-  const ref = Date.parse('2026-11-22T10:00:00.000Z');
+describe('health score as /status computes it', () => {
+  const health = (lines: string[], id: string) =>
+    lines.find((l) => l.startsWith(`vigia_service_health_score{service="${id}"}`));
 
-  it('judges each series by its latest recent anomaly, through serviceHealth', () => {
+  it('judges each series by its latest recent anomaly, the tasks and the open incidents', async () => {
     const old = anAnomaly({ at: '2026-11-22T09:40:00.000Z', score: 1 });
     const warning = anAnomaly({
+      serviceId: 'api',
       metric: 'latency_p95',
       at: '2026-11-22T09:58:00.000Z',
       severity: 'warning',
       score: 0.5,
     });
+    const lines = await scrape(ports({ anomalies: [old, warning], heartbeat }));
 
-    expect(healthScore([], ref)).toBe(100);
-    expect(healthScore([old], ref)).toBe(100); // older than 15 minutes: recovered
-    expect(healthScore([warning], ref)).toBe(57); // 1 - (0.25 + 0.35 * 0.5)
+    expect(health(lines, 'web')).toBe('vigia_service_health_score{service="web"} 100');
+    expect(health(lines, 'api')).toBe('vigia_service_health_score{service="api"} 57');
+    const down = await scrape(
+      ports({
+        samples: { web: aSample({ ecs: anEcsState({ desiredCount: 2, runningCount: 0 }) }) },
+        incidents: { api: 1 },
+        heartbeat,
+      }),
+    );
+    expect(health(down, 'web')).toBe('vigia_service_health_score{service="web"} 0');
+    expect(health(down, 'api')).toBe('vigia_service_health_score{service="api"} 79');
   });
 });
