@@ -21,7 +21,6 @@ import type { FleetSim } from './fleet-sim';
 import {
   MemoryAlerting,
   MemoryClock,
-  MemoryDecisions,
   MemoryHeartbeat,
   MemoryModelStore,
   MemoryNotificationLog,
@@ -30,6 +29,7 @@ import {
   MemoryTable,
   type StreamRecord,
 } from './memory-ports';
+import { MemoryDecisions } from './memory-decisions';
 import { CountingNotifier, SimEcs, SimMetricSource } from './sim-adapters';
 
 /** AUTO_SCALING_ENABLED, AUTO_RECOVERY_ENABLED and AI_DECISIONS_ENABLED as production defaults them. */
