@@ -93,17 +93,17 @@ export interface RunbookEvent {
   notified: boolean;
 }
 
-/** The static runbook, evaluated once a minute on the datapoint that just closed. */
+/** The static runbook, evaluated once a minute on the newest datapoint CloudWatch published. */
 export class StaticRunbook {
   readonly events: RunbookEvent[] = [];
   private readonly state = new Map<string, { alarm: boolean; run: number }>();
   private lastScaleAt = -Infinity;
   private lastRestartAt = -Infinity;
 
-  tick(sim: FleetSim, closed: FleetMinute): void {
+  tick(sim: FleetSim, latest: FleetMinute): void {
     const t = sim.now();
     for (const alarm of alarms) {
-      const breaching = alarm.breaching(closed);
+      const breaching = alarm.breaching(latest);
       if (breaching === null) continue;
       const s = this.state.get(alarm.name) ?? { alarm: false, run: 0 };
       s.run = breaching === s.alarm ? 0 : s.run + 1;

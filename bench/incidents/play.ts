@@ -1,11 +1,12 @@
 // Plays one scenario with one system on its own copy of the fleet: history first (what the collector
-// backfills), then live minutes in which the system looks at the minute that just closed and acts
+// backfills), then live minutes in which the system looks at what CloudWatch and ECS show and acts
 // before the next one is simulated. What each system did comes back as a SystemRun for scoring.
 import { serviceSchema, type Service } from '../../src/model';
 import { cpuTarget, requestsTargetPercent } from '../scaling/scalers';
 import { StaticRunbook, targetTracking } from './comparators';
 import { FleetSim, fleetSeed, type FleetAction, type FleetMinute } from './fleet-sim';
 import type { Scenario } from './scenarios';
+import { DATAPOINT_DELAY_MINUTES } from './sim-adapters';
 import {
   runVigiaTick,
   vigiaStack,
@@ -90,8 +91,10 @@ export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Prom
       at: (x.at - start) / 1000,
       resolved: x.kind === 'resolved',
     })),
-    // An anomaly of minute m is known at the tick that closes it, m + 1.
-    detectedAtMinute: anomalies.length ? Math.min(...anomalies) + 1 : null,
+    // An anomaly of minute m is known once its datapoint is published and collected.
+    detectedAtMinute: anomalies.length
+      ? Math.min(...anomalies) + 1 + DATAPOINT_DELAY_MINUTES
+      : null,
     diagnosis: decided[0]?.diagnosis ?? null,
   };
 }
@@ -121,7 +124,7 @@ export function playRunbook(s: Scenario): SystemRun {
   history(sim, s);
   const runbook = new StaticRunbook();
   for (let m = s.liveFromMinute; m < s.endMinute; m++) {
-    runbook.tick(sim, sim.minutes[m - 1]!);
+    runbook.tick(sim, sim.minutes[m - 1 - DATAPOINT_DELAY_MINUTES]!);
     sim.runMinute();
   }
   const fired = runbook.events.filter((e) => e.state === 'ALARM' && e.at >= s.faultMinute * 60);

@@ -81,14 +81,14 @@ async function main(): Promise<void> {
   }
   console.log(`bench:incidents — seed ${o.seed}, ${o.perKind} variant(s) per kind\n`);
   console.log(
-    '| scenario | cure | system | detected | diagnosis | first action | recovered | messages | wrong resolved |',
+    '| scenario | cure | system | detected | diagnosis | first action | cure taken | recovered | messages | wrong resolved |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const s of scenarios) {
     for (const n of systems) {
       const x = scores.find((y) => y.scenario === s.name && y.system === n)!;
       console.log(
-        `| ${s.name} | ${s.cure} | ${n} | ${x.detected ? `+${x.detectedAfterMinutes} min` : 'no'} | ${mark(x.diagnosis ?? '—', x.diagnosisRight)} | ${mark(x.firstAction, x.actionRight)} | ${recovered(x)} | ${x.messages} | ${x.wrongResolved} |`,
+        `| ${s.name} | ${s.cure} | ${n} | ${x.detected ? `+${x.detectedAfterMinutes} min` : 'no'} | ${mark(x.diagnosis ?? '—', x.diagnosisRight)} | ${mark(x.firstAction, x.actionRight)} | ${x.cureAfterMinutes === null ? '—' : `+${x.cureAfterMinutes} min`} | ${recovered(x)} | ${x.messages} | ${x.wrongResolved} |`,
       );
     }
   }

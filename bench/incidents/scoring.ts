@@ -18,6 +18,8 @@ export interface ScenarioScore {
   diagnosisRight: boolean | null;
   firstAction: Cure | 'scale-in';
   actionRight: boolean;
+  /** Fault start → the cure taken (a message, for a notify cure), whatever came first. */
+  cureAfterMinutes: number | null;
   /** Null when no autopilot can end the fault (people must). */
   autoResolved: boolean | null;
   /** Fault start → healthy again (0: users never noticed); null when never healthy again. */
@@ -41,6 +43,10 @@ export function scoreRun(s: Scenario, run: SystemRun): ScenarioScore {
   const firstAction: ScenarioScore['firstAction'] =
     actions[0]?.action ?? (messages.some((x) => !x.resolved) ? 'notify' : 'none');
   const recoverMinutes = timeToRecover(s, healthy);
+  const cureAt =
+    s.cure === 'notify'
+      ? messages.find((x) => !x.resolved)?.at
+      : actions.find((a) => a.action === s.cure)?.at;
   return {
     scenario: s.name,
     kind: s.kind,
@@ -53,12 +59,14 @@ export function scoreRun(s: Scenario, run: SystemRun): ScenarioScore {
     firstAction,
     // Telling people about a blip is noise, not harm: in a false alarm only touching the service is wrong.
     actionRight: s.cure === 'none' ? actions.length === 0 : firstAction === s.cure,
+    cureAfterMinutes:
+      cureAt === undefined || s.cure === 'none' ? null : Math.floor(cureAt / 60) - s.faultMinute,
     autoResolved: s.resolvable ? recoverMinutes !== null && healthyAtEnd(s, healthy) : null,
     recoverMinutes,
     actions: actions.length,
     falseActions: s.falseAlarm ? actions.length : 0,
     messages: messages.length,
-    // A message sent during tick m speaks of minute m - 1, the last one closed.
+    // A message sent during tick m is judged on minute m - 1, the last one users lived through.
     wrongResolved: run.messages.filter((x) => x.resolved && !healthy(Math.floor(x.at / 60) - 1))
       .length,
   };

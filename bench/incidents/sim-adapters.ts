@@ -24,6 +24,13 @@ const SERIES: ReadonlyArray<[string, (m: FleetMinute) => number | null]> = [
   ['probe_failures', (m) => m.probeFailures],
 ];
 
+/**
+ * CloudWatch publishes a one-minute datapoint about a minute after it closes: at tick m the newest
+ * readable is minute m - 2. Every system in the benchmark reads with this same delay (target
+ * tracking's documented one, bench/scaling's vigiaCloudWatch feed).
+ */
+export const DATAPOINT_DELAY_MINUTES = 1;
+
 export class SimMetricSource implements MetricSource {
   constructor(
     private readonly sim: FleetSim,
@@ -31,10 +38,11 @@ export class SimMetricSource implements MetricSource {
   ) {}
   async fetch(_services: readonly Service[], from: Date, to: Date): Promise<MetricBatch> {
     const start = this.sim.settings.startMs;
+    const published = to.getTime() - (1 + DATAPOINT_DELAY_MINUTES) * 60_000;
     const series = new Map<string, MetricPoint[]>();
     for (const m of this.sim.minutes) {
       const timestamp = start + m.minute * 60_000;
-      if (timestamp < from.getTime() || timestamp >= to.getTime()) continue;
+      if (timestamp < from.getTime() || timestamp > published) continue;
       for (const [id, read] of SERIES) {
         const value = read(m);
         // A series with no datapoint this minute (nothing running to report CPU) has a gap.
