@@ -25,7 +25,6 @@ export class FleetSim {
   private tasks: Task[];
   private desired: number;
   private revision: number;
-  private history: number[];
   private generation = 0;
   private deployedAt: number;
   private backlog = 0;
@@ -42,7 +41,6 @@ export class FleetSim {
     this.random = seededRandom(seed);
     this.desired = init.tasks;
     this.revision = init.revision;
-    this.history = [init.revision - 1, init.revision];
     this.deployedAt = init.deployedAt;
     this.tasks = Array.from({ length: init.tasks }, () => ({
       revision: init.revision,
@@ -137,16 +135,26 @@ export class FleetSim {
   rollback(target: string | null): { from: string; to: string } {
     const from = this.revision;
     const wanted = target ? Number(/:(\d+)$/.exec(target)?.[1]) : NaN;
-    const to = Number.isFinite(wanted) ? wanted : (this.history.at(-2) ?? from);
+    const to = Number.isFinite(wanted) ? wanted : this.previousRevision();
     this.startDeployment(to);
     this.actions.push({ at: this.t, action: 'rollback', detail: `${from} → ${to}` });
     return { from: this.taskDefinition(from), to: this.taskDefinition(to) };
   }
 
+  /**
+   * As lib/ecs/ecs-scaler.ts finds it: a deployment still rolling off wins, else the newest older
+   * revision of the family (every revision below the current one is registered).
+   */
+  private previousRevision(): number {
+    const rollingOff = this.tasks
+      .filter((k) => k.generation !== this.generation && k.revision !== this.revision)
+      .sort((a, b) => b.generation - a.generation);
+    return rollingOff[0]?.revision ?? Math.max(1, this.revision - 1);
+  }
+
   private startDeployment(revision: number): void {
     this.generation++;
     this.revision = revision;
-    if (this.history.at(-1) !== revision) this.history.push(revision);
     this.deployedAt = this.t;
     for (let i = 0; i < this.desired; i++) this.tasks.push(this.newTask(revision));
   }

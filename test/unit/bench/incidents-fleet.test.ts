@@ -84,6 +84,18 @@ describe('the incident fleet', () => {
     expect(rolledBack.servingRevisions).toEqual([7]);
   });
 
+  it('rolls back to the deployment still rolling off, else to the revision below the current one', () => {
+    const sim = fleet({ deployments: [{ at: 0, revision: 8 }] });
+    run(sim, 1); // revision 8 still starting: 7 is rolling off
+    const rollingOff = sim.rollback(null);
+    run(sim, 3);
+
+    const further = sim.rollback(null);
+
+    expect(rollingOff.to.split('/')[1]).toBe('shop:7');
+    expect(further.to.split('/')[1]).toBe('shop:6');
+  });
+
   it('a failing dependency raises errors and probe failures that a restart does not cure', () => {
     const sim = fleet({
       dependency: (t) => (t >= 120 ? { errorPercent: 20, extraLatencyMs: 300 } : null),
