@@ -1,20 +1,23 @@
 // npm run bench:incidents [-- --seed 1] [--scenarios 3] [--kinds load-spike,plateau] [--json]
+//   [--skip verify,autoscale] (leave pipeline steps out, to see what each one is worth)
 // Plays seeded incident scenarios through vigia's real pipeline (detector, decide, autoscale, scale,
 // verify, alerting) against a simulated fleet, and through target tracking alone and a static
 // runbook on the same scenarios; prints per scenario and in total what each got right.
 import { playRunbook, playTargetTracking, playVigia, systems, type SystemName } from './play';
 import { makeScenarios, scenarioKinds, type ScenarioKind } from './scenarios';
 import { scoreRun, totalOf, type ScenarioScore, type SystemTotal } from './scoring';
+import { scheduledSteps, streamConsumers } from './vigia-pipeline';
 
 interface Options {
   seed: number;
   perKind: number;
   kinds: ScenarioKind[];
   json: boolean;
+  skip: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seed: 1, perKind: 3, kinds: [...scenarioKinds], json: false };
+  const o: Options = { seed: 1, perKind: 3, kinds: [...scenarioKinds], json: false, skip: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -29,6 +32,12 @@ function parseArgs(argv: string[]): Options {
       o.kinds = value().split(',') as ScenarioKind[];
       const unknown = o.kinds.filter((k) => !scenarioKinds.includes(k));
       if (unknown.length) throw new Error(`unknown kinds ${unknown.join(', ')}`);
+    } else if (arg === '--skip') {
+      o.skip = value().split(',');
+      const known = [...scheduledSteps, ...streamConsumers].map((x) => x.name);
+      const unknown = o.skip.filter((n) => !known.includes(n));
+      if (unknown.length)
+        throw new Error(`unknown steps ${unknown.join(', ')} (${known.join(', ')})`);
     } else throw new Error(`unknown option ${arg}`);
   }
   return o;
@@ -42,9 +51,13 @@ function positiveInt(name: string, v: string): number {
 
 async function runBenchmark(o: Omit<Options, 'json'>) {
   const scenarios = makeScenarios(o.seed, o.perKind).filter((s) => o.kinds.includes(s.kind));
+  const pipeline = {
+    steps: scheduledSteps.filter((x) => !o.skip.includes(x.name)),
+    consumers: streamConsumers.filter((x) => !o.skip.includes(x.name)),
+  };
   const scores: ScenarioScore[] = [];
   for (const s of scenarios) {
-    scores.push(scoreRun(s, await playVigia(s)));
+    scores.push(scoreRun(s, await playVigia(s, pipeline)));
     scores.push(scoreRun(s, playTargetTracking(s)));
     scores.push(scoreRun(s, playRunbook(s)));
   }
@@ -79,7 +92,8 @@ async function main(): Promise<void> {
     );
     return;
   }
-  console.log(`bench:incidents — seed ${o.seed}, ${o.perKind} variant(s) per kind\n`);
+  const skipped = o.skip.length ? `, without ${o.skip.join(', ')}` : '';
+  console.log(`bench:incidents — seed ${o.seed}, ${o.perKind} variant(s) per kind${skipped}\n`);
   console.log(
     '| scenario | cure | system | detected | diagnosis | first action | cure taken | recovered | messages | wrong resolved |',
   );
