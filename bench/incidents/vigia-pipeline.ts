@@ -1,5 +1,5 @@
 // vigia as deployed, minus AWS: every minute the scheduled functions run in order (collect, then the
-// sweep, verify and alert-timers), and after each one the stream consumers (decide, autoscale,
+// sweep, verify and alert-timers), and after each one the stream consumers (watch, decide, autoscale,
 // scale, notify) take every record it wrote, in write order, as functions/*.ts do — same use cases,
 // same filters, adapters built the way lib/wiring builds them but in memory. To add a step (a new
 // consumer or schedule), add it to `streamConsumers` or `scheduledSteps`.
@@ -17,6 +17,7 @@ import { decideOnAnomaly, type DecideDeps } from '../../src/use-cases/decide-on-
 import { executeDecision } from '../../src/use-cases/execute-decision';
 import { sweepUnfinishedDecisions, type SweepDeps } from '../../src/use-cases/sweep-decisions';
 import { verifyActions, type VerifyDeps } from '../../src/use-cases/verify-actions';
+import { watchSample, type WatchDeps } from '../../src/use-cases/watch-sample';
 import type { FleetSim } from './fleet-sim';
 import {
   MemoryAlerting,
@@ -51,6 +52,7 @@ export interface VigiaStack {
   autoscale: AutoscaleDeps;
   execute: SweepDeps;
   verify: VerifyDeps;
+  watch: WatchDeps;
   alert: AlertDeps;
 }
 
@@ -94,6 +96,7 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
     autoscale: { clock, registry, ledger: decisions, decisions, ecs, models },
     execute: { clock, registry, decisions, ledger: decisions, scaler: ecs },
     verify: { clock, registry, learning: decisions },
+    watch: { clock, registry, observations, samples: decisions },
     alert: {
       clock,
       store: alerting,
@@ -138,6 +141,14 @@ export function alertInputOf(record: StreamRecord): AlertInput | null {
 }
 
 export const streamConsumers: StreamConsumer[] = [
+  {
+    // Threshold policies (with their `for` windows) on every sample, as anomalies (issue 14).
+    name: 'watch',
+    async handle(stack, record) {
+      if (record.kind !== 'sample') return;
+      await watchSample(stack.watch, record.newImage);
+    },
+  },
   {
     name: 'decide',
     async handle(stack, record) {
