@@ -1,6 +1,12 @@
 // Samples and anomalies in the single table: written once each (a re-run tick changes nothing) and
 // read back by service and time.
-import { anomalySchema, sampleSchema, type Anomaly, type Sample } from '../../src/model';
+import {
+  anomalyKeyPart,
+  anomalySchema,
+  sampleSchema,
+  type Anomaly,
+  type Sample,
+} from '../../src/model';
 import type { ObservationStore } from '../../src/ports';
 import {
   anomalyGsi1,
@@ -32,8 +38,8 @@ export class DynamoObservationStore implements ObservationStore {
   putAnomaly(anomaly: Anomaly, recordedAt: Date) {
     return this.table.create({
       pk: servicePk(anomaly.serviceId),
-      sk: anomalySk(anomaly.at, anomaly.metric),
-      ...anomalyGsi1(anomaly.serviceId, anomaly.at, anomaly.metric),
+      sk: anomalySk(anomaly.at, anomalyKeyPart(anomaly)),
+      ...anomalyGsi1(anomaly.serviceId, anomaly.at, anomalyKeyPart(anomaly)),
       kind: 'anomaly',
       ...anomaly,
       recordedAt: recordedAt.toISOString(),

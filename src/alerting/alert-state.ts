@@ -58,6 +58,8 @@ export const normalReadingSchema = z.object({
   serviceId: serviceIdSchema,
   metric: z.string().min(1).nullable(),
   at: isoTimestampSchema,
+  /** The reading: judged against the incident's frozen healthy edges (absent: normal as such). */
+  value: z.number().optional(),
 });
 export type NormalReading = z.infer<typeof normalReadingSchema>;
 
@@ -137,7 +139,8 @@ export function applyNormal(
   const settled = settle(state, reading.serviceId, now, config);
   const open = openIncidentOf(settled, reading.serviceId);
   if (open === null) return settled;
-  const next = resolveIfRecovered(markNormal(open, reading.metric, reading.at, now), now, config);
+  const marked = markNormal(open, reading.metric, reading.at, now, reading.value);
+  const next = resolveIfRecovered(marked, now, config);
   return withIncident(settled, open, next);
 }
 
@@ -148,7 +151,12 @@ export function normalReadings(
 ): NormalReading[] {
   return Object.entries(sample.metrics)
     .filter(([metric, value]) => value !== null && !anomalousMetrics.includes(metric))
-    .map(([metric]) => ({ serviceId: sample.serviceId, metric, at: sample.at }));
+    .map(([metric, value]) => ({
+      serviceId: sample.serviceId,
+      metric,
+      at: sample.at,
+      ...(value !== null ? { value } : {}),
+    }));
 }
 
 export function applyDecision(

@@ -26,6 +26,14 @@ export const incidentMetricSchema = z.object({
   explanation: z.string(),
   /** Since when the metric has been back inside its band; null while it is anomalous. */
   normalSince: isoTimestampSchema.nullable(),
+  /**
+   * What healthy means for this incident: at or below the band's upper edge the detector had
+   * learned before the incident (and every static threshold that fired), at or above the lower
+   * edge for a fall. Frozen: the band that adapted to a plateau does not count. Absent on older
+   * items and when the anomaly had no band: any reading without an anomaly counts as normal.
+   */
+  healthyAtMost: z.number().nullable().optional(),
+  healthyAtLeast: z.number().nullable().optional(),
 });
 export type IncidentMetric = z.infer<typeof incidentMetricSchema>;
 
@@ -92,8 +100,28 @@ export function reachesSeverity(severity: Severity, threshold: Severity): boolea
   return severityRank[severity] >= severityRank[threshold];
 }
 
+/** The edges an anomaly sets: the upper of a rise, the lower of a fall. */
+function healthyEdges(anomaly: Anomaly) {
+  return {
+    healthyAtMost: anomaly.direction === 'up' ? anomaly.upper : null,
+    healthyAtLeast: anomaly.direction === 'down' ? anomaly.lower : null,
+  };
+}
+
+/** The stricter of two edges (min of ceilings, max of floors): order-free, so a join. */
+function stricter(
+  a: number | null | undefined,
+  b: number | null,
+  pick: (x: number, y: number) => number,
+) {
+  if (a == null) return b;
+  if (b === null) return a;
+  return pick(a, b);
+}
+
 function metricFromAnomaly(anomaly: Anomaly): IncidentMetric {
   return {
+    ...healthyEdges(anomaly),
     metric: anomaly.metric,
     severity: anomaly.severity,
     firstAt: anomaly.at,
@@ -139,8 +167,19 @@ function mergeMetric(m: IncidentMetric, anomaly: Anomaly, counts: boolean): Inci
   const latest = ms(anomaly.at) > ms(m.lastAt);
   const stillAnomalous = m.normalSince !== null && ms(anomaly.at) >= ms(m.normalSince);
   if (!counts) return stillAnomalous ? { ...m, normalSince: null } : m;
+  const edges = healthyEdges(anomaly);
   return {
     ...m,
+    // One side per metric, the first anomaly's: a rise that ends below its old band (after a
+    // scale-out) is healthy, not a fall to recover from.
+    healthyAtMost:
+      m.healthyAtLeast != null
+        ? m.healthyAtMost
+        : stricter(m.healthyAtMost, edges.healthyAtMost, Math.min),
+    healthyAtLeast:
+      m.healthyAtMost != null
+        ? m.healthyAtLeast
+        : stricter(m.healthyAtLeast, edges.healthyAtLeast, Math.max),
     severity: maxSeverity(m.severity, anomaly.severity),
     firstAt: earlierOf(m.firstAt, anomaly.at),
     lastAt: laterOf(m.lastAt, anomaly.at),
@@ -186,13 +225,38 @@ export function addAnomaly(
   return touch(next, now);
 }
 
-/** Evidence that a metric (or, with metric null, every metric) of the service is inside its band. */
-export function markNormal(incident: Incident, metric: string | null, at: string, now: Date) {
+/** True when a reading is outside what this incident's metric calls healthy. */
+export function stillUnhealthy(m: IncidentMetric, value: number | undefined): boolean {
+  if (value === undefined) return false;
+  return (
+    (m.healthyAtMost != null && value > m.healthyAtMost) ||
+    (m.healthyAtLeast != null && value < m.healthyAtLeast)
+  );
+}
+
+/**
+ * A reading without an anomaly (or, with metric null, a whole sample without one). It is evidence
+ * of recovery only inside the incident's frozen healthy edges: a plateau the detector learned is
+ * still the incident, and keeps it from going stale.
+ */
+export function markNormal(
+  incident: Incident,
+  metric: string | null,
+  at: string,
+  now: Date,
+  value?: number,
+) {
   let changed = false;
   const metrics = { ...incident.metrics };
   for (const [name, m] of Object.entries(incident.metrics)) {
     if (metric !== null && name !== metric) continue;
     if (ms(at) <= ms(m.lastAt)) continue;
+    if (stillUnhealthy(m, value)) {
+      const clears = m.normalSince !== null && ms(at) >= ms(m.normalSince);
+      metrics[name] = { ...m, lastAt: at, normalSince: clears ? null : m.normalSince };
+      changed = true;
+      continue;
+    }
     const normalSince = m.normalSince === null ? at : earlierOf(m.normalSince, at);
     if (normalSince === m.normalSince) continue;
     metrics[name] = { ...m, normalSince };

@@ -162,6 +162,7 @@ function matchServicePolicies(
     requestsPerTaskCapacity: service.scaling.requestsPerTaskCapacity ?? null,
     runningCount: seen.ecs?.runningCount ?? seen.desiredCount,
     targets: service.targets,
+    heldPolicy: anomaly.source === 'threshold' ? (anomaly.policy ?? null) : null,
   });
 }
 

@@ -19,3 +19,4 @@ export * from './decision-engine';
 export * from './verification';
 export * from './learning-summary';
 export * from './target-scaling';
+export * from './threshold-watch';

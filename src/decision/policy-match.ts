@@ -17,6 +17,11 @@ export interface PolicyFacts {
   runningCount?: number | null;
   /** The service's utilisation targets (%), to express cpu and memory as % of target. */
   targets?: { cpu: number; memory: number } | null;
+  /**
+   * The policy whose `for` window the watch consumer saw hold (a threshold anomaly's policy). A
+   * policy with a `for` window matches only then: one sample says nothing about a window.
+   */
+  heldPolicy?: string | null;
 }
 
 export interface PolicyMatch {
@@ -57,6 +62,7 @@ export function matchPolicies(policies: readonly Policy[], facts: PolicyFacts): 
   const context = policyContext(facts);
   const matched = policies
     .filter((p) => {
+      if (p.for && p.name !== facts.heldPolicy) return false;
       let condition = parsed.get(p);
       if (!condition) {
         condition = parseCondition(p.when);

@@ -25,8 +25,25 @@ export const policySchema = z.strictObject({
   actions: z.array(actionTypeSchema).min(1),
   /** Higher wins when several policies match. */
   priority: z.number().int().min(0).max(1000).default(100),
+  /**
+   * As in Prometheus alerting rules: the condition must hold on every sample over this window
+   * ("5m", "90s", "1h") before the policy matches. Absent: it matches on the first sample.
+   */
+  for: z
+    .string()
+    .regex(/^[1-9][0-9]{0,4}(s|m|h)$/, 'must be a duration like 5m, 90s or 1h')
+    .optional(),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+const durationUnitMs = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** The policy's `for` window in milliseconds; 0 when it has none. */
+export function policyHoldMs(policy: Pick<Policy, 'for'>): number {
+  if (!policy.for) return 0;
+  const unit = policy.for.slice(-1) as keyof typeof durationUnitMs;
+  return Number(policy.for.slice(0, -1)) * durationUnitMs[unit];
+}
 
 /**
  * SPEC X2 defaults. Units: cpu, memory, request_utilisation (requests as % of capacity) and

@@ -10,6 +10,7 @@ import {
   type AlertingState,
   type Notification,
 } from '../alerting';
+import { errorRate } from '../decision';
 import { ConflictError } from '../errors';
 import type { Anomaly, Decision, Sample } from '../model';
 import type {
@@ -76,7 +77,14 @@ async function eventsOf(deps: AlertDeps, input: AlertInput): Promise<AlertEvent[
       )
         .filter((a) => a.at === sample.at)
         .map((a) => a.metric);
-      return normalReadings(sample, anomalous).map((reading) => ({ type: 'normal', reading }));
+      // error_rate is derived, yet a threshold incident names it: its readings count too.
+      const rate = errorRate(sample.metrics);
+      const metrics =
+        rate === null ? sample.metrics : { ...sample.metrics, error_rate: rate * 100 };
+      return normalReadings({ ...sample, metrics }, anomalous).map((reading) => ({
+        type: 'normal',
+        reading,
+      }));
     }
   }
 }

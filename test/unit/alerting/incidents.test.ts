@@ -83,7 +83,7 @@ describe('incidents', () => {
       { serviceId: 'api', at: isoAt(60), metrics: { cpu: 30, memory: 50, p95: null } },
       ['memory'],
     );
-    expect(readings).toEqual([{ serviceId: 'api', metric: 'cpu', at: isoAt(60) }]);
+    expect(readings).toEqual([{ serviceId: 'api', metric: 'cpu', at: isoAt(60), value: 30 }]);
   });
 
   it('a late anomaly from before the recovery does not reopen the incident', () => {

@@ -1,0 +1,56 @@
+// The watch consumer's use case (issue #14): each new sample is judged against the service's
+// threshold policies (with their `for` windows). What holds becomes an anomaly item — keyed by
+// service, policy and minute, written with a conditional put — that decide and notify then take
+// exactly like the detector's. A redelivered sample writes nothing new.
+import { heldThresholds, isThresholdPolicy, policyHoldMs, thresholdAnomaly } from '../decision';
+import type { Anomaly, Sample } from '../model';
+import type { Clock, LearningStore, ObservationStore, ServiceRegistry, Telemetry } from '../ports';
+
+export interface WatchDeps {
+  clock: Clock;
+  registry: Pick<ServiceRegistry, 'get'>;
+  observations: Pick<ObservationStore, 'putAnomaly'>;
+  /** The service's recent samples, for `for` windows. */
+  samples: Pick<LearningStore, 'samplesBetween'>;
+  telemetry?: Telemetry;
+}
+
+export interface WatchResult {
+  serviceId: string;
+  /** Anomalies the sample raised (threshold, forecast, outage), written now or before. */
+  raised: string[];
+  /** Of those, the ones this call wrote (the rest were already there: a redelivery). */
+  written: string[];
+}
+
+export async function watchSample(deps: WatchDeps, sample: Sample): Promise<WatchResult> {
+  const result: WatchResult = { serviceId: sample.serviceId, raised: [], written: [] };
+  const service = await deps.registry.get(sample.serviceId);
+  // A sample of a service no longer declared: nobody to judge it for.
+  if (!service) return result;
+
+  const anomalies: Anomaly[] = [];
+  const thresholds = service.policies.filter(isThresholdPolicy);
+  if (thresholds.length > 0) {
+    const longest = Math.max(...thresholds.map(policyHoldMs));
+    const at = Date.parse(sample.at);
+    // The window (at − for, at]; the sample itself is passed too, so a lagging read cannot drop it.
+    const recent =
+      longest > 0
+        ? await deps.samples.samplesBetween(service.id, new Date(at - longest + 1), new Date(at))
+        : [];
+    for (const held of heldThresholds(service, sample, recent)) {
+      anomalies.push(thresholdAnomaly(sample, held));
+    }
+  }
+
+  const now = deps.clock.now();
+  for (const anomaly of anomalies) {
+    result.raised.push(anomaly.id);
+    if (await deps.observations.putAnomaly(anomaly, now)) {
+      result.written.push(anomaly.id);
+      deps.telemetry?.count('WatchAnomalies', 1, { source: anomaly.source ?? 'detector' });
+    }
+  }
+  return result;
+}
