@@ -5,7 +5,7 @@
 // Constant time and memory per point.
 import { distributionChange, initDistribution } from './distribution-change';
 import { describe } from './explain';
-import { initNovelty, noveltyP } from './novelty-memory';
+import { initNovelty, noveltyP, stateCode } from './novelty-memory';
 import { gapOutput, quiet } from './quiet-output';
 import { seasonalOffset, updateSeasonal } from './seasonal-profile';
 import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
@@ -45,12 +45,13 @@ export function updateVigia(
   const shift = levelShift(state, reading);
   const surprise = surpriseOf(state, reading, shift.shift, P);
   const warm = state.n >= P.warmup;
+  const code = stateCode(reading.t, reading.x, state.mn, state.mx);
   const other = {
     dist:
       P.distWindow > 0
         ? distributionChange(state.dc ?? initDistribution(), reading.z, P.distWindow)
         : 0,
-    novP: P.noveltyCapacity > 0 ? noveltyP(state.nv ?? initNovelty(), reading.z) : 1,
+    novP: P.noveltyCapacity > 0 ? noveltyP(state.nv ?? initNovelty(), code) : 1,
   };
   const fused = fuseScore(
     state,
@@ -62,7 +63,7 @@ export function updateVigia(
     P,
     other,
   );
-  const judged: JudgedPoint = { reading, shift, surprise, fused, warm, other };
+  const judged: JudgedPoint = { reading, shift, surprise, fused, warm, other: { ...other, code } };
   const next = learnFromPoint(state, judged, P);
   return { state: next, output: outputFor(point, judged, next, P) };
 }

@@ -25,7 +25,7 @@ export interface JudgedPoint {
   surprise: Surprise;
   fused: FusedScore;
   warm: boolean;
-  other: OtherSignals;
+  other: OtherSignals & { code: number };
 }
 
 interface Baseline {
@@ -149,7 +149,7 @@ export function learnFromPoint(
 function learnOtherSignals(
   state: VigiaState,
   z: number,
-  other: OtherSignals,
+  other: OtherSignals & { code: number },
   { fused, warm }: JudgedPoint,
   n: number,
   P: DetectorParams,
@@ -168,7 +168,13 @@ function learnOtherSignals(
     out.dr = warm ? learnRarity(dr, other.dist, rp) : dr;
   }
   if (P.noveltyCapacity > 0) {
-    out.nv = learnNovelty(state.nv ?? initNovelty(), z, P.noveltyCapacity, P.rarityMemory, n);
+    out.nv = learnNovelty(
+      state.nv ?? initNovelty(),
+      other.code,
+      P.noveltyCapacity,
+      P.rarityMemory,
+      n,
+    );
   }
   return out;
 }

@@ -52,7 +52,7 @@ export const DETECTOR_PARAMS = {
   /** Distribution change: the recent window's length in points (0 switches it off). */
   distWindow: 32,
   /** Novelty memory: how many recently seen states it keeps (0 switches it off). */
-  noveltyCapacity: 0,
+  noveltyCapacity: 48,
   /** Horizon of the forecast returned with every output. */
   forecastMinutes: 30,
   holtAlpha: 0.1,
