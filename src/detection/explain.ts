@@ -23,6 +23,8 @@ export interface Judgement {
   flat: number;
   alertScore: number;
   criticalScore: number;
+  /** Which signal the score came from; the residual when absent. */
+  why?: 'residual' | 'distribution' | 'novelty';
 }
 
 export function describe(j: Judgement): DetectionOutput {
@@ -57,11 +59,15 @@ function explain(j: Judgement, anomalous: boolean, lower: number, upper: number)
   const band = `usual ${fmt(j.expected)} (band ${fmt(lower)}–${fmt(upper)})`;
   if (!j.warm) return `learning what normal looks like (${fmt(j.value)})`;
   if (!anomalous) return `${fmt(j.value)} is within its ${band}`;
+  const where = j.value > j.expected ? 'above' : 'below';
+  if (j.why === 'distribution')
+    return `${fmt(j.value)}: the recent values are spread unlike usual (${where} its ${band})`;
+  if (j.why === 'novelty')
+    return `${fmt(j.value)} is at a level not seen at this time of day lately (${where} its ${band})`;
   const { point, shift, roc, flat } = j.parts;
   const strongest = Math.max(point, shift, roc * 0.5, flat);
   if (strongest === flat)
     return `${fmt(j.value)} has not changed for ${j.flat} points on a series that normally moves`;
-  const where = j.value > j.expected ? 'above' : 'below';
   if (strongest === shift && shift > point) {
     return `level shift ${j.shift > 0 ? 'up' : 'down'}: ${fmt(j.value)} has stayed ${where} its ${band}`;
   }

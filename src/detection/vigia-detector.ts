@@ -3,7 +3,9 @@
 // (point deviation, CUSUM level shift, rate of change, flat line, leaving the slowly fading range),
 // discounted when that hour of day reached as much on both previous days, scored by vigia-score.
 // Constant time and memory per point.
+import { distributionChange, initDistribution } from './distribution-change';
 import { describe } from './explain';
+import { initNovelty, noveltyP, stateCode } from './novelty-memory';
 import { gapOutput, quiet } from './quiet-output';
 import { seasonalOffset, updateSeasonal } from './seasonal-profile';
 import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
@@ -43,6 +45,14 @@ export function updateVigia(
   const shift = levelShift(state, reading);
   const surprise = surpriseOf(state, reading, shift.shift, P);
   const warm = state.n >= P.warmup;
+  const code = stateCode(reading.t, reading.x, state.mn, state.mx);
+  const other = {
+    dist:
+      P.distWindow > 0
+        ? distributionChange(state.dc ?? initDistribution(), reading.z, P.distWindow)
+        : 0,
+    novP: P.noveltyCapacity > 0 ? noveltyP(state.nv ?? initNovelty(), code) : 1,
+  };
   const fused = fuseScore(
     state,
     surprise.surprise,
@@ -51,8 +61,9 @@ export function updateVigia(
     reading.flat,
     warm,
     P,
+    other,
   );
-  const judged: JudgedPoint = { reading, shift, surprise, fused, warm };
+  const judged: JudgedPoint = { reading, shift, surprise, fused, warm, other: { ...other, code } };
   const next = learnFromPoint(state, judged, P);
   return { state: next, output: outputFor(point, judged, next, P) };
 }
@@ -93,6 +104,7 @@ function outputFor(
     flat: reading.flat,
     alertScore: P.alertScore,
     criticalScore: P.criticalScore,
+    why: fused.why,
   });
   const ahead = P.forecastMinutes * 60_000;
   const forecast = next.hl + next.tr * ahead + seasonalOffset(next.season, reading.t + ahead);

@@ -2,7 +2,10 @@
 // the point in proportion to its surprise, re-anchored after a level shift), Holt's level and trend
 // for the forecast, the daily profile, the slowly fading range and the score's calibration.
 import { initCusum, type CusumState } from './change-point';
+import { initDistribution, learnDistribution } from './distribution-change';
 import { learnHourlyReach } from './hourly-reach';
+import { initNovelty, learnNovelty } from './novelty-memory';
+import { initRarity, learnRarity } from './surprise-rarity';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
 import {
   seasonalMode,
@@ -12,7 +15,7 @@ import {
 } from './seasonal-profile';
 import type { DetectorParams } from './vigia-params';
 import type { LevelShift, PointReading, Surprise } from './vigia-reading';
-import { learnCalibration, type FusedScore } from './vigia-score';
+import { learnCalibration, type FusedScore, type OtherSignals } from './vigia-score';
 import { MAD_TO_SIGMA, type VigiaState } from './vigia-state';
 
 /** Everything the judging of one point found, which the learning reads. */
@@ -22,6 +25,7 @@ export interface JudgedPoint {
   surprise: Surprise;
   fused: FusedScore;
   warm: boolean;
+  other: OtherSignals & { code: number };
 }
 
 interface Baseline {
@@ -100,7 +104,7 @@ export function learnFromPoint(
   judged: JudgedPoint,
   P: DetectorParams,
 ): VigiaState {
-  const { reading, shift, surprise, fused, warm } = judged;
+  const { reading, shift, surprise, fused, warm, other } = judged;
   const { x, t, sigma0 } = reading;
   const n = state.n + 1;
   const baseline = learnBaseline(state, reading, shift, P);
@@ -137,5 +141,40 @@ export function learnFromPoint(
     hr: warm
       ? learnHourlyReach(surprise.hourly, t, Math.min(surprise.surprise * surprise.usual, 50))
       : surprise.hourly,
+    ...learnOtherSignals(state, reading.z, other, judged, n, P),
   };
+}
+
+/** The distribution histograms, the rarity of their change and the novelty memory after a point. */
+function learnOtherSignals(
+  state: VigiaState,
+  z: number,
+  other: OtherSignals & { code: number },
+  { fused, warm }: JudgedPoint,
+  n: number,
+  P: DetectorParams,
+): Pick<VigiaState, 'dc' | 'dr' | 'nv'> {
+  const out: Pick<VigiaState, 'dc' | 'dr' | 'nv'> = {};
+  if (P.distWindow > 0) {
+    const rp = { memory: P.rarityMemory, prior: P.rarityPrior, tail: P.rarityTail };
+    const dr = state.dr ?? initRarity();
+    out.dc = learnDistribution(
+      state.dc ?? initDistribution(),
+      z,
+      P.distWindow,
+      P.rarityMemory,
+      fused.alert,
+    );
+    out.dr = warm ? learnRarity(dr, other.dist, rp) : dr;
+  }
+  if (P.noveltyCapacity > 0) {
+    out.nv = learnNovelty(
+      state.nv ?? initNovelty(),
+      other.code,
+      P.noveltyCapacity,
+      P.rarityMemory,
+      n,
+    );
+  }
+  return out;
 }

@@ -49,6 +49,10 @@ export const DETECTOR_PARAMS = {
   /** A surprise its hour of day reached on both previous days must beat it this many times over. */
   hourWiden: 1.5,
   recent: 8,
+  /** Distribution change: the recent window's length in points (0 switches it off). */
+  distWindow: 32,
+  /** Novelty memory: how many recently seen states it keeps (0 switches it off). */
+  noveltyCapacity: 48,
   /** Horizon of the forecast returned with every output. */
   forecastMinutes: 30,
   holtAlpha: 0.1,

@@ -3,13 +3,25 @@
 // stand on their own (leaving the known range, a first-ever flat line), and damped after an alert
 // so one incident raises one alarm. Also learns the calibration from each point.
 import { clamp, compact, finiteOr } from './numeric';
+import { unchangedP } from './distribution-change';
 import { exceedance, learnRarity, type RarityParams, type RarityState } from './surprise-rarity';
 import type { SignalParts } from './explain';
 import type { DetectorParams } from './vigia-params';
 import type { VigiaState } from './vigia-state';
 
+/** The two scores beside the residual: the distribution change (G per degree of freedom) and the
+ *  probability of a novel state (1 when the state is known). */
+export interface OtherSignals {
+  dist: number;
+  novP: number;
+}
+
+export type ScoreSource = 'residual' | 'distribution' | 'novelty';
+
 export interface FusedScore {
   score: number;
+  /** Which signal the score came from (for the explanation). */
+  why: ScoreSource;
   alert: boolean;
   /** The surprise that counts as an alert's worth for this series now (scales the band). */
   bar: number;
@@ -29,6 +41,7 @@ export function fuseScore(
   flat: number,
   warm: boolean,
   P: DetectorParams,
+  other: OtherSignals = { dist: 0, novP: 1 },
 ): FusedScore {
   // Two calibrations, fused by geometric mean: how far the surprise beats this series' decaying
   // record (old bar), and how rare a surprise this large has been (decaying histogram).
@@ -39,6 +52,24 @@ export function fuseScore(
   const rare = clamp((gate * rarity) / (2 * P.rarityAlert), 0, 1);
   const learned = state.ra.tot > P.learn;
   let s = learned ? clamp(P.gain * Math.sqrt(record * rare), 0, 1) : 0;
+  let why: ScoreSource = 'residual';
+  if (learned) {
+    // Each other signal by its own running tail probability, Bonferroni-corrected for the number of
+    // signals looked at, on the residual's rarity scale: no weight per signal.
+    const looks = 1 + (P.distWindow > 0 ? 1 : 0) + (P.noveltyCapacity > 0 ? 1 : 0);
+    const onScale = (p: number): number =>
+      clamp(-Math.log10(Math.min(1, looks * p)) / (2 * P.rarityAlert), 0, 1);
+    if (P.distWindow > 0 && state.dr && state.dr.tot > P.learn) {
+      // Rare for this series and unlikely had nothing changed: both must hold.
+      const p = Math.max(exceedance(state.dr, other.dist, rarityParams(P)), unchangedP(other.dist));
+      const sd = onScale(p);
+      if (sd > s) [s, why] = [sd, 'distribution'];
+    }
+    if (P.noveltyCapacity > 0) {
+      const sn = onScale(other.novP);
+      if (sn > s) [s, why] = [sn, 'novelty'];
+    }
+  }
   if (P.rangeTol > 0 && outside >= P.rangeTol && parts.point >= P.rangeMinPoint && learned)
     s = Math.max(s, clamp(0.55 + outside, 0, 1));
   // A flat line is news on its own only when this series has not flat-lined like this before.
@@ -54,7 +85,7 @@ export function fuseScore(
   }
   if (cool === 0) peak = 0;
   const score = warm ? clamp(finiteOr(s, 0), 0, 1) : 0;
-  return { score, alert, bar, cool, peak };
+  return { score, why, alert, bar, cool, peak };
 }
 
 /** The calibration after this point: rarity histogram, adaptive quantile, decaying record. */

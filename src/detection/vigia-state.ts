@@ -1,6 +1,8 @@
 // The per-series state the detector keeps between points (JSON in DynamoDB, under 4 KB), and the
 // baseline it implies: expected value and robust sigma.
 import { initCusum, type CusumState } from './change-point';
+import { initDistribution, type DistributionState } from './distribution-change';
+import { initNovelty, type NoveltyState } from './novelty-memory';
 import { initHourlyReach, type HourlyReachState } from './hourly-reach';
 import { initRarity, type RarityState } from './surprise-rarity';
 import { initSeasonal, seasonalOffset, type SeasonalState } from './seasonal-profile';
@@ -47,6 +49,11 @@ export interface VigiaState {
   /** The last judged point's score and raw robust z (for the baseline summary); absent in older states. */
   ls?: number;
   lz?: number;
+  /** Recent and usual histograms of z (distribution change) and the rarity of that change; the
+   *  novelty memory of recent states. Absent in older states, which start them afresh. */
+  dc?: DistributionState;
+  dr?: RarityState;
+  nv?: NoveltyState;
 }
 
 export function initVigiaState(): VigiaState {
@@ -75,6 +82,9 @@ export function initVigiaState(): VigiaState {
     mn: 0,
     fl: 0,
     hr: initHourlyReach(),
+    dc: initDistribution(),
+    dr: initRarity(),
+    nv: initNovelty(),
   };
 }
 
