@@ -22,8 +22,6 @@ export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
         service: benchService(sim),
         feed: name === 'vigia' ? 'pushed' : 'cloudwatch',
         startMs: Date.UTC(2026, 0, 1),
-        // A one-sided 95% band, as the detector's expected band gives (preScaling.band).
-        bandZ: 1.65,
       });
     case 'hpa':
       return hpaScaler({
