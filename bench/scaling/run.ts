@@ -1,5 +1,5 @@
 // npm run bench:scaling [-- --traces <files or folders>] [--json] [--set tuning|held-apart|weekly]
-//   [--scalers vigiaCloudWatch,hpa]
+//   [--scalers vigiaCloudWatch,hpa] [--band] [--lead <minutes>]   (the last two: vigia's pre-scaling)
 // Replays load traces through vigia's scaler, the Kubernetes HPA and AWS target tracking, and
 // reports minutes over the latency objective, task-hours and scaling actions.
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ interface Args {
   json: boolean;
   set: TraceSet | null;
   scalers: ScalerName[];
+  preScaling: { band?: boolean; leadMinutes?: number };
 }
 
 function parseArgs(argv: string[]): Args {
@@ -30,17 +31,20 @@ function parseArgs(argv: string[]): Args {
   let reading = false;
   let set: TraceSet | null = null;
   let scalers: ScalerName[] = [...scalerNames];
+  const preScaling: Args['preScaling'] = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') json = true;
     else if (arg === '--traces') reading = true;
     else if (arg === '--set') set = traceSet(argv[++i]);
     else if (arg === '--scalers') scalers = scalerList(argv[++i]);
+    else if (arg === '--band') preScaling.band = true;
+    else if (arg === '--lead') preScaling.leadMinutes = Number(argv[++i]);
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else if (reading) traces.push(arg);
     else throw new Error(`unexpected argument ${arg}`);
   }
-  return { traces: reading ? traces : null, json, set, scalers };
+  return { traces: reading ? traces : null, json, set, scalers, preScaling };
 }
 
 function traceSet(value: string | undefined): TraceSet {
@@ -67,13 +71,19 @@ function loadTraces(paths: string[] | null, set: TraceSet | null): LoadTrace[] {
 }
 
 function main(): void {
-  const { traces: paths, json, set, scalers } = parseArgs(process.argv.slice(2));
+  const { traces: paths, json, set, scalers, preScaling } = parseArgs(process.argv.slice(2));
   const traces = loadTraces(paths, set);
   const rows = traces.map((trace) => {
     const results = Object.fromEntries(
       scalers.map((name) => [
         name,
-        summarise(simulate(trace.rates, makeScaler(name, defaultSimSettings), defaultSimSettings)),
+        summarise(
+          simulate(
+            trace.rates,
+            makeScaler(name, defaultSimSettings, preScaling),
+            defaultSimSettings,
+          ),
+        ),
       ]),
     ) as Totals;
     return { name: trace.name, minutes: trace.rates.length, ...results };
