@@ -13,17 +13,20 @@ export type ScalerName = (typeof scalerNames)[number];
 export const cpuTarget = 70;
 export const requestsTargetPercent = 75;
 
-export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
+/** `preScaling` overrides vigia's defaults for a frontier point (`--band`, `--lead <minutes>`). */
+export function makeScaler(
+  name: ScalerName,
+  sim: SimSettings,
+  preScaling: { band?: boolean; leadMinutes?: number } = {},
+): Scaler {
   const requestsTarget = (sim.capacityPerTask * requestsTargetPercent) / 100;
   switch (name) {
     case 'vigia':
     case 'vigiaCloudWatch':
       return vigiaScaler({
-        service: benchService(sim),
+        service: benchService(sim, preScaling),
         feed: name === 'vigia' ? 'pushed' : 'cloudwatch',
         startMs: Date.UTC(2026, 0, 1),
-        // A one-sided 95% band, as the detector's expected band gives (preScaling.band).
-        bandZ: 1.65,
       });
     case 'hpa':
       return hpaScaler({
@@ -49,7 +52,10 @@ export function makeScaler(name: ScalerName, sim: SimSettings): Scaler {
 }
 
 /** The simulated service as vigia's configuration: product defaults, the shared targets. */
-export function benchService(sim: SimSettings): Service {
+export function benchService(
+  sim: SimSettings,
+  preScaling: { band?: boolean; leadMinutes?: number } = {},
+): Service {
   return serviceSchema.parse({
     id: 'bench',
     name: 'Simulated service',
@@ -57,6 +63,6 @@ export function benchService(sim: SimSettings): Service {
     minTasks: sim.minTasks,
     maxTasks: sim.maxTasks,
     targets: { cpu: cpuTarget, memory: 75 },
-    scaling: { requestsPerTaskCapacity: sim.capacityPerTask, requestsTargetPercent },
+    scaling: { requestsPerTaskCapacity: sim.capacityPerTask, requestsTargetPercent, preScaling },
   });
 }

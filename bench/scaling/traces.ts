@@ -42,7 +42,68 @@ export function syntheticTraces(): LoadTrace[] {
     { name: 'synthetic/ramp', rates: noisy(ramp, 2) },
     { name: 'synthetic/daily', rates: noisy(daily, 3) },
     { name: 'synthetic/flash-crowd', rates: noisy(flash, 4) },
+    ...weeklyTraces(),
   ];
+}
+
+const DAY_MINUTES = 1440;
+/** Traces start on a Thursday (2026-01-01): day 2 and 3 are the weekend. */
+const weekdayOf = (m: number) => (Math.floor(m / DAY_MINUTES) + 4) % 7;
+const hourOf = (m: number) => (m % DAY_MINUTES) / 60;
+/** 0 before `from` o'clock, 1 after, a ramp of `minutes` between: a scheduled step. */
+const step = (h: number, from: number, minutes: number) =>
+  Math.min(1, Math.max(0, ((h - from) * 60) / minutes));
+const bump = (h: number, centre: number, width: number) => Math.exp(-(((h - centre) / width) ** 2));
+
+/**
+ * Three weeks with a weekly cycle, so day-of-week learning is measured: load that a time-of-day
+ * profile alone gets wrong at every weekday/weekend change, and steps at fixed times that a
+ * one-minute-late reactive scaler always meets late.
+ */
+export function weeklyTraces(): LoadTrace[] {
+  const weeks = 3 * 7 * DAY_MINUTES;
+  // Office hours: a sharp 9 o'clock start, a lunch dip, a slow evening; weekends quiet.
+  const office = Array.from({ length: weeks }, (_, m) => {
+    const h = hourOf(m);
+    const day = weekdayOf(m);
+    if (day === 0 || day === 6) return 120 + 120 * bump(h, 15, 4);
+    const monday = day === 1 ? 1.2 : 1;
+    const open = step(h, 8.75, 10) * (1 - step(h, 18, 90));
+    return 120 + monday * (780 * open - 200 * bump(h, 12.5, 0.6));
+  });
+  // A consumer service: evening peaks, a weekday batch at 02:00, Friday and Saturday nights
+  // busiest, and a slow multiplicative drift from week to week.
+  const random = seededRandom(6);
+  let drift = 1;
+  const consumer = Array.from({ length: weeks }, (_, m) => {
+    if (m % 60 === 0) drift = Math.min(1.15, Math.max(0.85, drift + 0.01 * standardNormal(random)));
+    const h = hourOf(m);
+    const day = weekdayOf(m);
+    const late = day === 5 || day === 6 ? 1.4 : 1;
+    const batch = day >= 1 && day <= 5 && h >= 2 && h < 2.4 ? 700 : 0;
+    return drift * (150 + 250 * bump(h, 12.5, 2) + late * 550 * bump(h, 20.5, 2.2)) + batch;
+  });
+  return [
+    { name: 'synthetic/weekly-office', rates: noisy(office, 5) },
+    { name: 'synthetic/weekly-consumer', rates: noisy(consumer, 7) },
+  ];
+}
+
+export type TraceSet = 'tuning' | 'held-apart' | 'weekly';
+
+/**
+ * Declared before any tuning (issue 18): these are never used to choose a setting, only to check
+ * the choice — one tweet series, one AWS series and one weekly trace.
+ */
+export const heldApartTraces = [
+  'realTweets/Twitter_volume_AMZN',
+  'realAWSCloudwatch/ec2_network_in_257a54',
+  'synthetic/weekly-consumer',
+];
+
+export function inSet(name: string, set: TraceSet): boolean {
+  if (set === 'weekly') return name.startsWith('synthetic/weekly');
+  return heldApartTraces.includes(name) === (set === 'held-apart');
 }
 
 /** NAB series that behave like request counts: tweet volumes, ELB requests, network in. */

@@ -9,8 +9,9 @@ import {
   planTargetScaling,
   type ScalingState,
 } from '../../src/decision';
+import { collectDetector, type CollectedSeriesState } from '../../src/detection';
 import type { Decision, Service } from '../../src/model';
-import { holtForecaster } from './load-forecast';
+import { requestForecastFor } from '../../src/use-cases/autoscale';
 import type { Scaler, SimView, StepRecord } from './service-sim';
 
 export interface VigiaBenchSettings {
@@ -18,8 +19,6 @@ export interface VigiaBenchSettings {
   feed: 'pushed' | 'cloudwatch';
   /** Epoch ms of t = 0, so cooldowns and the hourly cap see real dates. */
   startMs: number;
-  /** Width of the forecast band in standard deviations (used when preScaling.band is on). */
-  bandZ: number;
 }
 
 const PUSH_SECONDS = 15;
@@ -32,16 +31,20 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
   const { service } = settings;
   let state: ScalingState = emptyScalingState();
   const decisions: Decision[] = [];
-  const forecaster = holtForecaster();
+  // The detector's state of the service's `requests` series, as collect keeps it: each one-minute
+  // datapoint (stamped with its minute's start) once the collector has read it.
+  let detector: CollectedSeriesState = collectDetector.init();
   let fedMinute = -1;
   let lastTick = -Infinity;
-  const lead = service.scaling.preScaling.leadMinutes;
   const date = (t: number) => new Date(settings.startMs + t * 1000).toISOString();
 
-  // The detector's load model learns from the minutes the collector has stored.
   function feedForecaster(lastClosedMinute: number, view: SimView) {
     for (let m = fedMinute + 1; m <= lastClosedMinute; m++) {
-      forecaster.observe(view.minutes[m]!.requestRate);
+      const point = {
+        timestamp: settings.startMs + m * 60_000,
+        value: view.minutes[m]!.requestRate,
+      };
+      detector = collectDetector.update(detector, point).state;
     }
     fedMinute = Math.max(fedMinute, lastClosedMinute);
   }
@@ -78,7 +81,11 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
       lastTick = view.t;
       const r = reading(view);
       if (!r) return undefined;
-      const expected = forecaster.forecast(lead);
+      const now = new Date(settings.startMs + view.t * 1000);
+      // The forecast autoscale computes from the stored model of `requests`.
+      const models = [
+        { metric: 'requests', state: { lastTimestamp: detector.t, detector } as unknown },
+      ];
       const result = planTargetScaling({
         service,
         reading: {
@@ -90,16 +97,16 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
           tasks: r.tasks,
         },
         ecs: { desiredCount: view.desired, runningCount: view.running, pendingCount: view.pending },
-        forecastRequestRate:
-          expected.length > 0 ? { expected, upper: forecaster.upper(lead, settings.bandZ) } : null,
+        forecastRequestRate: requestForecastFor(service, models, now),
         scalingState: state,
         recentDecisions: decisions,
         switches: allSwitchesOn,
-        now: new Date(settings.startMs + view.t * 1000),
+        now,
       });
       if (result.kind === 'ignored') return undefined;
       state = result.scalingState;
-      if (result.kind === 'hold') return undefined;
+      // A skipped decision (forecast-only) only records what pre-scaling would have done.
+      if (result.kind === 'hold' || result.decision.status !== 'approved') return undefined;
       // The hourly cap reads the last hour's decisions; older ones can go.
       decisions.push({ ...result.decision, status: 'executed' });
       const hourAgo = settings.startMs + (view.t - 3600) * 1000;

@@ -2,7 +2,7 @@
 // Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the detector and the
 // table.
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
-import { seriesDetector, type SeriesState } from '../../src/detection';
+import { collectDetector, type CollectedSeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
 import { elbv2Client } from '../aws/elbv2-client';
@@ -39,7 +39,7 @@ export const collectDeps = perConfig(
       models: modelStore(c),
       observations: observationStore(c),
       heartbeat: heartbeatStore(c),
-      detector: seriesDetector,
+      detector: collectDetector,
       telemetry: powertoolsTelemetry,
-    }) satisfies CollectDeps<SeriesState>,
+    }) satisfies CollectDeps<CollectedSeriesState>,
 );

@@ -159,13 +159,32 @@ function scaleInPlan(p: Recommendation): ScalingPlan {
   if (stabilised >= current) {
     return hold(p, `scale-in to ${recommended} waits: a higher count was recommended recently`);
   }
+  // A dip the forecast sees ending within the window is ridden out: scaling in and straight back
+  // out costs two actions and a start-up's worth of violations for a few minutes of tasks.
+  const returning = returningLoad(p);
+  if (returning !== null && returning >= current) {
+    return hold(p, `scale-in waits: load is forecast back to ${returning} tasks within the window`);
+  }
   if (withinCooldown(p.lastActionAt, config.scaleInCooldownSeconds, p.nowMs)) {
     return hold(p, `scale-in to ${stabilised} waits for the scale-in cooldown`);
   }
   const floor = Math.ceil(current * (1 - config.maxScaleInPercent / 100) - 1e-9);
-  const desired = Math.max(stabilised, floor, config.minTasks);
+  const desired = Math.max(stabilised, returning ?? 0, floor, config.minTasks);
   if (desired >= current) return hold(p, 'scale-in step limit leaves the count unchanged');
   return act(p, 'scale-in', desired, explain(p.winner, current, desired, stabilised));
+}
+
+/**
+ * Tasks the highest expected load of the whole forecast (which covers the scale-in stabilisation
+ * window) needs at the requests target, or null without a forecast to act on.
+ */
+function returningLoad(p: Recommendation): number | null {
+  const { config, input } = p;
+  const expected = (input.forecastRequestRate ?? []).filter(Number.isFinite);
+  if (!config.preScaling.enabled || config.requestsPerTaskCapacity === undefined) return null;
+  if (expected.length === 0) return null;
+  const target = (config.requestsPerTaskCapacity * config.requestsTargetPercent) / 100;
+  return Math.ceil(Math.max(...expected) / target - 1e-9);
 }
 
 /** Scale out by at most max(+maxScaleOutPercent%, +maxScaleOutTasks) in one action. */

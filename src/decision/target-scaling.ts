@@ -93,19 +93,25 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   const running = ecs.runningCount > 0 ? ecs.runningCount : ecs.desiredCount;
   const producers = reading.tasks != null && reading.tasks > 0 ? reading.tasks : running;
   const config = scalingConfigFor(service, service.scaling);
-  const plan = planScaling(
-    scalingInputFrom(
-      { desiredCount: ecs.desiredCount, runningCount: running, pendingCount: ecs.pendingCount },
-      reading,
-      producers,
-      input.forecastRequestRate,
-    ),
-    scalingState,
-    config,
-    new Date(at),
-  );
+  const planWith = (forecast: TargetScalingInput['forecastRequestRate']) =>
+    planScaling(
+      scalingInputFrom(
+        { desiredCount: ecs.desiredCount, runningCount: running, pendingCount: ecs.pendingCount },
+        reading,
+        producers,
+        forecast,
+      ),
+      scalingState,
+      config,
+      new Date(at),
+    );
+  // forecast-only: the measured load decides; the forecast's plan is only recorded.
+  const forecastOnly = config.preScaling.mode === 'forecast-only';
+  const plan = planWith(forecastOnly ? null : input.forecastRequestRate);
   const state = { ...plan.state, lastReadingAt: at };
   if (plan.action === 'hold') {
+    const trial = forecastOnly ? forecastOnlyRecord(input, planWith, at) : null;
+    if (trial) return { kind: 'act', decision: trial, scalingState: state, plan };
     return { kind: 'hold', reason: plan.reason, scalingState: state, plan };
   }
 
@@ -171,4 +177,49 @@ export function targetTriggers(
     out.push({ metric, value, limit: Math.round(limit * 10) / 10, bad: 'above' });
   }
   return out;
+}
+
+/** Marks the skipped decisions that record what pre-scaling would have done (forecast-only). */
+export const FORECAST_ONLY_PREFIX = 'forecast-only: pre-scaling would';
+
+/**
+ * In forecast-only mode, when the measured load holds but the forecast's plan would act: a skipped
+ * decision saying so, visible with the service's decisions and on its forecast. Not repeated while
+ * the same count is still what it would ask for, so a rising forecast records once per step.
+ */
+function forecastOnlyRecord(
+  input: TargetScalingInput,
+  planWith: (forecast: TargetScalingInput['forecastRequestRate']) => ScalingPlan,
+  at: number,
+): Decision | null {
+  const { service, reading, ecs } = input;
+  if (!input.forecastRequestRate || !ecs) return null;
+  const shadow = planWith(input.forecastRequestRate);
+  if (shadow.action === 'hold') return null;
+  const last = input.recentDecisions
+    .filter(
+      (d) =>
+        d.requestedBy === TARGET_SCALING_REQUESTER && d.reason.startsWith(FORECAST_ONLY_PREFIX),
+    )
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+  if (last && last.toCount === shadow.desired && at - Date.parse(last.at) < HOUR) return null;
+  const reason = `${FORECAST_ONLY_PREFIX} ${shadow.action}: ${shadow.reason}`;
+  return {
+    id: targetDecisionIdFor(reading),
+    serviceId: service.id,
+    anomalyId: readingIdOf(reading),
+    at: reading.at,
+    action: shadow.action,
+    fromCount: ecs.desiredCount,
+    toCount: shadow.desired,
+    reason,
+    mode: service.mode,
+    status: 'skipped',
+    requestedBy: TARGET_SCALING_REQUESTER,
+    target: { ...service.ecs },
+    result: 'forecast-only mode: recorded, not executed',
+    diagnosis: 'target',
+    policies: [],
+    allowedActions: [shadow.action],
+  };
 }

@@ -1,5 +1,7 @@
-// The contract every streaming detector meets: one point in, a judgement out, state as small JSON.
+// The contract every streaming detector meets: one point in, a judgement out, state as small JSON;
+// and the load forecast composed beside a detector's state.
 import type { Direction, Severity } from '../model/common';
+import { compactLoad, initLoadForecast, learnLoad, type LoadForecastState } from './load-forecast';
 
 export interface SeriesPoint {
   /** Epoch milliseconds of the observation. */
@@ -35,4 +37,23 @@ export interface SeriesDetector<State> {
   readonly name: string;
   init(): State;
   update(state: State, point: SeriesPoint): { state: State; output: DetectionOutput };
+}
+
+/**
+ * A detector that also keeps the load forecast (load-forecast.ts) of its series beside its own
+ * state, under `lf`: one pass over the points teaches both, and the forecast pre-scaling uses is
+ * saved with the model collect already writes.
+ */
+export function withLoadForecast<S extends object>(
+  inner: SeriesDetector<S>,
+): SeriesDetector<S & { lf?: LoadForecastState }> {
+  return {
+    name: inner.name,
+    init: () => ({ ...inner.init(), lf: initLoadForecast() }),
+    update(state, point) {
+      const { state: next, output } = inner.update(state, point);
+      const lf = learnLoad(state.lf ?? initLoadForecast(), point.timestamp, point.value);
+      return { state: { ...next, lf: compactLoad(lf) }, output };
+    },
+  };
 }

@@ -27,6 +27,11 @@ export const preScalingSettingsSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     /**
+     * 'act' scales ahead of the forecast; 'forecast-only' scales on measured load alone and records
+     * what pre-scaling would have done as a skipped decision (a trial before trusting it).
+     */
+    mode: z.enum(['act', 'forecast-only']).default('act'),
+    /**
      * How far ahead capacity must be ready: about the task start-up time plus one reading, since
      * a task asked for now serves nobody before then. 2 suits pushed readings and Fargate's 1–2
      * minute start; with CloudWatch's minute-old data only, 3.

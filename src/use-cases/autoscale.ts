@@ -4,8 +4,9 @@
 // together under the state's version, so a redelivered reading decides once and readings arriving
 // together for one service take turns.
 import { planTargetScaling, targetScalingSkip, type GlobalSwitches } from '../decision';
+import { loadForecast, type CollectedSeriesState } from '../detection';
 import { ConflictError, NotFoundError } from '../errors';
-import type { Sample, ScalingReading } from '../model';
+import type { Sample, ScalingReading, Service } from '../model';
 import type {
   Clock,
   DecisionLedger,
@@ -14,7 +15,7 @@ import type {
   ModelStore,
   ServiceRegistry,
 } from '../ports';
-import { forecastsFrom } from './decide-on-anomaly';
+import type { SeriesModel } from './collect-tick';
 
 export interface AutoscaleDeps {
   clock: Clock;
@@ -35,6 +36,9 @@ export type AutoscaleOutcome =
 const MAX_ATTEMPTS = 5;
 const HOUR = 3_600_000;
 const SAMPLE_PERIOD_MS = 60_000;
+const MINUTE = 60_000;
+/** A service silent for hours has no forecast worth sizing on. */
+const MAX_FORECAST_STEPS = 120;
 
 /**
  * The reading a collector sample gives: a sample covers the minute starting at its `at`, so its
@@ -53,6 +57,43 @@ export function readingOfSample(sample: Sample): ScalingReading {
     queue_arrivals: sample.metrics.queue_arrivals ?? null,
     tasks: sample.ecs?.runningCount ?? null,
   };
+}
+
+/**
+ * Width of the forecast's one-sided band in measured errors (90%): the upper edge pre-scaling sizes
+ * at the ceiling. The errors themselves are each service's own, measured at each horizon.
+ */
+export const LOAD_BAND_Z = 1.28;
+
+/**
+ * The requests per second expected from now until a task asked for now has started and been
+ * measured once (preScaling.leadMinutes) or the scale-in stabilisation window has passed, from the load forecast kept beside the `requests`
+ * detector (load-forecast.ts). The forecast starts after the last datapoint: the minutes between
+ * it and now (CloudWatch's lag) are forecast too, so its band widens with the data's age. Null
+ * without a warm forecast. The benchmark runs this same function.
+ */
+export function requestForecastFor(
+  service: Service,
+  models: ReadonlyArray<{ metric: string; state: unknown }>,
+  now: Date,
+): { expected: number[]; upper: number[] } | null {
+  if (service.scaling.requestsPerTaskCapacity === undefined) return null;
+  const record = models.find((m) => m.metric === 'requests');
+  const lf = (record?.state as SeriesModel<CollectedSeriesState> | undefined)?.detector?.lf;
+  if (!lf || lf.t === null || !(lf.dt > 0)) return null;
+  // Scale-out looks leadMinutes ahead; scale-in looks over its stabilisation window, and holds
+  // when the load is forecast to come back within it (scaling-plan.ts).
+  const ahead = Math.max(
+    service.scaling.preScaling.leadMinutes * MINUTE,
+    service.scaling.scaleInStabilisationSeconds * 1000,
+  );
+  const steps = Math.min(MAX_FORECAST_STEPS, Math.ceil((now.getTime() + ahead - lf.t) / lf.dt));
+  // Points whose interval has already ended are history by now, not the load to come.
+  const points = loadForecast(lf, steps, LOAD_BAND_Z).filter(
+    (p) => p.timestamp + lf.dt > now.getTime(),
+  );
+  if (points.length === 0) return null;
+  return { expected: points.map((p) => p.value), upper: points.map((p) => p.upper) };
 }
 
 export async function autoscaleOnReading(
@@ -75,7 +116,7 @@ export async function autoscaleOnReading(
     forecasting ? deps.models!.loadModels(service.id) : Promise.resolve([]),
   ]);
   const ecs = ecsStates.get(service.id) ?? null;
-  const forecast = forecastsFrom(service, models).requests;
+  const forecast = requestForecastFor(service, models, deps.clock.now());
 
   for (let attempt = 1; ; attempt++) {
     const state = await deps.ledger.loadAutopilotState(service.id);

@@ -6,6 +6,7 @@ import type { Route } from '../route';
 import { actionRoutes } from './actions';
 import { alertRoutes } from './alerts';
 import { baselineRoutes } from './baseline';
+import { forecastRoutes } from './forecast';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { metricRoutes } from './metrics';
@@ -21,6 +22,7 @@ const documented: Route[] = [
   ...metricRoutes,
   ...metricsExpositionRoutes,
   ...baselineRoutes,
+  ...forecastRoutes,
   ...historyRoutes,
   ...actionRoutes,
   ...reportRoutes,

@@ -172,6 +172,34 @@ describe('planScaling', () => {
     expect(plan.reason).toContain('forecast');
   });
 
+  it('holds a scale-in when the forecast says the load returns within the stabilisation window', () => {
+    const cfg = config({ requestsPerTaskCapacity: 100, scaleInStabilisationSeconds: 0 });
+    // 8 tasks, 300 rps now (4 tasks' worth at 75 rps each); 600 rps is back in three minutes.
+    const dip = service(8, { requestsPerTask: 37.5 });
+    const returning = { ...dip, forecastRequestRate: [300, 300, 600, 600] };
+    const leaving = { ...dip, forecastRequestRate: [300, 300, 300, 300] };
+
+    const held = planScaling(returning, emptyScalingState(), cfg, t0);
+    const scaledIn = planScaling(leaving, emptyScalingState(), cfg, t0);
+
+    expect(held.action).toBe('hold');
+    expect(held.reason).toContain('load is forecast back to 8 tasks');
+    expect(scaledIn).toMatchObject({ action: 'scale-in', desired: 4 });
+  });
+
+  it('merges a scale-in with the load forecast: it stops at what the forecast needs', () => {
+    const cfg = config({ requestsPerTaskCapacity: 100, scaleInStabilisationSeconds: 0 });
+    // 10 tasks, 4 tasks' worth now, 6 tasks' worth within the window: one step to 6, not 5 then 6.
+    const plan = planScaling(
+      service(10, { requestsPerTask: 30, forecastRequestRate: [300, 450, 450] }),
+      emptyScalingState(),
+      cfg,
+      t0,
+    );
+
+    expect(plan).toMatchObject({ action: 'scale-in', desired: 6 });
+  });
+
   it('sizes queue workers from arrivals, processing time and target utilisation', () => {
     // 10 msg/s × 2 s ÷ 0.8 = 25 workers; a 1200-message backlog to drain in 300 s adds 10.
     const settings = { processingSeconds: 2, targetUtilisation: 0.8, backlogDrainSeconds: 300 };

@@ -62,6 +62,38 @@ describe('planTargetScaling', () => {
     expect(result.scalingState.lastReadingAt).toBe(Date.parse(at));
   });
 
+  it('in forecast-only mode scales on measured load and records what pre-scaling would have done', () => {
+    const scaling = (mode: 'act' | 'forecast-only') =>
+      scalingConfigSchema.parse({ requestsPerTaskCapacity: 100, preScaling: { mode } });
+    // 4 tasks serving 300 rps (the 75% target): fine now; 600 rps expected within the lead.
+    const ahead = (mode: 'act' | 'forecast-only', recentDecisions: Decision[] = []) =>
+      planTargetScaling(
+        input({
+          service: aService({ scaling: scaling(mode) }),
+          reading: reading({ cpu: null, requests: 300, tasks: 4 }),
+          forecastRequestRate: { expected: [450, 600], upper: [500, 700] },
+          recentDecisions,
+        }),
+      );
+
+    const acting = ahead('act');
+    const trial = ahead('forecast-only');
+
+    expect(acting.kind === 'act' && acting.decision).toMatchObject({
+      status: 'approved',
+      toCount: 8,
+    });
+    expect(trial.kind).toBe('act');
+    if (trial.kind !== 'act') return;
+    expect(trial.decision).toMatchObject({ status: 'skipped', action: 'scale-out', toCount: 8 });
+    expect(trial.decision.reason).toMatch(/^forecast-only: pre-scaling would scale-out/);
+    expect(trial.scalingState.lastScaleOutAt).toBeNull(); // nothing was done
+    // The same recommendation is not recorded again on the next reading.
+    expect(
+      ahead('forecast-only', [{ ...trial.decision, at: '2026-11-22T09:59:15.000Z' }]).kind,
+    ).toBe('hold');
+  });
+
   it('sizes on the tasks that produced the reading, not on the tasks running now', () => {
     // The pushed 600 rps came from 4 tasks; 8 run now. 600 / 75 = 8 tasks: enough.
     const service = aService({
