@@ -1,8 +1,14 @@
 // The watch consumer's use case (issue #14): each new sample is judged against the service's
-// threshold policies (with their `for` windows). What holds becomes an anomaly item — keyed by
+// threshold policies (with their `for` windows) and for an outage (0 tasks running). What holds becomes an anomaly item — keyed by
 // service, policy and minute, written with a conditional put — that decide and notify then take
 // exactly like the detector's. A redelivered sample writes nothing new.
-import { heldThresholds, isThresholdPolicy, policyHoldMs, thresholdAnomaly } from '../decision';
+import {
+  heldThresholds,
+  isThresholdPolicy,
+  outageAnomaly,
+  policyHoldMs,
+  thresholdAnomaly,
+} from '../decision';
 import type { Anomaly, Sample } from '../model';
 import type { Clock, LearningStore, ObservationStore, ServiceRegistry, Telemetry } from '../ports';
 
@@ -30,6 +36,8 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
   if (!service) return result;
 
   const anomalies: Anomaly[] = [];
+  const outage = outageAnomaly(sample);
+  if (outage) anomalies.push(outage);
   const thresholds = service.policies.filter(isThresholdPolicy);
   if (thresholds.length > 0) {
     const longest = Math.max(...thresholds.map(policyHoldMs));
