@@ -196,3 +196,37 @@ export function outageAnomaly(sample: Sample): Anomaly | null {
     ...base,
   };
 }
+
+/** The incident metric a forecast names: apart from the metric's own readings, which are fine now. */
+export const forecastMetric = (metric: string) => `${metric}_forecast`;
+
+/**
+ * A forecast breach within the horizon: a warning with the time to breach, e.g. "memory of API
+ * reaches 95% in about 40 minutes". Written once per breach episode (the caller checks).
+ */
+export function forecastAnomaly(
+  sample: Sample,
+  serviceName: string,
+  breach: { metric: string; minutesToBreach: number; limit: number; value: number | null },
+): Anomaly {
+  const base = { metric: forecastMetric(breach.metric), source: 'forecast' as const };
+  return {
+    id: anomalyId(sample.serviceId, anomalyKeyPart(base), sample.at),
+    serviceId: sample.serviceId,
+    at: sample.at,
+    value: breach.value ?? breach.limit,
+    score: 0.8,
+    direction: 'up',
+    expected: null,
+    lower: null,
+    upper: null,
+    severity: 'warning',
+    explanation:
+      `${breach.metric} of ${serviceName} reaches ${formatValue(breach.metric, breach.limit)} ` +
+      `in about ${breach.minutesToBreach} minutes`,
+    zScore: null,
+    desiredCount: sample.ecs?.desiredCount ?? null,
+    minutesToBreach: breach.minutesToBreach,
+    ...base,
+  };
+}

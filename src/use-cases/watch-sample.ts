@@ -3,19 +3,31 @@
 // service, policy and minute, written with a conditional put — that decide and notify then take
 // exactly like the detector's. A redelivered sample writes nothing new.
 import {
+  forecastAnomaly,
+  forecastMetric,
   heldThresholds,
   isThresholdPolicy,
   outageAnomaly,
   policyHoldMs,
   thresholdAnomaly,
 } from '../decision';
-import type { Anomaly, Sample } from '../model';
-import type { Clock, LearningStore, ObservationStore, ServiceRegistry, Telemetry } from '../ports';
+import type { Anomaly, Sample, Service } from '../model';
+import type {
+  Clock,
+  LearningStore,
+  ModelStore,
+  ObservationStore,
+  ServiceRegistry,
+  Telemetry,
+} from '../ports';
+import { forecastsFrom, MEMORY_LIMIT_PERCENT } from './decide-on-anomaly';
 
 export interface WatchDeps {
   clock: Clock;
   registry: Pick<ServiceRegistry, 'get'>;
-  observations: Pick<ObservationStore, 'putAnomaly'>;
+  observations: Pick<ObservationStore, 'putAnomaly' | 'anomaliesSince'>;
+  /** The detectors' state, for forecast breaches; without it no forecast is judged. */
+  models?: Pick<ModelStore, 'loadModels'>;
   /** The service's recent samples, for `for` windows. */
   samples: Pick<LearningStore, 'samplesBetween'>;
   telemetry?: Telemetry;
@@ -52,6 +64,8 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
     }
   }
 
+  if (deps.models) anomalies.push(...(await forecastBreaches(deps, service, sample)));
+
   const now = deps.clock.now();
   for (const anomaly of anomalies) {
     result.raised.push(anomaly.id);
@@ -61,4 +75,36 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
     }
   }
   return result;
+}
+
+/** A forecast anomaly of the same series this recent belongs to the same breach episode. */
+const EPISODE_MS = 60 * 60_000;
+
+/** Forecast breaches (memory reaching its limit) not yet told in this episode. */
+async function forecastBreaches(
+  deps: WatchDeps,
+  service: Service,
+  sample: Sample,
+): Promise<Anomaly[]> {
+  const models = await deps.models!.loadModels(service.id);
+  // 0 means already past the limit: the thresholds speak for that.
+  const breaches = forecastsFrom(service, models).breaches.filter((b) => b.minutesToBreach > 0);
+  if (breaches.length === 0) return [];
+  const at = Date.parse(sample.at);
+  const recent = await deps.observations.anomaliesSince(service.id, new Date(at - EPISODE_MS));
+  return breaches
+    .filter(
+      (b) =>
+        !recent.some(
+          (a) =>
+            a.source === 'forecast' && a.metric === forecastMetric(b.metric) && a.at !== sample.at,
+        ),
+    )
+    .map((b) =>
+      forecastAnomaly(sample, service.name, {
+        ...b,
+        limit: MEMORY_LIMIT_PERCENT,
+        value: sample.metrics[b.metric] ?? null,
+      }),
+    );
 }
