@@ -6,7 +6,7 @@ import { systemClock } from '../clock';
 import { DynamoLearningStore } from '../store/learning-store';
 import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
 import { perConfig } from './per-config';
-import { observationStore, serviceRegistry, table } from './table';
+import { modelStore, observationStore, serviceRegistry, table } from './table';
 
 export const watchDeps = perConfig(
   (c) =>
@@ -15,6 +15,7 @@ export const watchDeps = perConfig(
       registry: serviceRegistry(c),
       observations: observationStore(c),
       samples: new DynamoLearningStore(table(c)),
+      models: modelStore(c),
       telemetry: powertoolsTelemetry,
     }) satisfies WatchDeps,
 );

@@ -13,6 +13,7 @@ import {
   DescribeServicesCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -124,6 +125,16 @@ export async function createDemoFleet(endpoint: string, services: readonly Servi
         cluster: s.ecs.cluster,
         serviceName: s.ecs.service,
         taskDefinition: td.taskDefinition!.taskDefinitionArn,
+        desiredCount: Math.max(s.minTasks, 2),
+      }),
+    );
+    // moto reports a new service's tasks as 0 running (until MOTO_ECS_SERVICE_RUNNING says
+    // otherwise) and every updated count as running: the demo's tasks start explicitly here, as
+    // they would on AWS. 0 running while some are desired is an outage to vigia.
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: s.ecs.cluster,
+        service: s.ecs.service,
         desiredCount: Math.max(s.minTasks, 2),
       }),
     );

@@ -30,6 +30,7 @@ import { planScaling } from './scaling-plan';
 import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
 import { triggersFor } from './decision-triggers';
+import { outageReason } from './target-scaling';
 
 export { triggersFor } from './decision-triggers';
 
@@ -163,6 +164,9 @@ function matchServicePolicies(
     runningCount: seen.ecs?.runningCount ?? seen.desiredCount,
     targets: service.targets,
     heldPolicy: anomaly.source === 'threshold' ? (anomaly.policy ?? null) : null,
+    minutesSinceDeploy: seen.ecs?.lastDeploymentAt
+      ? (seen.now.getTime() - Date.parse(seen.ecs.lastDeploymentAt)) / MINUTE
+      : null,
   });
 }
 
@@ -211,9 +215,16 @@ function decideScaling(
       decision: { ...decision, result: 'ECS desired count unknown: cannot size a scaling step' },
     };
   }
-  // Utilisation is averaged over the tasks that produced it: if ECS reports none running while
-  // metrics arrived, its snapshot lags the metrics, and the desired count is the better base.
-  const running = ecs && ecs.runningCount > 0 ? ecs.runningCount : desiredCount;
+  // None running while some are desired is an outage: no utilisation to size on (target scaling
+  // holds the same way); the diagnosis names the crash loop.
+  if (ecs && ecs.runningCount === 0 && ecs.desiredCount > 0) {
+    const reason = outageReason(ecs);
+    return {
+      scalingState: input.scalingState,
+      decision: { ...decision, reason: `${why}: ${reason}`, result: `hold: ${reason}` },
+    };
+  }
+  const running = ecs ? ecs.runningCount : desiredCount;
   const plan = planScaling(
     scalingInputFrom(
       { desiredCount, runningCount: running, pendingCount: ecs?.pendingCount ?? 0 },

@@ -11,6 +11,7 @@ export const diagnosisNames = [
   'bad_deploy',
   'latency_regression',
   'saturation',
+  'crash_loop',
 ] as const;
 export type DiagnosisName = (typeof diagnosisNames)[number];
 
@@ -76,6 +77,7 @@ export function diagnose(
     badDeploy(input, thresholds),
     latencyRegression(m, thresholds),
     saturation(m, input, thresholds),
+    crashLoop(input, thresholds),
   ].filter((d): d is Diagnosis => d !== null);
   return found.sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
 }
@@ -157,6 +159,25 @@ function badDeploy(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | n
   // The sooner after the deploy, the likelier it is the cause.
   const confidence = 0.9 - 0.4 * (minutesAfter / t.deployWindowMinutes);
   return { name: 'bad_deploy', confidence, evidence };
+}
+
+/**
+ * No task running while some are desired: tasks crash on start, the image does not pull, the
+ * health check kills them. Named above every other signature — utilisation, errors and latency
+ * come from tasks that are not there. Its cure (the default policies) is a rollback when a
+ * deployment is recent, else a person.
+ */
+function crashLoop(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
+  const ecs = input.sample.ecs;
+  if (!ecs || ecs.runningCount > 0 || ecs.desiredCount === 0) return null;
+  const evidence = [`0 of ${ecs.desiredCount} desired tasks running`];
+  if (ecs.pendingCount > 0) evidence.push(`${ecs.pendingCount} pending: tasks start and stop`);
+  const deployedAt = ecs.lastDeploymentAt ? Date.parse(ecs.lastDeploymentAt) : null;
+  const minutes = deployedAt === null ? null : (input.now.getTime() - deployedAt) / 60000;
+  if (minutes !== null && minutes >= 0 && minutes <= t.deployWindowMinutes) {
+    evidence.push(`deployed ${fmt(minutes)} min ago (${ecs.taskDefinition})`);
+  }
+  return { name: 'crash_loop', confidence: 0.95, evidence };
 }
 
 function latencyRegression(m: Metrics, t: DiagnosisThresholds): Diagnosis | null {

@@ -10,6 +10,8 @@ export interface PolicyFacts {
   metrics: Readonly<Record<string, number | null | undefined>>;
   anomalyScore: number | null;
   diagnosis: DiagnosisName | 'unknown';
+  /** Minutes since ECS's last deployment of the service (null: none known). */
+  minutesSinceDeploy?: number | null;
   /** Soonest forecast breach, minutes. */
   minutesToBreach?: number | null;
   /** Requests per second one task serves, to express requests as % of capacity. */
@@ -49,6 +51,7 @@ export function policyContext(facts: PolicyFacts): ConditionContext {
     anomaly_score: facts.anomalyScore,
     diagnosis: facts.diagnosis,
     minutes_to_breach: facts.minutesToBreach ?? null,
+    deployed_minutes_ago: facts.minutesSinceDeploy ?? null,
   };
 }
 

@@ -78,6 +78,11 @@ export function targetScalingSkip(
   return null;
 }
 
+/** "outage: 0 of 3 desired tasks running": why nothing is sized while no task runs. */
+export function outageReason(ecs: { desiredCount: number }): string {
+  return `outage: 0 of ${ecs.desiredCount} desired tasks running`;
+}
+
 export function planTargetScaling(input: TargetScalingInput): TargetScalingResult {
   const { service, reading, ecs, scalingState } = input;
   const at = Date.parse(reading.at);
@@ -88,9 +93,22 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   }
   if (!ecs) return { kind: 'ignored', reason: 'ECS state unknown' };
 
-  // ECS reporting none running while the service reports load: its snapshot lags (as after a
-  // restart), and the desired count is the better base, as in the anomaly engine.
-  const running = ecs.runningCount > 0 ? ecs.runningCount : ecs.desiredCount;
+  // None running while some are desired is an outage (a crash loop, an image that will not pull):
+  // there is no utilisation to size on, and more desired tasks would fail the same way. The watch
+  // raises it as an anomaly; sizing holds.
+  if (ecs.runningCount === 0 && ecs.desiredCount > 0) {
+    const reason = outageReason(ecs);
+    const plan: ScalingPlan = {
+      desired: ecs.desiredCount,
+      action: 'hold',
+      reason,
+      recommended: ecs.desiredCount,
+      proposals: [],
+      state: scalingState,
+    };
+    return { kind: 'hold', reason, scalingState: { ...scalingState, lastReadingAt: at }, plan };
+  }
+  const running = ecs.runningCount;
   const producers = reading.tasks != null && reading.tasks > 0 ? reading.tasks : running;
   const config = scalingConfigFor(service, service.scaling);
   const planWith = (forecast: TargetScalingInput['forecastRequestRate']) =>

@@ -12,7 +12,12 @@ import { parseCondition } from './condition-parser';
 import { policyContext } from './policy-match';
 
 /** Subjects that are not measurements: a policy naming one waits for an anomaly to be judged. */
-const JUDGED_SUBJECTS = new Set(['anomaly_score', 'diagnosis', 'minutes_to_breach']);
+const JUDGED_SUBJECTS = new Set([
+  'anomaly_score',
+  'diagnosis',
+  'minutes_to_breach',
+  'deployed_minutes_ago',
+]);
 /** The collector's cadence: a `for` window needs a sample for each of its minutes. */
 export const SAMPLE_INTERVAL_MS = 60_000;
 
@@ -157,6 +162,71 @@ export function thresholdAnomaly(sample: Sample, held: HeldThreshold): Anomaly {
       `${formatValue(subject, threshold)}${span} (policy ${policy.name})`,
     zScore: null,
     desiredCount: sample.ecs?.desiredCount ?? null,
+    ...base,
+  };
+}
+
+/** The metric an outage anomaly names: readings of it come from the sample's ECS state. */
+export const RUNNING_TASKS_METRIC = 'running_tasks';
+
+/**
+ * 0 running while some are desired: a critical anomaly per minute it lasts, so the incident stays
+ * open through it and decide diagnoses the crash loop. Healthy again from one running task.
+ */
+export function outageAnomaly(sample: Sample): Anomaly | null {
+  const ecs = sample.ecs;
+  if (!ecs || ecs.runningCount > 0 || ecs.desiredCount === 0) return null;
+  const base = { metric: RUNNING_TASKS_METRIC, source: 'outage' as const };
+  return {
+    id: anomalyId(sample.serviceId, anomalyKeyPart(base), sample.at),
+    serviceId: sample.serviceId,
+    at: sample.at,
+    value: 0,
+    score: 1,
+    direction: 'down',
+    expected: ecs.desiredCount,
+    lower: 1,
+    upper: null,
+    severity: 'critical',
+    explanation:
+      `0 of ${ecs.desiredCount} desired tasks running: an outage ` +
+      `(tasks crash or fail to start${ecs.pendingCount > 0 ? `, ${ecs.pendingCount} pending` : ''})`,
+    zScore: null,
+    desiredCount: ecs.desiredCount,
+    ...base,
+  };
+}
+
+/** The incident metric a forecast names: apart from the metric's own readings, which are fine now. */
+export const forecastMetric = (metric: string) => `${metric}_forecast`;
+
+/**
+ * A forecast breach within the horizon: a warning with the time to breach, e.g. "memory of API
+ * reaches 95% in about 40 minutes". Written once per breach episode (the caller checks).
+ */
+export function forecastAnomaly(
+  sample: Sample,
+  serviceName: string,
+  breach: { metric: string; minutesToBreach: number; limit: number; value: number | null },
+): Anomaly {
+  const base = { metric: forecastMetric(breach.metric), source: 'forecast' as const };
+  return {
+    id: anomalyId(sample.serviceId, anomalyKeyPart(base), sample.at),
+    serviceId: sample.serviceId,
+    at: sample.at,
+    value: breach.value ?? breach.limit,
+    score: 0.8,
+    direction: 'up',
+    expected: null,
+    lower: null,
+    upper: null,
+    severity: 'warning',
+    explanation:
+      `${breach.metric} of ${serviceName} reaches ${formatValue(breach.metric, breach.limit)} ` +
+      `in about ${breach.minutesToBreach} minutes`,
+    zScore: null,
+    desiredCount: sample.ecs?.desiredCount ?? null,
+    minutesToBreach: breach.minutesToBreach,
     ...base,
   };
 }

@@ -52,6 +52,20 @@ export function policyHoldMs(policy: Pick<Policy, 'for'>): number {
  */
 export const defaultPolicies: Policy[] = [
   {
+    // No task running (a crash loop, a failing start): a recent deployment is rolled back.
+    name: 'rollback-crash-loop',
+    when: 'diagnosis == crash_loop and deployed_minutes_ago <= 30min',
+    actions: ['rollback', 'notify'],
+    priority: 450,
+  },
+  {
+    // With no recent deployment nothing vigia can do would start them: a person must look.
+    name: 'alert-crash-loop',
+    when: 'diagnosis == crash_loop',
+    actions: ['notify'],
+    priority: 440,
+  },
+  {
     name: 'rollback-bad-deploy',
     when: 'diagnosis == bad_deploy',
     actions: ['rollback', 'notify'],

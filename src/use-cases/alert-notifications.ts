@@ -10,7 +10,7 @@ import {
   type AlertingState,
   type Notification,
 } from '../alerting';
-import { errorRate } from '../decision';
+import { errorRate, RUNNING_TASKS_METRIC } from '../decision';
 import { ConflictError } from '../errors';
 import type { Anomaly, Decision, Sample } from '../model';
 import type {
@@ -78,9 +78,13 @@ async function eventsOf(deps: AlertDeps, input: AlertInput): Promise<AlertEvent[
         .filter((a) => a.at === sample.at)
         .map((a) => a.metric);
       // error_rate is derived, yet a threshold incident names it: its readings count too.
+      // So are the running tasks an outage names (they come from ECS, not a metric source).
       const rate = errorRate(sample.metrics);
-      const metrics =
-        rate === null ? sample.metrics : { ...sample.metrics, error_rate: rate * 100 };
+      const metrics = {
+        ...sample.metrics,
+        ...(rate === null ? {} : { error_rate: rate * 100 }),
+        ...(sample.ecs ? { [RUNNING_TASKS_METRIC]: sample.ecs.runningCount } : {}),
+      };
       return normalReadings({ ...sample, metrics }, anomalous).map((reading) => ({
         type: 'normal',
         reading,

@@ -38,7 +38,7 @@ const MINUTE = 60_000;
 /** Anomalies this recent count as open for the diagnosis. */
 const OPEN_ANOMALY_MINUTES = 15;
 /** Memory at this level is out of room: the limit a leak is forecast to reach. */
-const MEMORY_LIMIT_PERCENT = 95;
+export const MEMORY_LIMIT_PERCENT = 95;
 const MAX_ATTEMPTS = 5;
 
 export async function decideOnAnomaly(

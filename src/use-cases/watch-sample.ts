@@ -1,15 +1,33 @@
 // The watch consumer's use case (issue #14): each new sample is judged against the service's
-// threshold policies (with their `for` windows). What holds becomes an anomaly item — keyed by
+// threshold policies (with their `for` windows) and for an outage (0 tasks running). What holds becomes an anomaly item — keyed by
 // service, policy and minute, written with a conditional put — that decide and notify then take
 // exactly like the detector's. A redelivered sample writes nothing new.
-import { heldThresholds, isThresholdPolicy, policyHoldMs, thresholdAnomaly } from '../decision';
-import type { Anomaly, Sample } from '../model';
-import type { Clock, LearningStore, ObservationStore, ServiceRegistry, Telemetry } from '../ports';
+import {
+  forecastAnomaly,
+  forecastMetric,
+  heldThresholds,
+  isThresholdPolicy,
+  outageAnomaly,
+  policyHoldMs,
+  thresholdAnomaly,
+} from '../decision';
+import type { Anomaly, Sample, Service } from '../model';
+import type {
+  Clock,
+  LearningStore,
+  ModelStore,
+  ObservationStore,
+  ServiceRegistry,
+  Telemetry,
+} from '../ports';
+import { forecastsFrom, MEMORY_LIMIT_PERCENT } from './decide-on-anomaly';
 
 export interface WatchDeps {
   clock: Clock;
   registry: Pick<ServiceRegistry, 'get'>;
-  observations: Pick<ObservationStore, 'putAnomaly'>;
+  observations: Pick<ObservationStore, 'putAnomaly' | 'anomaliesSince'>;
+  /** The detectors' state, for forecast breaches; without it no forecast is judged. */
+  models?: Pick<ModelStore, 'loadModels'>;
   /** The service's recent samples, for `for` windows. */
   samples: Pick<LearningStore, 'samplesBetween'>;
   telemetry?: Telemetry;
@@ -30,6 +48,8 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
   if (!service) return result;
 
   const anomalies: Anomaly[] = [];
+  const outage = outageAnomaly(sample);
+  if (outage) anomalies.push(outage);
   const thresholds = service.policies.filter(isThresholdPolicy);
   if (thresholds.length > 0) {
     const longest = Math.max(...thresholds.map(policyHoldMs));
@@ -44,6 +64,8 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
     }
   }
 
+  if (deps.models) anomalies.push(...(await forecastBreaches(deps, service, sample)));
+
   const now = deps.clock.now();
   for (const anomaly of anomalies) {
     result.raised.push(anomaly.id);
@@ -53,4 +75,36 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
     }
   }
   return result;
+}
+
+/** A forecast anomaly of the same series this recent belongs to the same breach episode. */
+const EPISODE_MS = 60 * 60_000;
+
+/** Forecast breaches (memory reaching its limit) not yet told in this episode. */
+async function forecastBreaches(
+  deps: WatchDeps,
+  service: Service,
+  sample: Sample,
+): Promise<Anomaly[]> {
+  const models = await deps.models!.loadModels(service.id);
+  // 0 means already past the limit: the thresholds speak for that.
+  const breaches = forecastsFrom(service, models).breaches.filter((b) => b.minutesToBreach > 0);
+  if (breaches.length === 0) return [];
+  const at = Date.parse(sample.at);
+  const recent = await deps.observations.anomaliesSince(service.id, new Date(at - EPISODE_MS));
+  return breaches
+    .filter(
+      (b) =>
+        !recent.some(
+          (a) =>
+            a.source === 'forecast' && a.metric === forecastMetric(b.metric) && a.at !== sample.at,
+        ),
+    )
+    .map((b) =>
+      forecastAnomaly(sample, service.name, {
+        ...b,
+        limit: MEMORY_LIMIT_PERCENT,
+        value: sample.metrics[b.metric] ?? null,
+      }),
+    );
 }

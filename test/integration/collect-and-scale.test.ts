@@ -117,7 +117,10 @@ describe('decide and scale', () => {
     const anomaly = anomalies.find((x) => x.serviceId === 'web' && x.metric === 'cpu')!;
     const deps = { ...decideDeps(env.a.config), ...executeDeps(env.a.config), clock };
 
-    const { decision } = await decideOnAnomaly(deps, anomaly, allSwitchesOn);
+    // The rule path (AI_DECISIONS_ENABLED off, as in production): with both tasks running there is
+    // no signature, and a learned pick between scale-out and notify would be a coin flip.
+    const rules = { ...allSwitchesOn, aiDecisionsEnabled: false };
+    const { decision } = await decideOnAnomaly(deps, anomaly, rules);
     const outcomes = await Promise.all([
       executeDecision(deps, decision, allSwitchesOn),
       executeDecision(deps, decision, allSwitchesOn),

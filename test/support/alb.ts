@@ -11,6 +11,7 @@ import {
   CreateServiceCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { localClientConfig } from '../../scripts/lib/local-stack';
 
@@ -76,6 +77,8 @@ export async function serviceBehindAlb(endpoint: string, cluster: string, name: 
       loadBalancers: [{ targetGroupArn: tgArn, containerName: name, containerPort: 8080 }],
     }),
   );
+  // moto reports a new service's tasks as 0 running until its count is updated: start them.
+  await ecs.send(new UpdateServiceCommand({ cluster, service: name, desiredCount: 2 }));
   return {
     lbArn,
     tgArn,

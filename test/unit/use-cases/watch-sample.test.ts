@@ -7,6 +7,7 @@ import { decideOnAnomaly } from '../../../src/use-cases/decide-on-anomaly';
 import { watchSample, type WatchDeps } from '../../../src/use-cases/watch-sample';
 import type { Anomaly, Policy, Sample, Service } from '../../../src/model';
 import { aSample, aService, anEcsState, ruleSwitches } from '../../support/builders';
+import { gaussianNoise, run } from '../detection/series-fixtures';
 
 const MINUTE = 60_000;
 const start = Date.parse('2026-11-22T10:00:00.000Z');
@@ -25,6 +26,8 @@ function world(service: Service) {
         anomalies.set(a.id, a);
         return true;
       },
+      anomaliesSince: async (_id, since) =>
+        [...anomalies.values()].filter((a) => a.at >= since.toISOString()),
     },
     samples: {
       samplesBetween: async (_id, from, to) =>
@@ -137,5 +140,33 @@ describe('watchSample: thresholds that hold', () => {
 
     expect(decision.policies).toEqual(['scale-out-cpu']);
     expect(decision.action).toBe('scale-out');
+  });
+
+  it('raises a forecast warning with the time to breach, once per breach episode', async () => {
+    // Memory climbing 0.1% every 5 minutes, now about 92%: 95% is within the forecast horizon.
+    const noise = gaussianNoise(11);
+    const values = Array.from({ length: 520 }, (_, i) => 40 + 0.1 * i + 0.2 * noise());
+    const { state } = run(values);
+    const w = world(aService({ id: 'web', name: 'api' }));
+    const deps: WatchDeps = {
+      ...w.deps,
+      models: {
+        loadModels: async () => [
+          { metric: 'memory', state: { lastTimestamp: null, detector: state }, version: 1 },
+        ],
+      },
+    };
+
+    const sample = (n: number) =>
+      aSample({ at: minute(n), metrics: { cpu: 40, memory: 80 }, ecs: anEcsState() });
+    const first = await watchSample(deps, sample(0));
+    const next = await watchSample(deps, sample(1));
+
+    const forecasts = [...w.anomalies.values()].filter((a) => a.source === 'forecast');
+    expect(first.written).toHaveLength(1);
+    expect(next.written).toEqual([]);
+    expect(forecasts).toHaveLength(1);
+    expect(forecasts[0]!.severity).toBe('warning');
+    expect(forecasts[0]!.explanation).toMatch(/^memory of api reaches 95% in about \d+ minutes$/);
   });
 });
