@@ -10,10 +10,12 @@ export interface CallCounts {
   /** DynamoDB write units (1 per KB a write sends) and read units (1 per 4 KB a read answers). */
   writeUnits: number;
   readUnits: number;
+  /** CloudWatch GetMetricData queries (metrics requested: what AWS bills). */
+  metricsRequested: number;
 }
 
 export function newCounts(): CallCounts {
-  return { calls: new Map(), bytes: new Map(), writeUnits: 0, readUnits: 0 };
+  return { calls: new Map(), bytes: new Map(), writeUnits: 0, readUnits: 0, metricsRequested: 0 };
 }
 
 interface StackLike {
@@ -41,6 +43,9 @@ export function countCalls(client: unknown, service: string, counts: CallCounts)
   stack.add(
     ((next: (args: unknown) => Promise<{ output: Record<string, unknown> }>) =>
       async (args: unknown) => {
+        const queries = (args as { input?: { MetricDataQueries?: unknown[] } }).input
+          ?.MetricDataQueries;
+        if (service === 'CloudWatch' && queries) counts.metricsRequested += queries.length;
         const out = await next(args);
         if (service === 'DynamoDB') {
           const o = out.output;
