@@ -66,7 +66,12 @@ export function countCalls(client: unknown, service: string, counts: CallCounts)
         const name = opName(context);
         add(counts.calls, name, 1);
         const body = args.request?.body;
-        const bytes = typeof body === 'string' ? Buffer.byteLength(body) : 0;
+        const bytes =
+          typeof body === 'string'
+            ? Buffer.byteLength(body)
+            : body instanceof Uint8Array
+              ? body.byteLength
+              : 0;
         add(counts.bytes, name, bytes);
         // Writes: 1 unit per KB of the request (the item plus a little key and condition text).
         if (service === 'DynamoDB' && /^(PutItem|UpdateItem|DeleteItem)$/.test(name.split('.')[1]!))
