@@ -1,12 +1,13 @@
-// Scheduled every minute: one collector tick over every watched service.
+// Scheduled every minute: the collector's dispatcher. It collects a fleet of at most one shard
+// itself and hands a larger fleet to collect-shard workers, one asynchronous invocation per shard.
 import { z } from 'zod';
 import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
-import { collectDeps } from '../lib/wiring/collect';
+import { collectOptions, dispatchDeps } from '../lib/wiring/collect';
 import { parseWith } from '../src/model';
-import { collectTick, defaultCollectOptions } from '../src/use-cases/collect-tick';
+import { dispatchCollect } from '../src/use-cases/collect-dispatch';
 
 const scheduledEventSchema = z.looseObject({
   /** EventBridge's scheduled time; the demo and replays pass their own. */
@@ -17,10 +18,18 @@ export const handler = scheduledHandler(async (event: unknown) => {
   const { time } = parseWith(scheduledEventSchema, event ?? {}, 'scheduled event');
   const tickAt = time ? new Date(time) : systemClock.now();
   const c = config();
-  const result = await collectTick(collectDeps(c), tickAt, {
-    ...defaultCollectOptions,
-    detectionEnabled: c.switches.anomalyDetection,
-  });
+  const dispatched = await dispatchCollect(
+    dispatchDeps(c),
+    tickAt,
+    c.collect.shardSize,
+    collectOptions(c),
+  );
+  for (const failure of dispatched.failedShards) logger.error('shard not handed over', failure);
+  const result = dispatched.inline;
+  if (!result) {
+    logger.info('tick dispatched', { ...dispatched });
+    return dispatched;
+  }
   for (const failure of result.failures) logger.error('service not collected', failure);
   if (result.services > 0 && result.failures.length >= result.services) {
     throw new Error(

@@ -7,12 +7,20 @@ import { alertingConfigSchema, type AlertingConfig } from '../src/alerting';
 import type { GlobalSwitches } from '../src/decision';
 import type { LlmProvider } from '../src/decision/llm-fallback';
 import { ConfigurationError, ValidationError } from '../src/errors';
+import { defaultCadence, type CadenceSettings } from '../src/collection/read-cadence';
 
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
     .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1'));
+
+/** A whole number within bounds; unset or empty is the default. */
+const intSetting = (min: number, max: number, fallback: number) =>
+  z
+    .union([z.literal(''), z.coerce.number().int().min(min).max(max)])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? fallback : v));
 
 const envSchema = z.object({
   VIGIA_TABLE: z.string().min(1, 'VIGIA_TABLE (the DynamoDB table name) is required'),
@@ -63,6 +71,26 @@ const envSchema = z.object({
     .union([z.literal(''), z.coerce.number().int().min(100).max(60_000)])
     .optional()
     .transform((v) => (v === '' || v === undefined ? 4_000 : v)),
+  /** Services per collect worker invocation; a fleet of at most one shard is collected inline. */
+  VIGIA_COLLECT_SHARD_SIZE: intSetting(1, 500, 100),
+  /** The worker function the collect dispatcher invokes (its deployed name). */
+  VIGIA_COLLECT_SHARD_FUNCTION: z.string().default('vigia-dev-collect-shard'),
+  /** Lambda's endpoint when it is not AWS's (serverless offline's Lambda port). */
+  VIGIA_LAMBDA_ENDPOINT: z
+    .union([
+      z.literal(''),
+      z.url('VIGIA_LAMBDA_ENDPOINT must be a URL such as http://127.0.0.1:3002'),
+    ])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /** serverless offline's Lambda port: with a local AWS endpoint, Lambda is invoked there. */
+  VIGIA_LAMBDA_PORT: z.string().optional(),
+  /** A calm service's CloudWatch series are read every this many minutes (hot ones every minute). */
+  VIGIA_COLLECT_CALM_EVERY_MINUTES: intSetting(1, 60, defaultCadence.calmEveryMinutes),
+  /** An anomaly or scaling action keeps a service read every minute for this long. */
+  VIGIA_COLLECT_HOT_MINUTES: intSetting(1, 1440, defaultCadence.hotForMinutes),
+  /** A metric within this % of its target keeps a service read every minute. */
+  VIGIA_COLLECT_NEAR_TARGET_PERCENT: intSetting(0, 100, defaultCadence.nearTargetPercent),
   /** Clusters registered at runtime, comma-separated (deploy parameter extraClusters). */
   VIGIA_EXTRA_CLUSTERS: z
     .string()
@@ -178,6 +206,14 @@ export type AppConfig = {
   };
   /** Clusters the IAM roles allow besides the declared services' (deploy parameter extraClusters). */
   extraClusters: string[];
+  /** The collector's fan-out and read cadence. */
+  collect: {
+    shardSize: number;
+    shardFunction: string;
+    /** Where Lambda is invoked: undefined is AWS's own endpoint. */
+    lambdaEndpoint: string | undefined;
+    cadence: CadenceSettings;
+  };
 };
 
 export function parseEnv(env: Record<string, string | undefined>): AppConfig {
@@ -215,6 +251,20 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       publicRateLimitPerMinute: e.VIGIA_PUBLIC_RATE_LIMIT,
     },
     extraClusters: e.VIGIA_EXTRA_CLUSTERS,
+    collect: {
+      shardSize: e.VIGIA_COLLECT_SHARD_SIZE,
+      shardFunction: e.VIGIA_COLLECT_SHARD_FUNCTION,
+      lambdaEndpoint:
+        e.VIGIA_LAMBDA_ENDPOINT ??
+        (e.VIGIA_AWS_ENDPOINT && e.VIGIA_LAMBDA_PORT
+          ? `http://127.0.0.1:${e.VIGIA_LAMBDA_PORT}`
+          : undefined),
+      cadence: {
+        calmEveryMinutes: e.VIGIA_COLLECT_CALM_EVERY_MINUTES,
+        hotForMinutes: e.VIGIA_COLLECT_HOT_MINUTES,
+        nearTargetPercent: e.VIGIA_COLLECT_NEAR_TARGET_PERCENT,
+      },
+    },
   };
 }
 

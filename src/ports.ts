@@ -13,6 +13,7 @@ import type {
   ServiceSnapshot,
 } from './model';
 import type { BreakerSnapshot } from './resilience/circuit-breaker';
+import type { CadenceMemory } from './collection/read-cadence';
 
 export interface Clock {
   now(): Date;
@@ -71,13 +72,26 @@ export interface ModelRecord<State = unknown> {
   version: number;
 }
 
+/** All of one service's detector models in one item under one version lock (and its read cadence). */
+export interface ServiceModels<State = unknown> {
+  /** The item's optimistic-lock version; 0 when the service has no item yet. */
+  version: number;
+  /** One record per series; each record's own version counts that series' saves. */
+  series: ModelRecord<State>[];
+  cadence: CadenceMemory | null;
+}
+
 export interface ModelStore {
   loadModels(serviceId: string): Promise<ModelRecord[]>;
-  /** Throws ConflictError when another tick saved first. */
-  saveModel(
+  /** Many services' models in few calls; a service without any maps to version 0 and no series. */
+  loadServiceModels(serviceIds: readonly string[]): Promise<Map<string, ServiceModels>>;
+  /**
+   * Replaces the service's models (every series, saved or not, in one write) only over
+   * `expectedVersion`; throws ConflictError when another tick saved first.
+   */
+  saveServiceModels(
     serviceId: string,
-    metric: string,
-    state: unknown,
+    models: Omit<ServiceModels, 'version'>,
     expectedVersion: number,
   ): Promise<void>;
 }
@@ -98,11 +112,38 @@ export interface CollectorHeartbeat {
   anomalies: number;
   failures: number;
   durationMs: number;
+  /** A fanned-out tick: the shards handed to workers, and how many have reported so far. */
+  shards?: number;
+  shardsDone?: number;
+}
+
+/** What one collect worker reports for its shard of a tick. */
+export interface CollectorShardRun {
+  services: number;
+  series: number;
+  anomalies: number;
+  failures: number;
+  durationMs: number;
 }
 
 export interface HeartbeatStore {
   recordCollectorRun(beat: CollectorHeartbeat): Promise<void>;
+  /** Adds a worker's shard to its tick's heartbeat (dropped once a later tick has started). */
+  recordCollectorShard(tickAt: string, index: number, run: CollectorShardRun): Promise<void>;
   lastCollectorRun(): Promise<CollectorHeartbeat | null>;
+}
+
+/** One worker's share of a collector tick: the services travel with it (no second registry read). */
+export interface CollectShard {
+  tickAt: string;
+  index: number;
+  count: number;
+  services: Service[];
+}
+
+/** Hands a shard to a worker invocation (asynchronous: it returns once the shard is queued). */
+export interface ShardInvoker {
+  invoke(shard: CollectShard): Promise<void>;
 }
 
 /** One invocation of a function (stream consumer, schedule or subscriber), as its middleware saw it. */

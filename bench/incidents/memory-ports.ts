@@ -10,12 +10,13 @@ import type {
   AlertingStateStore,
   Clock,
   CollectorHeartbeat,
+  CollectorShardRun,
   HeartbeatStore,
-  ModelRecord,
   ModelStore,
   NotificationClaim,
   NotificationLog,
   ObservationStore,
+  ServiceModels,
   ServiceRegistry,
 } from '../../src/ports';
 
@@ -55,17 +56,26 @@ export class MemoryRegistry implements ServiceRegistry {
 }
 
 export class MemoryModelStore implements ModelStore {
-  private readonly items = new Map<string, ModelRecord>();
+  /** One item per service, as lib/store/model-store.ts keeps them. */
+  private readonly items = new Map<string, ServiceModels>();
   async loadModels(serviceId: string) {
-    return [...this.items.entries()]
-      .filter(([k]) => k.startsWith(`${serviceId}~`))
-      .map(([, r]) => copy(r));
+    return copy(this.items.get(serviceId)?.series ?? []);
   }
-  async saveModel(serviceId: string, metric: string, state: unknown, expectedVersion: number) {
-    const key = `${serviceId}~${metric}`;
-    const current = this.items.get(key)?.version ?? 0;
-    if (current !== expectedVersion) throw new ConflictError(`model ${key} changed`);
-    this.items.set(key, { metric, state: copy(state), version: expectedVersion + 1 });
+  async loadServiceModels(serviceIds: readonly string[]) {
+    const out = new Map<string, ServiceModels>();
+    for (const id of serviceIds) {
+      out.set(id, copy(this.items.get(id) ?? { version: 0, series: [], cadence: null }));
+    }
+    return out;
+  }
+  async saveServiceModels(
+    serviceId: string,
+    models: Omit<ServiceModels, 'version'>,
+    expectedVersion: number,
+  ) {
+    const current = this.items.get(serviceId)?.version ?? 0;
+    if (current !== expectedVersion) throw new ConflictError(`models of ${serviceId} changed`);
+    this.items.set(serviceId, { ...copy(models), version: expectedVersion + 1 });
   }
 }
 
@@ -73,6 +83,16 @@ export class MemoryHeartbeat implements HeartbeatStore {
   private last: CollectorHeartbeat | null = null;
   async recordCollectorRun(beat: CollectorHeartbeat) {
     this.last = beat;
+  }
+  async recordCollectorShard(tickAt: string, _index: number, run: CollectorShardRun) {
+    // The bench collects inline (one shard): a shard's figures add to its own tick only.
+    if (this.last?.tickAt !== tickAt) return;
+    this.last = {
+      ...this.last,
+      services: this.last.services + run.services,
+      series: this.last.series + run.series,
+      anomalies: this.last.anomalies + run.anomalies,
+    };
   }
   async lastCollectorRun() {
     return this.last;

@@ -5,7 +5,7 @@
 // consumer or schedule), add it to `streamConsumers` or `scheduledSteps`.
 import { actionOutcomeSchema, defaultAlertingConfig } from '../../src/alerting';
 import type { GlobalSwitches } from '../../src/decision';
-import { seriesDetector, type SeriesState } from '../../src/detection';
+import { collectDetector, type CollectedSeriesState } from '../../src/detection';
 import type { Service } from '../../src/model';
 import { processAlertInput, flushServiceAlerts } from '../../src/use-cases/alert-notifications';
 import type { AlertDeps, AlertInput } from '../../src/use-cases/alert-notifications';
@@ -47,7 +47,7 @@ export interface VigiaStack {
   alerting: MemoryAlerting;
   switches: GlobalSwitches;
   registry: MemoryRegistry;
-  collect: CollectDeps<SeriesState>;
+  collect: CollectDeps<CollectedSeriesState>;
   decide: DecideDeps;
   autoscale: AutoscaleDeps;
   execute: SweepDeps;
@@ -82,7 +82,7 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       models,
       observations,
       heartbeat: new MemoryHeartbeat(),
-      detector: seriesDetector,
+      detector: collectDetector,
     },
     decide: {
       clock,

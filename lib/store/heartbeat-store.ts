@@ -4,6 +4,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   CollectorHeartbeat,
+  CollectorShardRun,
   FunctionHeartbeat,
   FunctionHeartbeatStore,
   FunctionRun,
@@ -25,10 +26,37 @@ export class DynamoHeartbeatStore implements HeartbeatStore, FunctionHeartbeatSt
       await this.table.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: { ...heartbeatKey, kind: 'heartbeat', ...beat },
+          // A fanned-out tick starts with no shard reported; each worker adds its own below.
+          Item: {
+            ...heartbeatKey,
+            kind: 'heartbeat',
+            ...beat,
+            ...(beat.shards ? { shardRuns: {} } : {}),
+          },
           // Runs that finish out of order must not move the heartbeat backwards.
           ConditionExpression: 'attribute_not_exists(pk) OR ranAt <= :ranAt',
           ExpressionAttributeValues: { ':ranAt': beat.ranAt },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  /**
+   * Each shard under its own key, so a worker that runs twice (a retry) counts once; only into the
+   * tick that dispatched it, so a late worker never mixes into a newer tick.
+   */
+  async recordCollectorShard(tickAt: string, index: number, run: CollectorShardRun) {
+    try {
+      await this.table.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: heartbeatKey,
+          UpdateExpression: 'SET shardRuns.#i = :run',
+          ConditionExpression: 'tickAt = :tickAt AND attribute_exists(shardRuns)',
+          ExpressionAttributeNames: { '#i': String(index) },
+          ExpressionAttributeValues: { ':run': run, ':tickAt': tickAt },
         }),
       );
     } catch (err) {
@@ -40,7 +68,22 @@ export class DynamoHeartbeatStore implements HeartbeatStore, FunctionHeartbeatSt
     const out = await this.table.send(
       new GetCommand({ TableName: this.table.name, Key: heartbeatKey }),
     );
-    return out.Item ? (stripStorage(out.Item) as unknown as CollectorHeartbeat) : null;
+    if (!out.Item) return null;
+    const { shardRuns, ...beat } = stripStorage(out.Item) as unknown as CollectorHeartbeat & {
+      shardRuns?: Record<string, CollectorShardRun>;
+    };
+    if (!shardRuns) return beat;
+    // The dispatcher counted the fleet; what was collected and found is the workers' sum.
+    const runs = Object.values(shardRuns);
+    const sum = (k: 'series' | 'anomalies' | 'failures') => runs.reduce((n, r) => n + r[k], 0);
+    return {
+      ...beat,
+      series: sum('series'),
+      anomalies: sum('anomalies'),
+      failures: beat.failures + sum('failures'),
+      durationMs: Math.max(beat.durationMs, ...runs.map((r) => r.durationMs)),
+      shardsDone: runs.length,
+    };
   }
 
   /**

@@ -3,7 +3,8 @@
 // pk            sk                         kind        gsi1pk     gsi1sk
 // SVC#<id>      SERVICE                    service     SERVICE    <id>
 // SVC#<id>      SAMPLE#<at>                sample      -          -          (TTL)
-// SVC#<id>      MODEL#<metric>             model       -          -
+// SVC#<id>      MODELS                     model       -          -          every series' model, one item
+// SVC#<id>      MODEL#<metric>             model       -          -          (before MODELS; folded in, deleted)
 // SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>#<metric> (TTL)
 // SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<decisionId> (TTL: target scaling only)
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
@@ -46,6 +47,8 @@ export const gsi1Kind = {
 export const servicePk = (serviceId: string) => `SVC#${serviceId}`;
 export const sampleSk = (at: string) => `${skPrefix.sample}${at}`;
 export const modelSk = (metric: string) => `${skPrefix.model}${metric}`;
+/** The one item holding all of a service's detector models (and its read cadence). */
+export const modelsSk = 'MODELS';
 export const anomalySk = (at: string, metric: string) => `${skPrefix.anomaly}${at}#${metric}`;
 export const anomalyGsi1 = (serviceId: string, at: string, metric: string) => ({
   gsi1pk: gsi1Kind.anomaly,

@@ -1,8 +1,9 @@
 // Model compaction for housekeeping: which metrics of a service still appear in its samples, and a
-// delete of a detector model that only happens at the version that was read (a collector that
-// learned meanwhile keeps its model).
+// delete of one series' detector model that only happens at the version that was read (a collector
+// that learned meanwhile keeps its model).
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StaleModelStore } from '../../src/use-cases/housekeeping';
+import { ConflictError } from '../../src/errors';
 import { isConditionalCheckFailed } from '../aws/errors';
 import { DynamoModelStore } from './model-store';
 import { modelSk, sampleSk, servicePk, skPrefix } from './keys';
@@ -52,7 +53,33 @@ export class DynamoModelCompaction implements StaleModelStore {
     return seen;
   }
 
+  /**
+   * Removes one series from the service's models item, only while that series is still at the
+   * version that was read (a collector that learned meanwhile keeps it); a save of another series in
+   * between is no reason to give up, so a lost race on the item is read again and retried.
+   */
   async deleteModel(serviceId: string, metric: string, version: number) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.models.current(serviceId);
+      if (!current) return this.deleteLegacyModel(serviceId, metric, version);
+      const series = current.series.find((r) => r.metric === metric);
+      if (!series || series.version !== version) return false;
+      try {
+        await this.models.saveServiceModels(
+          serviceId,
+          { series: current.series.filter((r) => r.metric !== metric), cadence: current.cadence },
+          current.version,
+        );
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    return false;
+  }
+
+  /** A per-series item of the older layout, not yet folded into a models item. */
+  private async deleteLegacyModel(serviceId: string, metric: string, version: number) {
     try {
       await this.table.send(
         new DeleteCommand({

@@ -1,40 +1,99 @@
-// Detector models in the single table: one item per service and metric, written only over the
-// version that was read, so two collectors never overwrite each other's learning.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+// Detector models in the single table: one item per service (sk MODELS) holding every series' model
+// and the read cadence's memory, gzip-compressed, written only over the version that was read, so
+// two collectors never overwrite each other's learning. One write per service per tick, not one per
+// series. Items of the older layout (one per series, sk MODEL#<metric>) are read when a service has
+// no MODELS item yet, folded into its first save, and then deleted.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CadenceMemory } from '../../src/collection/read-cadence';
 import { ConflictError } from '../../src/errors';
-import type { ModelRecord, ModelStore } from '../../src/ports';
+import type { ModelRecord, ModelStore, ServiceModels } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
-import { modelSk, servicePk, skPrefix } from './keys';
+import { modelsSk, servicePk, skPrefix } from './keys';
 import type { Table } from './table';
+
+/** BatchGetItem's limit. */
+const MAX_KEYS_PER_BATCH = 100;
+/** Unprocessed keys (throttling) are asked again this many times before the load fails. */
+const MAX_BATCH_ROUNDS = 5;
+
+interface StoredBody {
+  series: Record<string, { v: number; s: unknown }>;
+  cadence: CadenceMemory | null;
+}
+
+export function encodeModels(models: Omit<ServiceModels, 'version'>): Uint8Array {
+  const body: StoredBody = {
+    series: Object.fromEntries(models.series.map((r) => [r.metric, { v: r.version, s: r.state }])),
+    cadence: models.cadence,
+  };
+  // JSON keeps the models' numbers exact; gzip cuts the item (and its write units) about in three.
+  return gzipSync(JSON.stringify(body));
+}
+
+function decodeModels(item: Record<string, unknown>): ServiceModels {
+  const raw = item.body as Uint8Array;
+  const body = JSON.parse(gunzipSync(raw).toString('utf8')) as StoredBody;
+  return {
+    version: Number(item.version),
+    series: Object.entries(body.series).map(([metric, x]) => ({
+      metric,
+      state: x.s,
+      version: x.v,
+    })),
+    cadence: body.cadence ?? null,
+  };
+}
 
 export class DynamoModelStore implements ModelStore {
   constructor(private readonly table: Table) {}
 
   async loadModels(serviceId: string): Promise<ModelRecord[]> {
-    const items = await this.table.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.model },
-    });
-    return items.map((i) => ({
-      metric: String(i.metric),
-      state: JSON.parse(String(i.state)),
-      version: Number(i.version),
-    }));
+    return (await this.loadServiceModels([serviceId])).get(serviceId)!.series;
   }
 
-  async saveModel(serviceId: string, metric: string, state: unknown, expectedVersion: number) {
+  async loadServiceModels(serviceIds: readonly string[]): Promise<Map<string, ServiceModels>> {
+    const found = new Map<string, ServiceModels>();
+    const ids = [...new Set(serviceIds)];
+    for (let i = 0; i < ids.length; i += MAX_KEYS_PER_BATCH) {
+      let keys: Record<string, unknown>[] = ids
+        .slice(i, i + MAX_KEYS_PER_BATCH)
+        .map((id) => ({ pk: servicePk(id), sk: modelsSk }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round >= MAX_BATCH_ROUNDS)
+          throw new Error(`models of ${keys.length} service(s) not read after ${round} rounds`);
+        const out = await this.table.send(
+          // Consistent: a stale model is a certain conflict on save (and a re-run of the tick).
+          new BatchGetCommand({
+            RequestItems: { [this.table.name]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.table.name] ?? [])
+          found.set(String(item.serviceId), decodeModels(item));
+        keys = (out.UnprocessedKeys?.[this.table.name]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    const result = new Map<string, ServiceModels>();
+    for (const id of ids) result.set(id, found.get(id) ?? (await this.legacyModels(id)));
+    return result;
+  }
+
+  async saveServiceModels(
+    serviceId: string,
+    models: Omit<ServiceModels, 'version'>,
+    expectedVersion: number,
+  ): Promise<void> {
     try {
       await this.table.send(
         new PutCommand({
           TableName: this.table.name,
           Item: {
             pk: servicePk(serviceId),
-            sk: modelSk(metric),
+            sk: modelsSk,
             kind: 'model',
             serviceId,
-            metric,
-            // A JSON string keeps the model's numbers exact and the item one attribute wide.
-            state: JSON.stringify(state),
+            metrics: models.series.map((r) => r.metric),
+            body: encodeModels(models),
             version: expectedVersion + 1,
           },
           ConditionExpression:
@@ -45,11 +104,85 @@ export class DynamoModelStore implements ModelStore {
       );
     } catch (err) {
       if (isConditionalCheckFailed(err)) {
-        throw new ConflictError(
-          `model ${serviceId}/${metric} changed since version ${expectedVersion}`,
-        );
+        throw new ConflictError(`models of ${serviceId} changed since version ${expectedVersion}`);
       }
       throw err;
+    }
+    if (expectedVersion === 0) await this.deleteLegacy(serviceId);
+  }
+
+  /** One series saved over the version it was read at, the others kept as they are. */
+  async saveModel(serviceId: string, metric: string, state: unknown, expectedVersion: number) {
+    const current = (await this.loadServiceModels([serviceId])).get(serviceId)!;
+    const previous = current.series.find((r) => r.metric === metric);
+    if ((previous?.version ?? 0) !== expectedVersion)
+      throw new ConflictError(
+        `model ${serviceId}/${metric} changed since version ${expectedVersion}`,
+      );
+    await this.saveServiceModels(
+      serviceId,
+      {
+        series: [
+          ...current.series.filter((r) => r.metric !== metric),
+          { metric, state, version: expectedVersion + 1 },
+        ],
+        cadence: current.cadence,
+      },
+      current.version,
+    );
+  }
+
+  /** The MODELS item as it is now (or null), for a read-modify-write under its version. */
+  async current(serviceId: string): Promise<ServiceModels | null> {
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(serviceId), sk: modelsSk },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? decodeModels(out.Item) : null;
+  }
+
+  /** Per-series items of the older layout: version 0, so the first save creates the MODELS item. */
+  private async legacyModels(serviceId: string): Promise<ServiceModels> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.model },
+    });
+    return {
+      version: 0,
+      series: items.map((i) => ({
+        metric: String(i.metric),
+        state: JSON.parse(String(i.state)),
+        version: Number(i.version),
+      })),
+      cadence: null,
+    };
+  }
+
+  /**
+   * After the MODELS item was created, the per-series items it folded in go. Nothing writes them any
+   * more, so the only condition that matters is that they are still there.
+   */
+  private async deleteLegacy(serviceId: string): Promise<void> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': servicePk(serviceId), ':prefix': skPrefix.model },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (const item of items) {
+      try {
+        await this.table.send(
+          new DeleteCommand({
+            TableName: this.table.name,
+            Key: { pk: item.pk, sk: item.sk },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
     }
   }
 }

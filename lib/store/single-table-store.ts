@@ -4,11 +4,13 @@
 import type { Anomaly, Decision, Sample } from '../../src/model';
 import type {
   CollectorHeartbeat,
+  CollectorShardRun,
   DecisionStore,
   HeartbeatStore,
   ModelStore,
   NotificationLog,
   ObservationStore,
+  ServiceModels,
 } from '../../src/ports';
 import { DynamoDecisionStore } from './decision-store';
 import { DynamoHeartbeatStore } from './heartbeat-store';
@@ -37,6 +39,16 @@ export class SingleTableStore
   loadModels(serviceId: string) {
     return this.models.loadModels(serviceId);
   }
+  loadServiceModels(serviceIds: readonly string[]) {
+    return this.models.loadServiceModels(serviceIds);
+  }
+  saveServiceModels(
+    serviceId: string,
+    models: Omit<ServiceModels, 'version'>,
+    expectedVersion: number,
+  ) {
+    return this.models.saveServiceModels(serviceId, models, expectedVersion);
+  }
   saveModel(serviceId: string, metric: string, state: unknown, expectedVersion: number) {
     return this.models.saveModel(serviceId, metric, state, expectedVersion);
   }
@@ -56,6 +68,9 @@ export class SingleTableStore
 
   recordCollectorRun(beat: CollectorHeartbeat) {
     return this.heartbeat.recordCollectorRun(beat);
+  }
+  recordCollectorShard(tickAt: string, index: number, run: CollectorShardRun) {
+    return this.heartbeat.recordCollectorShard(tickAt, index, run);
   }
   lastCollectorRun() {
     return this.heartbeat.lastCollectorRun();

@@ -1,11 +1,18 @@
-// What the collect function runs on: CloudWatch (with the ALB metrics of discovered target groups),
-// Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the detector and the
-// table.
-import type { CollectDeps } from '../../src/use-cases/collect-tick';
+// What the collect dispatcher and its workers run on: CloudWatch (with the ALB metrics of discovered
+// target groups), Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the
+// detector and the table; the dispatcher also invokes the collect-shard workers through Lambda.
+import type { AppConfig } from '../config';
+import type { DispatchDeps } from '../../src/use-cases/collect-dispatch';
+import {
+  defaultCollectOptions,
+  type CollectDeps,
+  type CollectOptions,
+} from '../../src/use-cases/collect-tick';
 import { collectDetector, type CollectedSeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
 import { elbv2Client } from '../aws/elbv2-client';
+import { LambdaShardInvoker } from '../aws/lambda-client';
 import { sqsClient } from '../aws/sqs-client';
 import { ssmClient } from '../aws/ssm-client';
 import { systemClock } from '../clock';
@@ -43,3 +50,28 @@ export const collectDeps = perConfig(
       telemetry: powertoolsTelemetry,
     }) satisfies CollectDeps<CollectedSeriesState>,
 );
+
+/** The dispatcher: the collector's adapters and the worker invoker (built once per container). */
+export const dispatchDeps = perConfig(
+  (c) =>
+    ({
+      ...collectDeps(c),
+      shards: new LambdaShardInvoker(
+        {
+          region: c.region,
+          endpoint: c.collect.lambdaEndpoint,
+          requestTimeoutMs: c.requestTimeoutMs,
+        },
+        c.collect.shardFunction,
+      ),
+    }) satisfies DispatchDeps<CollectedSeriesState>,
+);
+
+/** The tick's options from the configuration: detection switch and read cadence. */
+export function collectOptions(c: AppConfig): CollectOptions {
+  return {
+    ...defaultCollectOptions,
+    detectionEnabled: c.switches.anomalyDetection,
+    cadence: c.collect.cadence,
+  };
+}

@@ -1,10 +1,18 @@
-// One collector tick: fetch every service's new datapoints and ECS state, run each series' detector
-// over the points it has not seen, write samples and anomalies, then save the models.
+// One collector tick over a list of services (the whole fleet inline, or one shard in a worker):
+// ECS state, every service's models in one batched read, the read cadence's verdict per service,
+// the due services' new datapoints in batched calls, each series' detector over the points it has
+// not seen, samples and anomalies written, then one models item saved per service.
 //
-// Outputs are written before the model (both idempotent creates keyed by time), and the model is
-// saved with an optimistic lock; when two ticks overlap, the loser re-runs on the winner's model.
+// Outputs are written before the models (both idempotent creates keyed by time), and the models are
+// saved with an optimistic lock; when two ticks overlap, the loser re-runs on the winner's models.
+// Services run a few at a time, each within a time budget, so one slow service cannot hold the rest.
+import {
+  defaultCadence,
+  nextMemory,
+  readVerdict,
+  type CadenceSettings,
+} from '../collection/read-cadence';
 import type { SeriesDetector } from '../detection/series-detector';
-import { ConflictError } from '../errors';
 import { anomalyId, type Anomaly, type EcsState, type Sample, type Service } from '../model';
 import type {
   Clock,
@@ -13,17 +21,18 @@ import type {
   MetricBatch,
   MetricPoint,
   MetricSource,
-  ModelRecord,
   ModelStore,
   ObservationStore,
+  ServiceModels,
   ServiceRegistry,
   SourceFailure,
   Telemetry,
 } from '../ports';
 import { mapBounded } from '../bounded-map';
+import { withConflictRetry, withinBudget } from '../collection/run-limits';
 
-/** Model queries in flight at once per tick. */
-const MODEL_LOADS_IN_FLIGHT = 16;
+/** Services processed at once (detector, writes): bounded, so a shard's writes do not all land at once. */
+const SERVICES_IN_FLIGHT = 8;
 
 export interface CollectDeps<S> {
   clock: Clock;
@@ -46,6 +55,10 @@ export interface CollectOptions {
   maxConflictRetries: number;
   /** Datapoint period: a point stamped t covers [t, t + period) and is used once that has passed. */
   periodMs: number;
+  /** When each service's CloudWatch series are read (calm every few minutes, hot every minute). */
+  cadence: CadenceSettings;
+  /** Longest one service may take (detector and writes) before the tick moves on without it. */
+  serviceBudgetMs: number;
 }
 
 export const defaultCollectOptions: CollectOptions = {
@@ -54,6 +67,8 @@ export const defaultCollectOptions: CollectOptions = {
   detectionEnabled: true,
   maxConflictRetries: 3,
   periodMs: 60_000,
+  cadence: defaultCadence,
+  serviceBudgetMs: 20_000,
 };
 
 /** What the model item holds: the detector's own state and the last point it consumed. */
@@ -65,6 +80,8 @@ export interface SeriesModel<S> {
 export interface CollectResult {
   tickAt: string;
   services: number;
+  /** Services whose series were not due this tick (read cadence): nothing read, nothing written. */
+  notDue: number;
   series: number;
   samples: number;
   anomalies: Anomaly[];
@@ -75,74 +92,102 @@ export interface CollectResult {
 
 const MINUTE = 60_000;
 
+/** The whole fleet in one invocation, heartbeat included: small fleets, tests and the demo. */
 export async function collectTick<S>(
   deps: CollectDeps<S>,
   tickAt: Date,
   options: CollectOptions = defaultCollectOptions,
 ): Promise<CollectResult> {
   const startedAt = deps.clock.now();
-  const services = await deps.registry.list();
+  const result = await collectServices(deps, await deps.registry.list(), tickAt, options);
+  const finishedAt = deps.clock.now();
+  await deps.heartbeat.recordCollectorRun({
+    ranAt: finishedAt.toISOString(),
+    tickAt: tickAt.toISOString(),
+    services: result.services,
+    series: result.series,
+    anomalies: result.anomalies.length,
+    failures: result.failures.length,
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+  });
+  return result;
+}
+
+/** One tick over the given services (a shard, or the fleet): no heartbeat, the caller records it. */
+export async function collectServices<S>(
+  deps: Omit<CollectDeps<S>, 'registry' | 'heartbeat'>,
+  services: readonly Service[],
+  tickAt: Date,
+  options: CollectOptions = defaultCollectOptions,
+): Promise<CollectResult> {
   const failures: CollectResult['failures'] = [];
   const ecsStates = await deps.ecs.describe(services).catch((err: Error) => {
     failures.push({ serviceId: '*', error: err.message });
     return new Map<string, EcsState | null>();
   });
+  const models = await deps.models.loadServiceModels(services.map((s) => s.id));
 
-  const models = new Map<string, ModelRecord[]>();
-  // Bounded: a fleet of hundreds must not open hundreds of table queries at once.
-  await mapBounded(services, MODEL_LOADS_IN_FLIGHT, async (s) =>
-    models.set(s.id, await deps.models.loadModels(s.id)),
+  const verdicts = new Map(
+    services.map((s) => [
+      s.id,
+      readVerdict(
+        s,
+        models.get(s.id)?.cadence ?? null,
+        ecsStates.get(s.id) ?? null,
+        tickAt.getTime(),
+        options.cadence,
+      ),
+    ]),
   );
+  const due = services.filter((s) => verdicts.get(s.id)!.due);
 
   const earliest = tickAt.getTime() - options.backfillMinutes * MINUTE;
-  const from = Math.max(earliest, oldestUnseen(models, earliest));
+  const from = Math.max(earliest, oldestUnseen(due, models, earliest));
   // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
   const sourceFailures: SourceFailure[] = [];
   const batch: MetricBatch =
-    from < tickAt.getTime()
-      ? await deps.metrics.fetch(services, new Date(from), tickAt, (f) => sourceFailures.push(f))
+    due.length > 0 && from < tickAt.getTime()
+      ? await deps.metrics.fetch(due, new Date(from), tickAt, (f) => sourceFailures.push(f))
       : new Map();
 
   const anomalies: Anomaly[] = [];
   let samples = 0;
   let series = 0;
-  for (const service of services) {
+  await mapBounded(due, SERVICES_IN_FLIGHT, async (service) => {
     try {
-      const out = await withConflictRetry(options.maxConflictRetries, async (attempt) => {
-        const records =
-          attempt === 0 ? models.get(service.id)! : await deps.models.loadModels(service.id);
-        return processService(
-          deps,
-          service,
-          records,
-          batch,
-          ecsStates.get(service.id) ?? null,
-          tickAt,
-          options,
-        );
-      });
+      const out = await withinBudget(
+        options.serviceBudgetMs,
+        `${service.id} took over its ${options.serviceBudgetMs} ms budget`,
+        () =>
+          withConflictRetry(options.maxConflictRetries, async (attempt) => {
+            const current =
+              attempt === 0
+                ? models.get(service.id)!
+                : (await deps.models.loadServiceModels([service.id])).get(service.id)!;
+            return processService(
+              deps,
+              service,
+              current,
+              batch,
+              ecsStates.get(service.id) ?? null,
+              tickAt,
+              options,
+            );
+          }),
+      );
       anomalies.push(...out.anomalies);
       samples += out.samples;
       series += out.series;
     } catch (err) {
       failures.push({ serviceId: service.id, error: (err as Error).message });
     }
-  }
-
-  const finishedAt = deps.clock.now();
-  countTick(deps.telemetry, services.length, failures, anomalies.length);
-  await deps.heartbeat.recordCollectorRun({
-    ranAt: finishedAt.toISOString(),
-    tickAt: tickAt.toISOString(),
-    services: services.length,
-    series,
-    anomalies: anomalies.length,
-    failures: failures.length,
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
   });
+
+  countTick(deps.telemetry, services.length, failures, anomalies.length);
   return {
     tickAt: tickAt.toISOString(),
     services: services.length,
+    notDue: services.length - due.length,
     series,
     samples,
     anomalies,
@@ -151,9 +196,15 @@ export async function collectTick<S>(
   };
 }
 
-function oldestUnseen(models: Map<string, ModelRecord[]>, fallback: number): number {
+/** The oldest point any due service's series has not seen: where the one metric read starts. */
+function oldestUnseen(
+  due: readonly Service[],
+  models: Map<string, ServiceModels>,
+  fallback: number,
+): number {
   let oldest = Infinity;
-  for (const records of models.values()) {
+  for (const service of due) {
+    const records = models.get(service.id)?.series ?? [];
     if (records.length === 0) return fallback;
     for (const r of records) {
       const last = (r.state as SeriesModel<unknown>).lastTimestamp;
@@ -163,23 +214,10 @@ function oldestUnseen(models: Map<string, ModelRecord[]>, fallback: number): num
   return Number.isFinite(oldest) ? oldest : fallback;
 }
 
-async function withConflictRetry<T>(
-  retries: number,
-  run: (attempt: number) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run(attempt);
-    } catch (err) {
-      if (!(err instanceof ConflictError) || attempt >= retries) throw err;
-    }
-  }
-}
-
 async function processService<S>(
-  deps: CollectDeps<S>,
+  deps: Omit<CollectDeps<S>, 'registry' | 'heartbeat'>,
   service: Service,
-  records: ModelRecord[],
+  current: ServiceModels,
   batch: MetricBatch,
   ecs: EcsState | null,
   tickAt: Date,
@@ -187,7 +225,10 @@ async function processService<S>(
 ) {
   const liveFrom = tickAt.getTime() - options.liveWindowMinutes * MINUTE;
   const seriesOfService = batch.get(service.id) ?? new Map<string, MetricPoint[]>();
+  const records = current.series;
   const updatedModels: { metric: string; model: SeriesModel<S>; version: number }[] = [];
+  const latest: Record<string, number> = {};
+  let anomalyAt: number | null = null;
   const anomalies: Anomaly[] = [];
   const liveValues = new Map<number, Record<string, number | null>>();
 
@@ -203,6 +244,7 @@ async function processService<S>(
         (model.lastTimestamp === null || p.timestamp > model.lastTimestamp),
     );
     if (fresh.length === 0) continue;
+    latest[metric] = fresh[fresh.length - 1]!.value;
     for (const point of fresh) {
       const { state, output } = deps.detector.update(model.detector, point);
       model = { lastTimestamp: point.timestamp, detector: state };
@@ -212,6 +254,7 @@ async function processService<S>(
       liveValues.set(point.timestamp, minute);
       if (options.detectionEnabled && output.anomalous) {
         const at = new Date(point.timestamp).toISOString();
+        anomalyAt = Math.max(anomalyAt ?? 0, point.timestamp);
         anomalies.push({
           id: anomalyId(service.id, metric, at),
           serviceId: service.id,
@@ -246,8 +289,31 @@ async function processService<S>(
   const recordedAt = deps.clock.now();
   for (const sample of samples) await deps.observations.putSample(sample, recordedAt);
   for (const anomaly of anomalies) await deps.observations.putAnomaly(anomaly, recordedAt);
-  for (const m of updatedModels)
-    await deps.models.saveModel(service.id, m.metric, m.model, m.version);
+  // One write for every series of the service; nothing to write when no series learned anything.
+  if (updatedModels.length > 0) {
+    const saved = new Set(updatedModels.map((m) => m.metric));
+    await deps.models.saveServiceModels(
+      service.id,
+      {
+        series: [
+          ...records.filter((r) => !saved.has(r.metric)),
+          ...updatedModels.map((m) => ({
+            metric: m.metric,
+            state: m.model,
+            version: m.version + 1,
+          })),
+        ],
+        cadence: nextMemory(current.cadence, {
+          nowMs: tickAt.getTime(),
+          read: true,
+          ecs,
+          latest,
+          anomalyAt,
+        }),
+      },
+      current.version,
+    );
+  }
   return { anomalies, samples: samples.length, series: updatedModels.length };
 }
 

@@ -88,7 +88,12 @@ export function healthReport(input: HealthInput): HealthReport {
           ? { status: 'DEGRADED', reason: `late: last tick ${age} s ago` }
           : beat && beat.failures > 0
             ? { status: 'DEGRADED', reason: `${beat.failures} service(s) not collected` }
-            : { status: 'OK' };
+            : beat?.shards && (beat.shardsDone ?? 0) < beat.shards && age > 90
+              ? {
+                  status: 'DEGRADED',
+                  reason: `${beat.shards - (beat.shardsDone ?? 0)} of ${beat.shards} shard(s) not reported`,
+                }
+              : { status: 'OK' };
   // The last tick that collected something wrote samples: autoscale and notify owe them a run.
   const samplesAt = beat && beat.services > beat.failures ? beat.ranAt : null;
 
@@ -119,8 +124,12 @@ export function healthReport(input: HealthInput): HealthReport {
         services: beat?.services ?? 0,
         series: beat?.series ?? 0,
         failures: beat?.failures ?? 0,
+        ...(beat?.shards ? { shards: beat.shards, shardsDone: beat.shardsDone ?? 0 } : {}),
       },
-      { collect: fn({ name: 'collect', scheduled: true }) },
+      {
+        collect: fn({ name: 'collect', scheduled: true }),
+        'collect-shard': fn({ name: 'collect-shard' }),
+      },
     ),
     detector: subsystem(
       {

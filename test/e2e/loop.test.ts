@@ -13,11 +13,12 @@ import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
 import type { Offline } from '../../scripts/lib/offline';
 import { startOfflineStack } from '../support/offline-fixture';
-import { stackDefinitions } from '../support/local-aws';
+import { localAdapters, stackDefinitions } from '../support/local-aws';
 
 let offline: Offline;
 let watch: FleetWatch;
 let feeder: DemoMetricsFeeder;
+let store: ReturnType<typeof localAdapters>['store'];
 const services = declaredServicesForScripts();
 
 async function until<T>(
@@ -45,7 +46,8 @@ async function until<T>(
 }
 
 beforeAll(async () => {
-  const started = await startOfflineStack();
+  // Shards of 2: the demo fleet's 3 services go to two collect-shard invocations (the fan-out path).
+  const started = await startOfflineStack({ VIGIA_COLLECT_SHARD_SIZE: '2' });
   offline = started.offline;
   watch = new FleetWatch(
     started.stack.endpoint,
@@ -53,6 +55,7 @@ beforeAll(async () => {
     started.stack.inboxQueueUrl,
   );
   feeder = new DemoMetricsFeeder(started.stack.endpoint, services);
+  store = localAdapters(started.stack.endpoint, started.stack.tableName).store;
 });
 
 afterAll(async () => {
@@ -76,6 +79,16 @@ describe('the autopilot loop on the local stack', () => {
       );
     }
     expect(await watch.anomalies()).toEqual([]);
+    // Each tick went to two workers, and both reported into the tick's heartbeat (/health's source).
+    const collector = await until(
+      "both shards of a tick in the collector's heartbeat",
+      async () => {
+        const beat = await store.lastCollectorRun();
+        return beat?.shards === 2 && beat.shardsDone === 2 ? beat : undefined;
+      },
+      30_000,
+    );
+    expect(collector).toMatchObject({ services: 3, failures: 0 });
 
     const spikeAt = scenario.startMinute + 3;
     feeder.spikes.push({
