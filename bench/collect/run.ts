@@ -27,6 +27,7 @@ import { resetEmulator, startEmulator } from '../../scripts/lib/emulator';
 import { createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
 import { freePort } from '../../test/support/free-port';
+import { monthlyCost } from '../cost/cost-model';
 import type { ServiceTickUsage } from '../cost/usage';
 import { bytesOf, callsOf, countCalls, newCounts, type CallCounts } from './aws-calls';
 
@@ -316,8 +317,11 @@ async function main() {
         invocationsPerTick: 1 + steady.invoked,
         gbSecondsPerServiceTick: +gbSeconds.toExponential(3),
       },
+      // Priced from the collector's counted calls alone: the stream consumers, sweep, verify and
+      // alert timers are not run here, so `npm run cost -- --usage` (which adds them) is the bill.
+      costPerServiceMonth: +monthlyCost(usage).perServiceTotal.toFixed(4),
       usage,
-      note: 'costPerServiceMonth: priced by bench/cost/cost-model.ts (branch cost) from `usage`; wall times are moto on this machine, an upper bound for AWS',
+      note: 'costPerServiceMonth prices the collector only (counted calls; bench/cost/cost-model.ts); wall times are moto on this machine, an upper bound for AWS',
     };
     if (json) console.log(JSON.stringify(report));
     else console.log(JSON.stringify(report, null, 2));
