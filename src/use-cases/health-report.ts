@@ -152,6 +152,8 @@ export function healthReport(input: HealthInput): HealthReport {
       {
         decide: fn({ name: 'decide', owedSince: input.latestAnomalyAt ?? null }),
         autoscale: fn({ name: 'autoscale', owedSince: samplesAt }),
+        // Thresholds and outages are judged on the same samples.
+        watch: fn({ name: 'watch', owedSince: samplesAt }),
       },
     ),
     recoveries: subsystem(

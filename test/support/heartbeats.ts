@@ -3,8 +3,10 @@ import type { FunctionHeartbeat } from '../../src/ports';
 
 export const functionNames = [
   'collect',
+  'collect-shard',
   'decide',
   'autoscale',
+  'watch',
   'scale',
   'sweep',
   'verify',

@@ -101,6 +101,29 @@ describe('health from the functions’ heartbeats', () => {
     expect(r.systems.decisionEngine!.status).toBe('OK');
   });
 
+  it('expects watch to follow every collecting tick: thresholds are judged on the same samples', () => {
+    const stalled = healthyFunctions(now).map((b) =>
+      b.name === 'watch' ? aFunctionBeat('watch', now, { lastSuccessAt: ago(400) }) : b,
+    );
+    const tick = {
+      heartbeat: {
+        ranAt: ago(95),
+        tickAt: ago(95),
+        services: 3,
+        series: 6,
+        anomalies: 0,
+        failures: 0,
+        durationMs: 100,
+      },
+    };
+
+    const r = report(tick, stalled);
+
+    expect(r.systems.decisionEngine!.status).toBe('DEGRADED');
+    expect(r.systems.decisionEngine!.reason).toMatch(/watch: stalled/);
+    expect(report(tick, healthyFunctions(now)).systems.decisionEngine!.status).toBe('OK');
+  });
+
   it('judges schedules by the minute: late, down, or never run', () => {
     const late = aFunctionBeat('sweep', now, { lastSuccessAt: ago(200) });
     const gone = aFunctionBeat('verify', now, { lastSuccessAt: ago(1200) });
