@@ -75,6 +75,7 @@ describe('vigia’s own alarms and dashboard', () => {
     ).toEqual([
       'vigia-prod-decide',
       'vigia-prod-autoscale',
+      'vigia-prod-watch',
       'vigia-prod-scale',
       'vigia-prod-notify',
     ]);
