@@ -1,7 +1,8 @@
 // The watch consumer's use case (issue #14): each new sample is judged against the service's
-// threshold policies (with their `for` windows) and for an outage (0 tasks running). What holds becomes an anomaly item — keyed by
-// service, policy and minute, written with a conditional put — that decide and notify then take
-// exactly like the detector's. A redelivered sample writes nothing new.
+// threshold policies (with their `for` windows), for an outage (0 tasks running) and for a forecast
+// breach. What holds becomes an anomaly item — keyed by service, policy and minute, written with a
+// conditional put — that decide and notify then take exactly like the detector's. A redelivered
+// sample writes nothing new.
 import {
   forecastAnomaly,
   forecastMetric,

@@ -1,34 +1,18 @@
 // GET /services/{id}/metrics/{metric}/baseline through the api function's real handler against the
 // emulator: the model collect saved is summarised (level, scale, band, daily profile, latest score),
 // a reader may see it, a key without read scope may not, and a metric with no model is a 404.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
 import type { Scope } from '../../lib/http/route';
-import type { HttpResult } from '../../lib/middleware/http';
 import { DynamoModelStore } from '../../lib/store/model-store';
 import { seriesDetector } from '../../src/detection';
+import { apiGet } from '../support/api-get';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const t0 = Date.UTC(2026, 2, 2);
 const FIVE_MINUTES = 300_000;
 
-async function get(path: string, scopes: Scope[] = ['read']) {
-  const handler = apiHandler(apiRoutes, {
-    now: () => new Date(t0 + 4 * 86_400_000),
-    authenticate: async () => ({ keyId: 'k1', name: 'reader', scopes, rateLimitPerMinute: null }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-  });
-  const event = {
-    rawPath: path,
-    headers: { 'x-api-key': 'k' },
-    isBase64Encoded: false,
-    requestContext: { requestId: 'r1', http: { method: 'GET' } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
-}
+const get = (path: string, scopes?: Scope[]) =>
+  apiGet(path, { now: new Date(t0 + 4 * 86_400_000), scopes });
 
 interface BaselineBody {
   serviceId: string;

@@ -3,45 +3,20 @@
 // opened, vigia's ECS call a minute after the anomaly), success per service and per action kind,
 // and the accuracy of target scaling; one service shows its health score and the forecast of each
 // series, with memory's time to its limit as decide computes it.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
 import { DynamoModelStore } from '../../lib/store/model-store';
 import type { SingleTableStore } from '../../lib/store/single-table-store';
 import { StatusHistoryStore } from '../../lib/store/status-history-store';
 import { seriesDetector } from '../../src/detection';
 import { aDecision, anAnomaly, anEcsState } from '../support/builders';
+import { apiGet } from '../support/api-get';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const t0 = Date.UTC(2026, 2, 2, 10);
 const iso = (minute: number) => new Date(t0 + minute * 60_000).toISOString();
 const now = new Date(t0 + 120 * 60_000);
 
-async function get(path: string) {
-  const handler = apiHandler(apiRoutes, {
-    now: () => now,
-    authenticate: async () => ({
-      keyId: 'k1',
-      name: 'reader',
-      scopes: ['read'],
-      rateLimitPerMinute: null,
-    }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-  });
-  const [rawPath, rawQueryString = ''] = path.split('?');
-  const event = {
-    rawPath,
-    rawQueryString,
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    headers: { 'x-api-key': 'k' },
-    isBase64Encoded: false,
-    requestContext: { requestId: 'r1', http: { method: 'GET' } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return { status: result.statusCode, headers: result.headers, json: JSON.parse(result.body) };
-}
+const get = (path: string) => apiGet(path, { now });
 
 let store: SingleTableStore;
 

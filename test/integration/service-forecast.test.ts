@@ -2,15 +2,12 @@
 // load forecast collect saved beside the `requests` detector gives the next hours with a band
 // (a weekday morning step forecast before it happens), the collector's samples give the past
 // hours; a reader may see it, a key without read scope may not, and no requests model is a 404.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
 import type { Scope } from '../../lib/http/route';
-import type { HttpResult } from '../../lib/middleware/http';
 import { DynamoModelStore } from '../../lib/store/model-store';
 import { DynamoObservationStore } from '../../lib/store/observation-store';
 import { collectDetector } from '../../src/detection';
+import { apiGet } from '../support/api-get';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const MINUTE = 60_000;
@@ -26,24 +23,7 @@ function load(t: number): number {
   return weekday && d.getUTCHours() >= 10 && d.getUTCHours() < 12 ? 800 : 100 + (t % 7);
 }
 
-async function get(path: string, scopes: Scope[] = ['read']) {
-  const handler = apiHandler(apiRoutes, {
-    now: () => new Date(now),
-    authenticate: async () => ({ keyId: 'k1', name: 'reader', scopes, rateLimitPerMinute: null }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-  });
-  const [rawPath, rawQueryString = ''] = path.split('?');
-  const event = {
-    rawPath,
-    rawQueryString,
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    headers: { 'x-api-key': 'k' },
-    isBase64Encoded: false,
-    requestContext: { requestId: 'r1', http: { method: 'GET' } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
-}
+const get = (path: string, scopes?: Scope[]) => apiGet(path, { now: new Date(now), scopes });
 
 interface ForecastBody {
   serviceId: string;
