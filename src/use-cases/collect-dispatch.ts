@@ -8,8 +8,8 @@
 import { mapBounded } from '../bounded-map';
 import type { CollectShard, CollectorShardRun, ShardInvoker } from '../ports';
 import {
+  collectListed,
   collectServices,
-  collectTick,
   defaultCollectOptions,
   type CollectDeps,
   type CollectOptions,
@@ -51,11 +51,7 @@ export async function dispatchCollect<S>(
 ): Promise<DispatchResult> {
   const services = await deps.registry.list();
   if (services.length <= shardSize) {
-    const inline = await collectTick(
-      { ...deps, registry: { ...deps.registry, list: async () => services } },
-      tickAt,
-      options,
-    );
+    const inline = await collectListed(deps, services, tickAt, options);
     return {
       tickAt: tickAt.toISOString(),
       services: services.length,

@@ -98,8 +98,18 @@ export async function collectTick<S>(
   tickAt: Date,
   options: CollectOptions = defaultCollectOptions,
 ): Promise<CollectResult> {
+  return collectListed(deps, await deps.registry.list(), tickAt, options);
+}
+
+/** A tick over services already listed (the dispatcher's inline fleet), with its heartbeat. */
+export async function collectListed<S>(
+  deps: Omit<CollectDeps<S>, 'registry'>,
+  services: readonly Service[],
+  tickAt: Date,
+  options: CollectOptions = defaultCollectOptions,
+): Promise<CollectResult> {
   const startedAt = deps.clock.now();
-  const result = await collectServices(deps, await deps.registry.list(), tickAt, options);
+  const result = await collectServices(deps, services, tickAt, options);
   const finishedAt = deps.clock.now();
   await deps.heartbeat.recordCollectorRun({
     ranAt: finishedAt.toISOString(),
