@@ -77,7 +77,7 @@ export function learnDistribution(
 }
 
 /** Upper tail of the standard normal (Abramowitz–Stegun 26.2.17, error below 1e-7). */
-function normalTail(x: number): number {
+export function normalTail(x: number): number {
   if (x < 0) return 1 - normalTail(-x);
   const t = 1 / (1 + 0.2316419 * x);
   const poly =

@@ -5,14 +5,14 @@
 // Constant time and memory per point.
 import { distributionChange, initDistribution } from './distribution-change';
 import { describe } from './explain';
-import { initNovelty, noveltyP, stateCode } from './novelty-memory';
+import { noveltyOf, noveltyP, readNovelty, stateCode } from './novelty-memory';
 import { gapOutput, quiet } from './quiet-output';
 import { seasonalOffset, updateSeasonal } from './seasonal-profile';
 import type { DetectionOutput, SeriesDetector, SeriesPoint } from './series-detector';
 import { learnFromPoint, type JudgedPoint } from './vigia-learning';
 import { DETECTOR_PARAMS, type DetectorParams } from './vigia-params';
 import { hasSeenPoints, levelShift, readPoint, surpriseOf } from './vigia-reading';
-import { fuseScore } from './vigia-score';
+import { fuseScore, rarityParams } from './vigia-score';
 import { initVigiaState, type VigiaState } from './vigia-state';
 
 export { DETECTOR_PARAMS, type DetectorParams } from './vigia-params';
@@ -45,13 +45,18 @@ export function updateVigia(
   const shift = levelShift(state, reading);
   const surprise = surpriseOf(state, reading, shift.shift, P);
   const warm = state.n >= P.warmup;
-  const code = stateCode(reading.t, reading.x, state.mn, state.mx);
+  const nv = noveltyOf(state.nv);
+  const novelty = readNovelty(
+    nv,
+    stateCode(reading.t, reading.x, state.mn, state.mx),
+    P.noveltyWindow,
+  );
   const other = {
     dist:
       P.distWindow > 0
         ? distributionChange(state.dc ?? initDistribution(), reading.z, P.distWindow)
         : 0,
-    novP: P.noveltyCapacity > 0 ? noveltyP(state.nv ?? initNovelty(), code) : 1,
+    novP: P.noveltyWindow > 0 ? noveltyP(nv, novelty, rarityParams(P)) : 1,
   };
   const fused = fuseScore(
     state,
@@ -63,7 +68,14 @@ export function updateVigia(
     P,
     other,
   );
-  const judged: JudgedPoint = { reading, shift, surprise, fused, warm, other: { ...other, code } };
+  const judged: JudgedPoint = {
+    reading,
+    shift,
+    surprise,
+    fused,
+    warm,
+    other: { ...other, novelty },
+  };
   const next = learnFromPoint(state, judged, P);
   return { state: next, output: outputFor(point, judged, next, P) };
 }

@@ -4,7 +4,7 @@
 import { initCusum, type CusumState } from './change-point';
 import { initDistribution, learnDistribution } from './distribution-change';
 import { learnHourlyReach } from './hourly-reach';
-import { initNovelty, learnNovelty } from './novelty-memory';
+import { learnNovelty, noveltyOf, type NoveltyReading } from './novelty-memory';
 import { initRarity, learnRarity } from './surprise-rarity';
 import { clamp, compact, ewStep, finiteOr } from './numeric';
 import {
@@ -25,7 +25,7 @@ export interface JudgedPoint {
   surprise: Surprise;
   fused: FusedScore;
   warm: boolean;
-  other: OtherSignals & { code: number };
+  other: OtherSignals & { novelty: NoveltyReading };
 }
 
 interface Baseline {
@@ -149,7 +149,7 @@ export function learnFromPoint(
 function learnOtherSignals(
   state: VigiaState,
   z: number,
-  other: OtherSignals & { code: number },
+  other: OtherSignals & { novelty: NoveltyReading },
   { fused, warm }: JudgedPoint,
   n: number,
   P: DetectorParams,
@@ -167,14 +167,9 @@ function learnOtherSignals(
     );
     out.dr = warm ? learnRarity(dr, other.dist, rp) : dr;
   }
-  if (P.noveltyCapacity > 0) {
-    out.nv = learnNovelty(
-      state.nv ?? initNovelty(),
-      other.code,
-      P.noveltyCapacity,
-      P.rarityMemory,
-      n,
-    );
+  if (P.noveltyWindow > 0) {
+    const rp = { memory: P.rarityMemory, prior: P.rarityPrior, tail: P.rarityTail };
+    out.nv = learnNovelty(noveltyOf(state.nv), other.novelty, P.noveltyCap, warm, rp);
   }
   return out;
 }

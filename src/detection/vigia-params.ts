@@ -51,8 +51,10 @@ export const DETECTOR_PARAMS = {
   recent: 8,
   /** Distribution change: the recent window's length in points (0 switches it off). */
   distWindow: 32,
-  /** Novelty memory: how many recently seen states it keeps (0 switches it off). */
-  noveltyCapacity: 48,
+  /** Novelty memory: the window (points) over which the evidence of rare states adds up (0
+   *  switches it off), and the count at which an hour's memory of its levels is halved (≤ 61). */
+  noveltyWindow: 32,
+  noveltyCap: 60,
   /** Horizon of the forecast returned with every output. */
   forecastMinutes: 30,
   holtAlpha: 0.1,

@@ -4,13 +4,14 @@
 // so one incident raises one alarm. Also learns the calibration from each point.
 import { clamp, compact, finiteOr } from './numeric';
 import { unchangedP } from './distribution-change';
+import { noveltyOf } from './novelty-memory';
 import { exceedance, learnRarity, type RarityParams, type RarityState } from './surprise-rarity';
 import type { SignalParts } from './explain';
 import type { DetectorParams } from './vigia-params';
 import type { VigiaState } from './vigia-state';
 
 /** The two scores beside the residual: the distribution change (G per degree of freedom) and the
- *  probability of a novel state (1 when the state is known). */
+ *  probability of the recent states' evidence against each hour's usual levels (1 when none). */
 export interface OtherSignals {
   dist: number;
   novP: number;
@@ -29,7 +30,7 @@ export interface FusedScore {
   peak: number;
 }
 
-function rarityParams(P: DetectorParams): RarityParams {
+export function rarityParams(P: DetectorParams): RarityParams {
   return { memory: P.rarityMemory, prior: P.rarityPrior, tail: P.rarityTail };
 }
 
@@ -56,7 +57,7 @@ export function fuseScore(
   if (learned) {
     // Each other signal by its own running tail probability, Bonferroni-corrected for the number of
     // signals looked at, on the residual's rarity scale: no weight per signal.
-    const looks = 1 + (P.distWindow > 0 ? 1 : 0) + (P.noveltyCapacity > 0 ? 1 : 0);
+    const looks = 1 + (P.distWindow > 0 ? 1 : 0) + (P.noveltyWindow > 0 ? 1 : 0);
     const onScale = (p: number): number =>
       clamp(-Math.log10(Math.min(1, looks * p)) / (2 * P.rarityAlert), 0, 1);
     if (P.distWindow > 0 && state.dr && state.dr.tot > P.learn) {
@@ -65,7 +66,7 @@ export function fuseScore(
       const sd = onScale(p);
       if (sd > s) [s, why] = [sd, 'distribution'];
     }
-    if (P.noveltyCapacity > 0) {
+    if (P.noveltyWindow > 0 && noveltyOf(state.nv).r.tot > P.learn) {
       const sn = onScale(other.novP);
       if (sn > s) [s, why] = [sn, 'novelty'];
     }
