@@ -63,7 +63,7 @@ function explain(j: Judgement, anomalous: boolean, lower: number, upper: number)
   if (j.why === 'distribution')
     return `${fmt(j.value)}: the recent values are spread unlike usual (${where} its ${band})`;
   if (j.why === 'novelty')
-    return `${fmt(j.value)} is at a level not seen at this time of day lately (${where} its ${band})`;
+    return `${fmt(j.value)} is at a level rare at this time of day (${where} its ${band})`;
   const { point, shift, roc, flat } = j.parts;
   const strongest = Math.max(point, shift, roc * 0.5, flat);
   if (strongest === flat)

@@ -1,6 +1,6 @@
 // A memory of which states each hour of the day usually shows (contextual-anomaly style, after the
 // ideas of CAD OSE and ARTime; own code). A state is the hour of day and the value's level (six
-// levels), so the memory captures what the series does *when*: a daily jump that does not come, or
+// levels of its deviation from the series' slow level), so the memory captures what the series does *when*: a daily jump that does not come, or
 // comes lower, puts the series in a state its hour rarely shows.
 //
 // Each state is ranked by its own frequency: per hour, small counts of each level (halved when the
@@ -52,10 +52,16 @@ export function noveltyOf(saved: NoveltyState | undefined): NoveltyState {
   return ok ? saved : initNovelty();
 }
 
-/** The state of a point: its hour bucket and its level within [lo, hi]. */
-export function stateCode(timestamp: number, x: number, lo: number, hi: number): number {
-  const span = hi - lo;
-  const level = span > 0 ? clamp(Math.floor(((x - lo) / span) * LEVELS), 0, LEVELS - 1) : 0;
+/** Level edges of the deviation from the series' slow level, in mean absolute deviations from it:
+ *  a scale a single spike barely moves (unlike the range seen so far), so a level means the same
+ *  before and after one. */
+const DEV_EDGES = [-1.5, -0.5, 0, 0.5, 1.5];
+
+/** The state of a point: its hour bucket and its deviation from the series' slow level, binned. */
+export function stateCode(timestamp: number, x: number, slow: number, spread: number): number {
+  const d = spread > 0 ? (x - slow) / spread : 0;
+  let level = 0;
+  while (level < DEV_EDGES.length && d >= DEV_EDGES[level]!) level++;
   return bucketOf(timestamp) * LEVELS + level;
 }
 

@@ -48,7 +48,7 @@ export function updateVigia(
   const nv = noveltyOf(state.nv);
   const novelty = readNovelty(
     nv,
-    stateCode(reading.t, reading.x, state.mn, state.mx),
+    stateCode(reading.t, reading.x, state.season.s, state.season.e0),
     P.noveltyWindow,
   );
   const other = {

@@ -18,7 +18,7 @@ const RARITY = { memory: 4000, prior: 0.5, tail: 2 };
 
 /** Feeds a point and returns the probability the memory gave it, and the memory after it. */
 function feed(memory: NoveltyState, t: number, x: number): { p: number; memory: NoveltyState } {
-  const reading = readNovelty(memory, stateCode(t, x, 0, 100), 32);
+  const reading = readNovelty(memory, stateCode(t, x, 40, 30), 32);
   const p = noveltyP(memory, reading, RARITY);
   return { p, memory: learnNovelty(memory, reading, 60, true, RARITY) };
 }
