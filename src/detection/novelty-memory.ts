@@ -73,23 +73,38 @@ export interface NoveltyReading {
   z: number;
 }
 
-const countAt = (c: string, i: number): number => Math.max(0, DIGITS.indexOf(c[i] ?? '0'));
+/** The count a character stands for (its place in DIGITS; anything else counts 0). */
+function digit(ch: number): number {
+  if (ch >= 48 && ch <= 57) return ch - 48;
+  if (ch >= 97 && ch <= 122) return ch - 87;
+  if (ch >= 65 && ch <= 90) return ch - 29;
+  return 0;
+}
+
+const countAt = (c: string, i: number): number => digit(c.charCodeAt(i));
 
 export function readNovelty(state: NoveltyState, code: number, window: number): NoveltyReading {
   const first = code - (code % LEVELS);
+  const counts: number[] = [];
   let total = 0;
-  for (let j = 0; j < LEVELS; j++) total += countAt(state.c, first + j);
+  for (let j = 0; j < LEVELS; j++) {
+    const k = countAt(state.c, first + j);
+    counts.push(k);
+    total += k;
+  }
   const denom = total + PRIOR * LEVELS;
   // Entropy of the hour's levels and the variance of −ln p under them.
   let h = 0;
   let h2 = 0;
+  let own = 0;
   for (let j = 0; j < LEVELS; j++) {
-    const q = (countAt(state.c, first + j) + PRIOR) / denom;
+    const q = (counts[j]! + PRIOR) / denom;
     const s = -Math.log(q);
     h += q * s;
     h2 += q * s * s;
+    if (first + j === code) own = s;
   }
-  const llr = -Math.log((countAt(state.c, code) + PRIOR) / denom) - h;
+  const llr = own - h;
   // Summed like a CUSUM (never below 0): evidence the series is in its usual states does not
   // bank credit against the next run of rare ones.
   const d = 1 - 1 / window;
@@ -123,8 +138,11 @@ export function learnNovelty(
     total += k;
   }
   const limit = Math.min(cap, DIGITS.length - 1);
-  const scaled = total > limit ? counts.map((k) => Math.round(k / 2)) : counts;
-  const hour = scaled.map((k) => DIGITS[Math.min(k, DIGITS.length - 1)]!).join('');
+  let hour = '';
+  for (const k of counts) {
+    const kept = total > limit ? Math.round(k / 2) : k;
+    hour += DIGITS[Math.min(kept, DIGITS.length - 1)]!;
+  }
   const c = state.c.slice(0, first) + hour + state.c.slice(first + LEVELS);
   return {
     c,
