@@ -31,6 +31,7 @@ import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
 import { triggersFor } from './decision-triggers';
 import { outageReason } from './target-scaling';
+import { latestRelease, type Release } from './release';
 
 export { triggersFor } from './decision-triggers';
 
@@ -41,6 +42,8 @@ export interface EngineInput {
   sample: Sample | null;
   /** Anomalies of this service in the recent past (the triggering one may or may not be among them). */
   openAnomalies: readonly Anomaly[];
+  /** The service's samples of the last half hour (any order; may be empty), for trends. */
+  recentSamples?: readonly Sample[];
   /** Detector forecasts: minutes until a metric reaches its limit. */
   forecasts: readonly DiagnosisForecast[];
   /** Expected request rate (and its band's upper edge) for the next minutes, for pre-scaling. */
@@ -111,6 +114,8 @@ interface Observed {
   /** The latest sample's metrics with the anomalous value in place. */
   metrics: Record<string, number | null>;
   desiredCount: number | null;
+  /** The latest release still running, vigia's own restarts and rollbacks aside. */
+  release: Release | null;
 }
 
 /** The decision with its action picked, and the sentence its reason starts with. */
@@ -119,9 +124,10 @@ interface Chosen {
   why: string;
 }
 
-function observe({ anomaly, sample }: EngineInput): Observed {
+function observe({ anomaly, sample, recentDecisions }: EngineInput): Observed {
   const ecs = sample?.ecs ?? null;
   return {
+    release: latestRelease(ecs, recentDecisions),
     at: anomaly.at,
     now: new Date(anomaly.at),
     ecs,
@@ -141,6 +147,8 @@ function diagnoseAnomaly(input: EngineInput, seen: Observed): Diagnosis[] {
       openAnomalies: open,
       forecasts: input.forecasts,
       now: seen.now,
+      release: seen.release,
+      history: input.recentSamples ?? [],
     },
     { ...defaultDiagnosisThresholds, deployWindowMinutes: service.deployWindowMinutes },
   );
@@ -164,8 +172,9 @@ function matchServicePolicies(
     runningCount: seen.ecs?.runningCount ?? seen.desiredCount,
     targets: service.targets,
     heldPolicy: anomaly.source === 'threshold' ? (anomaly.policy ?? null) : null,
-    minutesSinceDeploy: seen.ecs?.lastDeploymentAt
-      ? (seen.now.getTime() - Date.parse(seen.ecs.lastDeploymentAt)) / MINUTE
+    // Since the latest release: vigia's own restarts and rollbacks do not restart the clock.
+    minutesSinceDeploy: seen.release
+      ? (seen.now.getTime() - Date.parse(seen.release.at)) / MINUTE
       : null,
   });
 }
