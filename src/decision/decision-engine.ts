@@ -96,6 +96,17 @@ export function decideFromAnomaly(input: EngineInput): EngineResult {
   };
   if (isScaling(pick.action)) return decideScaling(input, seen, chosen);
   if (isRecovery(pick.action)) return decideRecovery(input, seen, chosen);
+  const told = alreadyTold(input, chosen.decision, seen.now);
+  if (told) {
+    return {
+      scalingState: input.scalingState,
+      decision: {
+        ...chosen.decision,
+        reason: `${chosen.why}: ${input.anomaly.explanation}`,
+        result: `already told: ${told.diagnosis ?? 'unknown'} at ${told.at}`,
+      },
+    };
+  }
   return {
     scalingState: input.scalingState,
     decision: gateAndCap(
@@ -287,6 +298,28 @@ function decideRecovery(input: EngineInput, seen: Observed, chosen: Chosen): Eng
     };
   }
   return { scalingState: input.scalingState, decision: gateAndCap(decision, input, now) };
+}
+
+/** Within this long, a notify-only decision with the same diagnosis tells nobody anything new. */
+const TOLD_WINDOW_MS = HOUR;
+
+/**
+ * People are told once (issue #14): while a fault lasts every minute brings an anomaly (the
+ * watch's thresholds, the outage), and each notify-only decision was a note of its own and an
+ * update message. A notify with the diagnosis already told within the hour is recorded, skipped; a
+ * new diagnosis is news.
+ */
+function alreadyTold(input: EngineInput, decision: Decision, now: Date): Decision | undefined {
+  return input.recentDecisions.find(
+    (d) =>
+      d.id !== decision.id &&
+      d.action === 'notify' &&
+      d.requestedBy === decision.requestedBy &&
+      d.diagnosis === decision.diagnosis &&
+      ACTING.has(d.status) &&
+      Date.parse(d.at) <= now.getTime() &&
+      now.getTime() - Date.parse(d.at) < TOLD_WINDOW_MS,
+  );
 }
 
 /** A recovery of this service taken, or proposed, within the recovery cooldown. */
