@@ -22,6 +22,20 @@ const intSetting = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v) => (v === '' || v === undefined ? fallback : v));
 
+/**
+ * The global switches' defaults, in this one place (issue #14 part 7): serverless.yml passes each
+ * switch through only when the deployer sets it, so an unset switch is the default below. On where
+ * production runs the autopilot as shipped, off for what must be chosen (learned choice, the LLM).
+ * README "Switches" says what each one does.
+ */
+export const switchDefaults = {
+  AUTO_SCALING_ENABLED: true,
+  AUTO_RECOVERY_ENABLED: true,
+  ANOMALY_DETECTION_ENABLED: true,
+  AI_DECISIONS_ENABLED: false,
+  LLM_DIAGNOSIS_ENABLED: false,
+} as const;
+
 const envSchema = z.object({
   VIGIA_TABLE: z.string().min(1, 'VIGIA_TABLE (the DynamoDB table name) is required'),
   VIGIA_TOPIC_ARN: z
@@ -40,12 +54,12 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
   VIGIA_STATUS_PAGE_URL: z.string().optional(),
-  AUTO_SCALING_ENABLED: flag(true),
-  AUTO_RECOVERY_ENABLED: flag(true),
-  ANOMALY_DETECTION_ENABLED: flag(true),
-  AI_DECISIONS_ENABLED: flag(false),
+  AUTO_SCALING_ENABLED: flag(switchDefaults.AUTO_SCALING_ENABLED),
+  AUTO_RECOVERY_ENABLED: flag(switchDefaults.AUTO_RECOVERY_ENABLED),
+  ANOMALY_DETECTION_ENABLED: flag(switchDefaults.ANOMALY_DETECTION_ENABLED),
+  AI_DECISIONS_ENABLED: flag(switchDefaults.AI_DECISIONS_ENABLED),
   /** The optional LLM diagnosis (docs/decisions.md); off unless set, and then needs providers. */
-  LLM_DIAGNOSIS_ENABLED: flag(false),
+  LLM_DIAGNOSIS_ENABLED: flag(switchDefaults.LLM_DIAGNOSIS_ENABLED),
   /** The LLM providers as a JSON array, asked in this order; see llmProviderSchema. */
   VIGIA_LLM_PROVIDERS: z.string().optional(),
   /** Alert-manager timings as JSON, e.g. {"groupWaitSeconds":10}; see docs/alerts.md. */

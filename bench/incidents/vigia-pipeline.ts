@@ -91,12 +91,14 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       ledger: decisions,
       observations,
       learning: decisions,
+      samples: decisions,
       models,
     },
     autoscale: { clock, registry, ledger: decisions, decisions, ecs, models },
     execute: { clock, registry, decisions, ledger: decisions, scaler: ecs },
     verify: { clock, registry, learning: decisions },
-    watch: { clock, registry, observations, samples: decisions },
+    // As lib/wiring/watch.ts builds it: with the models, so forecast breaches are judged too.
+    watch: { clock, registry, observations, samples: decisions, models },
     alert: {
       clock,
       store: alerting,

@@ -34,6 +34,7 @@ export const decideDeps = perConfig(
       ledger: decisionLedger(c),
       observations: observationStore(c),
       learning: learningStore(c),
+      samples: learningStore(c),
       models: modelStore(c),
       // Only with its own switch on: otherwise no provider is ever called.
       ...(c.llm.enabled ? { llm: llmDiagnosisDeps(c) } : {}),

@@ -3,7 +3,7 @@
 import { severityRank } from '../model/common';
 import type { AlertingConfig } from './config';
 import type { Incident, IncidentMetric } from './incident';
-import { isNotable, noteFingerprint } from './recovery-note';
+import { isNews, newsFingerprint } from './recovery-note';
 
 export interface IncidentView {
   /** Metrics the message shows, worst first. */
@@ -30,6 +30,7 @@ export function incidentView(incident: Incident, config: AlertingConfig): Incide
       incident.severity,
       ...visible.map((m) => `${m.metric}${m.severity === 'critical' ? '!' : ''}`).sort(),
     ].join('|'),
-    notesFingerprint: incident.notes.filter(isNotable).map(noteFingerprint).join('|'),
+    // News worth an update: an action taken, proposed or failed, a verdict (recovery-note.ts isNews).
+    notesFingerprint: incident.notes.filter(isNews).map(newsFingerprint).join('|'),
   };
 }

@@ -108,6 +108,25 @@ export function isNotable(note: RecoveryNote): boolean {
   );
 }
 
+/**
+ * Notes that are worth an update message of their own (issue #14: messages per incident went from
+ * 4 to 11 when every target-scaling step became an update). Target scaling follows the load
+ * reading by reading, as a target-tracking policy would: its steps ride along in the incident's
+ * next message but are news only when they fail or make things worse. A notify-only decision is
+ * news once; whether "notifying" resolved anything is not.
+ */
+export function isNews(note: RecoveryNote): boolean {
+  if (!isNotable(note)) return false;
+  if (note.requestedBy === TARGET_SCALING_REQUESTER)
+    return note.status === 'failed' || note.verdict === 'worse';
+  return true;
+}
+
+/** The part of a note that, when it changes, is worth an update message. */
+export function newsFingerprint(note: RecoveryNote): string {
+  return note.action === 'notify' ? `${note.decisionId}:${note.status}` : noteFingerprint(note);
+}
+
 export function awaitsVerdict(note: RecoveryNote): boolean {
   return note.status === 'executed' && note.verdict === null && note.action !== 'notify';
 }

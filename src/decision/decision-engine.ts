@@ -31,6 +31,7 @@ import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
 import { triggersFor } from './decision-triggers';
 import { outageReason } from './target-scaling';
+import { latestRelease, type Release } from './release';
 
 export { triggersFor } from './decision-triggers';
 
@@ -41,6 +42,8 @@ export interface EngineInput {
   sample: Sample | null;
   /** Anomalies of this service in the recent past (the triggering one may or may not be among them). */
   openAnomalies: readonly Anomaly[];
+  /** The service's samples of the last half hour (any order; may be empty), for trends. */
+  recentSamples?: readonly Sample[];
   /** Detector forecasts: minutes until a metric reaches its limit. */
   forecasts: readonly DiagnosisForecast[];
   /** Expected request rate (and its band's upper edge) for the next minutes, for pre-scaling. */
@@ -93,6 +96,17 @@ export function decideFromAnomaly(input: EngineInput): EngineResult {
   };
   if (isScaling(pick.action)) return decideScaling(input, seen, chosen);
   if (isRecovery(pick.action)) return decideRecovery(input, seen, chosen);
+  const told = alreadyTold(input, chosen.decision, seen.now);
+  if (told) {
+    return {
+      scalingState: input.scalingState,
+      decision: {
+        ...chosen.decision,
+        reason: `${chosen.why}: ${input.anomaly.explanation}`,
+        result: `already told: ${told.diagnosis ?? 'unknown'} at ${told.at}`,
+      },
+    };
+  }
   return {
     scalingState: input.scalingState,
     decision: gateAndCap(
@@ -111,6 +125,8 @@ interface Observed {
   /** The latest sample's metrics with the anomalous value in place. */
   metrics: Record<string, number | null>;
   desiredCount: number | null;
+  /** The latest release still running, vigia's own restarts and rollbacks aside. */
+  release: Release | null;
 }
 
 /** The decision with its action picked, and the sentence its reason starts with. */
@@ -119,9 +135,10 @@ interface Chosen {
   why: string;
 }
 
-function observe({ anomaly, sample }: EngineInput): Observed {
+function observe({ anomaly, sample, recentDecisions }: EngineInput): Observed {
   const ecs = sample?.ecs ?? null;
   return {
+    release: latestRelease(ecs, recentDecisions),
     at: anomaly.at,
     now: new Date(anomaly.at),
     ecs,
@@ -141,6 +158,8 @@ function diagnoseAnomaly(input: EngineInput, seen: Observed): Diagnosis[] {
       openAnomalies: open,
       forecasts: input.forecasts,
       now: seen.now,
+      release: seen.release,
+      history: input.recentSamples ?? [],
     },
     { ...defaultDiagnosisThresholds, deployWindowMinutes: service.deployWindowMinutes },
   );
@@ -164,8 +183,9 @@ function matchServicePolicies(
     runningCount: seen.ecs?.runningCount ?? seen.desiredCount,
     targets: service.targets,
     heldPolicy: anomaly.source === 'threshold' ? (anomaly.policy ?? null) : null,
-    minutesSinceDeploy: seen.ecs?.lastDeploymentAt
-      ? (seen.now.getTime() - Date.parse(seen.ecs.lastDeploymentAt)) / MINUTE
+    // Since the latest release: vigia's own restarts and rollbacks do not restart the clock.
+    minutesSinceDeploy: seen.release
+      ? (seen.now.getTime() - Date.parse(seen.release.at)) / MINUTE
       : null,
   });
 }
@@ -278,6 +298,28 @@ function decideRecovery(input: EngineInput, seen: Observed, chosen: Chosen): Eng
     };
   }
   return { scalingState: input.scalingState, decision: gateAndCap(decision, input, now) };
+}
+
+/** Within this long, a notify-only decision with the same diagnosis tells nobody anything new. */
+const TOLD_WINDOW_MS = HOUR;
+
+/**
+ * People are told once (issue #14): while a fault lasts every minute brings an anomaly (the
+ * watch's thresholds, the outage), and each notify-only decision was a note of its own and an
+ * update message. A notify with the diagnosis already told within the hour is recorded, skipped; a
+ * new diagnosis is news.
+ */
+function alreadyTold(input: EngineInput, decision: Decision, now: Date): Decision | undefined {
+  return input.recentDecisions.find(
+    (d) =>
+      d.id !== decision.id &&
+      d.action === 'notify' &&
+      d.requestedBy === decision.requestedBy &&
+      d.diagnosis === decision.diagnosis &&
+      ACTING.has(d.status) &&
+      Date.parse(d.at) <= now.getTime() &&
+      now.getTime() - Date.parse(d.at) < TOLD_WINDOW_MS,
+  );
 }
 
 /** A recovery of this service taken, or proposed, within the recovery cooldown. */

@@ -2,6 +2,7 @@
 // detector's forecast and the ECS state, each with the evidence it matched and a confidence.
 import type { Anomaly } from '../model/anomaly';
 import type { Sample } from '../model/sample';
+import type { Release } from './release';
 
 export const diagnosisNames = [
   'overload',
@@ -34,6 +35,13 @@ export interface DiagnosisInput {
   openAnomalies: readonly Anomaly[];
   forecasts?: readonly DiagnosisForecast[];
   now: Date;
+  /**
+   * The latest release still running (release.ts: vigia's own restarts and rollbacks are not
+   * releases); null: none to blame. Absent: ECS's latest deployment, whoever made it.
+   */
+  release?: Release | null;
+  /** The service's samples of the last half hour or so (any order), for trends; may be empty. */
+  history?: readonly Sample[];
 }
 
 export interface DiagnosisThresholds {
@@ -75,7 +83,7 @@ export function diagnose(
     errorBurst(m, thresholds),
     failingDependency(m, thresholds),
     badDeploy(input, thresholds),
-    latencyRegression(m, thresholds),
+    latencyRegression(m, input, thresholds),
     saturation(m, input, thresholds),
     crashLoop(input, thresholds),
   ].filter((d): d is Diagnosis => d !== null);
@@ -101,12 +109,16 @@ export function errorRate(m: Metrics): number | null {
 
 function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const evidence: string[] = [];
+  const moreRequests = hasAnomaly(input, 'requests', 'up');
   if (m.cpu != null && m.cpu >= t.cpuHigh) evidence.push(`cpu ${fmt(m.cpu)}% ≥ ${t.cpuHigh}%`);
+  // Before CPU reaches the line: more requests than usual, already working the service hard.
+  else if (moreRequests && m.cpu != null && m.cpu >= t.cpuNormal)
+    evidence.push(`cpu ${fmt(m.cpu)}% and rising with the requests`);
   if (evidence.length === 0) return null;
   if (m.latency_p95 != null && m.latency_p95 >= t.latencyP95HighMs / 2) {
     evidence.push(`latency_p95 ${fmt(m.latency_p95)} ms rising with load`);
   }
-  if (hasAnomaly(input, 'requests', 'up')) evidence.push('requests above their usual level');
+  if (moreRequests) evidence.push('requests above their usual level');
   return { name: 'overload', confidence: Math.min(1, 0.5 + 0.2 * (evidence.length - 1)), evidence };
 }
 
@@ -114,13 +126,106 @@ function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
   const breach = input.forecasts?.find(
     (f) => f.metric === 'memory' && f.minutesToBreach <= t.leakHorizonMinutes,
   );
-  if (!breach) return null;
-  const evidence = [`memory forecast to reach its limit in ${fmt(breach.minutesToBreach)} min`];
+  const climb = breach ? null : memoryClimb(input, t);
+  if (!breach && !climb) return null;
+  const evidence = breach
+    ? [`memory forecast to reach its limit in ${fmt(breach.minutesToBreach)} min`]
+    : [
+        `memory climbing ${fmt(round1(climb!.perMinute))}%/min steadily for ${climb!.minutes} min, ` +
+          `at its limit in about ${Math.round(climb!.minutesToLimit)} min`,
+      ];
   if (m.memory != null) evidence.push(`memory at ${fmt(m.memory)}%`);
   // A climb without more work is the leak's fingerprint; with high CPU it may just be load.
   const cpuCalm = m.cpu == null || m.cpu < t.cpuHigh;
   if (cpuCalm) evidence.push('cpu not elevated');
   return { name: 'memory_leak', confidence: cpuCalm ? 0.8 : 0.5, evidence };
+}
+
+/** A leak's fingerprint in the recent samples: memory rising in a straight line, load not. */
+export const LEAK_TREND = {
+  /** The window the climb is fitted on, minutes, and the samples it needs in it. */
+  windowMinutes: 20,
+  minSamples: 10,
+  /** Slower than this is not a leak worth a restart (20 points in ~2 h). */
+  minPerMinute: 0.15,
+  /** The fit must explain this share of memory's variance: a steady climb, not noise. */
+  minR2: 0.7,
+  /** Requests rising more than this share over the window: memory may be following load. */
+  maxLoadRise: 0.15,
+  /** Memory at this level is out of room (the watch's forecast limit). */
+  limitPercent: 95,
+};
+
+interface Climb {
+  perMinute: number;
+  minutes: number;
+  minutesToLimit: number;
+}
+
+function memoryClimb(input: DiagnosisInput, t: DiagnosisThresholds): Climb | null {
+  const nowMs = input.now.getTime();
+  const from = nowMs - LEAK_TREND.windowMinutes * 60_000;
+  const window = [...(input.history ?? []), input.sample]
+    .filter((s) => Date.parse(s.at) > from && Date.parse(s.at) <= nowMs)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const points = new Map<number, { memory: number; requests: number | null }>();
+  for (const s of window) {
+    const memory = s.metrics.memory;
+    if (memory == null || !Number.isFinite(memory)) continue;
+    points.set(Date.parse(s.at), { memory, requests: s.metrics.requests ?? null });
+  }
+  if (points.size < LEAK_TREND.minSamples) return null;
+  const xs = [...points.keys()].map((ms) => (ms - from) / 60_000);
+  const ys = [...points.values()].map((p) => p.memory);
+  const fit = linearFit(xs, ys);
+  if (fit.slope < LEAK_TREND.minPerMinute || fit.r2 < LEAK_TREND.minR2) return null;
+  const requests = [...points.values()]
+    .map((p) => p.requests)
+    .filter((r): r is number => r != null);
+  if (requests.length >= LEAK_TREND.minSamples) {
+    const load = linearFit(xs.slice(0, requests.length), requests);
+    const mean = requests.reduce((a, b) => a + b, 0) / requests.length;
+    const rise = mean > 0 ? (load.slope * LEAK_TREND.windowMinutes) / mean : 0;
+    if (rise > LEAK_TREND.maxLoadRise) return null;
+  }
+  const latest = ys.at(-1)!;
+  const minutesToLimit = Math.max(0, (LEAK_TREND.limitPercent - latest) / fit.slope);
+  if (minutesToLimit > t.leakHorizonMinutes) return null;
+  return {
+    perMinute: fit.slope,
+    minutes: Math.round(xs.at(-1)! - xs[0]!),
+    minutesToLimit,
+  };
+}
+
+/** Least squares y = a + b·x, with the share of variance it explains. */
+function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; r2: number } {
+  const n = Math.min(xs.length, ys.length);
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += xs[i]!;
+    sy += ys[i]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx === 0) return { slope: 0, r2: 0 };
+  const slope = sxy / sxx;
+  return { slope, r2: syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 function errorBurst(m: Metrics, t: DiagnosisThresholds): Diagnosis | null {
@@ -134,30 +239,59 @@ function errorBurst(m: Metrics, t: DiagnosisThresholds): Diagnosis | null {
 
 function failingDependency(m: Metrics, t: DiagnosisThresholds): Diagnosis | null {
   const failures = m.probe_failures;
-  if (failures == null || failures < t.probeFailuresHigh) return null;
+  if (failures == null || failures < 1) return null;
+  // Errors that start while a dependency's probe fails are the dependency's, from the first failed
+  // probe: waiting for the probe threshold first names them an error burst, and restarts a service
+  // that is not broken. A probe failing alone needs the threshold.
+  const rate = errorRate(m);
+  const erring = rate !== null && rate >= t.errorRateHigh;
+  if (failures < t.probeFailuresHigh && !erring) return null;
   const evidence = [`${fmt(failures)} consecutive probe failures`];
+  if (erring) evidence.push(`5xx rate ${fmt(rate! * 100)}% while the dependency fails`);
   const cpuNormal = m.cpu == null || m.cpu < t.cpuNormal;
   if (cpuNormal) evidence.push('cpu normal: the service itself is not busy');
-  return { name: 'failing_dependency', confidence: cpuNormal ? 0.85 : 0.6, evidence };
+  return { name: 'failing_dependency', confidence: cpuNormal || erring ? 0.85 : 0.6, evidence };
+}
+
+/** Metrics a release cannot be blamed for: more traffic is the users', not the code's. */
+const NOT_THE_RELEASE = new Set(['requests']);
+
+function releaseOf(input: DiagnosisInput): Release | null {
+  if (input.release !== undefined) return input.release;
+  const ecs = input.sample.ecs;
+  return ecs?.lastDeploymentAt
+    ? { taskDefinition: ecs.taskDefinition, at: ecs.lastDeploymentAt }
+    : null;
 }
 
 function badDeploy(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
-  const deployedAt = input.sample.ecs?.lastDeploymentAt;
-  if (!deployedAt || input.openAnomalies.length === 0) return null;
+  const release = releaseOf(input);
+  if (!release) return null;
   // A service's very first deployment replaced nothing: there is no earlier revision to blame or to
   // roll back to, so a new service under load is overloaded, not badly deployed.
-  const revision = Number(/:(\d+)$/.exec(input.sample.ecs!.taskDefinition)?.[1] ?? NaN);
+  const revision = Number(/:(\d+)$/.exec(release.taskDefinition)?.[1] ?? NaN);
   if (revision === 1) return null;
-  const deployMs = Date.parse(deployedAt);
-  const first = Math.min(...input.openAnomalies.map((a) => Date.parse(a.at)));
+  const deployMs = Date.parse(release.at);
+  // What went wrong after the release and was not already wrong before it: a noisy minute before
+  // the release does not hide it, and a fault that was there before is not its doing.
+  const before = input.openAnomalies.filter((a) => Date.parse(a.at) < deployMs);
+  const since = input.openAnomalies.filter(
+    (a) =>
+      Date.parse(a.at) >= deployMs &&
+      !NOT_THE_RELEASE.has(a.metric) &&
+      !before.some((b) => b.metric === a.metric && b.direction === a.direction),
+  );
+  if (since.length === 0) return null;
+  const first = Math.min(...since.map((a) => Date.parse(a.at)));
   const minutesAfter = (first - deployMs) / 60000;
-  if (minutesAfter < 0 || minutesAfter > t.deployWindowMinutes) return null;
+  if (minutesAfter > t.deployWindowMinutes) return null;
   const evidence = [
-    `anomalies began ${fmt(minutesAfter)} min after the deployment at ${deployedAt}`,
-    `task definition ${input.sample.ecs!.taskDefinition}`,
+    `anomalies began ${fmt(minutesAfter)} min after the deployment at ${release.at}`,
+    `task definition ${release.taskDefinition}`,
   ];
-  // The sooner after the deploy, the likelier it is the cause.
-  const confidence = 0.9 - 0.4 * (minutesAfter / t.deployWindowMinutes);
+  // The sooner after the deploy, the likelier it is the cause: a cause named soon after a release
+  // outranks its symptoms (an error burst, a latency regression), never the crash loop.
+  const confidence = 0.93 - 0.33 * (minutesAfter / t.deployWindowMinutes);
   return { name: 'bad_deploy', confidence, evidence };
 }
 
@@ -172,21 +306,38 @@ function crashLoop(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | n
   if (!ecs || ecs.runningCount > 0 || ecs.desiredCount === 0) return null;
   const evidence = [`0 of ${ecs.desiredCount} desired tasks running`];
   if (ecs.pendingCount > 0) evidence.push(`${ecs.pendingCount} pending: tasks start and stop`);
-  const deployedAt = ecs.lastDeploymentAt ? Date.parse(ecs.lastDeploymentAt) : null;
+  const release = releaseOf(input);
+  const deployedAt = release ? Date.parse(release.at) : null;
   const minutes = deployedAt === null ? null : (input.now.getTime() - deployedAt) / 60000;
   if (minutes !== null && minutes >= 0 && minutes <= t.deployWindowMinutes) {
-    evidence.push(`deployed ${fmt(minutes)} min ago (${ecs.taskDefinition})`);
+    evidence.push(`released ${fmt(minutes)} min ago (${release!.taskDefinition})`);
   }
   return { name: 'crash_loop', confidence: 0.95, evidence };
 }
 
-function latencyRegression(m: Metrics, t: DiagnosisThresholds): Diagnosis | null {
-  if (m.latency_p95 == null || m.latency_p95 < t.latencyP95HighMs) return null;
-  const evidence = [`latency_p95 ${fmt(m.latency_p95)} ms ≥ ${t.latencyP95HighMs} ms`];
+function latencyRegression(
+  m: Metrics,
+  input: DiagnosisInput,
+  t: DiagnosisThresholds,
+): Diagnosis | null {
+  if (m.latency_p95 == null) return null;
+  const over = m.latency_p95 >= t.latencyP95HighMs;
+  // Below the line, a latency anomaly with neither more requests nor a busy CPU is the same story
+  // told early: each request got slower.
+  const early =
+    !over &&
+    hasAnomaly(input, 'latency_p95', 'up') &&
+    !hasAnomaly(input, 'requests', 'up') &&
+    m.cpu != null &&
+    m.cpu < t.cpuNormal;
+  if (!over && !early) return null;
   const cpuNormal = m.cpu == null || m.cpu < t.cpuHigh;
   if (!cpuNormal) return null; // slow because busy: that is overload
+  const evidence = over
+    ? [`latency_p95 ${fmt(m.latency_p95)} ms ≥ ${t.latencyP95HighMs} ms`]
+    : [`latency_p95 ${fmt(m.latency_p95)} ms above its usual level, requests not`];
   evidence.push('cpu not elevated: slower per request, not busier');
-  return { name: 'latency_regression', confidence: 0.7, evidence };
+  return { name: 'latency_regression', confidence: over ? 0.7 : 0.6, evidence };
 }
 
 function saturation(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {

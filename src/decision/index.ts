@@ -20,3 +20,4 @@ export * from './verification';
 export * from './learning-summary';
 export * from './target-scaling';
 export * from './threshold-watch';
+export * from './release';

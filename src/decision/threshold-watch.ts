@@ -119,7 +119,7 @@ function firstHolding(condition: Condition, context: ConditionContext): Comparis
   }
 }
 
-const PERCENT = /^(cpu|memory|error_rate|request_utilisation|cpu_of_target|memory_of_target)$/;
+const PERCENT = /^(cpu|memory|disk|error_rate|request_utilisation|cpu_of_target|memory_of_target)$/;
 
 /** "85%", "2400 ms", "12": a value in the unit the policy language reads it in. */
 export function formatValue(subject: string, value: number): string {
@@ -197,6 +197,94 @@ export function outageAnomaly(sample: Sample): Anomaly | null {
   };
 }
 
+/** A line a series' forecast is watched against (issue #14: memory, disk, a user's threshold). */
+export interface ForecastLimit {
+  metric: string;
+  limit: number;
+  side: 'above' | 'below';
+  /** How far ahead a breach is worth a warning, minutes. */
+  horizonMinutes: number;
+  /** The threshold policy the line comes from; absent for the built-in lines. */
+  policy?: string;
+}
+
+/** Memory and disk (percent used) at this level are out of room. */
+export const OUT_OF_ROOM_PERCENT = 95;
+/** A week: memory and disk fill slowly, and that is the point of warning early. */
+export const ROOM_HORIZON_MINUTES = 7 * 24 * 60;
+/**
+ * A user's threshold is warned about this long before the forecast reaches it: further ahead, the
+ * daily profile alone would warn every day before the peak.
+ */
+export const THRESHOLD_HORIZON_MINUTES = 60;
+
+/**
+ * The lines the watch forecasts against: memory and disk (a series named `disk`, percent used, from
+ * a custom or pushed metric) reaching 95 %, and every comparison of a threshold policy on a measured
+ * series (`latency_p95 > 2s` → latency_p95 reaching 2000 ms within the hour). A series without a
+ * detector model (derived values such as error_rate from counts) has no forecast and is skipped by
+ * the caller.
+ */
+export function forecastLimits(service: Service): ForecastLimit[] {
+  const limits: ForecastLimit[] = [
+    {
+      metric: 'memory',
+      limit: OUT_OF_ROOM_PERCENT,
+      side: 'above',
+      horizonMinutes: ROOM_HORIZON_MINUTES,
+    },
+    {
+      metric: 'disk',
+      limit: OUT_OF_ROOM_PERCENT,
+      side: 'above',
+      horizonMinutes: ROOM_HORIZON_MINUTES,
+    },
+  ];
+  for (const policy of service.policies) {
+    if (!isThresholdPolicy(policy)) continue;
+    for (const c of comparisons(parseCondition(policy.when))) {
+      if (typeof c.value !== 'number' || DERIVED.has(c.subject)) continue;
+      const side =
+        c.operator === '>' || c.operator === '>='
+          ? 'above'
+          : c.operator === '<' || c.operator === '<='
+            ? 'below'
+            : null;
+      if (side === null) continue;
+      // The tightest line per series and side is the one reached first; the built-in lines stay.
+      const same = limits.find((l) => l.metric === c.subject && l.side === side && l.policy);
+      if (same && (side === 'above' ? same.limit <= c.value : same.limit >= c.value)) continue;
+      if (same) limits.splice(limits.indexOf(same), 1);
+      limits.push({
+        metric: c.subject,
+        limit: c.value,
+        side,
+        horizonMinutes: THRESHOLD_HORIZON_MINUTES,
+        policy: policy.name,
+      });
+    }
+  }
+  return limits;
+}
+
+/** Values computed from others on each sample: no series of their own to forecast. */
+const DERIVED = new Set(['request_utilisation', 'cpu_of_target', 'memory_of_target']);
+
+type Compare = Extract<Condition, { kind: 'compare' }>;
+
+/** The comparisons a condition asserts (those under a `not` assert the opposite: left out). */
+function comparisons(condition: Condition): Compare[] {
+  switch (condition.kind) {
+    case 'and':
+    case 'or':
+      return [...comparisons(condition.left), ...comparisons(condition.right)];
+    case 'not':
+      return [];
+    case 'compare':
+      return [condition];
+  }
+}
+
 /** The incident metric a forecast names: apart from the metric's own readings, which are fine now. */
 export const forecastMetric = (metric: string) => `${metric}_forecast`;
 
@@ -207,23 +295,32 @@ export const forecastMetric = (metric: string) => `${metric}_forecast`;
 export function forecastAnomaly(
   sample: Sample,
   serviceName: string,
-  breach: { metric: string; minutesToBreach: number; limit: number; value: number | null },
+  breach: {
+    metric: string;
+    minutesToBreach: number;
+    limit: number;
+    value: number | null;
+    side?: 'above' | 'below';
+    policy?: string;
+  },
 ): Anomaly {
   const base = { metric: forecastMetric(breach.metric), source: 'forecast' as const };
+  const falling = breach.side === 'below';
   return {
     id: anomalyId(sample.serviceId, anomalyKeyPart(base), sample.at),
     serviceId: sample.serviceId,
     at: sample.at,
     value: breach.value ?? breach.limit,
     score: 0.8,
-    direction: 'up',
+    direction: falling ? 'down' : 'up',
     expected: null,
     lower: null,
     upper: null,
     severity: 'warning',
     explanation:
-      `${breach.metric} of ${serviceName} reaches ${formatValue(breach.metric, breach.limit)} ` +
-      `in about ${breach.minutesToBreach} minutes`,
+      `${breach.metric} of ${serviceName} ${falling ? 'falls to' : 'reaches'} ` +
+      `${formatValue(breach.metric, breach.limit)} in about ${breach.minutesToBreach} minutes` +
+      (breach.policy ? ` (policy ${breach.policy})` : ''),
     zScore: null,
     desiredCount: sample.ecs?.desiredCount ?? null,
     minutesToBreach: breach.minutesToBreach,

@@ -23,6 +23,29 @@ export function verificationDueAt(d: Decision, windowMinutes: number): number {
   return Date.parse(d.at) + windowMinutes * MINUTE;
 }
 
+/** A deployment still rolling out this long after the window is judged as it stands. */
+export const ROLLOUT_WAIT_MINUTES = 20;
+
+/**
+ * When a deployment (restart, rollback) can be judged: not before its rollout completed. Judged
+ * mid-rollout, the old tasks' errors count against it — a rollback of a bad release was judged
+ * "worse" while the bad tasks were still draining, and undone: the bad release went out again. The
+ * first sample at or after the window whose ECS state shows one deployment, COMPLETED; a rollout
+ * still going ROLLOUT_WAIT_MINUTES after the window is judged then. Other actions: the window.
+ */
+export function settledDueAt(d: Decision, samples: readonly Sample[], dueAtMs: number): number {
+  if (d.action !== 'restart' && d.action !== 'rollback') return dueAtMs;
+  const settled = samples
+    .filter((s) => Date.parse(s.at) >= dueAtMs && s.ecs)
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .find((s) => s.ecs!.deployments <= 1 && (s.ecs!.rolloutState ?? 'COMPLETED') === 'COMPLETED');
+  if (settled) return Date.parse(settled.at);
+  const latest = Math.max(...samples.map((s) => Date.parse(s.at)), -Infinity);
+  const limit = dueAtMs + ROLLOUT_WAIT_MINUTES * MINUTE;
+  // Not settled yet: wait (no sample reaches the limit) or judge at the limit.
+  return latest >= limit ? limit : Number.POSITIVE_INFINITY;
+}
+
 /**
  * The samples after the window: the first one at or after the due time carries the verdict; a
  * metric it lacks is taken from the next ones (a source can skip a minute).

@@ -72,8 +72,16 @@ export const defaultPolicies: Policy[] = [
     priority: 400,
   },
   {
+    // Errors from a dependency that fails are not mended by restarting or rolling back this service.
+    name: 'alert-failing-dependency',
+    when: 'diagnosis == failing_dependency',
+    actions: ['notify'],
+    priority: 350,
+  },
+  {
     name: 'alert-error-rate',
     when: 'error_rate >= 10%',
+    for: '2m',
     actions: ['restart', 'rollback', 'notify'],
     priority: 300,
   },
@@ -91,12 +99,22 @@ export const defaultPolicies: Policy[] = [
     priority: 250,
   },
   {
+    // Each request got slower with neither more of them nor a busy CPU: more tasks would not help.
+    name: 'alert-latency-regression',
+    when: 'diagnosis == latency_regression',
+    actions: ['notify'],
+    priority: 260,
+  },
+  {
     name: 'alert-latency',
     when: 'latency_p95 >= 5s',
+    for: '3m',
     actions: ['scale-out', 'restart', 'notify'],
     priority: 250,
   },
-  { name: 'scale-out-cpu', when: 'cpu > 80%', actions: ['scale-out'], priority: 200 },
+  // One minute over a line is noise: the thresholds act once they hold (`for`), as CloudWatch alarms
+  // and Prometheus rules do; a rise the detector finds unusual acts at once (scale-out-above-target).
+  { name: 'scale-out-cpu', when: 'cpu > 80%', for: '3m', actions: ['scale-out'], priority: 200 },
   {
     // The service's own targets: an anomalous rise past target + the default 10% tolerance.
     name: 'scale-out-above-target',
@@ -104,14 +122,27 @@ export const defaultPolicies: Policy[] = [
     actions: ['scale-out'],
     priority: 150,
   },
-  { name: 'scale-out-memory', when: 'memory > 85%', actions: ['scale-out'], priority: 200 },
   {
-    name: 'scale-out-requests',
-    when: 'request_utilisation > 75%',
+    name: 'scale-out-memory',
+    when: 'memory > 85%',
+    for: '3m',
     actions: ['scale-out'],
     priority: 200,
   },
-  { name: 'scale-out-latency', when: 'latency_p95 > 2s', actions: ['scale-out'], priority: 200 },
+  {
+    name: 'scale-out-requests',
+    when: 'request_utilisation > 75%',
+    for: '3m',
+    actions: ['scale-out'],
+    priority: 200,
+  },
+  {
+    name: 'scale-out-latency',
+    when: 'latency_p95 > 2s',
+    for: '3m',
+    actions: ['scale-out'],
+    priority: 200,
+  },
   {
     name: 'scale-in-idle',
     when: 'cpu < 30% and memory < 40%',

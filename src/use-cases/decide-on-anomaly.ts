@@ -27,6 +27,8 @@ export interface DecideDeps {
   ledger: Pick<DecisionLedger, 'loadAutopilotState' | 'commitDecision'>;
   observations: Pick<ObservationStore, 'latestSample' | 'anomaliesSince'>;
   learning: Pick<LearningStore, 'loadStats'>;
+  /** The service's recent samples, for trends (a leak's steady climb); without them, none. */
+  samples?: Pick<LearningStore, 'samplesBetween'>;
   /** Detector state, for forecasts; without it the engine decides without them. */
   models?: Pick<ModelStore, 'loadModels'>;
   /** The optional LLM diagnosis (LLM_DIAGNOSIS_ENABLED): advice on the decision, asked once. */
@@ -37,6 +39,8 @@ export interface DecideDeps {
 const MINUTE = 60_000;
 /** Anomalies this recent count as open for the diagnosis. */
 const OPEN_ANOMALY_MINUTES = 15;
+/** Samples this recent are the diagnosis's trends (src/decision/diagnosis.ts LEAK_TREND). */
+const HISTORY_MINUTES = 30;
 /** Memory at this level is out of room: the limit a leak is forecast to reach. */
 export const MEMORY_LIMIT_PERCENT = 95;
 const MAX_ATTEMPTS = 5;
@@ -54,11 +58,18 @@ export async function decideOnAnomaly(
   if (existing) return { decision: existing, created: false };
 
   const at = Date.parse(anomaly.at);
-  const [sample, open, learned, models] = await Promise.all([
+  const [sample, open, learned, models, history] = await Promise.all([
     deps.observations.latestSample(service.id),
     deps.observations.anomaliesSince(service.id, new Date(at - OPEN_ANOMALY_MINUTES * MINUTE)),
     deps.learning.loadStats(service.id),
     deps.models ? deps.models.loadModels(service.id) : Promise.resolve([]),
+    deps.samples
+      ? deps.samples.samplesBetween(
+          service.id,
+          new Date(at - HISTORY_MINUTES * MINUTE),
+          new Date(at),
+        )
+      : Promise.resolve([]),
   ]);
   const forecast = forecastsFrom(service, models);
   let advice: Awaited<ReturnType<typeof diagnoseWithLlm>> | undefined;
@@ -71,6 +82,7 @@ export async function decideOnAnomaly(
       anomaly,
       sample,
       openAnomalies: open.filter((a) => a.at <= anomaly.at),
+      recentSamples: history,
       forecasts: forecast.breaches,
       forecastRequestRate: forecast.requests,
       learned: learned.map((r) => r.stats),

@@ -6,6 +6,7 @@
 import {
   awaitsVerification,
   compensationDecision,
+  settledDueAt,
   judgeDecision,
   metricsAfter,
   priorFor,
@@ -79,7 +80,12 @@ async function verifyService(
   const earliest = Math.min(...pending.map((d) => Date.parse(d.at)));
   const samples = await deps.learning.samplesBetween(service.id, new Date(earliest), now);
   for (const decision of pending) {
-    const due = verificationDueAt(decision, service.verifyAfterMinutes);
+    // A restart or rollback is judged once its rollout completed (verification.ts settledDueAt).
+    const due = settledDueAt(
+      decision,
+      samples,
+      verificationDueAt(decision, service.verifyAfterMinutes),
+    );
     const after = metricsAfter(samples, due);
     if (!after) {
       result.waiting++;

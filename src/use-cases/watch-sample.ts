@@ -5,7 +5,9 @@
 // sample writes nothing new.
 import {
   forecastAnomaly,
+  forecastLimits,
   forecastMetric,
+  type ForecastLimit,
   heldThresholds,
   isThresholdPolicy,
   outageAnomaly,
@@ -21,7 +23,8 @@ import type {
   ServiceRegistry,
   Telemetry,
 } from '../ports';
-import { forecastsFrom, MEMORY_LIMIT_PERCENT } from './decide-on-anomaly';
+import { timeToBreach, type SeriesState } from '../detection';
+import type { SeriesModel } from './collect-tick';
 
 export interface WatchDeps {
   clock: Clock;
@@ -81,15 +84,34 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
 /** A forecast anomaly of the same series this recent belongs to the same breach episode. */
 const EPISODE_MS = 60 * 60_000;
 
-/** Forecast breaches (memory reaching its limit) not yet told in this episode. */
+/**
+ * Forecast breaches not yet told in this episode: memory or disk running out of room, a user's
+ * threshold reached within the hour (threshold-watch.ts forecastLimits).
+ */
 async function forecastBreaches(
   deps: WatchDeps,
   service: Service,
   sample: Sample,
 ): Promise<Anomaly[]> {
   const models = await deps.models!.loadModels(service.id);
-  // 0 means already past the limit: the thresholds speak for that.
-  const breaches = forecastsFrom(service, models).breaches.filter((b) => b.minutesToBreach > 0);
+  const breaches: Array<ForecastLimit & { minutesToBreach: number }> = [];
+  for (const line of forecastLimits(service)) {
+    const detector = detectorOf(models, line.metric);
+    if (!detector) continue;
+    let minutes: number | null;
+    try {
+      minutes = timeToBreach(detector, line.limit, line.side, line.horizonMinutes);
+    } catch {
+      continue; // a model from another detector version: no forecast rather than no watch
+    }
+    // 0 means already past the line: the thresholds speak for that. One warning per series: the
+    // line it reaches first.
+    if (minutes === null || minutes <= 0) continue;
+    const other = breaches.findIndex((b) => b.metric === line.metric);
+    if (other >= 0 && breaches[other]!.minutesToBreach <= minutes) continue;
+    if (other >= 0) breaches.splice(other, 1);
+    breaches.push({ ...line, minutesToBreach: minutes });
+  }
   if (breaches.length === 0) return [];
   const at = Date.parse(sample.at);
   const recent = await deps.observations.anomaliesSince(service.id, new Date(at - EPISODE_MS));
@@ -102,10 +124,14 @@ async function forecastBreaches(
         ),
     )
     .map((b) =>
-      forecastAnomaly(sample, service.name, {
-        ...b,
-        limit: MEMORY_LIMIT_PERCENT,
-        value: sample.metrics[b.metric] ?? null,
-      }),
+      forecastAnomaly(sample, service.name, { ...b, value: sample.metrics[b.metric] ?? null }),
     );
+}
+
+function detectorOf(
+  models: ReadonlyArray<{ metric: string; state: unknown }>,
+  metric: string,
+): SeriesState | null {
+  const record = models.find((m) => m.metric === metric);
+  return (record?.state as SeriesModel<SeriesState> | undefined)?.detector ?? null;
 }

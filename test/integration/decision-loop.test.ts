@@ -28,10 +28,14 @@ describe('decide and scale', () => {
       toCount: 4,
       diagnosis: 'overload',
       evidence: expect.arrayContaining(['cpu 93% ≥ 80%']),
-      policies: expect.arrayContaining(['scale-out-cpu']),
+      // scale-out-cpu acts through the watch once its 3-minute window held; a detector anomaly
+      // above target acts at once.
+      policies: expect.arrayContaining(['scale-out-above-target']),
       trigger: [{ metric: 'cpu', value: 93, limit: 66, bad: 'above' }],
     });
-    expect(decision.reason).toMatch(/overload; policy scale-out-cpu: cpu at 155% of target: 2 → 4/);
+    expect(decision.reason).toMatch(
+      /overload; policy scale-out-above-target: cpu at 155% of target: 2 → 4/,
+    );
     expect(outcome).toBe('executed');
     expect((await env.ecsService()).desiredCount).toBe(4);
     expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
@@ -73,7 +77,12 @@ describe('decide and scale', () => {
 
   it('restarts a service with an error burst by forcing a new deployment', async () => {
     const before = await env.ecsService();
-    const anomaly = await env.anomaly(0, 'errors_5xx', { cpu: 30, errors_5xx: 40, requests: 200 });
+    // The watch's anomaly once alert-error-rate's 2-minute window held.
+    const anomaly = {
+      ...(await env.anomaly(0, 'errors_5xx', { cpu: 30, errors_5xx: 40, requests: 200 })),
+      source: 'threshold' as const,
+      policy: 'alert-error-rate',
+    };
 
     const { decision } = await decideOnAnomaly(env.deps, anomaly, ruleSwitches);
     const outcome = await executeDecision(env.deps, decision, ruleSwitches);

@@ -42,7 +42,7 @@ function sample(n: number, ecs: Partial<NonNullable<Sample['ecs']>> = {}): Sampl
 }
 
 describe('watch', () => {
-  it('writes one threshold anomaly per minute of a 15% error rate, and one outage anomaly, redeliveries included', async () => {
+  it('writes one threshold anomaly per minute of a 15% error rate once it held 2 minutes, and one outage anomaly, redeliveries included', async () => {
     for (const n of [0, 1]) {
       await env.observations.putSample(sample(n), new Date());
       await watchSample(env.deps, sample(n));
@@ -55,12 +55,14 @@ describe('watch', () => {
 
     const stored = await env.observations.anomaliesSince('web', new Date(start));
     const byPolicy = stored.filter((a) => a.policy === 'alert-error-rate');
-    expect(byPolicy.map((a) => a.at)).toEqual([minute(0), minute(1), minute(2)]);
+    // alert-error-rate holds for 2 minutes: from the second minute on.
+    expect(byPolicy.map((a) => a.at)).toEqual([minute(1), minute(2)]);
     expect(byPolicy[0]).toMatchObject({
       source: 'threshold',
       metric: 'error_rate',
       value: 15,
-      explanation: 'error_rate 15% above the policy threshold 10% (policy alert-error-rate)',
+      explanation:
+        'error_rate 15% above the policy threshold 10% for 2 min (policy alert-error-rate)',
     });
     const outages = stored.filter((a) => a.source === 'outage');
     expect(outages).toHaveLength(1);

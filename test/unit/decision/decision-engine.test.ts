@@ -51,12 +51,13 @@ describe('decideFromAnomaly', () => {
       toCount: 3,
       diagnosis: 'overload',
       evidence: ['cpu 90% ≥ 80%'],
-      policies: ['scale-out-cpu', 'scale-out-above-target', 'notify-anomaly'],
+      // scale-out-cpu holds only through the watch, for its 3-minute window.
+      policies: ['scale-out-above-target', 'notify-anomaly'],
       allowedActions: ['scale-out', 'notify'],
       choice: { how: 'rule' },
     });
     expect(decision.reason).toBe(
-      'overload; policy scale-out-cpu: cpu at 150% of target: 2 → 3 tasks',
+      'overload; policy scale-out-above-target: cpu at 150% of target: 2 → 3 tasks',
     );
     expect(scalingState.lastScaleOutAt).toBe(Date.parse('2026-11-22T10:00:00.000Z'));
   });
@@ -133,7 +134,13 @@ describe('decideFromAnomaly', () => {
 
   it('does not restart twice within the recovery cooldown', () => {
     const errors = {
-      anomaly: anAnomaly({ metric: 'errors_5xx', value: 50 }),
+      // The watch's anomaly: alert-error-rate's 2-minute window held.
+      anomaly: anAnomaly({
+        metric: 'error_rate',
+        value: 50,
+        source: 'threshold',
+        policy: 'alert-error-rate',
+      }),
       sample: {
         serviceId: 'web',
         at: '2026-11-22T10:00:00.000Z',

@@ -49,10 +49,12 @@ describe('a pushed error_rate', () => {
     // No errors_5xx and no requests: the derived rate would be null and nothing would fire.
     const metrics = { cpu: 30, error_rate: 12 };
 
+    // As the watch's threshold anomaly brings it, once alert-error-rate's window held.
     const match = matchPolicies(defaultPolicies, {
       metrics,
       anomalyScore: 0.9,
       diagnosis: 'unknown',
+      heldPolicy: 'alert-error-rate',
     });
     const [first] = diagnose({ sample: aSample({ metrics }), openAnomalies: [], now });
 

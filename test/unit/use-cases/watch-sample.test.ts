@@ -87,16 +87,17 @@ describe('watchSample: thresholds that hold', () => {
   });
 
   it('raises on every sample of a sustained 12% error rate, with no detector anomaly at all', async () => {
-    // The seed policies: alert-error-rate has no window, and the detector long learned the level.
+    // The seed policies: alert-error-rate holds for 2 minutes, and the detector long learned the level.
     const w = world(aService());
 
     await w.tick(0, { cpu: 40, memory: 50, requests: 1000, errors_5xx: 120 });
     await w.tick(1, { cpu: 40, memory: 50, requests: 1000, errors_5xx: 120 });
+    await w.tick(2, { cpu: 40, memory: 50, requests: 1000, errors_5xx: 120 });
 
     const raised = [...w.anomalies.values()].filter((a) => a.policy === 'alert-error-rate');
-    expect(raised.map((a) => a.at)).toEqual([minute(0), minute(1)]);
+    expect(raised.map((a) => a.at)).toEqual([minute(1), minute(2)]);
     expect(raised[0]!.explanation).toBe(
-      'error_rate 12% above the policy threshold 10% (policy alert-error-rate)',
+      'error_rate 12% above the policy threshold 10% for 2 min (policy alert-error-rate)',
     );
   });
 

@@ -1,0 +1,86 @@
+// Issue #14 (b): target scaling follows the load reading by reading. Every step it took inside an
+// open incident was an update message (messages per incident went 4 → 11). Its steps now ride along
+// in the next message and are news only when they fail or make things worse.
+import { describe, expect, it } from 'vitest';
+import {
+  applyAnomaly,
+  applyDecision,
+  applyOutcome,
+  emptyAlertingState,
+  type AlertingState,
+} from '../../../src/alerting';
+import { TARGET_SCALING_REQUESTER } from '../../../src/model';
+import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../support/builders';
+
+const cfg = config();
+const step = (seconds: number, status: 'executed' | 'failed' = 'executed') =>
+  decision('api', seconds, { status, requestedBy: TARGET_SCALING_REQUESTER });
+
+function openedAndTold(): AlertingState {
+  const state = applyAnomaly(
+    emptyAlertingState(),
+    anomaly('api', 'cpu', 0, 'critical'),
+    at(0),
+    cfg,
+  );
+  return flushEvery10s(state, 0, 30).state;
+}
+
+function verdict(seconds: number, on: number, v: 'resolved' | 'worse' | 'not-resolved') {
+  return {
+    decisionId: decision('api', on).id,
+    serviceId: 'api',
+    verdict: v,
+    at: isoAt(seconds),
+    detail: '',
+  };
+}
+
+describe('updates of an open incident', () => {
+  it('are not sent for routine target-scaling steps and their verdicts', () => {
+    let state = openedAndTold();
+    for (const t of [60, 400, 800]) {
+      state = applyDecision(state, step(t), at(t), cfg);
+      state = applyOutcome(state, verdict(t + 300, t, 'resolved'), at(t + 300));
+    }
+    const later = flushEvery10s(state, 40, 1500);
+    expect(later.sent).toEqual([]);
+  });
+
+  it('are sent when a target-scaling step fails or makes things worse', () => {
+    let state = openedAndTold();
+    state = applyDecision(state, step(60, 'failed'), at(60), cfg);
+    const failed = flushEvery10s(state, 40, 700);
+    state = applyDecision(failed.state, step(800), at(800), cfg);
+    state = applyOutcome(state, verdict(1100, 800, 'worse'), at(1100));
+    // Before the stale rule (30 min without an anomaly) resolves the incident.
+    const worse = flushEvery10s(state, 1100, 1700);
+    expect(failed.sent).toHaveLength(1);
+    expect(failed.sent[0]!.actions.join(' ')).toMatch(/failed/);
+    expect(worse.sent).toHaveLength(1);
+    expect(worse.sent[0]!.outcomes.join(' ')).toMatch(/made things worse/);
+  });
+
+  it('still show the target-scaling steps in the next message that goes out', () => {
+    let state = openedAndTold();
+    state = applyDecision(state, step(60), at(60), cfg);
+    // A remedy of decide's own is news: its update carries the scaling step too.
+    state = applyDecision(state, decision('api', 90, { action: 'restart' }), at(90), cfg);
+    const next = flushEvery10s(state, 40, 700);
+    expect(next.sent).toHaveLength(1);
+    expect(next.sent[0]!.actions).toEqual([
+      'scaled out from 2 to 4 tasks',
+      'restarted the service (new deployment)',
+    ]);
+  });
+
+  it('are not sent for whether a notify-only decision "resolved" anything', () => {
+    let state = openedAndTold();
+    state = applyDecision(state, decision('api', 60, { action: 'notify' }), at(60), cfg);
+    const told = flushEvery10s(state, 40, 700);
+    state = applyOutcome(told.state, verdict(700, 60, 'not-resolved'), at(700));
+    const after = flushEvery10s(state, 700, 1500);
+    expect(told.sent).toHaveLength(1);
+    expect(after.sent).toEqual([]);
+  });
+});
