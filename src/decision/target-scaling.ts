@@ -203,7 +203,19 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   };
   const trigger = targetTriggers(service, reading);
   if (trigger.length > 0) decision.trigger = trigger;
-  return { kind: 'act', decision, scalingState: state, plan };
+  // ECS stops the tasks a scale-in removes at once (a scale-out's start later, and are seen then):
+  // the minute being measured now already has the smaller count.
+  const afterAct =
+    plan.action === 'scale-in'
+      ? {
+          ...state,
+          tasksSeen: [
+            ...tasksSeen,
+            { at: nowMs + 1, running: Math.min(ecs.runningCount, plan.desired) },
+          ],
+        }
+      : state;
+  return { kind: 'act', decision, scalingState: afterAct, plan };
 }
 
 /**

@@ -167,3 +167,34 @@ describe('tasks seen', () => {
     expect(tasksDuring(seen, t(-2), t(-1))).toBeNull();
   });
 });
+
+describe('a scale-in shows in the next datapoint', () => {
+  it('sizes the minute after a scale-in on the smaller count, not halfway between', () => {
+    // 7 tasks at 30% CPU (target 60) through minute 10: 4 are enough → scale in to 4 (step limit 50%).
+    const quiet: ScalingState = {
+      ...emptyScalingState(),
+      tasksSeen: [
+        { at: t(9) + 5_000, running: 7 },
+        { at: t(10) + 5_000, running: 7 },
+      ],
+      recommendations: [2, 3, 4].map((m) => ({ at: t(10) - m * MIN, desired: 4 })),
+    };
+    const ecs = { desiredCount: 7, runningCount: 7, pendingCount: 0 };
+    const scaledIn = planTargetScaling(sampleInput(11, 30, ecs, quiet));
+    expect(scaledIn).toMatchObject({ kind: 'act', decision: { action: 'scale-in', toCount: 4 } });
+    if (scaledIn.kind !== 'act') return;
+
+    // The scale-in went out at minute 12 + 5 s; minute 13's datapoint (read at 14 + 5 s) came from
+    // 4 tasks, at 50% CPU: 4 × 50 / 60 = 3.3 → 4. With the change placed halfway between the
+    // sightings (7 at 12 + 5 s, 4 at 14 + 5 s) it would be sized on 7 tasks and ask for 6.
+    const next = planTargetScaling(
+      sampleInput(
+        13,
+        50,
+        { desiredCount: 4, runningCount: 4, pendingCount: 0 },
+        scaledIn.scalingState,
+      ),
+    );
+    expect(next.kind !== 'ignored' && next.plan.recommended).toBe(4);
+  });
+});
