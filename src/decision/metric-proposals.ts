@@ -69,13 +69,7 @@ export interface MetricProposal {
   ratio: number;
 }
 
-/**
- * ceil(tasks that produced the value × value ÷ target), unless that need is within the tolerance
- * band of the desired count. The band is on the need against the desired count, not on the ratio
- * alone: when the datapoint came from another count than the one asked for now (a late datapoint,
- * a scale-in since), a ratio just outside the band would otherwise ask for more tasks than one
- * just inside it.
- */
+/** ceil(running × value ÷ target), unless the ratio is within the tolerance band. */
 export function ratioProposal(
   input: Pick<ScalingInput, 'desiredCount' | 'runningCount' | 'metricTaskCount'>,
   value: number,
@@ -83,15 +77,13 @@ export function ratioProposal(
   tolerance: number,
 ): { desired: number; ratio: number } {
   const ratio = value / target;
+  if (Math.abs(ratio - 1) <= tolerance) return { desired: input.desiredCount, ratio };
   const measuredBy =
     input.metricTaskCount != null && input.metricTaskCount > 0
       ? input.metricTaskCount
       : input.runningCount;
-  const needed = measuredBy * ratio;
-  const base = input.desiredCount;
-  if (base > 0 && Math.abs(needed / base - 1) <= tolerance) return { desired: base, ratio };
   // A tiny epsilon keeps 70.0000001/70 from asking for a whole extra task.
-  return { desired: Math.ceil(needed - 1e-9), ratio };
+  return { desired: Math.ceil(measuredBy * ratio - 1e-9), ratio };
 }
 
 export function metricProposals(input: ScalingInput, config: ScalingConfig): MetricProposal[] {
@@ -154,20 +146,17 @@ function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricPr
   const horizon = expected.slice(0, lead).filter(Number.isFinite);
   if (horizon.length === 0) return [];
   const out: MetricProposal[] = [];
-  // As with measured signals, the tolerance is on the load against what the current count serves
-  // at its target: a few tasks' worth of forecast noise is not a whole extra task's need.
-  const push = (signal: 'forecast' | 'forecast-band', rate: number, perTask: number) => {
-    const needed = Math.ceil(rate / perTask - 1e-9);
-    const ratio = input.desiredCount > 0 ? rate / (input.desiredCount * perTask) : Infinity;
+  const push = (signal: 'forecast' | 'forecast-band', needed: number) => {
+    const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
     if (needed > input.desiredCount && ratio - 1 > config.tolerance) {
       out.push({ signal, desired: needed, ratio });
     }
   };
-  push('forecast', Math.max(...horizon), target);
+  push('forecast', Math.ceil(Math.max(...horizon) / target - 1e-9));
   const upper = (input.forecastRequestRateUpper ?? []).slice(0, lead).filter(Number.isFinite);
   if (config.preScaling.band && upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
     const ceiling = (config.requestsPerTaskCapacity * config.preScaling.ceilingPercent) / 100;
-    push('forecast-band', Math.max(...upper), ceiling);
+    push('forecast-band', Math.ceil(Math.max(...upper) / ceiling - 1e-9));
   }
   return out;
 }

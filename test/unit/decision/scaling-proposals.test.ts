@@ -74,24 +74,3 @@ describe('the forecast band', () => {
     expect(quiet.action).toBe('hold');
   });
 });
-
-describe('tolerance on the need, not the ratio alone', () => {
-  it('asks for more tasks only as the load rises, when the datapoint came from another count', () => {
-    // The datapoint came from 4 tasks; 3 are asked for now (a scale-in since).
-    const after = { desiredCount: 3, runningCount: 3, metricTaskCount: 4 };
-    // 55% CPU on 4 tasks is 3.1 tasks at the 70% target: within tolerance of 3, nothing to add.
-    expect(ratioProposal(after, 55, 70, 0.1).desired).toBe(3);
-    // 61% and 66% are 3.5 and 3.8 tasks: 4 both times (the ratio alone put 66% within tolerance).
-    expect(ratioProposal(after, 61, 70, 0.1).desired).toBe(4);
-    expect(ratioProposal(after, 66, 70, 0.1).desired).toBe(4);
-  });
-
-  it('does not pre-scale on a forecast within tolerance of what the count serves', () => {
-    // 3 tasks serve 225 rps at the 75% target; 232 rps expected is 3% over: no extra task.
-    const proposals = metricProposals(
-      { desiredCount: 3, runningCount: 3, pendingCount: 0, forecastRequestRate: [232, 232] },
-      cfg,
-    );
-    expect(proposals.filter((p) => p.signal === 'forecast')).toEqual([]);
-  });
-});
