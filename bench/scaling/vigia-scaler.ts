@@ -2,7 +2,9 @@
 // reading, fed the way a deployed stack feeds it:
 // - 'pushed': the service pushes cpu, requests and tasks through POST /metrics every 15 s, each a
 //   30 s window ending 15 s before vigia acts on it — the data the HPA reference sees, at its pace;
-// - 'cloudwatch': the collector's one-minute sample, the datapoint that closed a minute earlier.
+// - 'cloudwatch': the collector's one-minute sample, the datapoint that closed a minute earlier,
+//   made into a reading by readingOfSample as autoscale does: the sample carries ECS's state at the
+//   collector's tick, not the tasks that produced the datapoint, and target scaling pairs them.
 import {
   allSwitchesOn,
   emptyScalingState,
@@ -10,8 +12,8 @@ import {
   type ScalingState,
 } from '../../src/decision';
 import { collectDetector, type CollectedSeriesState } from '../../src/detection';
-import type { Decision, Service } from '../../src/model';
-import { requestForecastFor } from '../../src/use-cases/autoscale';
+import type { Decision, Sample, ScalingReading, Service } from '../../src/model';
+import { readingOfSample, requestForecastFor } from '../../src/use-cases/autoscale';
 import type { Scaler, SimView, StepRecord } from './service-sim';
 
 export interface VigiaBenchSettings {
@@ -49,9 +51,7 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
     fedMinute = Math.max(fedMinute, lastClosedMinute);
   }
 
-  function reading(
-    view: SimView,
-  ): { at: number; cpu: number; requests: number; tasks: number } | null {
+  function reading(view: SimView): ScalingReading | null {
     if (settings.feed === 'pushed') {
       const end = view.t - PUSH_DELAY_SECONDS;
       const window = view.steps
@@ -59,18 +59,27 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
         .filter((s) => s.t >= end - PUSH_WINDOW_SECONDS && s.t < end);
       if (window.length === 0) return null;
       feedForecaster(Math.floor(end / 60) - 1, view);
-      return { at: end, ...averages(window) };
+      return { serviceId: service.id, at: date(end), source: 'pushed', ...averages(window) };
     }
     const latest = view.t / 60 - 1 - DATAPOINT_DELAY_MINUTES;
     if (latest < 0) return null;
     feedForecaster(latest, view);
     const point = view.minutes[latest]!;
-    return {
-      at: (latest + 1) * 60,
-      cpu: point.cpu,
-      requests: point.requestRate,
-      tasks: point.tasks,
+    const sample: Sample = {
+      serviceId: service.id,
+      at: date(latest * 60),
+      metrics: { cpu: point.cpu, requests: point.requestRate },
+      ecs: {
+        desiredCount: view.desired,
+        runningCount: view.running,
+        pendingCount: view.pending,
+        taskDefinition: 'bench:1',
+        deployments: 1,
+        rolloutState: 'COMPLETED',
+        lastDeploymentAt: null,
+      },
     };
+    return readingOfSample(sample);
   }
 
   return {
@@ -88,14 +97,7 @@ export function vigiaScaler(settings: VigiaBenchSettings): Scaler {
       ];
       const result = planTargetScaling({
         service,
-        reading: {
-          serviceId: service.id,
-          at: date(r.at),
-          source: settings.feed === 'pushed' ? 'pushed' : 'sample',
-          cpu: r.cpu,
-          requests: r.requests,
-          tasks: r.tasks,
-        },
+        reading: r,
         ecs: { desiredCount: view.desired, runningCount: view.running, pendingCount: view.pending },
         forecastRequestRate: requestForecastFor(service, models, now),
         scalingState: state,

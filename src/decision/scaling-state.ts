@@ -15,6 +15,13 @@ export const scalingStateSchema = z
     recommendations: z.array(scalingRecommendationSchema).default([]),
     /** Time of the newest reading target scaling used: older or repeated readings are ignored. */
     lastReadingAt: z.number().int().nullable().default(null),
+    /**
+     * The running counts ECS reported when target scaling looked (epoch ms), a run of equal counts
+     * kept as its first and last sighting: which tasks produced a datapoint a minute or two old.
+     */
+    tasksSeen: z
+      .array(z.strictObject({ at: z.number().int(), running: z.number().min(0) }))
+      .default([]),
   })
   .prefault({});
 export type ScalingState = z.infer<typeof scalingStateSchema>;
@@ -24,7 +31,58 @@ export const emptyScalingState = (): ScalingState => ({
   lastScaleInAt: null,
   recommendations: [],
   lastReadingAt: null,
+  tasksSeen: [],
 });
+
+/** Sightings older than this (and before the newest older one) can no longer pair with a reading. */
+const TASKS_SEEN_MS = 10 * 60_000;
+
+/** Adds what ECS reports running now to the sightings, keeping a run of equal counts as two. */
+export function rememberTasksSeen(
+  seen: ScalingState['tasksSeen'],
+  running: number,
+  nowMs: number,
+): ScalingState['tasksSeen'] {
+  const out = seen.filter((s) => s.at < nowMs);
+  const n = out.length;
+  if (n >= 2 && out[n - 1]!.running === running && out[n - 2]!.running === running) {
+    out[n - 1] = { at: nowMs, running };
+  } else out.push({ at: nowMs, running });
+  const keepFrom = out.findLastIndex((s) => s.at <= nowMs - TASKS_SEEN_MS);
+  return keepFrom > 0 ? out.slice(keepFrom) : out;
+}
+
+/**
+ * The average number of tasks running over [fromMs, toMs] from the sightings: between two
+ * sightings of different counts, the change is placed halfway. Null when no sighting covers the
+ * window (the first reading after a gap).
+ */
+export function tasksDuring(
+  seen: ScalingState['tasksSeen'],
+  fromMs: number,
+  toMs: number,
+): number | null {
+  if (seen.length === 0 || toMs <= fromMs) return null;
+  // Piecewise-constant count: from each breakpoint on, a value.
+  const pieces: { from: number; running: number }[] = [
+    { from: seen[0]!.at, running: seen[0]!.running },
+  ];
+  for (let i = 1; i < seen.length; i++) {
+    const a = seen[i - 1]!;
+    const b = seen[i]!;
+    if (a.running !== b.running) pieces.push({ from: (a.at + b.at) / 2, running: b.running });
+  }
+  let weighted = 0;
+  let covered = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const start = Math.max(pieces[i]!.from, fromMs);
+    const end = Math.min(i + 1 < pieces.length ? pieces[i + 1]!.from : Infinity, toMs);
+    if (end <= start) continue;
+    weighted += pieces[i]!.running * (end - start);
+    covered += end - start;
+  }
+  return covered > 0 ? weighted / covered : null;
+}
 
 /**
  * Adds a recommendation and forgets those older than the window, so the state stays bounded. Newer

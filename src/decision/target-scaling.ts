@@ -9,7 +9,7 @@ import { actionCap, type GlobalSwitches } from './autopilot-guard';
 import { scalingInputFrom } from './metric-proposals';
 import { scalingConfigFor } from './scaling-config';
 import { planScaling, type ScalingPlan } from './scaling-plan';
-import type { ScalingState } from './scaling-state';
+import { rememberTasksSeen, tasksDuring, type ScalingState } from './scaling-state';
 
 export { TARGET_SCALING_REQUESTER } from '../model/decision';
 
@@ -41,6 +41,16 @@ export const MAX_READING_AGE_MS = 3 * 60_000;
 /** Clocks disagree a little; a reading further ahead than this is not trusted. */
 export const MAX_READING_LEAD_MS = 60_000;
 const HOUR = 3_600_000;
+/** A collector sample covers one minute; a pushed reading without its task count, a short window. */
+const SAMPLE_WINDOW_MS = 60_000;
+const PUSHED_WINDOW_MS = 15_000;
+/**
+ * A scale-out on utilisation alone waits for a second reading over target within this long: one
+ * noisy minute is not a load (CloudWatch samples come a minute apart; pushed readings seconds).
+ */
+export const CONFIRM_WINDOW_MS = 150_000;
+/** Signals that measure the load itself, or forecast it from several minutes of it. */
+const IMMEDIATE_SIGNALS = new Set(['queue', 'forecast', 'forecast-band']);
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
 export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
@@ -96,6 +106,8 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   // None running while some are desired is an outage (a crash loop, an image that will not pull):
   // there is no utilisation to size on, and more desired tasks would fail the same way. The watch
   // raises it as an anomaly; sizing holds.
+  const nowMs = input.now.getTime();
+  const tasksSeen = rememberTasksSeen(scalingState.tasksSeen, ecs.runningCount, nowMs);
   if (ecs.runningCount === 0 && ecs.desiredCount > 0) {
     const reason = outageReason(ecs);
     const plan: ScalingPlan = {
@@ -106,10 +118,15 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
       proposals: [],
       state: scalingState,
     };
-    return { kind: 'hold', reason, scalingState: { ...scalingState, lastReadingAt: at }, plan };
+    return {
+      kind: 'hold',
+      reason,
+      scalingState: { ...scalingState, lastReadingAt: at, tasksSeen },
+      plan,
+    };
   }
   const running = ecs.runningCount;
-  const producers = reading.tasks != null && reading.tasks > 0 ? reading.tasks : running;
+  const producers = producersOf(reading, tasksSeen, running);
   const config = scalingConfigFor(service, service.scaling);
   const planWith = (forecast: TargetScalingInput['forecastRequestRate']) =>
     planScaling(
@@ -126,7 +143,18 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   // forecast-only: the measured load decides; the forecast's plan is only recorded.
   const forecastOnly = config.preScaling.mode === 'forecast-only';
   const plan = planWith(forecastOnly ? null : input.forecastRequestRate);
-  const state = { ...plan.state, lastReadingAt: at };
+  const state = { ...plan.state, lastReadingAt: at, tasksSeen };
+  if (
+    plan.action === 'scale-out' &&
+    !confirmedScaleOut(reading, plan, scalingState, at, ecs, service)
+  ) {
+    return {
+      kind: 'hold',
+      reason: `scale-out to ${plan.desired} waits for a second reading over target (${plan.reason})`,
+      scalingState: { ...state, lastScaleOutAt: scalingState.lastScaleOutAt },
+      plan,
+    };
+  }
   if (plan.action === 'hold') {
     const trial = forecastOnly ? forecastOnlyRecord(input, planWith, at) : null;
     if (trial) return { kind: 'act', decision: trial, scalingState: state, plan };
@@ -175,7 +203,63 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   };
   const trigger = targetTriggers(service, reading);
   if (trigger.length > 0) decision.trigger = trigger;
-  return { kind: 'act', decision, scalingState: state, plan };
+  // ECS stops the tasks a scale-in removes at once (a scale-out's start later, and are seen then):
+  // the minute being measured now already has the smaller count.
+  const afterAct =
+    plan.action === 'scale-in'
+      ? {
+          ...state,
+          tasksSeen: [
+            ...tasksSeen,
+            { at: nowMs + 1, running: Math.min(ecs.runningCount, plan.desired) },
+          ],
+        }
+      : state;
+  return { kind: 'act', decision, scalingState: afterAct, plan };
+}
+
+/**
+ * The tasks that produced the reading's values. A pushed reading may say; a collector sample is a
+ * CloudWatch datapoint a minute or two old, and ECS's count now includes tasks that started since:
+ * sizing a stale per-task value on today's count would add those tasks' share again, each scale-out
+ * compounding the last. The counts ECS reported over the reading's window are kept in the state.
+ */
+export function producersOf(
+  reading: Pick<ScalingReading, 'at' | 'source' | 'tasks'>,
+  tasksSeen: ScalingState['tasksSeen'],
+  runningNow: number,
+): number {
+  if (reading.tasks != null && reading.tasks > 0) return reading.tasks;
+  const end = Date.parse(reading.at);
+  const window = reading.source === 'sample' ? SAMPLE_WINDOW_MS : PUSHED_WINDOW_MS;
+  const during = tasksDuring(tasksSeen, end - window, end);
+  return during !== null && during > 0 ? during : runningNow;
+}
+
+/**
+ * Whether a scale-out may go ahead on this reading: at once when the load itself asks for it (requests,
+ * queue or the forecast) or the count is below the minimum; on utilisation alone (CPU, memory) only
+ * when the previous reading, within CONFIRM_WINDOW_MS, also asked for more than the current count —
+ * AWS target tracking waits for three datapoints, the HPA for none; one is enough to tell a noisy
+ * minute from a load.
+ */
+function confirmedScaleOut(
+  reading: Pick<ScalingReading, 'source'>,
+  plan: ScalingPlan,
+  before: ScalingState,
+  at: number,
+  ecs: { desiredCount: number },
+  service: Pick<Service, 'minTasks'>,
+): boolean {
+  // A pushed reading is the service's own window, seconds old, as the HPA's: it acts alone.
+  if (reading.source !== 'sample' || ecs.desiredCount < service.minTasks) return true;
+  if (plan.proposals.some((p) => IMMEDIATE_SIGNALS.has(p.signal) && p.desired > ecs.desiredCount)) {
+    return true;
+  }
+  const previous = before.recommendations
+    .filter((r) => r.at < at && r.at >= at - CONFIRM_WINDOW_MS)
+    .sort((a, b) => b.at - a.at)[0];
+  return previous !== undefined && previous.desired > ecs.desiredCount;
 }
 
 /**

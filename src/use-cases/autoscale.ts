@@ -55,7 +55,9 @@ export function readingOfSample(sample: Sample): ScalingReading {
     requests: sample.metrics.requests ?? null,
     queue_backlog: sample.metrics.queue_backlog ?? null,
     queue_arrivals: sample.metrics.queue_arrivals ?? null,
-    tasks: sample.ecs?.runningCount ?? null,
+    // ECS's count is from the collector's tick, a minute or two after the datapoint's minute: not
+    // the tasks that produced it. Target scaling pairs the reading with the counts it saw then.
+    tasks: null,
   };
 }
 

@@ -4,7 +4,7 @@
 // state are written in one transaction, so a redelivered anomaly decides once and two anomalies
 // arriving together cannot both pass a cooldown.
 import { decideFromAnomaly, type DiagnosisForecast, type GlobalSwitches } from '../decision';
-import { forecastSeries, timeToBreach, type SeriesState } from '../detection';
+import { timeToBreach, type SeriesState } from '../detection';
 import { ConflictError, NotFoundError } from '../errors';
 import { decisionIdFor, type Anomaly, type Decision, type Service } from '../model';
 import type {
@@ -17,6 +17,7 @@ import type {
   ServiceRegistry,
   Telemetry,
 } from '../ports';
+import { requestForecastFor } from './autoscale';
 import type { SeriesModel } from './collect-tick';
 import { diagnoseWithLlm, withLlmDiagnosis, type LlmDiagnosisDeps } from './llm-diagnosis';
 
@@ -71,7 +72,7 @@ export async function decideOnAnomaly(
         )
       : Promise.resolve([]),
   ]);
-  const forecast = forecastsFrom(service, models);
+  const forecast = forecastsFrom(service, models, deps.clock.now());
   let advice: Awaited<ReturnType<typeof diagnoseWithLlm>> | undefined;
 
   for (let attempt = 1; ; attempt++) {
@@ -122,10 +123,15 @@ interface Forecasts {
   requests: { expected: number[]; upper: number[] } | null;
 }
 
-/** Memory's time to its limit and the next minutes of requests, from the detectors' state. */
+/**
+ * Memory's time to its limit, and (given `now`) the load forecast of requests that autoscale sizes on
+ * (requestForecastFor: the seasonal forecast kept beside the detector, from now to the lead), so an
+ * anomaly decision and target scaling pre-scale on one forecast. Callers after breaches only omit now.
+ */
 export function forecastsFrom(
   service: Service,
   models: ReadonlyArray<{ metric: string; state: unknown }>,
+  now: Date | null = null,
 ): Forecasts {
   const detectorOf = (metric: string): SeriesState | null => {
     const record = models.find((m) => m.metric === metric);
@@ -137,13 +143,7 @@ export function forecastsFrom(
     const memory = detectorOf('memory');
     const minutes = memory ? timeToBreach(memory, MEMORY_LIMIT_PERCENT, 'above') : null;
     if (minutes !== null) breaches.push({ metric: 'memory', minutesToBreach: minutes });
-    const load = detectorOf('requests');
-    if (load && service.scaling.requestsPerTaskCapacity !== undefined) {
-      const points = forecastSeries(load, service.scaling.preScaling.leadMinutes);
-      if (points.length > 0) {
-        requests = { expected: points.map((p) => p.value), upper: points.map((p) => p.upper) };
-      }
-    }
+    if (now) requests = requestForecastFor(service, models, now);
   } catch {
     // A model from another detector version: decide without forecasts rather than not at all.
   }
