@@ -50,10 +50,14 @@ const SCENARIO_MINUTES = 80;
 /** What users notice: a p95 over the objective, 5xx above this share, memory at the runbook's line. */
 export const SLO = { errorPercent: 5, memoryPercent: 85 };
 
-/** Healthy: the cause is gone and users are served within the objective. */
+/**
+ * Healthy: the cause is gone and users are served within the objective. Before the fault there is
+ * no cause to clear (a fault no autopilot can end has `cleared: never`, which must not make the
+ * calm minutes before it unhealthy).
+ */
 export function isHealthy(s: Scenario, m: FleetMinute): boolean {
   return (
-    s.cleared(m) &&
+    (m.minute < s.faultMinute || s.cleared(m)) &&
     m.running > 0 &&
     m.p95Ms <= s.settings.objectiveMs &&
     m.errorRate < SLO.errorPercent &&

@@ -62,6 +62,22 @@ describe('scoring "resolved" messages', () => {
     expect(score.messages).toBe(2);
   });
 
+  it('does not count the resolved message of a blip before a fault no autopilot can end', () => {
+    const crash = makeScenario('crash-loop', 1, 3); // no deployment behind it: people must end it
+    const F = crash.faultMinute;
+    const run = runOf((m) => m < F, {
+      messages: [
+        { at: (F - 16) * 60 + 5, resolved: false },
+        { at: (F - 12) * 60 + 5, resolved: true },
+      ],
+    });
+
+    const score = scoreRun(crash, run);
+
+    expect(crash.resolvable).toBe(false);
+    expect(score.wrongResolved).toBe(0);
+  });
+
   it('does not count a resolved message sent once the service is healthy again', () => {
     const F = spike.faultMinute;
     const run = runOf((m) => m < F || m >= F + 4, {
