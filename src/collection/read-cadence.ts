@@ -15,8 +15,12 @@ export interface CadenceSettings {
   nearTargetPercent: number;
 }
 
+/**
+ * The shipped cadence, chosen on the cost frontier (docs/benchmarks/cost.md): calm reads every 15
+ * minutes with the sentinel alarm waking a service between them. The one place the default is set.
+ */
 export const defaultCadence: CadenceSettings = {
-  calmEveryMinutes: 1,
+  calmEveryMinutes: 15,
   hotForMinutes: 15,
   nearTargetPercent: 10,
 };

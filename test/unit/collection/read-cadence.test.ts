@@ -33,10 +33,13 @@ describe('read cadence', () => {
     });
   });
 
-  it('reads a calm service every calmEveryMinutes, and every minute by default', () => {
+  it('reads a calm service every calmEveryMinutes: every minute with 1, every 15 by default', () => {
     const at = (m: number) => readVerdict(service, calm, ecs, t0 + m * MIN, every5).due;
     expect([1, 2, 3, 4, 5, 6].map(at)).toEqual([false, false, false, false, true, true]);
-    expect(readVerdict(service, calm, ecs, t0 + MIN, defaultCadence).due).toBe(true);
+    const everyMinute = { ...defaultCadence, calmEveryMinutes: 1 };
+    expect(readVerdict(service, calm, ecs, t0 + MIN, everyMinute).due).toBe(true);
+    const byDefault = (m: number) => readVerdict(service, calm, ecs, t0 + m * MIN, defaultCadence);
+    expect([byDefault(14).due, byDefault(15).due]).toEqual([false, true]);
   });
 
   it('reads a hot service every minute: a recent anomaly, a scaling action, a deployment, a metric near its target', () => {
