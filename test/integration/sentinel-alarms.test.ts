@@ -2,6 +2,7 @@
 // per service in step with the fleet (config file and API), and the wake function, fed the
 // EventBridge event of an alarm going to ALARM, marks the service hot and reads it now; the next
 // tick reads it again although its calm read is not due, and a second delivery changes nothing.
+import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import {
   DeleteAlarmsCommand,
@@ -297,6 +298,16 @@ describe('sentinel alarms', () => {
     expect(await invokeWake(ok)).toMatchObject({ kind: 'ignored', reason: 'state OK' });
     const other = { ...event, detail: { ...event.detail, alarmName: 'vigia-prod-sentinel-web' } };
     expect(await invokeWake(other)).toMatchObject({ kind: 'ignored' });
+    // The sample event (events/), CloudWatch's timestamp format included, parses; back to OK it
+    // wakes nothing.
+    const sample = JSON.parse(
+      readFileSync('events/eventbridge.sentinel-alarm-state-change.json', 'utf8'),
+    ) as typeof event;
+    const sampleOk = {
+      ...sample,
+      detail: { ...sample.detail, state: { ...sample.detail.state, value: 'OK' } },
+    };
+    expect(await invokeWake(sampleOk)).toMatchObject({ kind: 'ignored', reason: 'state OK' });
     const gone = { ...event, detail: { ...event.detail, alarmName: `${prefix}nobody` } };
     expect(await invokeWake(gone)).toMatchObject({ kind: 'ignored', reason: 'no service nobody' });
   });
