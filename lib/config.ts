@@ -105,6 +105,8 @@ const envSchema = z.object({
   VIGIA_COLLECT_HOT_MINUTES: intSetting(1, 1440, defaultCadence.hotForMinutes),
   /** A metric within this % of its target keeps a service read every minute. */
   VIGIA_COLLECT_NEAR_TARGET_PERCENT: intSetting(0, 100, defaultCadence.nearTargetPercent),
+  /** One CloudWatch alarm per service wakes its reads between calm polls; false deletes them. */
+  VIGIA_SENTINEL_ENABLED: flag(true),
   /** Clusters registered at runtime, comma-separated (deploy parameter extraClusters). */
   VIGIA_EXTRA_CLUSTERS: z
     .string()
@@ -227,6 +229,8 @@ export type AppConfig = {
     /** Where Lambda is invoked: undefined is AWS's own endpoint. */
     lambdaEndpoint: string | undefined;
     cadence: CadenceSettings;
+    /** The sentinel alarms (vigia-<stage>-sentinel-<serviceId>) and their wake. */
+    sentinel: { enabled: boolean };
   };
 };
 
@@ -278,6 +282,7 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
         hotForMinutes: e.VIGIA_COLLECT_HOT_MINUTES,
         nearTargetPercent: e.VIGIA_COLLECT_NEAR_TARGET_PERCENT,
       },
+      sentinel: { enabled: e.VIGIA_SENTINEL_ENABLED },
     },
   };
 }

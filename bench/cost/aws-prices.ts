@@ -69,6 +69,13 @@ export const awsPrices = {
     source: cloudwatch,
     note: 'high resolution $0.30; anomaly detection alarms bill 3 metrics',
   },
+  cloudwatchApiRequests: {
+    usd: 0.01,
+    per: 1000,
+    unit: 'other CloudWatch API requests (the sentinel reconcile: DescribeAlarms, PutMetricAlarm, DeleteAlarms)',
+    source: cloudwatch,
+    note: 'the first million a month are free; priced here as if all were billed',
+  },
   cloudwatchLogsIngestion: {
     usd: 0.5,
     per: 1,

@@ -6,7 +6,11 @@ import { cpuTarget, makeScaler, requestsTargetPercent } from '../scaling/scalers
 import { defaultSimSettings, simulate, type Scaler, type SimView } from '../scaling/service-sim';
 import { targetTrackingScaler } from '../scaling/target-tracking-scaler';
 
-/** A CloudWatch alarm on the sentinel (ECS CPU > target, 1 of 1 one-minute datapoints). */
+/**
+ * The sentinel alarm as built (src/collection/sentinel-alarm.ts): ECS CPU above the target less the
+ * near-target margin, 1 of 1 one-minute datapoints; its ALARM wakes the service, which is read at
+ * once (functions/wake.ts) and stays hot.
+ */
 export interface SentinelAlarm {
   /** Seconds after a minute closes until its datapoint reaches the alarm (as the scaler's feed). */
   datapointLagSeconds: number;
@@ -14,6 +18,10 @@ export interface SentinelAlarm {
   evaluationOffsetSeconds: number;
   /** Alarm state change → EventBridge → the wake function's conditional write. */
   deliverySeconds: number;
+  /** The wake function's read of the service (GetMetricData, the sample written). */
+  readSeconds: number;
+  /** The threshold as a fraction of the CPU target (1 − the near-target margin). */
+  thresholdOfTarget: number;
 }
 
 export interface CadenceSettings {
@@ -115,14 +123,17 @@ function late(inner: Scaler, minutes: number): Scaler {
 
 /**
  * The collector's cadence around vigia's CloudWatch scaler: the scaler sees a reading only on a
- * minute the service is read; a calm service is read every K minutes, a hot one every minute; the
- * sentinel alarm's wake makes it hot from the next tick after the wake lands.
+ * minute the service is read; a calm service is read every K minutes, a hot one every minute. The
+ * sentinel alarm's wake reads the service as soon as it lands (the datapoints of its minute, as a
+ * tick of that minute would) and makes it hot.
  */
 export function cadenced(inner: Scaler, c: CadenceSettings, lagMinutes = 1): Scaler {
   const requestsTarget = (defaultSimSettings.capacityPerTask * 75) / 100;
   let hotUntil = -1;
   let alarmInAlarm = false;
   let alarmNextMinute = 0;
+  let wakeAt: number | null = null;
+  /** When minute `minute`'s datapoint lands as a wake (null: not evaluated yet; -1: no wake). */
   const alarmWake = (view: SimView, minute: number): number | null => {
     const a = c.alarm!;
     const visible = (minute + 1) * 60 + a.datapointLagSeconds;
@@ -130,33 +141,42 @@ export function cadenced(inner: Scaler, c: CadenceSettings, lagMinutes = 1): Sca
     const evaluatedAt =
       Math.ceil((visible - a.evaluationOffsetSeconds) / 60) * 60 + a.evaluationOffsetSeconds;
     if (evaluatedAt + a.deliverySeconds > view.t) return null;
-    const breaching = view.minutes[minute]!.cpu > cpuTarget;
+    const breaching = view.minutes[minute]!.cpu > a.thresholdOfTarget * cpuTarget;
     const fired = breaching && !alarmInAlarm;
     alarmInAlarm = breaching;
     return fired ? evaluatedAt + a.deliverySeconds : -1;
   };
+  const read = (view: SimView, minute: number) => {
+    const next = inner.tick(view);
+    // The newest datapoint this read brought (the scaler's own).
+    const seen = view.minutes[minute - 1 - lagMinutes];
+    const nearTarget =
+      seen !== undefined &&
+      (seen.cpu >= 0.9 * cpuTarget || seen.requestsPerTask >= 0.9 * requestsTarget);
+    if (nearTarget || next !== undefined) hotUntil = Math.max(hotUntil, minute + c.hotMinutes);
+    return next;
+  };
   return {
     name: `${inner.name}-every-${c.calmEveryMinutes}`,
     tick(view) {
-      if (view.t % 60 !== 0) return undefined;
-      const minute = view.t / 60;
+      const minute = Math.floor(view.t / 60);
       // Alarm transitions that have landed by now, in order; an OK → ALARM one wakes the service.
       while (c.alarm && alarmNextMinute < view.minutes.length) {
         const wake = alarmWake(view, alarmNextMinute);
         if (wake === null) break;
-        if (wake >= 0) hotUntil = Math.max(hotUntil, minute + c.hotMinutes);
+        if (wake >= 0) wakeAt = wake + c.alarm.readSeconds;
         alarmNextMinute++;
       }
+      if (wakeAt !== null && view.t >= wakeAt) {
+        wakeAt = null;
+        hotUntil = Math.max(hotUntil, minute + c.hotMinutes);
+        // What a tick of this minute reads; a tick that already read it leaves nothing new.
+        const next = read({ ...view, t: minute * 60 }, minute);
+        if (next !== undefined) return next;
+      }
+      if (view.t % 60 !== 0) return undefined;
       const due = minute < hotUntil || (minute + c.phase) % c.calmEveryMinutes === 0;
-      if (!due) return undefined;
-      const next = inner.tick(view);
-      // The newest datapoint this read brought (the scaler's own).
-      const seen = view.minutes[minute - 1 - lagMinutes];
-      const nearTarget =
-        seen !== undefined &&
-        (seen.cpu >= 0.9 * cpuTarget || seen.requestsPerTask >= 0.9 * requestsTarget);
-      if (nearTarget || next !== undefined) hotUntil = Math.max(hotUntil, minute + c.hotMinutes);
-      return next;
+      return due ? read(view, minute) : undefined;
     },
   };
 }

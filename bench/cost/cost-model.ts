@@ -50,6 +50,7 @@ export function monthlyCost(usage: ServiceTickUsage, options: CostOptions = {}):
 
   line('cloudwatch', 'cloudwatchMetricsRequested', perMonth(usage.cloudwatchMetricsRequested));
   line('cloudwatch', 'cloudwatchAlarmMetric', usage.alarmMetrics ?? 0);
+  line('cloudwatch', 'cloudwatchApiRequests', perMonth(usage.cloudwatchApiRequests));
   line('dynamodb', 'dynamoWriteUnits', perMonth(usage.dynamoWriteUnits));
   line('dynamodb', 'dynamoReadUnits', perMonth(usage.dynamoReadUnits));
   line('dynamodb', 'dynamoStorage', (usage.storedBytes ?? 0) / 1024 ** 3);

@@ -19,7 +19,7 @@ export interface Scenario {
   pushIntervalSeconds: number | null;
   /** Points in one push besides its reading (cpu, memory, requests). */
   pushedPoints: number;
-  /** A CloudWatch alarm on one sentinel metric wakes the service's reads (modelled, not built). */
+  /** The service's sentinel alarm wakes its reads between calm polls (functions/wake.ts). */
   sentinelAlarm: boolean;
   /** The service is in auto mode, so autoscale reads and writes on every fresh reading. */
   autoMode: boolean;
@@ -67,9 +67,12 @@ export const assumptions = {
    * plus the tick's seconds) the newest 2 are acted on; the rest are ignored after one GetItem.
    */
   freshReadingMinutes: 2,
-  /** Alerts a service sends a month (SNS publishes) and sentinel alarm transitions (wakes). */
+  /** Alerts a service sends a month (SNS publishes). */
   alertsPerMonth: 6,
+  /** Sentinel alarm OK → ALARM transitions a month (wakes): load past 90 % of target twice a day. */
   alarmWakesPerMonth: 60,
+  /** The dispatcher compares the alarms with the fleet at least this often (sentinelSettings). */
+  sentinelFullPassMinutes: 60,
   streamBatchSize: 10,
   /** Services one collect invocation works on at once: main's collect-tick goes one by one. */
   collectServicesInFlight: 1,
@@ -172,10 +175,29 @@ export function deriveUsage(s: Scenario, a = assumptions): ServiceTickUsage {
   rruPerService += pushes * 2 * 0.5;
   wruPerService += pushes * (1 + 2 * (s.pushedPoints + 1) * kb(a.pushedPointBytes));
 
-  // The sentinel alarm's wake: EventBridge (free) → a function marking the service hot.
+  // The sentinel (src/use-cases/sentinel-wake.ts): EventBridge delivers the alarm's state change
+  // (free); the wake function (512 MB) loads the models item, rewrites it with the wake mark
+  // (conditional put) and reads the service as a worker would. The points it reads are the ones the
+  // next tick would have read, so only the read's fixed part is extra: the GetMetricData of its M
+  // metrics, DescribeServices, the models query and the pushed-metrics query.
   const wakes = s.sentinelAlarm ? a.alarmWakesPerMonth / MINUTES_PER_MONTH : 0;
-  const wake: FunctionMinute = { invocations: n * wakes, ms: n * wakes * 40, memoryGb: 0.25 };
-  wruPerService += wakes;
+  const wake: FunctionMinute = {
+    invocations: n * wakes,
+    ms:
+      n *
+      wakes *
+      (a.invocationOverheadMs +
+        a.getMetricDataMs +
+        a.describeServicesMs +
+        2 * a.dynamoReadMs +
+        (1 + s.metrics) * a.dynamoWriteMs),
+    memoryGb: 0.5,
+  };
+  rruPerService += wakes * (2 * rru(modelsBytes, true) + 0.5);
+  wruPerService += wakes * 2 * s.metrics * kb(a.modelItemBytes);
+  // The dispatcher's reconcile: an unchanged fleet costs nothing but the full pass, DescribeAlarms
+  // at 100 alarms a page; changes (PutMetricAlarm) come with registrations only.
+  const reconcileRequests = s.sentinelAlarm ? 1 / 100 / a.sentinelFullPassMinutes : 0;
 
   const fns = [collect, autoscale, notify, schedules, api, wake];
   const invocations = fns.reduce((t, f) => t + f.invocations, 0);
@@ -203,7 +225,7 @@ export function deriveUsage(s: Scenario, a = assumptions): ServiceTickUsage {
   return {
     services: n,
     tickMinutes: 1,
-    cloudwatchMetricsRequested: reads * s.metrics,
+    cloudwatchMetricsRequested: (reads + wakes) * s.metrics,
     cloudwatchCalls: (reads * Math.ceil((n * s.metrics) / 500)) / n,
     ecsCalls: reads / 10 + actingRecords,
     dynamoWriteUnits: wruPerService,
@@ -217,5 +239,6 @@ export function deriveUsage(s: Scenario, a = assumptions): ServiceTickUsage {
     logBytes: (invocations * a.logBytesPerInvocation) / n,
     storedBytes,
     alarmMetrics: s.sentinelAlarm ? 1 : 0,
+    cloudwatchApiRequests: reconcileRequests,
   };
 }

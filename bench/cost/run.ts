@@ -1,5 +1,5 @@
 // npm run cost -- --services N [--metrics M] [--push-interval S] [--cadence K] [--hot-share H]
-//   [--alarm] [--usage bench-collect.json] [--frontier] [--json]
+//   [--no-alarm] [--usage bench-collect.json] [--frontier] [--json]
 // The monthly AWS cost of watching one service and the fleet, by component, from the usage derived
 // from vigia's call pattern (or counted by bench:collect) and the dated price table; --frontier adds
 // reaction time to a load step against cost for each read cadence.
@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { awsPrices, pricesCheckedOn, pricesRegion } from './aws-prices';
 import { components, monthlyCost, type MonthlyCost } from './cost-model';
 import { deriveUsage, typicalScenario, type Scenario } from './derive-usage';
-import { chooseDefault, defaultCalmEveryMinutes, frontier, type FrontierRow } from './frontier';
+import { chooseDefault, frontier, type FrontierRow } from './frontier';
+import { defaultCadence } from '../../src/collection/read-cadence';
 import { countedUsage } from './usage-file';
 
 function main(): void {
@@ -17,9 +18,11 @@ function main(): void {
       services: { type: 'string', default: String(typicalScenario.services) },
       metrics: { type: 'string', default: String(typicalScenario.metrics) },
       'push-interval': { type: 'string' },
-      cadence: { type: 'string', default: String(defaultCalmEveryMinutes) },
+      // The product's defaults: calm reads as read-cadence.ts ships them, the sentinel on.
+      cadence: { type: 'string', default: String(defaultCadence.calmEveryMinutes) },
       'hot-share': { type: 'string', default: String(typicalScenario.hotShare) },
-      alarm: { type: 'boolean', default: false },
+      alarm: { type: 'boolean', default: true },
+      'no-alarm': { type: 'boolean', default: false },
       usage: { type: 'string' },
       frontier: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -35,7 +38,7 @@ function main(): void {
       values['push-interval'] === undefined
         ? null
         : positive(values['push-interval'], 'push-interval'),
-    sentinelAlarm: values.alarm,
+    sentinelAlarm: values.alarm && !values['no-alarm'],
   };
   const derived = deriveUsage(scenario);
   const counted = values.usage
@@ -108,7 +111,7 @@ function printFrontier(rows: FrontierRow[], tt: FrontierRow, chosen: FrontierRow
     console.log(
       `| ${r.option}${mark} | ${r.reaction.meanSeconds.toFixed(0)} / ${r.reaction.worstSeconds} | ` +
         `${r.reactionLate.meanSeconds.toFixed(0)} / ${r.reactionLate.worstSeconds} | ` +
-        `${r.reaction.violationMinutes.toFixed(1)} | $${r.costPerServiceMonth.toFixed(3)} | ${r.built ? 'yes' : 'modelled'} |`,
+        `${r.reaction.violationMinutes.toFixed(1)} | $${r.costPerServiceMonth.toFixed(3)} | ${r.built ? 'yes' : 'no'} |`,
     );
   }
 }

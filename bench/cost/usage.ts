@@ -37,6 +37,8 @@ export interface ServiceTickUsage {
   storedBytes?: number;
   /** Standing CloudWatch alarm metrics per service (not per tick): the sentinel alarm is 1. */
   alarmMetrics?: number;
+  /** CloudWatch API requests besides GetMetricData per service per tick (the sentinel reconcile). */
+  cloudwatchApiRequests?: number;
 }
 
 /** Every field of a usage, for validation and printing in one order. */

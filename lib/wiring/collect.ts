@@ -24,6 +24,14 @@ import { PrometheusSource } from '../sources/prometheus-source';
 import { QueueSource } from '../sources/queue-source';
 import { PushedMetricStore } from '../store/pushed-metric-store';
 import { powertoolsTelemetry } from '../telemetry/powertools-metrics';
+import { logger } from '../logger';
+import { CloudWatchSentinelAlarms } from '../sentinel/cloudwatch-sentinel-alarms';
+import {
+  emptyReconcileMemory,
+  reconcileSentinels,
+  type SentinelSettings,
+} from '../../src/use-cases/sentinel-reconcile';
+import type { Service } from '../../src/model';
 import { perConfig } from './per-config';
 import { heartbeatStore, modelStore, observationStore, serviceRegistry, table } from './table';
 
@@ -51,6 +59,44 @@ export const collectDeps = perConfig(
     }) satisfies CollectDeps<CollectedSeriesState>,
 );
 
+/** The sentinel alarms' settings: the read cadence's near-target margin sets their thresholds. */
+export function sentinelSettings(c: AppConfig): SentinelSettings {
+  return {
+    enabled: c.collect.sentinel.enabled,
+    stage: c.stage,
+    nearTargetPercent: c.collect.cadence.nearTargetPercent,
+    fullEveryMinutes: 60,
+    // PutMetricAlarm's default quota is 3 a second: 30 changes stay within ~10 s of a tick.
+    maxChangesPerTick: 30,
+  };
+}
+
+/** The dispatcher's reconciler of the sentinel alarms, with its memory (once per container). */
+export const sentinelReconciler = perConfig((c) => {
+  const alarms = new CloudWatchSentinelAlarms(cloudwatchClient(c), c.endpoint);
+  const memory = emptyReconcileMemory();
+  return {
+    memory,
+    async reconcile(services: readonly Service[], tickAt: Date): Promise<void> {
+      try {
+        const result = await reconcileSentinels(
+          alarms,
+          memory,
+          services,
+          tickAt.getTime(),
+          sentinelSettings(c),
+        );
+        if (result.put.length > 0 || result.removed.length > 0 || result.pending > 0)
+          logger.info('sentinel alarms reconciled', { ...result });
+      } catch (err) {
+        // The alarms only speed up reads: the tick stands, the next one tries again.
+        logger.error('sentinel alarms not reconciled', { error: (err as Error).message });
+        powertoolsTelemetry.count('SentinelReconcileFailures');
+      }
+    },
+  };
+});
+
 /** The dispatcher: the collector's adapters and the worker invoker (built once per container). */
 export const dispatchDeps = perConfig(
   (c) =>
@@ -64,6 +110,7 @@ export const dispatchDeps = perConfig(
         },
         c.collect.shardFunction,
       ),
+      sentinels: sentinelReconciler(c),
     }) satisfies DispatchDeps<CollectedSeriesState>,
 );
 

@@ -58,6 +58,9 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       NODE_OPTIONS:
         `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(resilience)}`.trim(),
       VIGIA_OFFLINE_RESILIENCE: '1',
+      // The emulator evaluates no alarm, so no sentinel wakes a service: locally every service is
+      // read every minute, as the demo's minute-by-minute story needs (README, read cadence).
+      VIGIA_COLLECT_CALM_EVERY_MINUTES: '1',
       ...o.env,
     },
   });

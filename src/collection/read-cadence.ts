@@ -2,7 +2,8 @@
 // requested, not per datapoint, so a calm service is read every `calmEveryMinutes` with all the
 // points since its last read in one call; a hot service (a recent anomaly, a metric near a target
 // or threshold, a recent scaling action or deployment) is read every minute. Pure: the worker keeps
-// the memory in the service's model item and passes the tick's time in.
+// the memory in the service's model item and passes the tick's time in. A service's sentinel alarm
+// (sentinel-alarm.ts) wakes it between calm reads: the wake marks it hot like an anomaly does.
 import type { EcsState, Service } from '../model';
 
 export interface CadenceSettings {
@@ -14,8 +15,12 @@ export interface CadenceSettings {
   nearTargetPercent: number;
 }
 
+/**
+ * The shipped cadence, chosen on the cost frontier (docs/benchmarks/cost.md): calm reads every 15
+ * minutes with the sentinel alarm waking a service between them. The one place the default is set.
+ */
 export const defaultCadence: CadenceSettings = {
-  calmEveryMinutes: 1,
+  calmEveryMinutes: 15,
   hotForMinutes: 15,
   nearTargetPercent: 10,
 };
@@ -31,6 +36,8 @@ export interface CadenceMemory {
   desiredCount: number | null;
   /** The newest value of each series at the last read. */
   lastValues: Record<string, number>;
+  /** Epoch ms of the last sentinel alarm that woke the service (its state change). */
+  wokenAt?: number | null;
 }
 
 export const emptyCadence: CadenceMemory = {
@@ -39,10 +46,18 @@ export const emptyCadence: CadenceMemory = {
   lastScaleAt: null,
   desiredCount: null,
   lastValues: {},
+  wokenAt: null,
 };
 
 export type ReadReason =
-  'first-read' | 'calm-due' | 'anomaly' | 'scaling' | 'deployment' | 'near-target' | 'calm-not-due';
+  | 'first-read'
+  | 'calm-due'
+  | 'anomaly'
+  | 'sentinel'
+  | 'scaling'
+  | 'deployment'
+  | 'near-target'
+  | 'calm-not-due';
 
 export interface ReadVerdict {
   due: boolean;
@@ -94,6 +109,8 @@ export function hotReason(
   settings: CadenceSettings,
 ): Exclude<ReadReason, 'first-read' | 'calm-due' | 'calm-not-due'> | null {
   const recent = (at: number | null) => at !== null && nowMs - at < settings.hotForMinutes * MINUTE;
+  // The wake first: the most specific cause, and what an operator looks for after an alarm.
+  if (recent(memory.wokenAt ?? null)) return 'sentinel';
   if (recent(memory.lastAnomalyAt)) return 'anomaly';
   if (recent(memory.lastScaleAt)) return 'scaling';
   if (ecs && memory.desiredCount !== null && ecs.desiredCount !== memory.desiredCount)
@@ -141,5 +158,6 @@ export function nextMemory(
     lastScaleAt: scaled ? tick.nowMs : prev.lastScaleAt,
     desiredCount: desired,
     lastValues: { ...prev.lastValues, ...tick.latest },
+    wokenAt: prev.wokenAt ?? null,
   };
 }

@@ -4,8 +4,10 @@
 //
 // The tick's heartbeat is written before any worker is invoked (a worker that finishes first must
 // find its tick), each worker adds its shard's figures to it, and a shard that could not be handed
-// over is reported as that many services not collected.
+// over is reported as that many services not collected. After collecting, the dispatcher keeps the
+// fleet's sentinel alarms in step with the services it listed (sentinel-reconcile.ts).
 import { mapBounded } from '../bounded-map';
+import type { Service } from '../model';
 import type { CollectShard, CollectorShardRun, ShardInvoker } from '../ports';
 import {
   collectListed,
@@ -21,6 +23,8 @@ const INVOKES_IN_FLIGHT = 10;
 
 export interface DispatchDeps<S> extends CollectDeps<S> {
   shards: ShardInvoker;
+  /** Keeps the fleet's sentinel alarms in step with the services just listed (never throws). */
+  sentinels?: { reconcile(services: readonly Service[], tickAt: Date): Promise<void> };
 }
 
 export interface DispatchResult {
@@ -52,6 +56,7 @@ export async function dispatchCollect<S>(
   const services = await deps.registry.list();
   if (services.length <= shardSize) {
     const inline = await collectListed(deps, services, tickAt, options);
+    await deps.sentinels?.reconcile(services, tickAt);
     return {
       tickAt: tickAt.toISOString(),
       services: services.length,
@@ -95,6 +100,8 @@ export async function dispatchCollect<S>(
     }
   });
   deps.telemetry?.count('ShardsDispatched', parts.length - failedShards.length);
+  // After the shards are handed over: the minute's reads come first.
+  await deps.sentinels?.reconcile(services, tickAt);
   if (failedShards.length === parts.length) {
     throw new Error(`no collect shard was handed over: ${failedShards[0]!.error}`);
   }

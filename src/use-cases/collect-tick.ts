@@ -234,6 +234,20 @@ async function processService<S>(
   options: CollectOptions,
 ) {
   const liveFrom = tickAt.getTime() - options.liveWindowMinutes * MINUTE;
+  // A calm read brings every minute since the service's last read: anomalies on all of them are
+  // raised (late, but not lost), while samples stay the newest minutes'. A first read or a long
+  // catch-up raises nothing older than the live window or one calm period.
+  const lastReadAt = current.cadence?.lastReadAt ?? null;
+  const anomalyFrom =
+    lastReadAt === null
+      ? liveFrom
+      : Math.min(
+          liveFrom,
+          Math.max(
+            lastReadAt - options.periodMs,
+            tickAt.getTime() - (options.cadence.calmEveryMinutes + 1) * MINUTE,
+          ),
+        );
   const seriesOfService = batch.get(service.id) ?? new Map<string, MetricPoint[]>();
   const records = current.series;
   const updatedModels: { metric: string; model: SeriesModel<S>; version: number }[] = [];
@@ -258,10 +272,12 @@ async function processService<S>(
     for (const point of fresh) {
       const { state, output } = deps.detector.update(model.detector, point);
       model = { lastTimestamp: point.timestamp, detector: state };
-      if (point.timestamp < liveFrom) continue;
-      const minute = liveValues.get(point.timestamp) ?? {};
-      minute[metric] = point.value;
-      liveValues.set(point.timestamp, minute);
+      if (point.timestamp < anomalyFrom) continue;
+      if (point.timestamp >= liveFrom) {
+        const minute = liveValues.get(point.timestamp) ?? {};
+        minute[metric] = point.value;
+        liveValues.set(point.timestamp, minute);
+      }
       if (options.detectionEnabled && output.anomalous) {
         const at = new Date(point.timestamp).toISOString();
         anomalyAt = Math.max(anomalyAt ?? 0, point.timestamp);

@@ -129,6 +129,7 @@ export function healthReport(input: HealthInput): HealthReport {
       {
         collect: fn({ name: 'collect', scheduled: true }),
         'collect-shard': fn({ name: 'collect-shard' }),
+        wake: fn({ name: 'wake' }),
       },
     ),
     detector: subsystem(

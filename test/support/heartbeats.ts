@@ -4,6 +4,7 @@ import type { FunctionHeartbeat } from '../../src/ports';
 export const functionNames = [
   'collect',
   'collect-shard',
+  'wake',
   'decide',
   'autoscale',
   'watch',

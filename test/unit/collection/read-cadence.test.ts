@@ -33,10 +33,13 @@ describe('read cadence', () => {
     });
   });
 
-  it('reads a calm service every calmEveryMinutes, and every minute by default', () => {
+  it('reads a calm service every calmEveryMinutes: every minute with 1, every 15 by default', () => {
     const at = (m: number) => readVerdict(service, calm, ecs, t0 + m * MIN, every5).due;
     expect([1, 2, 3, 4, 5, 6].map(at)).toEqual([false, false, false, false, true, true]);
-    expect(readVerdict(service, calm, ecs, t0 + MIN, defaultCadence).due).toBe(true);
+    const everyMinute = { ...defaultCadence, calmEveryMinutes: 1 };
+    expect(readVerdict(service, calm, ecs, t0 + MIN, everyMinute).due).toBe(true);
+    const byDefault = (m: number) => readVerdict(service, calm, ecs, t0 + m * MIN, defaultCadence);
+    expect([byDefault(14).due, byDefault(15).due]).toEqual([false, true]);
   });
 
   it('reads a hot service every minute: a recent anomaly, a scaling action, a deployment, a metric near its target', () => {
@@ -80,6 +83,25 @@ describe('read cadence', () => {
       lastScaleAt: t0 + 5 * MIN,
       desiredCount: 4,
       lastValues: { cpu: 55, memory: 40 },
+      wokenAt: null,
     });
+  });
+
+  it('reads a service its sentinel alarm woke every minute for the hot window, then calm again', () => {
+    // Read last at minute 14: its calm read is not due again before minute 19.
+    const woken: CadenceMemory = { ...calm, lastReadAt: t0 + 14 * MIN, wokenAt: t0 + 30_000 };
+    const at = (m: number) => readVerdict(service, woken, ecs, t0 + m * MIN, every5);
+    expect(at(1)).toEqual({ due: true, hot: true, reason: 'sentinel' });
+    expect(at(15)).toMatchObject({ due: true, reason: 'sentinel' });
+    expect(at(16)).toMatchObject({ due: false, reason: 'calm-not-due' });
+    // The wake is kept across the reads that follow it.
+    const read = nextMemory(woken, {
+      nowMs: t0 + MIN,
+      read: true,
+      ecs,
+      latest: {},
+      anomalyAt: null,
+    });
+    expect(read.wokenAt).toBe(t0 + 30_000);
   });
 });
