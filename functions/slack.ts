@@ -1,6 +1,8 @@
 // Subscribed to the alerts topic: posts each notification to Slack (Block Kit) and, if configured,
 // to a generic JSON webhook, then to the HTTP receivers its service routes it to (Slack, Teams,
 // PagerDuty, Opsgenie, webhook). A failure makes SNS retry the invocation, then the failure queue.
+// First it marks the notification as seen on the topic: the echo that tells notify a Publish whose
+// answer was lost did go out (lib/sns/topic-echo.ts).
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
@@ -8,6 +10,8 @@ import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { deliverNotification, notificationOfSnsMessage } from '../lib/slack/deliver';
 import { deliverRouted } from '../lib/sns/route-delivery';
+import { recordEcho } from '../lib/sns/topic-echo';
+import { notificationLog } from '../lib/wiring/table';
 import { deliveryTargets, routedDelivery } from '../lib/wiring/slack';
 
 export const handler = scheduledHandler(async (event: SNSEvent) => {
@@ -15,6 +19,18 @@ export const handler = scheduledHandler(async (event: SNSEvent) => {
   const results = [];
   for (const record of event.Records) {
     const notification = notificationOfSnsMessage(record.Sns.Message);
+    // Best effort: without the echo, notify publishes again and the receivers below drop the copy.
+    await recordEcho(
+      notificationLog(config()),
+      notification,
+      record.Sns.MessageId,
+      systemClock.now(),
+    ).catch((err: unknown) =>
+      logger.warn('topic echo not recorded', {
+        notificationId: notification.id,
+        error: err as Error,
+      }),
+    );
     const result = await deliverNotification(targets, notification, systemClock.now());
     const routed = await deliverRouted(routedDelivery(config()), notification);
     if (

@@ -214,6 +214,14 @@ export interface NotificationLog {
   release(key: string): Promise<void>;
 }
 
+/**
+ * What the topic's own subscriber saw: a message published whose answer was lost is known to have
+ * gone out when the subscriber recorded it. `confirmed` waits a while for that record.
+ */
+export interface PublicationEcho {
+  confirmed(key: string): Promise<boolean>;
+}
+
 export interface Scaler {
   setDesiredCount(service: Service, desiredCount: number): Promise<{ previous: number | null }>;
 }

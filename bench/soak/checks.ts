@@ -7,6 +7,7 @@ import { decisionIdFor, finalDecisionStatuses, type Anomaly, type Decision } fro
 import { STALE_CLAIM_MS } from '../../src/use-cases/execute-decision';
 import { localClientConfig } from '../../scripts/lib/local-stack';
 import type { PublishCall, UpdateServiceCall } from './fault-proxy';
+import { notificationIdOfPublish } from './receivers';
 
 export interface Figures {
   decisions: number;
@@ -26,6 +27,8 @@ export interface CheckInput {
   finalDesired: Map<string, number>;
   updateServiceCalls: UpdateServiceCall[];
   publishes: PublishCall[];
+  /** Copies each receiver (Slack, webhook, email) got beyond the first: what people notice. */
+  receiverDuplicates: { total: number; byReceiver: Record<string, number> };
   /** Records the failure queue still held after the operator's replay. */
   undeliverable: number;
   unhandledErrors: number;
@@ -59,16 +62,6 @@ export async function readKind<T>(
 
 const ECS_ACTIONS = new Set(['scale-out', 'scale-in', 'restart', 'rollback']);
 
-function notificationIdOf(p: PublishCall): string {
-  try {
-    const outer = JSON.parse(p.message) as { default?: string };
-    const inner = JSON.parse(outer.default ?? '{}') as { notification?: { id?: string } };
-    return inner.notification?.id ?? p.message;
-  } catch {
-    return p.message;
-  }
-}
-
 export function judge(input: CheckInput): Verdict {
   const details: Record<string, unknown[]> = {
     stuck: [],
@@ -76,6 +69,7 @@ export function judge(input: CheckInput): Verdict {
     duplicateEcsCalls: [],
     outOfOrder: [],
     duplicateMessages: [],
+    duplicatePublishes: [],
   };
   const { decisions, end } = input;
   const terminal = decisions.filter((d) => finalDecisionStatuses.has(d.status));
@@ -139,12 +133,16 @@ export function judge(input: CheckInput): Verdict {
       }
     }
   }
+  // At SNS: a notification published more than once (its answer lost, and no echo in time).
   const seen = new Map<string, number>();
   for (const p of input.publishes) {
-    const id = notificationIdOf(p);
+    const id = notificationIdOfPublish(p);
     seen.set(id, (seen.get(id) ?? 0) + 1);
   }
-  for (const [id, n] of seen) if (n > 1) details.duplicateMessages!.push({ id, published: n });
+  for (const [id, n] of seen) if (n > 1) details.duplicatePublishes!.push({ id, published: n });
+  for (const [receiver, n] of Object.entries(input.receiverDuplicates.byReceiver)) {
+    if (n > 0) details.duplicateMessages!.push({ receiver, copies: n });
+  }
   return {
     figures: {
       decisions: decisions.length,
@@ -158,10 +156,7 @@ export function judge(input: CheckInput): Verdict {
         0,
       ),
       outOfOrder: details.outOfOrder!.length,
-      duplicateMessages: details.duplicateMessages!.reduce<number>(
-        (n, x) => n + (x as { published: number }).published - 1,
-        0,
-      ),
+      duplicateMessages: input.receiverDuplicates.total,
       unhandledErrors: input.unhandledErrors,
     },
     details,

@@ -24,6 +24,8 @@ export interface FaultProxyOptions {
   faultRate: number;
   /** The clients' per-attempt timeout: a long delay exceeds it. */
   clientTimeoutMs: number;
+  /** Called for each Publish moto accepted, with its MessageId: SNS delivers it to subscribers. */
+  onPublish?: (p: PublishCall, messageId: string) => void;
 }
 
 export interface UpdateServiceCall {
@@ -183,7 +185,7 @@ export class FaultProxy {
     }
     // A long delay, before or after moto, outlives the caller's timeout: it never sees the answer.
     const answered = fault !== 'cut-after' && fault !== 'delay-past-timeout';
-    if (upstream.status === 200) this.count(op, text, answered);
+    if (upstream.status === 200) this.count(op, text, answered, upstream.body);
     if (fault === 'cut-after') {
       req.socket.destroy();
       return;
@@ -194,7 +196,7 @@ export class FaultProxy {
     res.end(upstream.body);
   }
 
-  private count(op: string, body: string, answered: boolean) {
+  private count(op: string, body: string, answered: boolean, response: Buffer) {
     if (op === 'ecs:UpdateService') {
       const b = JSON.parse(body) as Record<string, unknown>;
       this.updateServiceCalls.push({
@@ -206,7 +208,10 @@ export class FaultProxy {
         answered,
       });
     } else if (op === 'sns:Publish') {
-      this.publishes.push(publishOf(body, answered));
+      const p = publishOf(body, answered);
+      this.publishes.push(p);
+      const id = /<MessageId>([^<]+)<\/MessageId>/.exec(response.toString('utf8'))?.[1] ?? '';
+      this.o.onPublish?.(p, id);
     }
   }
 

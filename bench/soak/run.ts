@@ -1,8 +1,12 @@
-// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 4]
-//   [--fault-rate 0.3] [--outage-minutes 10]`: simulated hours of a fleet on the local stack through
-// a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch delivered three times to
-// the real function handlers, an emulator outage half-way, then the harm counts (BENCHMARKS.md,
-// "Soak"). Simulated time: the functions' own clock object (lib/clock.ts) is pointed at it.
+// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 1]
+//   [--fault-rate 0.3] [--outage-minutes 10] [--shard-size 10]`: simulated hours of a fleet on the
+// local stack through a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch
+// delivered three times to the real function handlers, an emulator outage half-way, then the harm
+// counts (BENCHMARKS.md, "Soak"). Simulated time: the functions' own clock object (lib/clock.ts) is
+// pointed at it. As in production, a minute's scheduled functions run side by side, the collect
+// dispatcher hands its shards to collect-shard through Lambda's Invoke API (bench/soak/
+// lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
+// own mapping running beside the others.
 import { startEmulator } from '../../scripts/lib/emulator';
 import { createDemoFleet, createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
@@ -11,6 +15,8 @@ import { freePort } from '../../test/support/free-port';
 import type { Anomaly, Decision } from '../../src/model';
 import { judge, readKind } from './checks';
 import { FaultProxy } from './fault-proxy';
+import { LambdaEndpoint, type AsyncHandler } from './lambda-endpoint';
+import { duplicatesAtReceivers, Receivers, type SnsSubscriber } from './receivers';
 import { seededRandom } from './random';
 import { lambdaContext, StreamDelivery, type StreamHandler } from './stream-delivery';
 import { ApiClient, soakService, streamArnOf, streamFilters, streamsClient, World } from './world';
@@ -24,11 +30,21 @@ function flag(name: string, fallback: number): number {
 const hours = flag('hours', 24);
 const serviceCount = Math.max(3, flag('services', 50));
 const seed = flag('seed', 1);
-const minutesPerHour = Math.max(1, flag('minutes-per-hour', 4));
+const minutesPerHour = Math.max(1, flag('minutes-per-hour', 1));
 const faultRate = flag('fault-rate', 0.3);
 const outageMinutes = flag('outage-minutes', 10);
+/** Services per collect-shard invocation: 50 services are five shards. */
+const shardSize = Math.max(1, flag('shard-size', 10));
+const SHARD_FUNCTION = 'vigia-soak-collect-shard';
 const asJson = args.includes('--json');
-const CLIENT_TIMEOUT_MS = 2_000;
+/**
+ * The clients' per-attempt timeout (production's default is 4 s). On this shared machine a loaded
+ * moto answers a fleet-wide query in more than 2 s, so the soak's default is 5 s; a fault that
+ * delays past it holds the call 0.5 s longer.
+ */
+const CLIENT_TIMEOUT_MS = Math.max(500, flag('client-timeout-ms', 5_000));
+/** Stop starting new simulated hours after this much wall time (0: none); the end phase still runs. */
+const wallBudgetMinutes = flag('wall-budget-minutes', 0);
 /** Simulated start: fixed, so one seed replays the same run. */
 const START_MINUTE = Math.floor(Date.parse('2026-11-30T00:00:00.000Z') / 60_000);
 const log = (line: string) => (asJson ? undefined : console.error(line));
@@ -52,11 +68,15 @@ async function main() {
       soakService(i + 1, random.next() < 0.1),
     );
     await createDemoFleet(moto.endpoint, [...declared, ...extra]);
+    // The alerts topic's subscribers: the slack function (posting to local Slack and webhook
+    // receivers) and the critical-only email filter, fed with every Publish moto accepted.
+    const subscribers: { receivers?: Receivers } = {};
     const proxy = new FaultProxy({
       target: moto.endpoint,
       random,
       faultRate: 0,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
+      onPublish: (p, messageId) => subscribers.receivers?.published(p, messageId),
     });
     const proxyUrl = await proxy.start();
     Object.assign(process.env, {
@@ -67,12 +87,20 @@ async function main() {
       VIGIA_AWS_REQUEST_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS),
       AWS_REGION: 'us-east-1',
       POWERTOOLS_LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'CRITICAL',
+      // The functions' EMF lines would bury the figures on stdout.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      VIGIA_COLLECT_SHARD_SIZE: String(shardSize),
+      VIGIA_COLLECT_SHARD_FUNCTION: SHARD_FUNCTION,
     });
-    let simMs = START_MINUTE * 60_000;
+    // Setup runs half an hour before the first tick: room for the clock to move on while it waits.
+    let simMs = (START_MINUTE - 30) * 60_000;
     const { systemClock } = await import('../../lib/clock');
     Object.assign(systemClock, { now: () => new Date(simMs) });
     const fn = {
       collect: (await import('../../functions/collect')).handler,
+      collectShard: (await import('../../functions/collect-shard')).handler,
+      slack: (await import('../../functions/slack')).handler,
+      watch: (await import('../../functions/watch')).handler,
       decide: (await import('../../functions/decide')).handler,
       autoscale: (await import('../../functions/autoscale')).handler,
       scale: (await import('../../functions/scale')).handler,
@@ -82,16 +110,55 @@ async function main() {
       alertTimers: (await import('../../functions/alert-timers')).handler,
       api: (await import('../../functions/api')).handler,
     };
-    const consumers = (['decide', 'autoscale', 'scale', 'notify'] as const).map((name) => ({
-      name,
-      patterns: filters.get(name) ?? [],
-      handler: fn[name] as unknown as StreamHandler,
-    }));
+    const consumers = (['decide', 'autoscale', 'watch', 'scale', 'notify'] as const).map(
+      (name) => ({
+        name,
+        patterns: filters.get(name) ?? [],
+        handler: fn[name] as unknown as StreamHandler,
+      }),
+    );
     const delivery = new StreamDelivery(
       streamsClient(moto.endpoint),
       await streamArnOf(moto.endpoint, stack.tableName),
       consumers,
     );
+    const collected = { samples: 0, anomalies: 0, serviceFailures: 0, errors: [] as string[] };
+    const countCollected = (r: {
+      samples: number;
+      anomalies: string[];
+      failures: { error: string }[];
+    }) => {
+      collected.samples += r.samples;
+      collected.anomalies += r.anomalies.length;
+      collected.serviceFailures += r.failures.length;
+      if (collected.errors.length < 5) collected.errors.push(...r.failures.map((f) => f.error));
+    };
+    // collect-shard behind Lambda's Invoke API: the dispatcher's real invoker reaches it.
+    const lambda = new LambdaEndpoint(
+      new Map<string, AsyncHandler>([
+        [
+          SHARD_FUNCTION,
+          async (event, context) => {
+            const r = (await fn.collectShard(event as never, context)) as Parameters<
+              typeof countCollected
+            >[0];
+            countCollected(r);
+            return r;
+          },
+        ],
+      ]),
+      () => lambdaContext('collect-shard'),
+    );
+    process.env.VIGIA_LAMBDA_ENDPOINT = await lambda.start();
+    const receivers = new Receivers(
+      fn.slack as unknown as SnsSubscriber,
+      () => lambdaContext('slack'),
+      stack.topicArn,
+    );
+    subscribers.receivers = receivers;
+    const urls = await receivers.start();
+    process.env.SLACK_WEBHOOK_URL = urls.slackUrl;
+    process.env.VIGIA_WEBHOOK_URL = urls.webhookUrl;
     const api = await ApiClient.withNewKey(
       fn.api as never,
       moto.endpoint,
@@ -99,11 +166,21 @@ async function main() {
       new Date(simMs),
     );
     for (const s of extra) {
-      const res = await api.call('POST', '/services', s);
+      // Setup is not measured: a loaded emulator past the clients' timeout is tried again, after
+      // the circuit breaker's pause (on the simulated clock the breakers read).
+      let res = await api.call('POST', '/services', s);
+      let tries = 1;
+      for (; tries < 30 && res.status === 503; tries++) {
+        simMs += 31_000;
+        res = await api.call('POST', '/services', s);
+      }
+      // 409 after a 503: an earlier try stored it and its answer was lost.
+      if (res.status === 409 && tries > 1) continue;
       if (res.status !== 201 && res.status !== 200) {
         throw new Error(`registering ${s.id}: ${res.status} ${JSON.stringify(res.json)}`);
       }
     }
+    log(`registered ${extra.length} services: ${Math.round((Date.now() - wallStart) / 1000)} s`);
     const world = new World(moto.endpoint, [...declared, ...extra], random);
     await world.feeder.backfill(START_MINUTE - 180, START_MINUTE, await world.desiredCounts());
     log(
@@ -112,7 +189,6 @@ async function main() {
 
     const scheduledFailures = new Map<string, number>();
     const apiStatuses = new Map<number, number>();
-    const collected = { samples: 0, anomalies: 0, serviceFailures: 0, errors: [] as string[] };
     const stepMs = new Map<string, number>();
     const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       const t = Date.now();
@@ -133,11 +209,13 @@ async function main() {
     const pumpAll = async () => {
       for (let round = 0; round < 8 && (await timed('stream', () => delivery.pump())) > 0; round++);
     };
-    const schedules = async () => {
-      await scheduled('sweep', () => fn.sweep({}, lambdaContext('sweep')));
-      await scheduled('verify', () => fn.verify({}, lambdaContext('verify')));
-      await scheduled('alert-timers', () => fn.alertTimers({}, lambdaContext('alert-timers')));
-    };
+    // The minute's other schedules: separate functions, started by EventBridge at the same time.
+    const schedules = () =>
+      Promise.all([
+        scheduled('sweep', () => fn.sweep({}, lambdaContext('sweep'))),
+        scheduled('verify', () => fn.verify({}, lambdaContext('verify'))),
+        scheduled('alert-timers', () => fn.alertTimers({}, lambdaContext('alert-timers'))),
+      ]);
     const apiCall = async (
       method: string,
       path: string,
@@ -177,7 +255,13 @@ async function main() {
       }
     };
     const outageHour = Math.floor(hours / 2);
+    let hoursDone = 0;
     for (let h = 0; h < hours; h++) {
+      if (wallBudgetMinutes > 0 && Date.now() - wallStart > wallBudgetMinutes * 60_000) {
+        log(`wall budget of ${wallBudgetMinutes} min spent: stopping after ${h} simulated hours`);
+        break;
+      }
+      hoursDone = h + 1;
       const hourStart = START_MINUTE + h * 60;
       const minutes =
         h === outageHour ? Math.max(minutesPerHour, outageMinutes + 3) : minutesPerHour;
@@ -193,21 +277,21 @@ async function main() {
         );
         simMs = (minute + 1) * 60_000 + 5_000;
         const time = new Date((minute + 1) * 60_000).toISOString();
-        await scheduled('collect', async () => {
-          const r = (await fn.collect({ time }, lambdaContext('collect'))) as {
-            samples: number;
-            anomalies: string[];
-            failures: { error: string }[];
-          };
-          collected.samples += r.samples;
-          collected.anomalies += r.anomalies.length;
-          collected.serviceFailures += r.failures.length;
-          if (collected.errors.length < 5) collected.errors.push(...r.failures.map((f) => f.error));
-        });
+        // The dispatcher (a fleet of one shard is collected inline) and its shards, beside the
+        // minute's other schedules.
+        await Promise.all([
+          scheduled('collect', async () => {
+            const r = (await fn.collect({ time }, lambdaContext('collect'))) as Parameters<
+              typeof countCollected
+            >[0] & { inline?: unknown; shards?: number };
+            if (r.samples !== undefined) countCollected(r);
+            await timed('collect-shard', () => lambda.idle());
+          }),
+          schedules(),
+        ]);
         await pumpAll();
         simMs += 20_000;
         if (m === 0 || (h === outageHour && m === 2)) await operator(h);
-        await schedules();
         await pumpAll();
       }
       proxy.outage = false;
@@ -220,7 +304,7 @@ async function main() {
     }
     // The end: the operator answers what still waits, the scheduled functions run on (faults still
     // on) past the takeover window, the operator replays the failure queue; then a calm minute.
-    const endMinute = START_MINUTE + hours * 60;
+    const endMinute = START_MINUTE + hoursDone * 60;
     simMs = endMinute * 60_000;
     await reviewProposals(true);
     await pumpAll();
@@ -230,7 +314,7 @@ async function main() {
       await pumpAll();
     }
     // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`.
-    const undeliverable = await delivery.replayDeadLettered();
+    const undeliverable = (await delivery.replayDeadLettered()) + (await receivers.replayFailed());
     await pumpAll();
     proxy.o.faultRate = 0;
     simMs = (endMinute + 6) * 60_000;
@@ -238,6 +322,7 @@ async function main() {
     await pumpAll();
     await schedules();
     await pumpAll();
+    await receivers.idle();
 
     const verdict = judge({
       decisions: await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION'),
@@ -245,6 +330,7 @@ async function main() {
       finalDesired: await world.desiredCounts(),
       updateServiceCalls: proxy.updateServiceCalls,
       publishes: proxy.publishes,
+      receiverDuplicates: duplicatesAtReceivers(receivers.counts),
       undeliverable,
       unhandledErrors: delivery.stats.unhandledErrors.length + processErrors.length,
       end: new Date(simMs),
@@ -253,7 +339,8 @@ async function main() {
     if (!asJson) {
       const summary = {
         wallSeconds: Math.round((Date.now() - wallStart) / 1000),
-        simulatedHours: hours,
+        simulatedHours: hoursDone,
+        clientTimeoutMs: CLIENT_TIMEOUT_MS,
         minutesPerHour,
         outage: { hour: outageHour + 1, minutes: outageMinutes },
         calls: Object.fromEntries([...proxy.calls].sort((a, b) => b[1] - a[1]).slice(0, 12)),
@@ -261,6 +348,14 @@ async function main() {
         updateServiceCalls: proxy.updateServiceCalls.length,
         unansweredUpdateService: proxy.updateServiceCalls.filter((c) => !c.answered).length,
         publishes: proxy.publishes.length,
+        receivers: {
+          ...duplicatesAtReceivers(receivers.counts),
+          slackPosts: [...receivers.counts.slack.values()].reduce((a, b) => a + b, 0),
+          webhookPosts: [...receivers.counts.webhook.values()].reduce((a, b) => a + b, 0),
+          emails: [...receivers.counts.email.values()].reduce((a, b) => a + b, 0),
+          subscriberRuns: receivers.counts.subscriberRuns,
+          subscriberFailures: receivers.counts.subscriberFailures.slice(0, 5),
+        },
         stream: {
           batches: delivery.stats.batches,
           invocations: delivery.stats.invocations,
@@ -269,6 +364,7 @@ async function main() {
           stillFailingAfterReplay: undeliverable,
         },
         collected,
+        collectShards: lambda.stats,
         scheduledFailures: Object.fromEntries(scheduledFailures),
         scheduledErrors,
         apiStatuses: Object.fromEntries(apiStatuses),
@@ -280,6 +376,8 @@ async function main() {
       console.error(JSON.stringify(summary, null, 2));
     }
     await proxy.stop();
+    await lambda.stop();
+    await receivers.stop();
   } finally {
     await moto.stop();
   }

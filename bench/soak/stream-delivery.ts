@@ -1,7 +1,8 @@
 // The soak's stand-in for Lambda's DynamoDB event source mappings: reads the table's stream from
 // moto (DescribeStream, GetShardIterator, GetRecords), filters each consumer's records with its
 // filter patterns from serverless.yml, hands them in batches of up to 10 to the real handler, and
-// — harsher than Lambda — delivers every batch three times. Like a mapping with
+// — harsher than Lambda — delivers every batch three times. The consumers run concurrently (one
+// mapping each), every consumer's batches one after another. Like a mapping with
 // ReportBatchItemFailures it retries from the first failed record (3 retries), then records what
 // is left as sent to the failure queue. A handler that throws instead of reporting is counted.
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -36,7 +37,20 @@ const BATCH_SIZE = 10;
 const MAX_RETRIES = 3;
 const DELIVERIES = 3;
 
+/** Each function's timeout in serverless.yml (the provider's 30 s unless it sets its own). */
+const TIMEOUT_SECONDS: Record<string, number> = {
+  collect: 55,
+  'collect-shard': 55,
+  decide: 55,
+  sweep: 55,
+  verify: 55,
+  'alert-timers': 55,
+  slack: 60,
+};
+
 export function lambdaContext(name: string): Context {
+  // middy ends a handler when this runs out, as Lambda's timeout would.
+  const timeoutMs = (TIMEOUT_SECONDS[name] ?? 30) * 1000;
   return {
     functionName: `vigia-soak-${name}`,
     functionVersion: '$LATEST',
@@ -46,7 +60,7 @@ export function lambdaContext(name: string): Context {
     logGroupName: `/aws/lambda/vigia-soak-${name}`,
     logStreamName: 'soak',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => timeoutMs,
   } as unknown as Context;
 }
 
@@ -98,11 +112,15 @@ export class StreamDelivery {
         const records = page.Records ?? [];
         if (records.length === 0) break;
         read += records.length;
-        for (const c of this.consumers) {
-          const t0 = Date.now();
-          await this.deliverAll(c, records);
-          this.wallMs.set(c.name, (this.wallMs.get(c.name) ?? 0) + Date.now() - t0);
-        }
+        // Each consumer is its own event source mapping: they run side by side, as on Lambda, and
+        // each takes its batches in stream order, one after another.
+        await Promise.all(
+          this.consumers.map(async (c) => {
+            const t0 = Date.now();
+            await this.deliverAll(c, records);
+            this.wallMs.set(c.name, (this.wallMs.get(c.name) ?? 0) + Date.now() - t0);
+          }),
+        );
       }
     }
     return read;

@@ -1,5 +1,7 @@
 // The notification log: exactly-once publishing on an at-least-once stream. A claim is a conditional
-// put; a claim left 'sending' by a crashed run may be taken over once it is stale.
+// put; a claim left 'sending' by a crashed run may be taken over once it is stale. The alerts topic's
+// own subscriber marks a claim sent when the message reaches it (the echo of a Publish whose answer
+// was lost, lib/sns/topic-echo.ts).
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NotificationClaim, NotificationLog } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
@@ -45,21 +47,66 @@ export class DynamoNotificationLog implements NotificationLog {
   }
 
   async markSent(key: string, messageId: string, now: Date) {
-    await this.table.send(
-      new UpdateCommand({
+    await this.table
+      .send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: notificationKey(key),
+          UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now',
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sending': 'sending',
+            ':id': messageId,
+            ':now': now.toISOString(),
+          },
+        }),
+      )
+      .catch(async (err) => {
+        // The topic's echo may have marked it first: sent either way.
+        if (!isConditionalCheckFailed(err) || !(await this.isSent(key))) throw err;
+      });
+  }
+
+  /**
+   * The topic's echo (its own subscriber received the message): a claim still 'sending' is sent.
+   * Nothing happens to a key nobody claimed, or one already sent. True when it marked the claim.
+   */
+  async markSeenOnTopic(key: string, messageId: string, now: Date): Promise<boolean> {
+    try {
+      await this.table.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: notificationKey(key),
+          UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now, seenOnTopic = :t',
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sending': 'sending',
+            ':id': messageId,
+            ':now': now.toISOString(),
+            ':t': true,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async isSent(key: string): Promise<boolean> {
+    const existing = await this.table.send(
+      new GetCommand({
         TableName: this.table.name,
         Key: notificationKey(key),
-        UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now',
-        ConditionExpression: '#state = :sending',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':sent': 'sent',
-          ':sending': 'sending',
-          ':id': messageId,
-          ':now': now.toISOString(),
-        },
+        ConsistentRead: true,
       }),
     );
+    return existing.Item?.state === 'sent';
   }
 
   async release(key: string) {

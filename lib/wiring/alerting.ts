@@ -1,7 +1,7 @@
 // The alert pipeline as notify and alert-timers run it: alerting state in the table, the
 // notification log, and the SNS topic.
 import type { AlertDeps } from '../../src/use-cases/alert-notifications';
-import { snsClient } from '../aws/sns-client';
+import { snsClient, snsPublishClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
 import type { EscalateDeps } from '../../src/use-cases/escalate-incidents';
@@ -9,6 +9,7 @@ import { ssmClient } from '../aws/ssm-client';
 import { EscalationPager } from '../sns/escalation-pager';
 import { DynamoEscalationStore } from '../sns/escalation-store';
 import { SnsNotifier } from '../sns/sns-notifier';
+import { TopicEcho } from '../sns/topic-echo';
 import { SsmSecrets } from '../aws/ssm-secrets';
 import { DynamoAlertingStore } from '../store/alerting-store';
 import { StatusHistoryStore } from '../store/status-history-store';
@@ -27,7 +28,8 @@ export const alertDeps = perConfig(
       store: alertingStore(c),
       observations: observationStore(c),
       log: notificationLog(c),
-      notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
+      notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
+      echo: new TopicEcho(notificationLog(c)),
       config: c.alerting,
       telemetry: powertoolsTelemetry,
     }) satisfies AlertDeps,

@@ -1,10 +1,11 @@
 // The housekeeping function's adapters: the shared table stores, the status history (incidents
 // and first-seen marks), the daily reports, model compaction, and the alerts topic.
 import type { HousekeepingDeps } from '../../src/use-cases/housekeeping';
-import { snsClient } from '../aws/sns-client';
+import { snsPublishClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn, type AppConfig } from '../config';
 import { SnsNotifier } from '../sns/sns-notifier';
+import { TopicEcho } from '../sns/topic-echo';
 import { DynamoDailyReportStore } from '../store/daily-report-store';
 import { HistoryStore } from '../store/history-store';
 import { DynamoModelCompaction } from '../store/model-compaction-store';
@@ -37,7 +38,8 @@ export const housekeepingDeps = perConfig((c: AppConfig): HousekeepingDeps => {
     models: new DynamoModelCompaction(t),
     tracking: history,
     log: notificationLog(c),
-    notifier: new SnsNotifier(snsClient(c), requireTopicArn(c), c.endpoint),
+    notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
+    echo: new TopicEcho(notificationLog(c)),
     staleModelDays: STALE_MODEL_DAYS,
   };
 });

@@ -17,6 +17,7 @@ import type {
   AlertingStateStore,
   Clock,
   NotificationLog,
+  PublicationEcho,
   Notifier,
   ObservationStore,
   Telemetry,
@@ -35,6 +36,8 @@ export interface AlertDeps {
   observations: Pick<ObservationStore, 'anomaliesSince'>;
   log: NotificationLog;
   notifier: Notifier;
+  /** The topic's echo: settles a Publish whose answer was lost (publish-notification.ts). */
+  echo?: PublicationEcho;
   config: AlertingConfig;
   telemetry?: Telemetry;
 }

@@ -12,6 +12,7 @@ import type {
   CollectorHeartbeat,
   ModelRecord,
   NotificationLog,
+  PublicationEcho,
   Notifier,
   ServiceRegistry,
 } from '../ports';
@@ -56,6 +57,8 @@ export interface HousekeepingDeps {
   };
   log: NotificationLog;
   notifier: Notifier;
+  /** The topic's echo: settles a Publish whose answer was lost (publish-notification.ts). */
+  echo?: PublicationEcho;
   /** A model whose series had no sample for this many days is deleted. */
   staleModelDays: number;
 }

@@ -1,16 +1,28 @@
 // Publishes one alert notification exactly once on an at-least-once pipeline: claim a log entry
 // keyed by the notification's deterministic id, publish, mark it sent. A crash after claiming
 // leaves an "in-flight" entry that a later retry takes over once it is stale.
+//
+// A Publish whose answer was lost (OutcomeUnknownError: a timeout, a cut connection, a 5xx) may
+// have gone out. SNS standard topics take no idempotency token, so instead of resending blindly the
+// topic's echo is asked: the alerts topic's own subscriber (the slack function) marks each message
+// it receives in the log. Seen there: published, done. Not seen within the echo's wait: published
+// again — a lost alert is worse than a second copy (whose Slack, webhook and routed receivers drop
+// it; only an email subscription would show it twice).
 import { snsPublish, type Notification } from '../alerting';
-import type { Clock, NotificationLog, Notifier, OutboundMessage } from '../ports';
+import { isOutcomeUnknown } from '../errors';
+import type { Clock, NotificationLog, Notifier, OutboundMessage, PublicationEcho } from '../ports';
 
 export interface PublishDeps {
   clock: Clock;
   log: NotificationLog;
   notifier: Notifier;
+  /** Without it, an unknown outcome is released and the record's retry publishes again. */
+  echo?: PublicationEcho;
 }
 
 const STALE_CLAIM_MS = 60_000;
+/** Publishes of one notification in one call when each got no answer and no echo came. */
+const UNKNOWN_OUTCOME_ATTEMPTS = 2;
 
 export class NotificationInFlightError extends Error {
   constructor(key: string) {
@@ -22,6 +34,11 @@ export class NotificationInFlightError extends Error {
 /** The notification log key: alert messages share the log with nothing else. */
 export function notificationLogKey(n: Notification): string {
   return `alert~${n.id}`;
+}
+
+/** The notification id a log key names (the topic's echo marks it), or null for other keys. */
+export function notificationIdOfLogKey(key: string): string | null {
+  return key.startsWith('alert~') ? key.slice('alert~'.length) : null;
 }
 
 /** The SNS message: email gets plain text, every other protocol the webhook JSON. */
@@ -39,12 +56,21 @@ export async function publishNotification(
   const claim = await deps.log.claim(key, now, new Date(now.getTime() - STALE_CLAIM_MS));
   if (claim === 'already-sent') return 'duplicate';
   if (claim === 'in-flight') throw new NotificationInFlightError(key);
-  try {
-    const { messageId } = await deps.notifier.publish(outboundMessage(notification));
-    await deps.log.markSent(key, messageId, deps.clock.now());
-    return 'published';
-  } catch (err) {
-    await deps.log.release(key);
-    throw err;
+  const message = outboundMessage(notification);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { messageId } = await deps.notifier.publish(message);
+      await deps.log.markSent(key, messageId, deps.clock.now());
+      return 'published';
+    } catch (err) {
+      if (isOutcomeUnknown(err) && deps.echo) {
+        // The echo's check failing too leaves the outcome unknown: release, the retry resends.
+        const seen = await deps.echo.confirmed(key).catch(() => false);
+        if (seen) return 'published';
+        if (attempt < UNKNOWN_OUTCOME_ATTEMPTS) continue;
+      }
+      await deps.log.release(key);
+      throw err;
+    }
   }
 }

@@ -1,0 +1,153 @@
+// A Publish SNS accepted whose answer was lost on the way back (issue 11, bench:soak's
+// duplicateMessages): the SDK used to send it again, so every subscriber — email too — got the alert
+// twice. Publish is now sent once; an unanswered one waits for the topic's echo (the slack function,
+// subscribed to the topic, marks each message it receives in the notification log) and is sent again
+// only when no echo came, so an alert that never reached SNS is still not lost.
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { alertDeps } from '../../lib/wiring/alerting';
+import type { Notification } from '../../src/alerting';
+import { publishNotification } from '../../src/use-cases/publish-notification';
+import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
+import { freshLocalStack, localConfig, useStackEnvironment } from '../support/local-aws';
+
+const slackContext = {
+  functionName: 'vigia-dev-slack',
+  awsRequestId: 'test-request',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-dev-slack',
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+let stack: Awaited<ReturnType<typeof freshLocalStack>>;
+let proxy: Server | undefined;
+
+/** Forwards every call to the emulator; the first `faults` Publish calls are cut. */
+async function lossyProxy(target: string, mode: 'answer-lost' | 'never-sent', faults: number) {
+  const seen = { publish: 0 };
+  let left = faults;
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const isPublish = new URLSearchParams(body.toString('utf8')).get('Action') === 'Publish';
+      const cut = isPublish && left-- > 0;
+      if (cut && mode === 'never-sent') return req.socket.destroy();
+      if (isPublish) seen.publish += 1;
+      const url = new URL(req.url ?? '/', target);
+      const upstream = request(url, { method: req.method, headers: req.headers }, (answer) => {
+        const out: Buffer[] = [];
+        answer.on('data', (c: Buffer) => out.push(c));
+        answer.on('end', () => {
+          if (cut) return req.socket.destroy(); // published, answer lost
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(out));
+        });
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
+}
+
+/**
+ * The topic's Lambda subscriber: the real slack function, fed what SNS delivered (read from the
+ * stack's inbox queue, subscribed to the same topic) until stopped.
+ */
+function topicSubscriber() {
+  const delivered: InboxMessage[] = [];
+  let running = true;
+  const loop = (async () => {
+    const { handler } = await import('../../functions/slack');
+    const watch = new FleetWatch(stack.endpoint, stack.tableName, stack.inboxQueueUrl);
+    while (running) {
+      for (const m of await watch.receive(1)) {
+        delivered.push(m);
+        const event = {
+          Records: [{ Sns: { MessageId: `m-${delivered.length}`, Message: m.message } }],
+        } as unknown as SNSEvent;
+        await handler(event, slackContext);
+      }
+    }
+  })();
+  return {
+    delivered,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+function notification(n: number): Notification {
+  return {
+    id: `inc~web~2026-03-02T10:00:00.000Z~${n}`,
+    kind: 'incident',
+    phase: 'opened',
+    severity: 'critical',
+    serviceId: 'web',
+    incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
+    at: '2026-03-02T10:00:30.000Z',
+    openedAt: '2026-03-02T10:00:00.000Z',
+    resolvedAt: null,
+    headline: 'cpu unusually high',
+    metrics: [
+      { metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above its usual 40.0' },
+    ],
+    otherMetrics: 0,
+    actions: [],
+    outcomes: [],
+    acknowledgedBy: null,
+    statusUrl: null,
+  };
+}
+
+beforeAll(async () => {
+  stack = await freshLocalStack();
+  useStackEnvironment(stack);
+});
+afterEach(() => new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r())));
+afterAll(() => {
+  proxy = undefined;
+});
+
+describe('a Publish whose answer was lost', () => {
+  it('reaches the topic once: the echo of the topic settles it, and a retry of the record sends nothing', async () => {
+    const { url, seen } = await lossyProxy(stack.endpoint, 'answer-lost', 1);
+    const deps = alertDeps(localConfig(url, stack.tableName, { VIGIA_TOPIC_ARN: stack.topicArn }));
+    const subscriber = topicSubscriber();
+    try {
+      const first = await publishNotification(deps, notification(1));
+      const retry = await publishNotification(deps, notification(1));
+      await new Promise((r) => setTimeout(r, 1_500));
+
+      expect(first).toBe('published');
+      expect(retry).toBe('duplicate');
+      expect(seen.publish).toBe(1);
+      expect(subscriber.delivered).toHaveLength(1);
+    } finally {
+      await subscriber.stop();
+    }
+  }, 30_000);
+
+  it('that never reached SNS is sent again once no echo came: the alert is not lost', async () => {
+    const { url, seen } = await lossyProxy(stack.endpoint, 'never-sent', 1);
+    const deps = alertDeps(localConfig(url, stack.tableName, { VIGIA_TOPIC_ARN: stack.topicArn }));
+    const subscriber = topicSubscriber();
+    try {
+      const outcome = await publishNotification(deps, notification(2));
+      await new Promise((r) => setTimeout(r, 1_500));
+
+      expect(outcome).toBe('published');
+      expect(seen.publish).toBe(1);
+      expect(subscriber.delivered).toHaveLength(1);
+    } finally {
+      await subscriber.stop();
+    }
+  }, 30_000);
+});
