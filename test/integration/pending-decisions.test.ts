@@ -3,7 +3,10 @@
 // number of services. A decision joins the index when written needing follow-up and leaves it once
 // verified, or when found finished; a decision that moved on since it was read stays in.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../lib/aws/dynamo-client';
+import { DynamoPendingDecisions } from '../../lib/store/decision-pending';
+import { decisionSk, servicePk } from '../../lib/store/keys';
 import type { Service } from '../../src/model';
 import type { ServiceRegistry } from '../../src/ports';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
@@ -65,6 +68,7 @@ describe('pending decisions', () => {
     const decision = await executedScaleOut();
     for (const minute of [1, 2]) await env.sample(minute, { cpu: 70, memory: 50 });
     const registry = await fleetOf(40);
+    await env.deps.pending.pending(); // the container's first read (see the last test)
 
     reads.length = 0;
     const swept = await sweepUnfinishedDecisions(
@@ -130,5 +134,25 @@ describe('pending decisions', () => {
     await sweepUnfinishedDecisions({ ...env.deps, clock: clockAt(2) }, ruleSwitches);
     expect(await pendingIds()).toEqual([]);
     expect((await env.a.store.getDecision('web', decision.id))?.status).toBe('failed');
+  });
+
+  it('indexes the decisions written before the index existed, once per table', async () => {
+    const decision = await executedScaleOut();
+    // As a decision written by the previous version: no index keys.
+    await env.a.table.send(
+      new UpdateCommand({
+        TableName: env.stack.tableName,
+        Key: { pk: servicePk('web'), sk: decisionSk(decision.id) },
+        UpdateExpression: 'REMOVE pendingPk, pendingSk',
+      }),
+    );
+    const firstContainer = new DynamoPendingDecisions(env.a.table, () => new Date(at(3)));
+    expect((await firstContainer.pending()).map((d) => d.id)).toEqual([decision.id]);
+
+    reads.length = 0;
+    const nextContainer = new DynamoPendingDecisions(env.a.table, () => new Date(at(4)));
+    expect((await nextContainer.pending()).map((d) => d.id)).toEqual([decision.id]);
+    // A look at the marker, then the index alone.
+    expect(reads).toEqual(['GetItemCommand', 'QueryCommand']);
   });
 });
