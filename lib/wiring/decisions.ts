@@ -65,7 +65,9 @@ export const autoscaleDeps = perConfig(
 );
 
 /** The decisions still needing the sweep or the verifier (the table's sparse `pending` index). */
-export const pendingDecisions = perConfig((c) => new DynamoPendingDecisions(table(c)));
+export const pendingDecisions = perConfig(
+  (c) => new DynamoPendingDecisions(table(c), () => systemClock.now()),
+);
 
 /** What scale needs, for a stream record and for the sweep alike. */
 export const executeDeps = perConfig(
