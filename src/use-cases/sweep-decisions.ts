@@ -50,11 +50,13 @@ export async function sweepUnfinishedDecisions(
   const horizon = now.getTime() - SWEEP_LOOKBACK_MS;
   for (const decision of await deps.pending.pending()) {
     try {
-      // Done, or older than the sweep ever looks: out of the index (the verifier keeps its own).
-      if (!needsFollowUp(decision) || Date.parse(decision.at) < horizon) {
+      // Done: out of the index. (Not by age: rewriting an old approved decision would hand it to
+      // scale's stream filter again; the few the sweep gave up on stay listed, skipped below.)
+      if (!needsFollowUp(decision)) {
         await deps.pending.settle(decision);
         continue;
       }
+      if (Date.parse(decision.at) < horizon) continue;
       if (!registered.has(decision.serviceId) || !isAbandoned(decision, now)) continue;
       const outcome = await executeDecision(deps, decision, switches);
       result.finished.push({ decisionId: decision.id, outcome });
