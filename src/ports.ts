@@ -176,6 +176,17 @@ export interface FunctionHeartbeatStore {
   functionHeartbeats(): Promise<FunctionHeartbeat[]>;
 }
 
+/**
+ * Decisions that still need follow-up (to be carried out or verified), across services: an index
+ * decision items join when written needing it (src/use-cases/pending-decisions.ts).
+ */
+export interface PendingDecisions {
+  /** Every decision in the index, oldest first. */
+  pending(): Promise<Decision[]>;
+  /** Takes the decision out of the index if it is still as read (status and outcome). */
+  settle(decision: Decision): Promise<void>;
+}
+
 export interface DecisionStore {
   /** False when a decision with this id exists already. */
   putDecision(decision: Decision, recordedAt: Date): Promise<boolean>;

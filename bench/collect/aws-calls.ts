@@ -38,21 +38,21 @@ export function countCalls(client: unknown, service: string, counts: CallCounts)
   const stack = (client as StackLike).middlewareStack;
   const opName = (context: Record<string, unknown>) =>
     `${service}.${String(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
-  // Reads: the units the answer's size costs (strongly consistent, 4 KB a unit, per call); the
-  // emulator reports no consumed capacity of its own.
+  // Reads: the units the answer costs as DynamoDB bills them (4 KB a unit, half a unit when
+  // eventually consistent): a Query or Scan on the size of all it read, a GetItem or BatchGetItem
+  // per item asked for, a missing item still costing the minimum. The emulator reports none.
   stack.add(
-    ((next: (args: unknown) => Promise<{ output: Record<string, unknown> }>) =>
+    ((
+        next: (args: unknown) => Promise<{ output: Record<string, unknown> }>,
+        context: Record<string, unknown>,
+      ) =>
       async (args: unknown) => {
-        const queries = (args as { input?: { MetricDataQueries?: unknown[] } }).input
-          ?.MetricDataQueries;
+        const input = (args as { input?: Record<string, unknown> }).input ?? {};
+        const queries = input.MetricDataQueries as unknown[] | undefined;
         if (service === 'CloudWatch' && queries) counts.metricsRequested += queries.length;
         const out = await next(args);
-        if (service === 'DynamoDB') {
-          const o = out.output;
-          const read = o.Item ?? o.Items ?? o.Responses;
-          if (read !== undefined)
-            counts.readUnits += Math.max(1, Math.ceil(jsonBytes(read) / 4096));
-        }
+        if (service === 'DynamoDB')
+          counts.readUnits += readUnitsOf(opName(context).split('.')[1]!, input, out.output);
         return out;
       }) as never,
     { step: 'initialize', name: `countReads-${service}`, priority: 'high' },
@@ -80,6 +80,35 @@ export function countCalls(client: unknown, service: string, counts: CallCounts)
       }) as never,
     { step: 'finalizeRequest', name: `countCalls-${service}`, priority: 'low' },
   );
+}
+
+type Batch = Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
+
+/** The read units one DynamoDB call (`op`: "GetItem", "Query"…) cost, from its input and answer. */
+export function readUnitsOf(
+  op: string,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+): number {
+  const units = (bytes: number, consistent: boolean) =>
+    Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+  const consistent = input.ConsistentRead === true;
+  if (op === 'Query' || op === 'Scan') return units(jsonBytes(output.Items ?? []), consistent);
+  if (op === 'GetItem') return units(output.Item ? jsonBytes(output.Item) : 0, consistent);
+  if (op !== 'BatchGetItem') return 0;
+  const asked = (input.RequestItems ?? {}) as Batch;
+  const answered = (output.Responses ?? {}) as Record<string, unknown[]>;
+  const unprocessed = (output.UnprocessedKeys ?? {}) as Batch;
+  let n = 0;
+  for (const [table, req] of Object.entries(asked)) {
+    const strong = req.ConsistentRead === true;
+    const items = answered[table] ?? [];
+    for (const item of items) n += units(jsonBytes(item), strong);
+    const missing =
+      (req.Keys?.length ?? 0) - items.length - (unprocessed[table]?.Keys?.length ?? 0);
+    n += Math.max(0, missing) * units(0, strong);
+  }
+  return n;
 }
 
 /** Calls of one operation ("DynamoDB.PutItem"), or of every operation of a service ("DynamoDB"). */

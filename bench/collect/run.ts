@@ -1,12 +1,14 @@
 // bench:collect — the collector's dispatcher and workers over a synthetic fleet on the local stack
 // (moto, started here): every AWS call counted by API, the bytes written, the writes per
 // service-tick, each shard's wall time, and the extrapolation to AWS with the shards run at once.
-//   npm run bench:collect -- --services 1000 [--shard-size 100] [--measure-shards K] [--json]
+//   npm run bench:collect -- --services 1000 [--shard-size 100] [--measure-shards K] [--pushing P] [--json]
 // Each service has CPU and memory (AWS/ECS) and three load-balancer metrics. Workers run
 // in-process, one after another (each shard's time is its own); the dispatcher's invokes are
-// counted, not sent. With --measure-shards K only K shards get metric data and run (moto's
-// GetMetricData scans every stored datapoint per query, so a 10,000-service fleet is projected
-// from measured shards; the dispatcher always lists and splits the whole fleet).
+// counted, not sent. With --measure-shards K only the first K shards get ECS services and metric
+// data and run (the dispatcher always lists and splits the whole fleet). --pushing P makes P % of
+// the measured services push their metrics through the push route's store as well.
+// moto runs with an index for GetMetricData (bench/collect/moto-indexed.py: the same answers;
+// moto alone scans every stored datapoint per query and period, minutes per call at 1,000 services).
 import { PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import {
   CreateClusterCommand,
@@ -23,7 +25,11 @@ import { collectDeps, collectOptions } from '../../lib/wiring/collect';
 import { serviceSchema, type Service } from '../../src/model';
 import type { CollectShard, ServiceRegistry } from '../../src/ports';
 import { collectShard, dispatchCollect } from '../../src/use-cases/collect-dispatch';
-import { resetEmulator, startEmulator } from '../../scripts/lib/emulator';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { isAnswering, killGroup, resetEmulator } from '../../scripts/lib/emulator';
+import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
+import { table } from '../../lib/wiring/table';
 import { createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
 import { freePort } from '../../test/support/free-port';
@@ -38,6 +44,7 @@ const arg = (name: string, fallback: number) => {
 const servicesN = arg('services', 1000);
 const shardSize = arg('shard-size', 100);
 const measureShards = arg('measure-shards', Math.ceil(servicesN / shardSize));
+const pushingPercent = arg('pushing', 0);
 const json = process.argv.includes('--json');
 const CLUSTER = 'bench';
 const MEMORY_GB = 0.5; // serverless.yml: collect and collect-shard, 512 MB
@@ -103,6 +110,27 @@ function datums(s: Service, minutes: number[]): MetricDatum[] {
   });
 }
 
+/** moto with the GetMetricData index (moto-indexed.py), on a free port; stopped with its group. */
+async function startIndexedMoto(endpoint: string) {
+  const port = new URL(endpoint).port;
+  const child = spawn(
+    'python3',
+    [join(import.meta.dirname, 'moto-indexed.py'), '-H', '127.0.0.1', '-p', port],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  while (!(await isAnswering(endpoint))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(`moto-indexed.py did not answer at ${endpoint}: ${stderr.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { stop: async () => killGroup(child) };
+}
+
 const snapshot = (c: CallCounts) =>
   JSON.parse(JSON.stringify({ ...c, calls: [...c.calls], bytes: [...c.bytes] }));
 function diff(after: CallCounts, before: ReturnType<typeof snapshot>) {
@@ -128,7 +156,7 @@ async function main() {
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
   const moto = `http://127.0.0.1:${await freePort()}`;
-  const emulator = await startEmulator(moto);
+  const emulator = await startIndexedMoto(moto);
   try {
     await resetEmulator(moto);
     const stack = await createLocalStack(moto, loadStackDefinitions('dev'));
@@ -181,6 +209,23 @@ async function main() {
           }),
         );
       }
+    }
+    // The pushing services push every metric of theirs for the same minutes, as a client would.
+    const pushing = measured.slice(0, Math.round((measured.length * pushingPercent) / 100));
+    const pushStore = new PushedMetricStore(table(config));
+    for (const s of pushing) {
+      const at = new Date(minute - 30_000).toISOString();
+      await pushStore.put(
+        [minute - 180_000, minute - 120_000, minute - 60_000].flatMap((m, k) =>
+          ['queue_depth', 'jobs_per_second'].map((metric) => ({
+            serviceId: s.id,
+            metric,
+            minute: new Date(m).toISOString(),
+            value: 10 + k,
+            pushedAt: at,
+          })),
+        ),
+      );
     }
     const setupMs = Math.round(performance.now() - setupStarted);
 
@@ -298,7 +343,9 @@ async function main() {
         invocations: steady.invoked,
         calls: dispatcherByApi,
       },
+      pushingServices: pushing.length,
       shardWallMs: {
+        total: Math.round(shardMs.reduce((a, b) => a + b, 0)),
         mean: Math.round(meanShardMs),
         max: Math.round(maxShardMs),
         each: shardMs.map(Math.round),
@@ -321,7 +368,7 @@ async function main() {
       // alert timers are not run here, so `npm run cost -- --usage` (which adds them) is the bill.
       costPerServiceMonth: +monthlyCost(usage).perServiceTotal.toFixed(4),
       usage,
-      note: 'costPerServiceMonth prices the collector only (counted calls; bench/cost/cost-model.ts); wall times are moto on this machine, an upper bound for AWS',
+      note: 'costPerServiceMonth prices the collector only (counted calls; bench/cost/cost-model.ts); wall times are moto (with the GetMetricData index of bench/collect/moto-indexed.py) on this machine, an upper bound for AWS',
     };
     if (json) console.log(JSON.stringify(report));
     else console.log(JSON.stringify(report, null, 2));

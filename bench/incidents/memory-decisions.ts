@@ -19,14 +19,18 @@ import type {
   DecisionStore,
   LearnedStatsRecord,
   LearningStore,
+  PendingDecisions,
   VerificationCommit,
 } from '../../src/ports';
+import { needsFollowUp } from '../../src/use-cases/pending-decisions';
 import type { MemoryTable } from './memory-ports';
 
 const copy = <T>(v: T): T => structuredClone(v);
 
 /** Decisions, the autopilot state and the learning rows, with lib/store's conditions. */
-export class MemoryDecisions implements DecisionStore, DecisionLedger, LearningStore {
+export class MemoryDecisions
+  implements DecisionStore, DecisionLedger, LearningStore, PendingDecisions
+{
   private readonly autopilot = new Map<string, AutopilotState>();
   private readonly stats = new Map<string, LearnedStatsRecord>();
   private summary: { summary: LearningSummary; version: number } = {
@@ -35,6 +39,15 @@ export class MemoryDecisions implements DecisionStore, DecisionLedger, LearningS
   };
 
   constructor(private readonly table: MemoryTable) {}
+
+  // ── PendingDecisions: the index holds exactly the decisions that need follow-up ──
+  async pending() {
+    return [...this.table.decisions.values()]
+      .filter(needsFollowUp)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(copy);
+  }
+  async settle() {}
 
   // ── DecisionStore ──
   async putDecision(decision: Decision) {

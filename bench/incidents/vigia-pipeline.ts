@@ -95,8 +95,8 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       models,
     },
     autoscale: { clock, registry, ledger: decisions, decisions, ecs, models },
-    execute: { clock, registry, decisions, ledger: decisions, scaler: ecs },
-    verify: { clock, registry, learning: decisions },
+    execute: { clock, registry, decisions, ledger: decisions, scaler: ecs, pending: decisions },
+    verify: { clock, registry, learning: decisions, pending: decisions },
     // As lib/wiring/watch.ts builds it: with the models, so forecast breaches are judged too.
     watch: { clock, registry, observations, samples: decisions, models },
     alert: {

@@ -1,13 +1,16 @@
 // The stored form of a decision, written alike by the decision store, the ledger, the verifier's
 // compensation and a manual action: one layout, one function.
 import { TARGET_SCALING_REQUESTER, type Decision } from '../../src/model';
-import { decisionGsi1, decisionSk, expiresAt, servicePk, ttl } from './keys';
+import { needsFollowUp } from '../../src/use-cases/pending-decisions';
+import { decisionGsi1, decisionPending, decisionSk, expiresAt, servicePk, ttl } from './keys';
 
 export function decisionItem(decision: Decision, recordedAt: Date): Record<string, unknown> {
   return {
     pk: servicePk(decision.serviceId),
     sk: decisionSk(decision.id),
     ...decisionGsi1(decision.at, decision.id),
+    // In the pending index while the sweep or the verifier still has something to do with it.
+    ...(needsFollowUp(decision) ? decisionPending(decision.at, decision.id) : {}),
     kind: 'decision',
     ...decision,
     recordedAt: recordedAt.toISOString(),

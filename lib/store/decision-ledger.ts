@@ -133,8 +133,10 @@ export class DynamoDecisionLedger implements DecisionLedger {
               Update: {
                 TableName: this.table.name,
                 Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
-                UpdateExpression:
-                  'SET #status = :status, #result = :result, finishedAt = :at, #before = :before, #after = :after',
+                // A failed action needs no follow-up: out of the pending index in the same write.
+                UpdateExpression: `SET #status = :status, #result = :result, finishedAt = :at, #before = :before, #after = :after${
+                  c.status === 'failed' ? ' REMOVE pendingPk, pendingSk' : ''
+                }`,
                 ConditionExpression: '#status = :executing',
                 ExpressionAttributeNames: {
                   '#status': 'status',

@@ -22,8 +22,10 @@ export class DecisionReviewStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: { pk: servicePk(serviceIdOfDecision(id)), sk: decisionSk(id) },
-          UpdateExpression:
-            'SET #status = :verdict, reviewedBy = :by, reviewedAt = :at, reviewNote = :note',
+          // Rejected: nothing left to follow up, so out of the pending index in the same write.
+          UpdateExpression: `SET #status = :verdict, reviewedBy = :by, reviewedAt = :at, reviewNote = :note${
+            verdict === 'rejected' ? ' REMOVE pendingPk, pendingSk' : ''
+          }`,
           ConditionExpression: 'id = :id AND #status = :proposed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -85,7 +85,10 @@ export class DynamoDecisionStore implements DecisionStore {
         new UpdateCommand({
           TableName: this.table.name,
           Key: { pk: servicePk(serviceId), sk: decisionSk(id) },
-          UpdateExpression: 'SET #status = :status, #result = :result, finishedAt = :at',
+          // A failed action needs no follow-up: out of the pending index in the same write.
+          UpdateExpression: `SET #status = :status, #result = :result, finishedAt = :at${
+            outcome.status === 'failed' ? ' REMOVE pendingPk, pendingSk' : ''
+          }`,
           ConditionExpression: '#status = :executing',
           ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
           ExpressionAttributeValues: {

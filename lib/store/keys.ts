@@ -7,6 +7,8 @@
 // SVC#<id>      MODEL#<metric>             model       -          -          (before MODELS; folded in, deleted)
 // SVC#<id>      ANOMALY#<at>#<metric>      anomaly     ANOMALY    <at>#<id>#<metric> (TTL)
 // SVC#<id>      DECISION#<rest of id>      decision    DECISION   <at>#<decisionId> (TTL: target scaling only)
+//                                          (and, while it needs follow-up, pendingPk DECISION /
+//                                           pendingSk <at>#<decisionId>: the sparse gsi `pending`)
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
 // AUTOPILOT     HEARTBEAT#fn#<function>    heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
@@ -60,6 +62,12 @@ export const decisionGsi1 = (at: string, decisionId: string) => ({
   gsi1pk: gsi1Kind.decision,
   gsi1sk: `${at}#${decisionId}`,
 });
+/** The sparse index of decisions that still need the sweep or the verifier. */
+export const pendingIndex = { name: 'pending', decisions: 'DECISION' } as const;
+export const decisionPending = (at: string, decisionId: string) => ({
+  pendingPk: pendingIndex.decisions,
+  pendingSk: `${at}#${decisionId}`,
+});
 export const heartbeatKey = { pk: 'AUTOPILOT', sk: 'HEARTBEAT#collect' } as const;
 export const functionHeartbeatPrefix = 'HEARTBEAT#fn#';
 export const functionHeartbeatKey = (name: string) => ({
@@ -106,6 +114,8 @@ export const storageAttributes = [
   'sk',
   'gsi1pk',
   'gsi1sk',
+  'pendingPk',
+  'pendingSk',
   'kind',
   'expiresAt',
   'recordedAt',
@@ -126,6 +136,7 @@ export function stripStorage(item: Record<string, unknown>): Record<string, unkn
 // SVC#<id>        ACTION#<at>#<actionId>   action      ACTION     <at>#<actionId>
 // SVC#<id>        PUSH#<minute>#<metric>   pushed      -          -          (TTL)
 // SVC#<id>        READING#<at>             reading     -          -          (TTL) target scaling's input
+// SVC#<id>        PUSHING                  push-marker -          -          (TTL) when it last pushed
 // IDEMPOTENCY#<keyId>#<key> IDEMPOTENCY   idempotency -          -          (TTL) a manual action's key
 // (runtime services: SVC#<id> / SERVICE above, written by the API's service store)
 
@@ -141,6 +152,8 @@ export const actionSk = (at: string, actionId: string) => `${skPrefix.action}${a
 export const pushedSk = (minute: string, metric: string) => `${skPrefix.pushed}${minute}#${metric}`;
 
 export const readingSk = (at: string) => `${skPrefix.reading}${at}`;
+/** Says a service pushes (and when it last did): the collector queries only such services. */
+export const pushMarkerKey = (serviceId: string) => ({ pk: servicePk(serviceId), sk: 'PUSHING' });
 export const idempotencyKey = (apiKeyId: string, key: string) => ({
   pk: `IDEMPOTENCY#${apiKeyId}#${key}`,
   sk: 'IDEMPOTENCY',

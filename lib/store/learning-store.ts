@@ -106,7 +106,9 @@ export class DynamoLearningStore implements LearningStore {
         Update: {
           TableName: this.table.name,
           Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
-          UpdateExpression: 'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail',
+          // Verified: nothing left to follow up, so out of the pending index.
+          UpdateExpression:
+            'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail REMOVE pendingPk, pendingSk',
           ConditionExpression: '#status = :executed AND attribute_not_exists(outcome)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

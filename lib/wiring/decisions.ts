@@ -13,6 +13,7 @@ import { DynamoLlmBudget, DynamoLlmDiagnosisCache } from '../llm/llm-store';
 import { OpenAiCompatibleChat } from '../llm/openai-chat';
 import { AwsRunbookRunner } from '../runbooks/runbook-runner';
 import { systemClock } from '../clock';
+import { DynamoPendingDecisions } from '../store/decision-pending';
 import { EcsScaler } from '../ecs/ecs-scaler';
 import { EcsSource } from '../sources/ecs-source';
 import { DynamoDecisionLedger } from '../store/decision-ledger';
@@ -64,6 +65,11 @@ export const autoscaleDeps = perConfig(
     }) satisfies AutoscaleDeps,
 );
 
+/** The decisions still needing the sweep or the verifier (the table's sparse `pending` index). */
+export const pendingDecisions = perConfig(
+  (c) => new DynamoPendingDecisions(table(c), () => systemClock.now()),
+);
+
 /** What scale needs, for a stream record and for the sweep alike. */
 export const executeDeps = perConfig(
   (c) =>
@@ -80,6 +86,7 @@ export const executeDeps = perConfig(
         now: () => systemClock.now(),
       }),
       telemetry: powertoolsTelemetry,
+      pending: pendingDecisions(c),
     }) satisfies SweepDeps,
 );
 
@@ -89,5 +96,6 @@ export const verifyDeps = perConfig(
       clock: systemClock,
       registry: serviceRegistry(c),
       learning: learningStore(c),
+      pending: pendingDecisions(c),
     }) satisfies VerifyDeps,
 );

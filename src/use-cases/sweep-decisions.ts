@@ -1,19 +1,22 @@
 // Every minute: finishes decisions that nothing else will. A decision left `executing` by a scaler
 // that died or could not record its result, or left `approved` because its stream record was lost
 // after its retries, is claimed and carried out (or, if ECS already shows it, recorded) exactly as
-// the scale consumer would — the same claim keeps it exactly once.
+// the scale consumer would — the same claim keeps it exactly once. It reads the pending-decisions
+// index (one query, however large the fleet), not every service's decisions.
 import type { GlobalSwitches } from '../decision';
 import type { Decision } from '../model';
-import type { DecisionStore } from '../ports';
+import type { DecisionStore, PendingDecisions } from '../ports';
 import {
   executeDecision,
   STALE_CLAIM_MS,
   type ExecuteDeps,
   type ExecutionOutcome,
 } from './execute-decision';
+import { needsFollowUp } from './pending-decisions';
 
 export interface SweepDeps extends ExecuteDeps {
-  decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince'>;
+  decisions: Pick<DecisionStore, 'claimDecision'>;
+  pending: PendingDecisions;
 }
 
 /**
@@ -43,18 +46,22 @@ export async function sweepUnfinishedDecisions(
 ): Promise<SweepResult> {
   const now = deps.clock.now();
   const result: SweepResult = { finished: [], failures: [] };
-  for (const service of await deps.registry.list()) {
+  const registered = new Set((await deps.registry.list()).map((s) => s.id));
+  const horizon = now.getTime() - SWEEP_LOOKBACK_MS;
+  for (const decision of await deps.pending.pending()) {
     try {
-      const recent = await deps.decisions.decisionsSince(
-        service.id,
-        new Date(now.getTime() - SWEEP_LOOKBACK_MS),
-      );
-      for (const decision of recent.filter((d) => isAbandoned(d, now))) {
-        const outcome = await executeDecision(deps, decision, switches);
-        result.finished.push({ decisionId: decision.id, outcome });
+      // Done: out of the index. (Not by age: rewriting an old approved decision would hand it to
+      // scale's stream filter again; the few the sweep gave up on stay listed, skipped below.)
+      if (!needsFollowUp(decision)) {
+        await deps.pending.settle(decision);
+        continue;
       }
+      if (Date.parse(decision.at) < horizon) continue;
+      if (!registered.has(decision.serviceId) || !isAbandoned(decision, now)) continue;
+      const outcome = await executeDecision(deps, decision, switches);
+      result.finished.push({ decisionId: decision.id, outcome });
     } catch (err) {
-      result.failures.push({ serviceId: service.id, error: (err as Error).message });
+      result.failures.push({ serviceId: decision.serviceId, error: (err as Error).message });
     }
   }
   return result;

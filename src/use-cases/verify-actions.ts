@@ -2,7 +2,9 @@
 // passed in the data is judged from the metrics that triggered it; the verdict goes on the decision
 // (outcome, verifiedAt, outcomeDetail — the recovery note), into the service's statistics for that
 // (diagnosis, action) and the learning summary; an action that made things worse gets a
-// compensating decision. All of it one transaction per decision, so two runs verify once.
+// compensating decision. All of it one transaction per decision, so two runs verify once. The
+// executed decisions are found in the pending-decisions index (one query for the fleet); only the
+// services that have one read their samples.
 import {
   awaitsVerification,
   compensationDecision,
@@ -17,12 +19,14 @@ import {
 } from '../decision';
 import { ConflictError } from '../errors';
 import type { Decision, DecisionOutcome, Service } from '../model';
-import type { Clock, LearningStore, ServiceRegistry } from '../ports';
+import type { Clock, LearningStore, PendingDecisions, ServiceRegistry } from '../ports';
+import { needsFollowUp } from './pending-decisions';
 
 export interface VerifyDeps {
   clock: Clock;
   registry: ServiceRegistry;
   learning: LearningStore;
+  pending: PendingDecisions;
 }
 
 export interface VerifyOptions {
@@ -56,9 +60,31 @@ export async function verifyActions(
 ): Promise<VerifyResult> {
   const now = deps.clock.now();
   const result: VerifyResult = { verified: [], waiting: 0, failures: [] };
-  for (const service of await deps.registry.list()) {
+  const since = now.getTime() - options.lookbackMinutes * MINUTE;
+  const byService = new Map<string, Decision[]>();
+  for (const decision of await deps.pending.pending()) {
     try {
-      await verifyService(deps, service, now, switches, options, result);
+      // Done, or past the lookback (never judged now): out of the index. The sweep keeps its own.
+      if (
+        !needsFollowUp(decision) ||
+        (awaitsVerification(decision) && Date.parse(decision.at) < since)
+      ) {
+        await deps.pending.settle(decision);
+        continue;
+      }
+    } catch (err) {
+      result.failures.push({ serviceId: decision.serviceId, error: (err as Error).message });
+      continue;
+    }
+    if (!awaitsVerification(decision)) continue;
+    byService.set(decision.serviceId, [...(byService.get(decision.serviceId) ?? []), decision]);
+  }
+  if (byService.size === 0) return result;
+  for (const service of await deps.registry.list()) {
+    const pending = byService.get(service.id);
+    if (!pending) continue;
+    try {
+      await verifyService(deps, service, pending, now, switches, options, result);
     } catch (err) {
       result.failures.push({ serviceId: service.id, error: (err as Error).message });
     }
@@ -69,14 +95,12 @@ export async function verifyActions(
 async function verifyService(
   deps: VerifyDeps,
   service: Service,
+  pending: readonly Decision[],
   now: Date,
   switches: GlobalSwitches,
   options: VerifyOptions,
   result: VerifyResult,
 ) {
-  const since = new Date(now.getTime() - options.lookbackMinutes * MINUTE);
-  const pending = (await deps.learning.executedSince(service.id, since)).filter(awaitsVerification);
-  if (pending.length === 0) return;
   const earliest = Math.min(...pending.map((d) => Date.parse(d.at)));
   const samples = await deps.learning.samplesBetween(service.id, new Date(earliest), now);
   for (const decision of pending) {

@@ -4,7 +4,12 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decisionSk, servicePk } from '../../lib/store/keys';
 import { systemClock } from '../../lib/clock';
-import { decisionLedger, executeDeps, learningStore } from '../../lib/wiring/decisions';
+import {
+  decisionLedger,
+  executeDeps,
+  learningStore,
+  pendingDecisions,
+} from '../../lib/wiring/decisions';
 import { decisionStore, modelStore, observationStore } from '../../lib/wiring/table';
 import {
   anomalyId,
@@ -44,6 +49,7 @@ export async function decisionStack() {
     learning: learningStore(a.config),
     scaler: executeDeps(a.config).scaler,
     models: modelStore(a.config),
+    pending: pendingDecisions(a.config),
   };
 
   async function ecsService() {
