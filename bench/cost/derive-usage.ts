@@ -155,15 +155,16 @@ export function deriveUsage(s: Scenario, a = assumptions): ServiceTickUsage {
   notify.ms += notify.invocations * a.invocationOverheadMs;
   rruPerService += samples * (0.5 + 3 * rru(1, true));
 
-  // The minute schedules walk every service whatever its cadence: sweep (decisionsSince,
-  // consistent), verify (executedSince), alert-timers (loadServiceState + escalation's
-  // registry.get), and each of them, probe and collect lists the registry.
+  // The minute schedules: sweep and verify read the sparse `pending` index once for the whole
+  // fleet (lib/store/decision-pending.ts), alert-timers still walks every service
+  // (loadServiceState + escalation's registry.get), and each of them, probe and collect lists the
+  // registry.
   const schedules: FunctionMinute = {
     invocations: 4,
-    ms: 4 * a.invocationOverheadMs + n * 6 * a.dynamoReadMs,
+    ms: 4 * a.invocationOverheadMs + (2 + n * 4) * a.dynamoReadMs,
     memoryGb: 0.25,
   };
-  rruPerService += 1 + 0.5 + 3 + 0.5 + (4 * listRru) / n;
+  rruPerService += 3 + 0.5 + (2 * 1 + 4 * listRru) / n;
 
   // POST /metrics (api, 256 MB): API key GetItem, registry.get, the rate-limit UpdateItem, then one
   // transaction of the points and the reading (2 WRU per KB each). The api has no heartbeat.
