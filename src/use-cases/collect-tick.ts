@@ -42,9 +42,14 @@ export interface CollectDeps<S> {
   models: ModelStore;
   observations: ObservationStore;
   heartbeat: HeartbeatStore;
-  detector: SeriesDetector<S>;
+  /** One detector for every series, or the detector of each series by its metric and the
+   *  service's metrics (collect's: the load forecast only on load series). */
+  detector: SeriesDetector<S> | DetectorFor<S>;
   telemetry?: Telemetry;
 }
+
+/** Chooses a series' detector from its metric and the service's metrics (read now or modelled). */
+export type DetectorFor<S> = (metric: string, metrics: ReadonlySet<string>) => SeriesDetector<S>;
 
 export interface CollectOptions {
   /** How far back a new series' model learns from history, so it is warm from its first tick. */
@@ -241,12 +246,15 @@ async function processService<S>(
   let anomalyAt: number | null = null;
   const anomalies: Anomaly[] = [];
   const liveValues = new Map<number, Record<string, number | null>>();
+  const choose = deps.detector;
+  const metricsOfService = new Set([...seriesOfService.keys(), ...records.map((r) => r.metric)]);
 
   for (const [metric, points] of seriesOfService) {
     const record = records.find((r) => r.metric === metric);
+    const detector = typeof choose === 'function' ? choose(metric, metricsOfService) : choose;
     let model: SeriesModel<S> = record
       ? (record.state as SeriesModel<S>)
-      : { lastTimestamp: null, detector: deps.detector.init() };
+      : { lastTimestamp: null, detector: detector.init() };
     const complete = tickAt.getTime() - options.periodMs;
     const fresh = points.filter(
       (p) =>
@@ -256,7 +264,7 @@ async function processService<S>(
     if (fresh.length === 0) continue;
     latest[metric] = fresh[fresh.length - 1]!.value;
     for (const point of fresh) {
-      const { state, output } = deps.detector.update(model.detector, point);
+      const { state, output } = detector.update(model.detector, point);
       model = { lastTimestamp: point.timestamp, detector: state };
       if (point.timestamp < liveFrom) continue;
       const minute = liveValues.get(point.timestamp) ?? {};
