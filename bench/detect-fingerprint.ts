@@ -5,12 +5,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  collectDetector,
-  collectDetector as loadDetector,
-  loadForecast,
-  seriesDetector,
-} from '../src/detection';
+import { loadDetector, loadForecast, seriesDetector } from '../src/detection';
 import type { SeriesDetector } from '../src/detection/series-detector';
 import { listCsvFiles, readDataCsv } from './nab/csv';
 
@@ -57,7 +52,6 @@ function fingerprint<S>(detector: SeriesDetector<S>): { hash: string; maxBytes: 
 for (const [name, detector] of [
   ['series detector', seriesDetector],
   ['load detector (requests)', loadDetector],
-  ['collect detector (default)', collectDetector],
 ] as const) {
   const { hash, maxBytes } = fingerprint(detector as SeriesDetector<unknown>);
   console.log(`${name.padEnd(28)} ${hash}  largest state ${maxBytes} bytes`);
