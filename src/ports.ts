@@ -52,6 +52,8 @@ export interface MetricSource {
     from: Date,
     to: Date,
     report?: (failure: SourceFailure) => void,
+    /** The window is history (a warm-up chunk): a source that reads only the present answers nothing. */
+    history?: boolean,
   ): Promise<MetricBatch>;
 }
 

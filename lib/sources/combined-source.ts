@@ -11,8 +11,11 @@ export class CombinedMetricSource implements MetricSource {
     from: Date,
     to: Date,
     report?: (failure: SourceFailure) => void,
+    history?: boolean,
   ): Promise<MetricBatch> {
-    const batches = await Promise.all(this.sources.map((s) => s.fetch(services, from, to, report)));
+    const batches = await Promise.all(
+      this.sources.map((s) => s.fetch(services, from, to, report, history)),
+    );
     return mergeBatches(batches);
   }
 }

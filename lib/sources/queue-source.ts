@@ -46,10 +46,17 @@ export class QueueSource implements MetricSource {
     private readonly endpoint?: string,
   ) {}
 
-  async fetch(services: readonly Service[], from: Date, to: Date): Promise<MetricBatch> {
+  async fetch(
+    services: readonly Service[],
+    from: Date,
+    to: Date,
+    _report?: unknown,
+    history = false,
+  ): Promise<MetricBatch> {
     const batch: MetricBatch = new Map();
     const minute = Math.floor(to.getTime() / MINUTE) * MINUTE - MINUTE;
-    if (minute < from.getTime()) return batch;
+    // The backlog is read now: it belongs to no window of history.
+    if (history || minute < from.getTime()) return batch;
     const workers = services.filter((s) => s.scaling.queue?.name);
     for (let i = 0; i < workers.length; i += CONCURRENCY) {
       await Promise.all(

@@ -8,7 +8,7 @@ import {
   type CollectDeps,
   type CollectOptions,
 } from '../../src/use-cases/collect-tick';
-import { collectDetector, type CollectedSeriesState } from '../../src/detection';
+import { collectDetectorFor, type CollectedSeriesState } from '../../src/detection';
 import { cloudwatchClient } from '../aws/cloudwatch-client';
 import { ecsClient } from '../aws/ecs-client';
 import { elbv2Client } from '../aws/elbv2-client';
@@ -54,7 +54,7 @@ export const collectDeps = perConfig(
       models: modelStore(c),
       observations: observationStore(c),
       heartbeat: heartbeatStore(c),
-      detector: collectDetector,
+      detector: collectDetectorFor,
       telemetry: powertoolsTelemetry,
     }) satisfies CollectDeps<CollectedSeriesState>,
 );

@@ -18,14 +18,33 @@ export function ewStep(current: number, target: number, alpha: number, n: number
 
 /** Rounds to 7 significant digits: enough for a baseline, and it keeps the JSON state small. */
 export function compact(x: number): number {
-  if (x === 0 || !Number.isFinite(x)) return Number.isFinite(x) ? x : 0;
-  return Number(x.toPrecision(7));
+  return coarse(x, 7);
 }
 
-/** Rounds to `digits` significant digits, for state arrays where 7 would only cost JSON time. */
+/** Exact powers of ten (every one up to 1e22 is a double exactly). */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Rounds to `digits` (1–15) significant digits, for state arrays where 7 would only cost JSON
+ * time. Exactly `Number(x.toPrecision(digits))`, without building a string: the mantissa
+ * `|x| × 10^k` is rounded to an integer n and n / 10^k is one correctly rounded division, the same
+ * double the string would parse to. Where the product's own rounding (≤ 1e-8 at 15 digits) could
+ * decide the digit — a mantissa near a half, a scale beyond 1e22, an exponent at a power of ten —
+ * it falls back to the string.
+ */
 export function coarse(x: number, digits: number): number {
   if (x === 0 || !Number.isFinite(x)) return Number.isFinite(x) ? x : 0;
-  return Number(x.toPrecision(digits));
+  const a = x < 0 ? -x : x;
+  const k = digits - 1 - Math.floor(Math.log10(a));
+  if (k > 22 || k < -22 || digits > 15) return Number(x.toPrecision(digits));
+  const m = k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
+  const n = Math.floor(m + 0.5);
+  const half = m - Math.floor(m) - 0.5;
+  if (m < POW10[digits - 1]! || n >= POW10[digits]! || (half < 1e-6 && half > -1e-6)) {
+    return Number(x.toPrecision(digits));
+  }
+  const y = k >= 0 ? n / POW10[k]! : n * POW10[-k]!;
+  return x < 0 ? -y : y;
 }
 
 export function formatValue(n: number): string {

@@ -2,7 +2,7 @@
 // gives the fraction of recent points at least as surprising. A spike that recurs every hour stops
 // being rare after a few repeats; a surprise beyond anything in memory is rarer the further beyond
 // it goes (a Pareto tail). This is what makes one global threshold fit every series.
-import { clamp, finiteOr } from './numeric';
+import { clamp, coarse, compact, finiteOr } from './numeric';
 
 const LOG2_LOW = -4;
 const BIN_WIDTH = 0.25;
@@ -56,7 +56,7 @@ export function learnRarity(state: RarityState, surprise: number, P: RarityParam
   const k = Math.floor(position(surprise));
   const c = state.c.map((v, j) => {
     const next = v * d + (j === k ? 1 : 0);
-    return next < 1e-3 ? 0 : Number(next.toPrecision(6));
+    return next < 1e-3 ? 0 : coarse(next, 6);
   });
-  return { c, tot: Number((state.tot * d + 1).toPrecision(7)) };
+  return { c, tot: compact(state.tot * d + 1) };
 }

@@ -42,13 +42,28 @@ export interface CollectDeps<S> {
   models: ModelStore;
   observations: ObservationStore;
   heartbeat: HeartbeatStore;
-  detector: SeriesDetector<S>;
+  /** One detector for every series, or the detector of each series by its metric and the
+   *  service's metrics (collect's: the load forecast only on load series). */
+  detector: SeriesDetector<S> | DetectorFor<S>;
   telemetry?: Telemetry;
 }
 
+/** Chooses a series' detector from its metric and the service's metrics (read now or modelled). */
+export type DetectorFor<S> = (metric: string, metrics: ReadonlySet<string>) => SeriesDetector<S>;
+
 export interface CollectOptions {
-  /** How far back a new series' model learns from history, so it is warm from its first tick. */
+  /**
+   * How far back a new series' model learns from history (CloudWatch keeps one-minute data for 15
+   * days): the daily and weekly profiles are there from its first day.
+   */
   backfillMinutes: number;
+  /**
+   * Most points one series learns in one tick. A series further behind (a new one warming up from
+   * its history, or one back after an outage) learns its oldest points first and resumes where it
+   * stopped at the next tick (its `lastTimestamp` is the cursor), so each tick stays within its
+   * time budget; it judges live points once it has caught up.
+   */
+  warmUpPointsPerTick: number;
   /** Only points this recent raise anomalies; older ones (history, catch-up) only teach the model. */
   liveWindowMinutes: number;
   detectionEnabled: boolean;
@@ -62,7 +77,8 @@ export interface CollectOptions {
 }
 
 export const defaultCollectOptions: CollectOptions = {
-  backfillMinutes: 180,
+  backfillMinutes: 14 * 1440,
+  warmUpPointsPerTick: 2880,
   liveWindowMinutes: 5,
   detectionEnabled: true,
   maxConflictRetries: 3,
@@ -149,16 +165,52 @@ export async function collectServices<S>(
       ),
     ]),
   );
-  const due = services.filter((s) => verdicts.get(s.id)!.due);
-
+  // A service more than one tick's points behind (new, or back after an outage) is warming up:
+  // read from its own cursor, apart from the fleet so the fleet's read stays short, and every tick
+  // once it has series (whatever its cadence) until it has caught up.
+  const catchUpFrom = tickAt.getTime() - options.warmUpPointsPerTick * options.periodMs;
   const earliest = tickAt.getTime() - options.backfillMinutes * MINUTE;
-  const from = Math.max(earliest, oldestUnseen(due, models, earliest));
-  // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
+  const behind = new Set(
+    services.filter((s) => oldestUnseen([s], models, earliest) < catchUpFrom).map((s) => s.id),
+  );
+  const due = services.filter(
+    (s) =>
+      verdicts.get(s.id)!.due || (behind.has(s.id) && (models.get(s.id)?.series.length ?? 0) > 0),
+  );
+  const warming = due.filter((s) => behind.has(s.id));
+  const caughtUp = due.filter((s) => !behind.has(s.id));
+
   const sourceFailures: SourceFailure[] = [];
-  const batch: MetricBatch =
-    due.length > 0 && from < tickAt.getTime()
-      ? await deps.metrics.fetch(due, new Date(from), tickAt, (f) => sourceFailures.push(f))
-      : new Map();
+  const read = (group: readonly Service[], from: number, to: number): Promise<MetricBatch> =>
+    deps.metrics.fetch(
+      group,
+      new Date(from),
+      new Date(to),
+      (f) => sourceFailures.push(f),
+      to < tickAt.getTime(),
+    );
+  const fleetFrom = Math.max(earliest, oldestUnseen(caughtUp, models, earliest));
+  // A tick older than what every model has seen (a late or replayed schedule) has nothing to fetch.
+  const fleet =
+    caughtUp.length > 0 && fleetFrom < tickAt.getTime()
+      ? read(caughtUp, fleetFrom, tickAt.getTime())
+      : Promise.resolve<MetricBatch>(new Map());
+  // The warming services' history one chunk at a time from their oldest cursor: the first chunk
+  // with any datapoint is this tick's (empty days before a service existed cost no tick).
+  const warm = (async (): Promise<MetricBatch> => {
+    const span = options.warmUpPointsPerTick * options.periodMs;
+    for (
+      let from = Math.max(earliest, oldestUnseen(warming, models, earliest));
+      warming.length > 0 && from < tickAt.getTime();
+      from += span
+    ) {
+      const chunk = await read(warming, from, Math.min(tickAt.getTime(), from + span));
+      if ([...chunk.values()].some((m) => [...m.values()].some((p) => p.length > 0))) return chunk;
+    }
+    return new Map();
+  })();
+  const [fleetBatch, warmBatch] = await Promise.all([fleet, warm]);
+  const batch: MetricBatch = new Map([...fleetBatch, ...warmBatch]);
 
   const anomalies: Anomaly[] = [];
   let samples = 0;
@@ -255,22 +307,27 @@ async function processService<S>(
   let anomalyAt: number | null = null;
   const anomalies: Anomaly[] = [];
   const liveValues = new Map<number, Record<string, number | null>>();
+  const choose = deps.detector;
+  const metricsOfService = new Set([...seriesOfService.keys(), ...records.map((r) => r.metric)]);
 
   for (const [metric, points] of seriesOfService) {
     const record = records.find((r) => r.metric === metric);
+    const detector = typeof choose === 'function' ? choose(metric, metricsOfService) : choose;
     let model: SeriesModel<S> = record
       ? (record.state as SeriesModel<S>)
-      : { lastTimestamp: null, detector: deps.detector.init() };
+      : { lastTimestamp: null, detector: detector.init() };
     const complete = tickAt.getTime() - options.periodMs;
-    const fresh = points.filter(
-      (p) =>
-        p.timestamp <= complete &&
-        (model.lastTimestamp === null || p.timestamp > model.lastTimestamp),
-    );
+    const fresh = points
+      .filter(
+        (p) =>
+          p.timestamp <= complete &&
+          (model.lastTimestamp === null || p.timestamp > model.lastTimestamp),
+      )
+      .slice(0, options.warmUpPointsPerTick);
     if (fresh.length === 0) continue;
     latest[metric] = fresh[fresh.length - 1]!.value;
     for (const point of fresh) {
-      const { state, output } = deps.detector.update(model.detector, point);
+      const { state, output } = detector.update(model.detector, point);
       model = { lastTimestamp: point.timestamp, detector: state };
       if (point.timestamp < anomalyFrom) continue;
       if (point.timestamp >= liveFrom) {

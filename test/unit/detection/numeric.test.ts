@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { coarse, compact } from '../../../src/detection/numeric';
+
+// The state's rounding is on every point's path: the fast rounding must give the very double
+// `Number(x.toPrecision(d))` gives, or the detector's outputs (and the NAB scores) would drift.
+describe('coarse', () => {
+  it('is exactly Number(x.toPrecision(digits)) for any double', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), fc.integer({ min: 1, max: 15 }), (x, d) => {
+        const want = Number.isFinite(x) ? Number(x.toPrecision(d)) : 0;
+        expect(Object.is(coarse(x, d), want === 0 && x === 0 ? x : want)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('rounds ties, powers of ten and their neighbours as toPrecision does', () => {
+    const xs = [0.5, 1.5, 2.5, 0.125, 1234.5, 99999.95, 9.9999995, 1e-7, 1e22, 1e23, 123456.5];
+    for (let e = -30; e <= 30; e++) xs.push(10 ** e, 10 ** e * (1 - 1e-16), 10 ** e * (1 + 1e-15));
+    for (const x of xs) {
+      for (const d of [1, 3, 4, 6, 7]) {
+        expect(coarse(x, d)).toBe(Number(x.toPrecision(d)));
+        expect(coarse(-x, d)).toBe(Number((-x).toPrecision(d)));
+      }
+      expect(compact(x)).toBe(Number(x.toPrecision(7)));
+    }
+  });
+
+  it('keeps the state finite: infinities and NaN become 0', () => {
+    expect(coarse(Infinity, 4)).toBe(0);
+    expect(coarse(-Infinity, 4)).toBe(0);
+    expect(coarse(NaN, 4)).toBe(0);
+    expect(coarse(0, 4)).toBe(0);
+  });
+});
