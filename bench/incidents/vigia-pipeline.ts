@@ -5,7 +5,7 @@
 // consumer or schedule), add it to `streamConsumers` or `scheduledSteps`.
 import { actionOutcomeSchema, defaultAlertingConfig } from '../../src/alerting';
 import type { GlobalSwitches } from '../../src/decision';
-import { collectDetector, type CollectedSeriesState } from '../../src/detection';
+import { collectDetectorFor, type CollectedSeriesState } from '../../src/detection';
 import type { Service } from '../../src/model';
 import { processAlertInput, flushServiceAlerts } from '../../src/use-cases/alert-notifications';
 import type { AlertDeps, AlertInput } from '../../src/use-cases/alert-notifications';
@@ -82,7 +82,7 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       models,
       observations,
       heartbeat: new MemoryHeartbeat(),
-      detector: collectDetector,
+      detector: collectDetectorFor,
     },
     decide: {
       clock,
