@@ -11,26 +11,27 @@ import {
 import { defaultCadence } from '../../../src/collection/read-cadence';
 
 describe('reaction to a load step', () => {
-  it('is two minutes read every minute: the datapoint closes, then arrives a minute later', () => {
-    expect(cadenceReaction(1, null)).toMatchObject({ meanSeconds: 120, worstSeconds: 120 });
+  it('is three minutes read every minute: the datapoint closes, arrives a minute later, and a CPU-only step waits for a second sample', () => {
+    expect(cadenceReaction(1, null)).toMatchObject({ meanSeconds: 180, worstSeconds: 180 });
   });
 
   it('waits up to K - 1 more minutes for a calm read', () => {
     const every5 = cadenceReaction(5, null);
-    expect(every5.worstSeconds).toBe(120 + 4 * 60);
-    expect(every5.meanSeconds).toBe(120 + 2 * 60);
+    expect(every5.worstSeconds).toBe(180 + 4 * 60);
+    expect(every5.meanSeconds).toBe(180 + 2 * 60);
   });
 
   it('with the sentinel alarm, does not wait for the calm read', () => {
     const every10 = cadenceReaction(10, sentinelAlarmDelays);
     // At worst the alarm (at 90 % of the target) trips on a minute still below the target, the wake's
-    // read sizes nothing, and the service, hot since, is sized on the next minute's read.
-    expect(every10.worstSeconds).toBe(195);
-    expect(every10.worstSeconds).toBeLessThan(
+    // read sizes nothing, and the service, hot since, is sized once two minutes' reads are over
+    // the target (a CPU-only step waits for a second sample): as late as target tracking, no later.
+    expect(every10.worstSeconds).toBe(240);
+    expect(every10.worstSeconds).toBeLessThanOrEqual(
       reactToStep({ kind: 'targetTracking' }).reactionSeconds!,
     );
-    // On average the wake's own read acts, well before the next calm read.
-    expect(every10.meanSeconds).toBeLessThan(180);
+    // On average well before the next calm read.
+    expect(every10.meanSeconds).toBeLessThan(cadenceReaction(10, null).meanSeconds / 2);
     expect(every10.missed).toBe(0);
   });
 
@@ -40,8 +41,8 @@ describe('reaction to a load step', () => {
   });
 
   it('comes a minute later for every CloudWatch reader when datapoints are 2 minutes late', () => {
-    expect(cadenceReaction(1, null, 2).worstSeconds).toBe(180);
-    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(255);
+    expect(cadenceReaction(1, null, 2).worstSeconds).toBe(240);
+    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(300);
   });
 
   it('is within a minute with readings pushed every 15 s', () => {
