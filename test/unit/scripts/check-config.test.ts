@@ -75,6 +75,7 @@ describe('the serverless plugin', () => {
     const plugins = /plugins:\n((?:\s+(?:-.*|#.*)\n)+)/.exec(yml)![1]!;
     expect(plugins.match(/- (.+)/g)).toEqual([
       '- ./scripts/check-config-plugin.cjs',
+      '- ./scripts/offline-stream-failures-plugin.cjs',
       '- serverless-esbuild',
       '- serverless-offline-dynamodb-streams',
       '- serverless-offline',
