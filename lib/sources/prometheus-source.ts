@@ -104,8 +104,11 @@ export class PrometheusSource implements MetricSource {
     from: Date,
     to: Date,
     report?: (failure: SourceFailure) => void,
+    history = false,
   ): Promise<MetricBatch> {
     const batch: MetricBatch = new Map();
+    // Instant queries read the present: a warm-up window of history gets nothing from them.
+    if (history) return batch;
     const range = evaluationRange(from, to);
     if (!range) return batch;
     const jobs: (() => Promise<void>)[] = [];

@@ -140,8 +140,17 @@ export class PushedMetricStore implements MetricSource {
    * Points pushed for minutes in [from, to], as the collector's metric batch: only the services
    * whose marker says they pushed since `from` (less the marker's lag) are queried.
    */
-  async fetch(services: readonly Service[], from: Date, to: Date): Promise<MetricBatch> {
+  async fetch(
+    services: readonly Service[],
+    from: Date,
+    to: Date,
+    _report?: unknown,
+    history = false,
+  ): Promise<MetricBatch> {
     const points: PushedPoint[] = [];
+    // Pushed points are live readings kept apiTtl.pushedDays: a warm-up window of history (which
+    // ends before the tick; the tick's own window covers the points still kept) reads none.
+    if (history) return new Map();
     const pushes = await this.lastPushes(services.map((s) => s.id));
     const recentAfter = from.getTime() - PUSH_MARKER_REFRESH_MS;
     for (const s of services) {
