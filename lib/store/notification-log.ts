@@ -47,26 +47,9 @@ export class DynamoNotificationLog implements NotificationLog {
   }
 
   async markSent(key: string, messageId: string, now: Date) {
-    await this.table
-      .send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: notificationKey(key),
-          UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now',
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':sending': 'sending',
-            ':id': messageId,
-            ':now': now.toISOString(),
-          },
-        }),
-      )
-      .catch(async (err) => {
-        // The topic's echo may have marked it first: sent either way.
-        if (!isConditionalCheckFailed(err) || !(await this.isSent(key))) throw err;
-      });
+    // The topic's echo may have marked it first: sent either way.
+    if (!(await this.sendingToSent(key, messageId, now, false)) && !(await this.isSent(key)))
+      throw new Error(`notification ${key} is neither being sent nor sent`);
   }
 
   /**
@@ -74,12 +57,22 @@ export class DynamoNotificationLog implements NotificationLog {
    * Nothing happens to a key nobody claimed, or one already sent. True when it marked the claim.
    */
   async markSeenOnTopic(key: string, messageId: string, now: Date): Promise<boolean> {
+    return this.sendingToSent(key, messageId, now, true);
+  }
+
+  /** A claim still 'sending' becomes 'sent' (a conditional write); false when it was not sending. */
+  private async sendingToSent(
+    key: string,
+    messageId: string,
+    now: Date,
+    seenOnTopic: boolean,
+  ): Promise<boolean> {
     try {
       await this.table.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: notificationKey(key),
-          UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now, seenOnTopic = :t',
+          UpdateExpression: `SET #state = :sent, messageId = :id, sentAt = :now${seenOnTopic ? ', seenOnTopic = :t' : ''}`,
           ConditionExpression: '#state = :sending',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -87,7 +80,7 @@ export class DynamoNotificationLog implements NotificationLog {
             ':sending': 'sending',
             ':id': messageId,
             ':now': now.toISOString(),
-            ':t': true,
+            ...(seenOnTopic ? { ':t': true } : {}),
           },
         }),
       );
