@@ -16,6 +16,7 @@ import type { Notification } from '../../src/alerting';
 import { outboundMessage } from '../../src/use-cases/publish-notification';
 import { localClientConfig } from '../../scripts/lib/local-stack';
 import { repoRoot as repoRootForTests } from '../../scripts/lib/stack-definitions';
+import { aNotification } from '../support/builders';
 import { freshLocalStack } from '../support/local-aws';
 
 interface Subscription {
@@ -56,24 +57,7 @@ function deployedEmailSubscription(): Subscription {
 }
 
 function note(severity: Notification['severity'], id: string): Notification {
-  return {
-    id,
-    kind: 'incident',
-    phase: 'opened',
-    severity,
-    serviceId: 'web',
-    incidentId: `inc~web~2026-03-02T10:00:00.000Z`,
-    at: '2026-03-02T10:00:30.000Z',
-    openedAt: '2026-03-02T10:00:00.000Z',
-    resolvedAt: null,
-    headline: 'cpu unusually high',
-    metrics: [],
-    otherMetrics: 0,
-    actions: [],
-    outcomes: [],
-    acknowledgedBy: null,
-    statusUrl: null,
-  };
+  return aNotification({ id, severity, metrics: [] });
 }
 
 describe('email subscription filter policy', () => {

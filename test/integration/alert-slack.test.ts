@@ -8,9 +8,10 @@ import { createClients } from '../../lib/aws/clients';
 import { SnsNotifier } from '../../lib/sns/sns-notifier';
 import { ConfiguredWebhookUrl } from '../../lib/slack/webhook-url';
 import { postJson } from '../../lib/slack/post-json';
-import { validateBlockKit, webhookPayloadVersion, type Notification } from '../../src/alerting';
+import { validateBlockKit, webhookPayloadVersion } from '../../src/alerting';
 import { outboundMessage } from '../../src/use-cases/publish-notification';
 import { FleetWatch } from '../../scripts/lib/fleet-watch';
+import { aNotification } from '../support/builders';
 import { freePort } from '../support/free-port';
 import { freshLocalStack } from '../support/local-aws';
 
@@ -43,26 +44,12 @@ async function webhookServer() {
   };
 }
 
-const notification: Notification = {
-  id: 'inc~web~2026-03-02T10:00:00.000Z~1',
-  kind: 'incident',
-  phase: 'opened',
-  severity: 'critical',
-  serviceId: 'web',
-  incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
-  at: '2026-03-02T10:00:30.000Z',
-  openedAt: '2026-03-02T10:00:00.000Z',
-  resolvedAt: null,
-  headline: 'cpu unusually high',
+const notification = aNotification({
   metrics: [
     { metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above its usual 40.0' },
   ],
-  otherMetrics: 0,
   actions: ['scaled out from 2 to 4 tasks'],
-  outcomes: [],
-  acknowledgedBy: null,
-  statusUrl: 'https://status.example.com/#web',
-};
+});
 
 const lambdaContext = {
   functionName: 'vigia-dev-slack',

@@ -1,12 +1,9 @@
 // Paged listings through the api function's real handler against the emulator: without from/to the
 // default range ends at "now", which moves between requests, so the next page must keep the range
 // its first page resolved. Every page answers 200, and the pages together hold every item once.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
 import { AuditStore } from '../../lib/store/audit-store';
+import { apiRequest } from '../support/api-get';
 import { aDecision, anAnomaly, aSample } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
@@ -15,26 +12,8 @@ const minutesAgo = (m: number) => new Date(t0 - m * 60_000).toISOString();
 let clockMs = t0;
 
 async function get(path: string, query: Record<string, string>) {
-  const handler = apiHandler(apiRoutes, {
-    // Each request a little later than the one before, as in real life.
-    now: () => new Date((clockMs += 1500)),
-    authenticate: async () => ({
-      keyId: 'k1',
-      name: 'reader',
-      scopes: ['read'],
-      rateLimitPerMinute: null,
-    }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-  });
-  const event = {
-    rawPath: path,
-    headers: { 'x-api-key': 'k' },
-    queryStringParameters: query,
-    isBase64Encoded: false,
-    requestContext: { requestId: `r${clockMs}`, http: { method: 'GET' } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
+  // Each request a little later than the one before, as in real life.
+  return apiRequest('GET', path, { now: () => new Date((clockMs += 1500)), query });
 }
 
 /** Every page of a listing, following nextCursor with nothing but limit and cursor. */

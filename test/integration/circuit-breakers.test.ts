@@ -16,11 +16,10 @@ import { deliverNotification } from '../../lib/slack/deliver';
 import { executeDeps } from '../../lib/wiring/decisions';
 import { decisionStore } from '../../lib/wiring/table';
 import { localClientConfig } from '../../scripts/lib/local-stack';
-import type { Notification } from '../../src/alerting';
 import { CircuitOpenError } from '../../src/resilience/circuit-breaker';
 import { executeDecision } from '../../src/use-cases/execute-decision';
 import { isAbandoned } from '../../src/use-cases/sweep-decisions';
-import { aDecision } from '../support/builders';
+import { aDecision, aNotification } from '../support/builders';
 import { freePort } from '../support/free-port';
 import { freshLocalStack, localConfig } from '../support/local-aws';
 
@@ -85,24 +84,7 @@ describe('the ECS breaker and the scaler', () => {
   });
 });
 
-const notification: Notification = {
-  id: 'inc~web~2026-03-02T10:00:00.000Z~1',
-  kind: 'incident',
-  phase: 'opened',
-  severity: 'critical',
-  serviceId: 'web',
-  incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
-  at: '2026-03-02T10:00:30.000Z',
-  openedAt: '2026-03-02T10:00:00.000Z',
-  resolvedAt: null,
-  headline: 'cpu unusually high',
-  metrics: [{ metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above 40.0' }],
-  otherMetrics: 0,
-  actions: [],
-  outcomes: [],
-  acknowledgedBy: null,
-  statusUrl: null,
-};
+const notification = aNotification();
 
 describe('the webhook breaker', () => {
   it('refuses a delivery without a request once open, so it is retried, not dropped', async () => {

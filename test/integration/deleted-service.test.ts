@@ -1,11 +1,8 @@
 // A service removed through the API, through the api function's real handler against the emulator:
 // its proposed decision can no longer be approved (a 409 naming the service, and the decision is
 // rejected with that reason), and /services and /status no longer show it. Its history stays.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
+import { apiRequest } from '../support/api-get';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
@@ -21,29 +18,12 @@ const billing = {
 let requests = 0;
 
 async function call(method: string, path: string, body?: unknown, query?: Record<string, string>) {
-  const handler = apiHandler(apiRoutes, {
+  return apiRequest(method, path, {
     now: () => new Date(now + ++requests * 1000),
-    authenticate: async () => ({
-      keyId: 'k1',
-      name: 'ops',
-      scopes: ['admin'],
-      rateLimitPerMinute: null,
-    }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
+    scopes: ['admin'],
+    body,
+    query,
   });
-  const event = {
-    rawPath: path,
-    headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
-    queryStringParameters: query,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `r${requests}`, http: { method } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return {
-    status: result.statusCode,
-    json: (result.body ? JSON.parse(result.body) : null) as Record<string, unknown>,
-  };
 }
 
 const proposed = aDecision({

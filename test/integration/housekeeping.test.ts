@@ -3,12 +3,8 @@
 // model of a series that stopped reporting is deleted (a live one stays), and the first-seen mark
 // outlives the samples' TTL.
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { config } from '../../lib/config';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
 import { StatusHistoryStore } from '../../lib/store/status-history-store';
 import { housekeepingDeps } from '../../lib/wiring/housekeeping';
 import { modelStore, table } from '../../lib/wiring/table';
@@ -17,6 +13,7 @@ import { openIncident, parseNotificationMessage } from '../../src/alerting';
 import { DynamoAlertingStore } from '../../lib/store/alerting-store';
 import { runHousekeeping, type HousekeepingDeps } from '../../src/use-cases/housekeeping';
 import { FleetWatch } from '../../scripts/lib/fleet-watch';
+import { apiGet } from '../support/api-get';
 import { aDecision, anomaly, aSample, at, isoAt } from '../support/builders';
 import { freshLocalStack, useStackEnvironment } from '../support/local-aws';
 
@@ -77,27 +74,9 @@ describe('housekeeping', () => {
     expect(n.actions.join('\n')).toContain('Top problem: CPU 97% is far above its usual 40% (1)');
     expect(n.actions.join('\n')).toMatch(/Estimated cost of vigia that day: \$\d+\.\d{4}/);
 
-    const handler = apiHandler(apiRoutes, {
-      now: () => now,
-      authenticate: async () => ({
-        keyId: 'k1',
-        name: 'reader',
-        scopes: ['read'],
-        rateLimitPerMinute: null,
-      }),
-      rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-    });
-    const res = (await handler(
-      {
-        rawPath: '/reports/daily',
-        headers: { 'x-api-key': 'k' },
-        isBase64Encoded: false,
-        requestContext: { requestId: 'r1', http: { method: 'GET' } },
-      } as unknown as APIGatewayProxyEventV2,
-      {} as Context,
-    )) as HttpResult;
-    expect(res.statusCode).toBe(200);
-    const { items } = JSON.parse(res.body);
+    const res = await apiGet('/reports/daily', { now });
+    expect(res.status).toBe(200);
+    const { items } = res.json;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       day: '2026-03-02',

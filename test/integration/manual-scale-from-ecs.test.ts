@@ -1,36 +1,19 @@
 // A manual scale through the api function's real handler against the emulator's ECS: it starts from
 // the desired count ECS reports now, not from the last sample, so a scale-in reads as one.
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
+import { apiRequest } from '../support/api-get';
 import { aSample, anEcsState } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
 const now = Date.parse('2026-03-02T10:00:00.000Z');
 
 async function scaleTo(desiredCount: number) {
-  const handler = apiHandler(apiRoutes, {
-    now: () => new Date(now),
-    authenticate: async () => ({
-      keyId: 'k1',
-      name: 'ops',
-      scopes: ['operate'],
-      rateLimitPerMinute: null,
-    }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
+  return apiRequest('POST', '/services/web/actions', {
+    now: new Date(now),
+    scopes: ['operate'],
+    body: { type: 'scale', desiredCount },
   });
-  const event = {
-    rawPath: '/services/web/actions',
-    headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'scale', desiredCount }),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'scale-1', http: { method: 'POST' } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return { status: result.statusCode, json: JSON.parse(result.body) as Record<string, unknown> };
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // EventBridge event of an alarm going to ALARM, marks the service hot and reads it now; the next
 // tick reads it again although its calm read is not due, and a second delivery changes nothing.
 import { readFileSync } from 'node:fs';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
@@ -12,9 +12,6 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchClient } from '../../lib/aws/cloudwatch-client';
-import { apiHandler } from '../../lib/http/api-pipeline';
-import { apiRoutes } from '../../lib/http/routes';
-import type { HttpResult } from '../../lib/middleware/http';
 import { collectDeps, sentinelReconciler } from '../../lib/wiring/collect';
 import { modelStore } from '../../lib/wiring/table';
 import { readVerdict } from '../../src/collection/read-cadence';
@@ -22,6 +19,7 @@ import type { Service } from '../../src/model';
 import { dispatchCollect } from '../../src/use-cases/collect-dispatch';
 import { defaultCollectOptions, type CollectOptions } from '../../src/use-cases/collect-tick';
 import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
+import { apiRequest } from '../support/api-get';
 import {
   freshLocalStack,
   localAdapters,
@@ -47,7 +45,6 @@ const billing = {
 };
 
 let env: Awaited<ReturnType<typeof setup>>;
-let requests = 0;
 
 async function setup(extraEnv: Record<string, string> = {}) {
   const stack = await freshLocalStack();
@@ -89,25 +86,8 @@ async function alarms(): Promise<MetricAlarm[]> {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const handler = apiHandler(apiRoutes, {
-    now: () => new Date(),
-    authenticate: async () => ({
-      keyId: 'k1',
-      name: 'ops',
-      scopes: ['admin'],
-      rateLimitPerMinute: null,
-    }),
-    rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
-  });
-  const event = {
-    rawPath: path,
-    headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `r${++requests}`, http: { method } },
-  } as unknown as APIGatewayProxyEventV2;
-  const result = (await handler(event, {} as Context)) as HttpResult;
-  return result.statusCode;
+  return (await apiRequest(method, path, { now: () => new Date(), scopes: ['admin'], body }))
+    .status;
 }
 
 /** CloudWatch's own timestamp format in alarm events: 2026-12-02T10:41:00.123+0000. */

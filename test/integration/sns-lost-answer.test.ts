@@ -11,6 +11,7 @@ import { alertDeps } from '../../lib/wiring/alerting';
 import type { Notification } from '../../src/alerting';
 import { publishNotification } from '../../src/use-cases/publish-notification';
 import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
+import { aNotification } from '../support/builders';
 import { freshLocalStack, localConfig, useStackEnvironment } from '../support/local-aws';
 
 const slackContext = {
@@ -85,26 +86,12 @@ function topicSubscriber() {
 }
 
 function notification(n: number): Notification {
-  return {
+  return aNotification({
     id: `inc~web~2026-03-02T10:00:00.000Z~${n}`,
-    kind: 'incident',
-    phase: 'opened',
-    severity: 'critical',
-    serviceId: 'web',
-    incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
-    at: '2026-03-02T10:00:30.000Z',
-    openedAt: '2026-03-02T10:00:00.000Z',
-    resolvedAt: null,
-    headline: 'cpu unusually high',
     metrics: [
       { metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above its usual 40.0' },
     ],
-    otherMetrics: 0,
-    actions: [],
-    outcomes: [],
-    acknowledgedBy: null,
-    statusUrl: null,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -5,29 +5,12 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverNotification } from '../../lib/slack/deliver';
 import { deliveryTargets } from '../../lib/wiring/slack';
-import type { Notification } from '../../src/alerting';
+import { aNotification } from '../support/builders';
 import { freePort } from '../support/free-port';
 import { freshLocalStack, localConfig } from '../support/local-aws';
 import { localCredentials } from '../../scripts/lib/local-stack';
 
-const notification: Notification = {
-  id: 'inc~web~2026-03-02T10:00:00.000Z~1',
-  kind: 'incident',
-  phase: 'opened',
-  severity: 'critical',
-  serviceId: 'web',
-  incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
-  at: '2026-03-02T10:00:30.000Z',
-  openedAt: '2026-03-02T10:00:00.000Z',
-  resolvedAt: null,
-  headline: 'cpu unusually high',
-  metrics: [{ metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above 40.0' }],
-  otherMetrics: 0,
-  actions: [],
-  outcomes: [],
-  acknowledgedBy: null,
-  statusUrl: null,
-};
+const notification = aNotification();
 
 let server: http.Server;
 let url: string;

@@ -1,5 +1,5 @@
-// A GET through the real API pipeline and routes, as a key holder with the given scopes would send
-// it (authentication and rate limit answered in-process): what route tests read back.
+// A request through the real API pipeline and routes, as a key holder with the given scopes would
+// send it (authentication and rate limit answered in-process): what route tests send and read back.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { apiHandler } from '../../lib/http/api-pipeline';
 import { apiRoutes } from '../../lib/http/routes';
@@ -9,29 +9,57 @@ import type { HttpResult } from '../../lib/middleware/http';
 /** The parsed body, as loose as JSON.parse's: each test narrows what it reads. */
 type Parsed = ReturnType<typeof JSON.parse>;
 
-export async function apiGet(
+export interface ApiRequestOptions {
+  /** The API's clock: a fixed moment, or a function for requests that move on in time. */
+  now: Date | (() => Date);
+  scopes?: Scope[];
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Added to the query string of `path`. */
+  query?: Record<string, string>;
+  requestId?: string;
+}
+
+let requests = 0;
+
+export async function apiRequest(
+  method: string,
   path: string,
-  options: { now: Date; scopes?: Scope[] },
+  options: ApiRequestOptions,
 ): Promise<{ status: number; headers: HttpResult['headers']; json: Parsed }> {
   const scopes = options.scopes ?? ['read'];
+  const now = options.now;
   const handler = apiHandler(apiRoutes, {
-    now: () => options.now,
-    authenticate: async () => ({ keyId: 'k1', name: 'reader', scopes, rateLimitPerMinute: null }),
+    now: typeof now === 'function' ? now : () => now,
+    authenticate: async () => ({ keyId: 'k1', name: 'tester', scopes, rateLimitPerMinute: null }),
     rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 100 }),
   });
-  const [rawPath, rawQueryString = ''] = path.split('?');
+  const [rawPath, pathQuery = ''] = path.split('?');
+  const query = new URLSearchParams(pathQuery);
+  for (const [k, v] of Object.entries(options.query ?? {})) query.set(k, v);
   const event = {
     rawPath,
-    rawQueryString,
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    headers: { 'x-api-key': 'k' },
+    rawQueryString: query.toString(),
+    queryStringParameters: Object.fromEntries(query),
+    headers: {
+      'x-api-key': 'k',
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
     isBase64Encoded: false,
-    requestContext: { requestId: 'r1', http: { method: 'GET' } },
+    requestContext: { requestId: options.requestId ?? `r${++requests}`, http: { method } },
   } as unknown as APIGatewayProxyEventV2;
   const result = (await handler(event, {} as Context)) as HttpResult;
   return {
     status: result.statusCode,
     headers: result.headers,
-    json: JSON.parse(result.body) as Parsed,
+    json: (result.body ? JSON.parse(result.body) : null) as Parsed,
   };
+}
+
+export async function apiGet(
+  path: string,
+  options: { now: Date; scopes?: Scope[] },
+): Promise<{ status: number; headers: HttpResult['headers']; json: Parsed }> {
+  return apiRequest('GET', path, options);
 }

@@ -26,6 +26,31 @@ import {
 /** The moment the builders' objects happen at unless a test says otherwise. */
 export const BUILT_AT = '2026-11-22T10:00:00.000Z';
 
+/**
+ * An opened critical incident on `web` about its CPU, as the alerting side hands it to a notifier.
+ */
+export function aNotification(overrides: Partial<Notification> = {}): Notification {
+  return {
+    id: 'inc~web~2026-03-02T10:00:00.000Z~1',
+    kind: 'incident',
+    phase: 'opened',
+    severity: 'critical',
+    serviceId: 'web',
+    incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
+    at: '2026-03-02T10:00:30.000Z',
+    openedAt: '2026-03-02T10:00:00.000Z',
+    resolvedAt: null,
+    headline: 'cpu unusually high',
+    metrics: [{ metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above 40.0' }],
+    otherMetrics: 0,
+    actions: [],
+    outcomes: [],
+    acknowledgedBy: null,
+    statusUrl: null,
+    ...overrides,
+  };
+}
+
 export function aService(overrides: Partial<ServiceInput> = {}): Service {
   return serviceSchema.parse({
     id: 'web',

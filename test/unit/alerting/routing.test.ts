@@ -10,29 +10,11 @@ import {
   renderTeams,
   snsMessageAttributes,
   teamsMessageSchema,
-  type Notification,
 } from '../../../src/alerting';
 import { serviceSchema } from '../../../src/model';
-import { aService } from '../../support/builders';
+import { aNotification, aService } from '../../support/builders';
 
-const opened: Notification = {
-  id: 'inc~web~2026-03-02T10:00:00.000Z~1',
-  kind: 'incident',
-  phase: 'opened',
-  severity: 'critical',
-  serviceId: 'web',
-  incidentId: 'inc~web~2026-03-02T10:00:00.000Z',
-  at: '2026-03-02T10:00:30.000Z',
-  openedAt: '2026-03-02T10:00:00.000Z',
-  resolvedAt: null,
-  headline: 'cpu unusually high',
-  metrics: [{ metric: 'cpu', severity: 'critical', explanation: 'cpu 97.0 is far above 40.0' }],
-  otherMetrics: 0,
-  actions: [],
-  outcomes: [],
-  acknowledgedBy: null,
-  statusUrl: null,
-};
+const opened = aNotification();
 
 describe('routing', () => {
   const teams = { type: 'teams', urlParameter: '/vigia/prod/notify/teams' } as const;

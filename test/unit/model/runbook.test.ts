@@ -1,20 +1,14 @@
 // Runbooks in a service's configuration (SPEC X7): a policy may allow only runbooks the service
 // declares, the HTTPS endpoint must be https, and templates fill from the decision or name the
 // field they do not know.
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { apiHandler } from '../../../lib/http/api-pipeline';
-import { apiRoutes } from '../../../lib/http/routes';
 import {
   automationParameters,
   fillTemplate,
   serviceSchema,
   type RunbookContext,
 } from '../../../src/model';
+import { apiRequest } from '../../support/api-get';
 
 const service = {
   id: 'web',
@@ -69,32 +63,16 @@ describe('runbooks in a service', () => {
   });
 
   it('answers POST /services with 400 naming the policy field', async () => {
-    const handler = apiHandler(apiRoutes, {
-      now: () => new Date('2026-03-02T10:00:00Z'),
-      authenticate: async () => ({
-        keyId: 'k',
-        name: 'admin',
-        scopes: ['admin'],
-        rateLimitPerMinute: null,
-      }),
-      rateLimit: async () => ({ allowed: true, retryAfterSeconds: 0, remaining: 10 }),
+    const r = await apiRequest('POST', '/services', {
+      now: new Date('2026-03-02T10:00:00Z'),
+      scopes: ['admin'],
+      body: {
+        ...service,
+        policies: [{ name: 'purge', when: 'memory > 90%', actions: ['runbook:nope'] }],
+      },
     });
-    const body = JSON.stringify({
-      ...service,
-      policies: [{ name: 'purge', when: 'memory > 90%', actions: ['runbook:nope'] }],
-    });
-    const r = (await handler(
-      {
-        rawPath: '/services',
-        headers: { 'X-API-Key': 'admin', 'Content-Type': 'application/json' },
-        body,
-        isBase64Encoded: false,
-        requestContext: { requestId: 'req-1', http: { method: 'POST' } },
-      } as unknown as APIGatewayProxyEventV2,
-      {} as Context,
-    )) as APIGatewayProxyStructuredResultV2 & { body: string };
-    expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body).issues).toEqual([
+    expect(r.status).toBe(400);
+    expect(r.json.issues).toEqual([
       {
         path: 'body.policies.0.actions.0',
         message: "names runbook 'nope', which this service's runbooks do not declare",
