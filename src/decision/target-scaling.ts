@@ -7,7 +7,7 @@ import type { ScalingReading } from '../model/scaling-reading';
 import type { Service } from '../model/service';
 import { expectedSuccess, type ActionStats } from './action-learning';
 import { actionCap, type GlobalSwitches } from './autopilot-guard';
-import { scalingInputFrom } from './metric-proposals';
+import { scalingInputFrom, type MetricProposal } from './metric-proposals';
 import { scalingConfigFor, type ScalingConfig } from './scaling-config';
 import { planScaling, type ScalingPlan } from './scaling-plan';
 import {
@@ -81,8 +81,8 @@ const PUSHED_WINDOW_MS = 15_000;
  * noisy minute is not a load (CloudWatch samples come a minute apart; pushed readings seconds).
  */
 export const CONFIRM_WINDOW_MS = 150_000;
-/** Signals that measure the load itself, or forecast it from several minutes of it. */
-const IMMEDIATE_SIGNALS = new Set(['queue', 'forecast', 'forecast-band']);
+/** Signals of the load itself, measured or forecast: at once when past the tasks' capacity. */
+const LOAD_SIGNALS = new Set(['requests', 'forecast', 'forecast-band']);
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
 export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
@@ -299,9 +299,10 @@ export function producersOf(
  * Why a scale-out on sampled data waits, or null when it may go ahead (SPEC X3, issue 14). A
  * pushed reading is the service's own window, seconds old, as the HPA's: it acts alone (callers
  * skip this). On CloudWatch samples:
- * - at once when a signal that measures the load ahead asks (a queue, the load forecast), or the
- *   requests per task are past the tasks' capacity (requestsPerTaskCapacity): they arrive faster
- *   than they are served, a queue grows and users wait;
+ * - at once when a queue worker's backlog asks, or the requests per task, measured or forecast
+ *   (pre-scaling), are past the tasks' capacity (requestsPerTaskCapacity): they arrive faster than
+ *   they are served, a queue grows and users wait; a forecast below that line is one noisy minute
+ *   extrapolated as easily as a load;
  * - below that line, a service that measures its requests waits until the need has held three
  *   readings in a row: between its target and its capacity one or two minutes over are the noise
  *   of traffic, and utilisation over target with requests not past their target is not load the
@@ -321,11 +322,14 @@ export function unconfirmedScaleOut(
   more = 0,
 ): string | null {
   const asks = (p: { desired: number }) => p.desired > desiredCount;
-  if (plan.proposals.some((p) => IMMEDIATE_SIGNALS.has(p.signal) && asks(p))) return null;
-  const requests = plan.proposals.find((p) => p.signal === 'requests');
-  // Past their capacity, requests arrive faster than the tasks serve them: a queue grows.
+  // A queue worker's backlog is measured work waiting: it is sized at once.
+  if (plan.proposals.some((p) => p.signal === 'queue' && asks(p))) return null;
+  // Requests past the tasks' capacity, measured or forecast, arrive faster than they are served:
+  // a queue grows and users wait.
   const capacity = 100 / config.requestsTargetPercent;
-  if (requests && asks(requests) && requests.ratio >= capacity) return null;
+  const past = (p: MetricProposal) => LOAD_SIGNALS.has(p.signal) && asks(p) && p.ratio >= capacity;
+  if (plan.proposals.some(past)) return null;
+  const requests = plan.proposals.find((p) => p.signal === 'requests');
   const needed = (requests ? 2 : 1) + more;
   const earlier = [...before.readings].filter((r) => r.at <= at).sort((a, b) => b.at - a.at);
   let from = at;

@@ -92,6 +92,20 @@ describe('a scale-out on samples is explained by load', () => {
     expect(results.map((r) => r.kind)).toEqual(['hold', 'hold', 'hold', 'hold']);
   });
 
+  it('a load forecast below capacity waits as the requests would; past it, acts at once', () => {
+    // One busy minute lifts the forecast to 330 req/s: 5 tasks at target, 83 per task on 4.
+    const below = planTargetScaling({
+      ...reading(11, { cpu: 80, requests: 330 }, emptyScalingState()),
+      forecastRequestRate: { expected: [330, 330], upper: [360, 360] },
+    });
+    const past = planTargetScaling({
+      ...reading(11, { cpu: 80, requests: 330 }, emptyScalingState()),
+      forecastRequestRate: { expected: [450, 450], upper: [500, 500] },
+    });
+    expect(below.kind).toBe('hold');
+    expect(past).toMatchObject({ kind: 'act', decision: { action: 'scale-out' } });
+  });
+
   it('is not confirmed by an anomaly decision’s plan on the same sample', () => {
     // The anomaly decision on minute 10's sample planned at minute 10 and asked for 6; target
     // scaling never read a sample before this one. Before, that plan confirmed the reading.
