@@ -109,7 +109,10 @@ export function errorRate(m: Metrics): number | null {
 
 function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const evidence: string[] = [];
-  const moreRequests = hasAnomaly(input, 'requests', 'up');
+  // More requests than usual (the detector), or held past their share of capacity (a threshold
+  // on request_utilisation, e.g. the seed's 75 % for 3 min): either way, load the service serves.
+  const moreRequests =
+    hasAnomaly(input, 'requests', 'up') || hasAnomaly(input, 'request_utilisation', 'up');
   if (m.cpu != null && m.cpu >= t.cpuHigh) evidence.push(`cpu ${fmt(m.cpu)}% ≥ ${t.cpuHigh}%`);
   // Before CPU reaches the line: more requests than usual, already working the service hard.
   else if (moreRequests && m.cpu != null && m.cpu >= t.cpuNormal)

@@ -101,6 +101,16 @@ describe('load and latency, before the lines are crossed', () => {
     );
   });
 
+  it('requests held past their share of capacity, CPU working, is an overload (a slow ramp)', () => {
+    const sample = at(0, { cpu: 72, requests: 330 });
+    const openAnomalies = [
+      anAnomaly({ metric: 'request_utilisation', at: iso(0), direction: 'up', value: 82 }),
+    ];
+    expect(primaryDiagnosis(diagnose({ sample, openAnomalies, now: new Date(t0) }))).toBe(
+      'overload',
+    );
+  });
+
   it('slower requests with neither more of them nor a busy CPU are a latency regression', () => {
     const sample = at(0, { cpu: 40, latency_p95: 1700, requests: 100 });
     const openAnomalies = [anAnomaly({ metric: 'latency_p95', at: iso(0), direction: 'up' })];
