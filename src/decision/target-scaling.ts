@@ -9,7 +9,7 @@ import { expectedSuccess, type ActionStats } from './action-learning';
 import { actionCap, type GlobalSwitches } from './autopilot-guard';
 import { scalingInputFrom, type MetricProposal } from './metric-proposals';
 import { scalingConfigFor, type ScalingConfig } from './scaling-config';
-import { planScaling, type ScalingPlan } from './scaling-plan';
+import { maxScaleOutStep, planScaling, type ScalingPlan } from './scaling-plan';
 import {
   rememberReading,
   rememberTasksSeen,
@@ -197,6 +197,7 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
       plan,
     };
   }
+  if (plan.action === 'scale-out') plan = withQueueDrain(plan, reading, producers, ecs, config);
   // Scale-ins this service had undone, or that did not hold, teach it to keep a task of headroom.
   const doubtIn = plan.action === 'scale-in' ? learnedToDoubt(input.learned, 'scale-in') : null;
   if (doubtIn && plan.desired + 1 >= ecs.desiredCount) {
@@ -343,6 +344,35 @@ export function unconfirmedScaleOut(
     from = r.at;
   }
   return null;
+}
+
+/**
+ * Requests that arrived past the tasks' capacity over the reading's minute did not go away: they
+ * wait in a queue that keeps growing until the new tasks serve. Sized at the requests target alone,
+ * the new tasks drain it with the target's headroom only, and users wait minutes more. A scale-out
+ * on such a reading adds the tasks that serve that minute's excess within a minute, within the
+ * step limits (issue 14: load spikes).
+ */
+export function withQueueDrain(
+  plan: ScalingPlan,
+  reading: Pick<ScalingReading, 'requests'>,
+  producers: number,
+  ecs: { desiredCount: number },
+  config: ScalingConfig,
+): ScalingPlan {
+  const capacity = config.requestsPerTaskCapacity;
+  if (capacity === undefined || reading.requests == null || producers <= 0) return plan;
+  const excess = reading.requests - producers * capacity;
+  if (excess <= 0) return plan;
+  const step = Math.max(maxScaleOutStep(ecs.desiredCount, config), 1);
+  const ceiling = Math.min(config.maxTasks, ecs.desiredCount + step);
+  const desired = Math.min(ceiling, plan.recommended + Math.ceil(excess / capacity - 1e-9));
+  if (desired <= plan.desired) return plan;
+  return {
+    ...plan,
+    desired,
+    reason: `${plan.reason}, +${desired - plan.desired} to drain the ${Math.round(excess)} req/s queued past capacity`,
+  };
 }
 
 /**

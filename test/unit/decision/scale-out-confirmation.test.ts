@@ -60,6 +60,15 @@ describe('a scale-out on samples is explained by load', () => {
     expect(first).toMatchObject({ kind: 'act', decision: { action: 'scale-out' } });
   });
 
+  it('adds the tasks that drain the requests queued past capacity, within the step limit', () => {
+    // 4 tasks got 460 req/s: 60 queue up every second. 460 / 75 → 7 at target, +1 to drain 60.
+    const [first] = play([{ cpu: 100, requests: 460 }]);
+    expect(first).toMatchObject({ kind: 'act', decision: { action: 'scale-out', toCount: 8 } });
+    // 4 tasks got 800 req/s: 11 at target and 4 to drain, but one step adds at most 4 (100 %).
+    const [big] = play([{ cpu: 100, requests: 800 }]);
+    expect(big).toMatchObject({ kind: 'act', decision: { toCount: 8 } });
+  });
+
   it('waits on a minute of requests over target but within capacity', () => {
     // 95 per task: a one-minute surge within what the tasks serve.
     const results = play([
