@@ -94,7 +94,7 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       samples: decisions,
       models,
     },
-    autoscale: { clock, registry, ledger: decisions, decisions, ecs, models },
+    autoscale: { clock, registry, ledger: decisions, decisions, ecs, models, learning: decisions },
     execute: { clock, registry, decisions, ledger: decisions, scaler: ecs, pending: decisions },
     verify: { clock, registry, learning: decisions, pending: decisions },
     // As lib/wiring/watch.ts builds it: with the models, so forecast breaches are judged too.

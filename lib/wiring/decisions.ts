@@ -62,6 +62,7 @@ export const autoscaleDeps = perConfig(
       decisions: decisionStore(c),
       ecs: new EcsSource(ecsClient(c), c.endpoint),
       models: modelStore(c),
+      learning: learningStore(c),
     }) satisfies AutoscaleDeps,
 );
 

@@ -30,7 +30,7 @@ import { planScaling } from './scaling-plan';
 import type { ScalingState } from './scaling-state';
 import { seededRandom, seedFrom } from './seeded-random';
 import { triggersFor } from './decision-triggers';
-import { outageReason } from './target-scaling';
+import { CONFIRM_WINDOW_MS, outageReason, unconfirmedScaleOut } from './target-scaling';
 import { latestRelease, type Release } from './release';
 
 export { triggersFor } from './decision-triggers';
@@ -245,6 +245,7 @@ function decideScaling(
     };
   }
   const running = ecs ? ecs.runningCount : desiredCount;
+  const config = scalingConfigFor(service, service.scaling);
   const plan = planScaling(
     scalingInputFrom(
       { desiredCount, runningCount: running, pendingCount: ecs?.pendingCount ?? 0 },
@@ -253,7 +254,7 @@ function decideScaling(
       input.forecastRequestRate,
     ),
     input.scalingState,
-    scalingConfigFor(service, service.scaling),
+    config,
     seen.now,
   );
   // Until an action is taken, the plan's memory is kept but not its cooldown clocks.
@@ -262,6 +263,25 @@ function decideScaling(
     lastScaleOutAt: input.scalingState.lastScaleOutAt,
     lastScaleInAt: input.scalingState.lastScaleInAt,
   };
+  // Where target scaling is sizing every sample (auto mode, and it read one within the last
+  // minutes), an anomaly on one sample is no surer of a load than target scaling is: the scale-out
+  // waits for the readings target scaling waits for (target-scaling.ts unconfirmedScaleOut).
+  const lastReading = input.scalingState.lastReadingAt;
+  const targetScaling =
+    service.mode === 'auto' &&
+    input.switches.autoScalingEnabled &&
+    lastReading !== null &&
+    Math.abs(seen.now.getTime() - lastReading) <= CONFIRM_WINDOW_MS;
+  const waits =
+    plan.action === 'scale-out' && targetScaling && desiredCount >= service.minTasks
+      ? unconfirmedScaleOut(plan, input.scalingState, seen.now.getTime(), desiredCount, config)
+      : null;
+  if (waits) {
+    return {
+      scalingState: remembered,
+      decision: { ...decision, reason: `${why}: ${plan.reason}`, result: `hold: ${waits}` },
+    };
+  }
   if (plan.action !== decision.action) {
     const result =
       plan.action === 'hold'

@@ -109,7 +109,10 @@ export function errorRate(m: Metrics): number | null {
 
 function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const evidence: string[] = [];
-  const moreRequests = hasAnomaly(input, 'requests', 'up');
+  // More requests than usual (the detector), or held past their share of capacity (a threshold
+  // on request_utilisation, e.g. the seed's 75 % for 3 min): either way, load the service serves.
+  const moreRequests =
+    hasAnomaly(input, 'requests', 'up') || hasAnomaly(input, 'request_utilisation', 'up');
   if (m.cpu != null && m.cpu >= t.cpuHigh) evidence.push(`cpu ${fmt(m.cpu)}% ≥ ${t.cpuHigh}%`);
   // Before CPU reaches the line: more requests than usual, already working the service hard.
   else if (moreRequests && m.cpu != null && m.cpu >= t.cpuNormal)
@@ -154,6 +157,15 @@ export const LEAK_TREND = {
   maxLoadRise: 0.15,
   /** Memory at this level is out of room (the watch's forecast limit). */
   limitPercent: 95,
+  /**
+   * Once the detector finds memory unusually high, the minutes since the climb began are enough:
+   * a shorter window and fewer samples, so a leak is named minutes in, before 20 minutes of it
+   * make a straight line. The climb must be there without the anomalous sample as well — memory
+   * was already rising before it — which a one-minute blip never is; the fit's straightness and the
+   * time to the limit are not asked of so few minutes (a window half flat, half rising).
+   */
+  earlyWindowMinutes: 8,
+  earlyMinSamples: 6,
 };
 
 interface Climb {
@@ -163,8 +175,20 @@ interface Climb {
 }
 
 function memoryClimb(input: DiagnosisInput, t: DiagnosisThresholds): Climb | null {
+  const full = climbOver(input, t, LEAK_TREND.windowMinutes, LEAK_TREND.minSamples, false);
+  if (full || !hasAnomaly(input, 'memory', 'up')) return full;
+  return climbOver(input, t, LEAK_TREND.earlyWindowMinutes, LEAK_TREND.earlyMinSamples, true);
+}
+
+function climbOver(
+  input: DiagnosisInput,
+  t: DiagnosisThresholds,
+  windowMinutes: number,
+  minSamples: number,
+  early: boolean,
+): Climb | null {
   const nowMs = input.now.getTime();
-  const from = nowMs - LEAK_TREND.windowMinutes * 60_000;
+  const from = nowMs - windowMinutes * 60_000;
   const window = [...(input.history ?? []), input.sample]
     .filter((s) => Date.parse(s.at) > from && Date.parse(s.at) <= nowMs)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -174,23 +198,26 @@ function memoryClimb(input: DiagnosisInput, t: DiagnosisThresholds): Climb | nul
     if (memory == null || !Number.isFinite(memory)) continue;
     points.set(Date.parse(s.at), { memory, requests: s.metrics.requests ?? null });
   }
-  if (points.size < LEAK_TREND.minSamples) return null;
+  if (points.size < minSamples) return null;
   const xs = [...points.keys()].map((ms) => (ms - from) / 60_000);
   const ys = [...points.values()].map((p) => p.memory);
   const fit = linearFit(xs, ys);
-  if (fit.slope < LEAK_TREND.minPerMinute || fit.r2 < LEAK_TREND.minR2) return null;
+  if (fit.slope < LEAK_TREND.minPerMinute) return null;
+  if (early) {
+    if (linearFit(xs.slice(0, -1), ys.slice(0, -1)).slope < LEAK_TREND.minPerMinute) return null;
+  } else if (fit.r2 < LEAK_TREND.minR2) return null;
   const requests = [...points.values()]
     .map((p) => p.requests)
     .filter((r): r is number => r != null);
-  if (requests.length >= LEAK_TREND.minSamples) {
+  if (requests.length >= minSamples) {
     const load = linearFit(xs.slice(0, requests.length), requests);
     const mean = requests.reduce((a, b) => a + b, 0) / requests.length;
-    const rise = mean > 0 ? (load.slope * LEAK_TREND.windowMinutes) / mean : 0;
+    const rise = mean > 0 ? (load.slope * windowMinutes) / mean : 0;
     if (rise > LEAK_TREND.maxLoadRise) return null;
   }
   const latest = ys.at(-1)!;
   const minutesToLimit = Math.max(0, (LEAK_TREND.limitPercent - latest) / fit.slope);
-  if (minutesToLimit > t.leakHorizonMinutes) return null;
+  if (!early && minutesToLimit > t.leakHorizonMinutes) return null;
   return {
     perMinute: fit.slope,
     minutes: Math.round(xs.at(-1)! - xs[0]!),

@@ -22,6 +22,12 @@ export const scalingStateSchema = z
     tasksSeen: z
       .array(z.strictObject({ at: z.number().int(), running: z.number().min(0) }))
       .default([]),
+    /**
+     * What target scaling's own latest readings asked for (their time, the measured recommendation),
+     * newest last, at most READINGS_KEPT: a scale-out on sampled data is confirmed by readings of
+     * earlier samples, never by an anomaly decision's plan on the same sample.
+     */
+    readings: z.array(scalingRecommendationSchema).default([]),
   })
   .prefault({});
 export type ScalingState = z.infer<typeof scalingStateSchema>;
@@ -32,7 +38,20 @@ export const emptyScalingState = (): ScalingState => ({
   recommendations: [],
   lastReadingAt: null,
   tasksSeen: [],
+  readings: [],
 });
+
+/** Target-scaling readings kept: enough to see three in a row. */
+export const READINGS_KEPT = 3;
+
+/** Adds what a target-scaling reading asked for, keeping the newest READINGS_KEPT. */
+export function rememberReading(
+  readings: ScalingState['readings'],
+  at: number,
+  desired: number,
+): ScalingState['readings'] {
+  return [...readings.filter((r) => r.at < at), { at, desired }].slice(-READINGS_KEPT);
+}
 
 /** Sightings older than this (and before the newest older one) can no longer pair with a reading. */
 const TASKS_SEEN_MS = 10 * 60_000;

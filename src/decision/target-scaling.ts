@@ -5,11 +5,17 @@
 import { TARGET_SCALING_REQUESTER, type Decision, type DecisionTrigger } from '../model/decision';
 import type { ScalingReading } from '../model/scaling-reading';
 import type { Service } from '../model/service';
+import { expectedSuccess, type ActionStats } from './action-learning';
 import { actionCap, type GlobalSwitches } from './autopilot-guard';
-import { scalingInputFrom } from './metric-proposals';
-import { scalingConfigFor } from './scaling-config';
-import { planScaling, type ScalingPlan } from './scaling-plan';
-import { rememberTasksSeen, tasksDuring, type ScalingState } from './scaling-state';
+import { scalingInputFrom, type MetricProposal } from './metric-proposals';
+import { scalingConfigFor, type ScalingConfig } from './scaling-config';
+import { maxScaleOutStep, planScaling, type ScalingPlan } from './scaling-plan';
+import {
+  rememberReading,
+  rememberTasksSeen,
+  tasksDuring,
+  type ScalingState,
+} from './scaling-state';
 
 export { TARGET_SCALING_REQUESTER } from '../model/decision';
 
@@ -26,6 +32,32 @@ export interface TargetScalingInput {
   recentDecisions: readonly Decision[];
   switches: GlobalSwitches;
   now: Date;
+  /**
+   * What verification learned of this service's target-scaling steps (diagnosis `target`, see
+   * action-learning.ts); absent: nothing learned yet. Only asked for when a step is planned.
+   */
+  learned?: readonly ActionStats[];
+}
+
+/** The diagnosis target-scaling decisions carry, and their learned outcomes are kept under. */
+export const TARGET_DIAGNOSIS = 'target';
+
+/**
+ * Whether this service's verified target-scaling steps of this kind have more often failed than
+ * held: their posterior (action-learning.ts, Beta(1, 1) before any) expects success below one half.
+ * A scale-in judged worse counts twice; a scale-out that left utilisation over target once.
+ */
+export function learnedToDoubt(
+  learned: readonly ActionStats[] | undefined,
+  action: 'scale-out' | 'scale-in',
+): ActionStats | null {
+  const row = learned?.find((s) => s.diagnosis === TARGET_DIAGNOSIS && s.action === action);
+  return row && expectedSuccess(row) < 0.5 ? row : null;
+}
+
+function learnedNote(row: ActionStats): string {
+  const failed = row.notResolved + row.worse;
+  return `${failed} of ${failed + row.resolved} verified ${row.action}s of this service did not hold`;
 }
 
 export type TargetScalingResult =
@@ -49,8 +81,8 @@ const PUSHED_WINDOW_MS = 15_000;
  * noisy minute is not a load (CloudWatch samples come a minute apart; pushed readings seconds).
  */
 export const CONFIRM_WINDOW_MS = 150_000;
-/** Signals that measure the load itself, or forecast it from several minutes of it. */
-const IMMEDIATE_SIGNALS = new Set(['queue', 'forecast', 'forecast-band']);
+/** Signals of the load itself, measured or forecast: at once when past the tasks' capacity. */
+const LOAD_SIGNALS = new Set(['requests', 'forecast', 'forecast-band']);
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
 export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
@@ -142,17 +174,45 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     );
   // forecast-only: the measured load decides; the forecast's plan is only recorded.
   const forecastOnly = config.preScaling.mode === 'forecast-only';
-  const plan = planWith(forecastOnly ? null : input.forecastRequestRate);
-  const state = { ...plan.state, lastReadingAt: at, tasksSeen };
-  if (
+  let plan = planWith(forecastOnly ? null : input.forecastRequestRate);
+  const wanted = plan.state.recommendations.at(-1)?.desired ?? ecs.desiredCount;
+  const state = {
+    ...plan.state,
+    lastReadingAt: at,
+    tasksSeen,
+    readings: rememberReading(scalingState.readings, at, wanted),
+  };
+  const doubtOut = learnedToDoubt(input.learned, 'scale-out');
+  const waits =
     plan.action === 'scale-out' &&
-    !confirmedScaleOut(reading, plan, scalingState, at, ecs, service)
-  ) {
+    reading.source === 'sample' &&
+    ecs.desiredCount >= service.minTasks
+      ? unconfirmedScaleOut(plan, scalingState, at, ecs.desiredCount, config, doubtOut ? 1 : 0)
+      : null;
+  if (waits) {
     return {
       kind: 'hold',
-      reason: `scale-out to ${plan.desired} waits for a second reading over target (${plan.reason})`,
+      reason: `${waits} (${plan.reason}${doubtOut ? `; ${learnedNote(doubtOut)}` : ''})`,
       scalingState: { ...state, lastScaleOutAt: scalingState.lastScaleOutAt },
       plan,
+    };
+  }
+  if (plan.action === 'scale-out') plan = withQueueDrain(plan, reading, producers, ecs, config);
+  // Scale-ins this service had undone, or that did not hold, teach it to keep a task of headroom.
+  const doubtIn = plan.action === 'scale-in' ? learnedToDoubt(input.learned, 'scale-in') : null;
+  if (doubtIn && plan.desired + 1 >= ecs.desiredCount) {
+    return {
+      kind: 'hold',
+      reason: `scale-in to ${plan.desired} held: ${learnedNote(doubtIn)}, one task of headroom is kept`,
+      scalingState: { ...state, lastScaleInAt: scalingState.lastScaleInAt },
+      plan,
+    };
+  }
+  if (doubtIn) {
+    plan = {
+      ...plan,
+      desired: plan.desired + 1,
+      reason: `${plan.reason}, one task of headroom kept (${learnedNote(doubtIn)})`,
     };
   }
   if (plan.action === 'hold') {
@@ -197,7 +257,7 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     requestedBy: TARGET_SCALING_REQUESTER,
     target: { ...service.ecs },
     result: null,
-    diagnosis: 'target',
+    diagnosis: TARGET_DIAGNOSIS,
     policies: [],
     allowedActions: [plan.action],
   };
@@ -237,29 +297,82 @@ export function producersOf(
 }
 
 /**
- * Whether a scale-out may go ahead on this reading: at once when the load itself asks for it (requests,
- * queue or the forecast) or the count is below the minimum; on utilisation alone (CPU, memory) only
- * when the previous reading, within CONFIRM_WINDOW_MS, also asked for more than the current count —
- * AWS target tracking waits for three datapoints, the HPA for none; one is enough to tell a noisy
- * minute from a load.
+ * Why a scale-out on sampled data waits, or null when it may go ahead (SPEC X3, issue 14). A
+ * pushed reading is the service's own window, seconds old, as the HPA's: it acts alone (callers
+ * skip this). On CloudWatch samples:
+ * - at once when a queue worker's backlog asks, or the requests per task, measured or forecast
+ *   (pre-scaling), are past the tasks' capacity (requestsPerTaskCapacity): they arrive faster than
+ *   they are served, a queue grows and users wait; a forecast below that line is one noisy minute
+ *   extrapolated as easily as a load;
+ * - below that line, a service that measures its requests waits until the need has held three
+ *   readings in a row: between its target and its capacity one or two minutes over are the noise
+ *   of traffic, and utilisation over target with requests not past their target is not load the
+ *   service serves (noise, or each request grew costlier, which holds);
+ * - a service without request metrics cannot tell load from noise but by time: a second reading.
+ * Readings are target scaling's own, of earlier samples, each within CONFIRM_WINDOW_MS of the next
+ * (scalingState.readings): an anomaly decision's plan on the same sample does not confirm it.
+ * AWS target tracking waits for three datapoints; the HPA for none.
  */
-function confirmedScaleOut(
-  reading: Pick<ScalingReading, 'source'>,
-  plan: ScalingPlan,
-  before: ScalingState,
+export function unconfirmedScaleOut(
+  plan: Pick<ScalingPlan, 'desired' | 'proposals'>,
+  before: Pick<ScalingState, 'readings'>,
   at: number,
-  ecs: { desiredCount: number },
-  service: Pick<Service, 'minTasks'>,
-): boolean {
-  // A pushed reading is the service's own window, seconds old, as the HPA's: it acts alone.
-  if (reading.source !== 'sample' || ecs.desiredCount < service.minTasks) return true;
-  if (plan.proposals.some((p) => IMMEDIATE_SIGNALS.has(p.signal) && p.desired > ecs.desiredCount)) {
-    return true;
+  desiredCount: number,
+  config: Pick<ScalingConfig, 'requestsTargetPercent'>,
+  /** Readings more to wait for (this service's scale-outs learned not to hold). */
+  more = 0,
+): string | null {
+  const asks = (p: { desired: number }) => p.desired > desiredCount;
+  // A queue worker's backlog is measured work waiting: it is sized at once.
+  if (plan.proposals.some((p) => p.signal === 'queue' && asks(p))) return null;
+  // Requests past the tasks' capacity, measured or forecast, arrive faster than they are served:
+  // a queue grows and users wait.
+  const capacity = 100 / config.requestsTargetPercent;
+  const past = (p: MetricProposal) => LOAD_SIGNALS.has(p.signal) && asks(p) && p.ratio >= capacity;
+  if (plan.proposals.some(past)) return null;
+  const requests = plan.proposals.find((p) => p.signal === 'requests');
+  const needed = (requests ? 2 : 1) + more;
+  const earlier = [...before.readings].filter((r) => r.at <= at).sort((a, b) => b.at - a.at);
+  let from = at;
+  for (let i = 0; i < needed; i++) {
+    const r = earlier[i];
+    if (!r || r.at < from - CONFIRM_WINDOW_MS || !asks(r)) {
+      return needed === 1
+        ? `scale-out to ${plan.desired} waits for a second reading over target`
+        : `scale-out to ${plan.desired} waits for ${needed + 1} readings in a row over target${requests ? ', requests below capacity' : ''}`;
+    }
+    from = r.at;
   }
-  const previous = before.recommendations
-    .filter((r) => r.at < at && r.at >= at - CONFIRM_WINDOW_MS)
-    .sort((a, b) => b.at - a.at)[0];
-  return previous !== undefined && previous.desired > ecs.desiredCount;
+  return null;
+}
+
+/**
+ * Requests that arrived past the tasks' capacity over the reading's minute did not go away: they
+ * wait in a queue that keeps growing until the new tasks serve. Sized at the requests target alone,
+ * the new tasks drain it with the target's headroom only, and users wait minutes more. A scale-out
+ * on such a reading adds the tasks that serve that minute's excess within a minute, within the
+ * step limits (issue 14: load spikes).
+ */
+export function withQueueDrain(
+  plan: ScalingPlan,
+  reading: Pick<ScalingReading, 'requests'>,
+  producers: number,
+  ecs: { desiredCount: number },
+  config: ScalingConfig,
+): ScalingPlan {
+  const capacity = config.requestsPerTaskCapacity;
+  if (capacity === undefined || reading.requests == null || producers <= 0) return plan;
+  const excess = reading.requests - producers * capacity;
+  if (excess <= 0) return plan;
+  const step = Math.max(maxScaleOutStep(ecs.desiredCount, config), 1);
+  const ceiling = Math.min(config.maxTasks, ecs.desiredCount + step);
+  const desired = Math.min(ceiling, plan.recommended + Math.ceil(excess / capacity - 1e-9));
+  if (desired <= plan.desired) return plan;
+  return {
+    ...plan,
+    desired,
+    reason: `${plan.reason}, +${desired - plan.desired} to drain the ${Math.round(excess)} req/s queued past capacity`,
+  };
 }
 
 /**

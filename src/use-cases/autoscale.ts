@@ -7,11 +7,13 @@ import { planTargetScaling, targetScalingSkip, type GlobalSwitches } from '../de
 import { loadForecast, type CollectedSeriesState } from '../detection';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Sample, ScalingReading, Service } from '../model';
+import type { ActionStats } from '../decision';
 import type {
   Clock,
   DecisionLedger,
   DecisionStore,
   EcsStateSource,
+  LearningStore,
   ModelStore,
   ServiceRegistry,
 } from '../ports';
@@ -25,6 +27,11 @@ export interface AutoscaleDeps {
   ecs: EcsStateSource;
   /** Detector state, for the load forecast; without it there is no pre-scaling. */
   models?: Pick<ModelStore, 'loadModels'>;
+  /**
+   * What verification learned of this service's target-scaling steps; read only when a reading
+   * plans a step (most hold). Without it, nothing learned weighs on the next step.
+   */
+  learning?: Pick<LearningStore, 'loadStats'>;
 }
 
 export type AutoscaleOutcome =
@@ -120,22 +127,31 @@ export async function autoscaleOnReading(
   const ecs = ecsStates.get(service.id) ?? null;
   const forecast = requestForecastFor(service, models, deps.clock.now());
 
+  let learned: readonly ActionStats[] | undefined;
   for (let attempt = 1; ; attempt++) {
     const state = await deps.ledger.loadAutopilotState(service.id);
     const recent = await deps.decisions.decisionsSince(
       service.id,
       new Date(Date.parse(reading.at) - HOUR),
     );
-    const result = planTargetScaling({
-      service,
-      reading,
-      ecs,
-      forecastRequestRate: forecast,
-      scalingState: state.scaling,
-      recentDecisions: recent,
-      switches,
-      now: deps.clock.now(),
-    });
+    const plan = () =>
+      planTargetScaling({
+        service,
+        reading,
+        ecs,
+        forecastRequestRate: forecast,
+        scalingState: state.scaling,
+        recentDecisions: recent,
+        switches,
+        now: deps.clock.now(),
+        ...(learned ? { learned } : {}),
+      });
+    let result = plan();
+    // A step is planned: what this service's earlier steps taught weighs on it (target-scaling.ts).
+    if (result.kind === 'act' && deps.learning && learned === undefined) {
+      learned = (await deps.learning.loadStats(service.id)).map((r) => r.stats);
+      result = plan();
+    }
     if (result.kind === 'ignored') return result;
     const now = deps.clock.now();
     if (result.kind === 'hold') {

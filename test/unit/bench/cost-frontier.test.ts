@@ -17,16 +17,18 @@ describe('reaction to a load step', () => {
 
   it('waits up to K - 1 more minutes for a calm read', () => {
     const every5 = cadenceReaction(5, null);
-    expect(every5.worstSeconds).toBe(180 + 4 * 60);
-    expect(every5.meanSeconds).toBe(180 + 2 * 60);
+    // A calm read that lands after the step sees load past the tasks' capacity in its newest
+    // datapoint and acts on it (issue 14): no second read to wait for, a minute off the worst.
+    expect(every5.worstSeconds).toBe(120 + 4 * 60);
+    expect(every5.meanSeconds).toBe(252);
   });
 
   it('with the sentinel alarm, does not wait for the calm read', () => {
     const every10 = cadenceReaction(10, sentinelAlarmDelays);
-    // At worst the alarm (at 90 % of the target) trips on a minute still below the target, the wake's
-    // read sizes nothing, and the service, hot since, is sized once two minutes' reads are over
-    // the target (a CPU-only step waits for a second sample): as late as target tracking, no later.
-    expect(every10.worstSeconds).toBe(240);
+    // At worst the alarm (at 90 % of the target) trips on a minute still below the target and the
+    // wake's read sizes nothing; the next read sees requests past the tasks' capacity and acts at
+    // once (issue 14: load past capacity does not wait for a second sample): ahead of target tracking.
+    expect(every10.worstSeconds).toBe(195);
     expect(every10.worstSeconds).toBeLessThanOrEqual(
       reactToStep({ kind: 'targetTracking' }).reactionSeconds!,
     );
@@ -42,7 +44,7 @@ describe('reaction to a load step', () => {
 
   it('comes a minute later for every CloudWatch reader when datapoints are 2 minutes late', () => {
     expect(cadenceReaction(1, null, 2).worstSeconds).toBe(240);
-    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(300);
+    expect(cadenceReaction(5, sentinelAlarmDelays, 2).worstSeconds).toBe(255);
   });
 
   it('is within a minute with readings pushed every 15 s', () => {

@@ -60,10 +60,52 @@ describe('a memory leak', () => {
   });
 });
 
+describe('a memory leak minutes in (issue #14: the first action is a restart)', () => {
+  /** Flat for `flat` minutes, then climbing `perMinute`, with ±0.3 of noise; newest last. */
+  const leaking = (flat: number, climbing: number, perMinute: number) =>
+    Array.from({ length: flat + climbing }, (_, k) =>
+      at(k - flat - climbing + 1, {
+        cpu: 50,
+        memory: 56 + perMinute * Math.max(0, k - flat + 1) + (k % 2 ? 0.3 : -0.3),
+        requests: 100,
+      }),
+    );
+  const memoryUp = [anAnomaly({ metric: 'memory', at: iso(0), direction: 'up', value: 59 })];
+
+  it('is named from the climb since memory became unusual, four minutes of it', () => {
+    const history = leaking(16, 4, 0.5);
+    const input = { sample: history.at(-1)!, history, openAnomalies: memoryUp, now: new Date(t0) };
+    expect(primaryDiagnosis(diagnose(input))).toBe('memory_leak');
+  });
+
+  it('needs the detector to find memory unusual before naming so short a climb', () => {
+    const history = leaking(16, 4, 0.5);
+    const input = { sample: history.at(-1)!, history, openAnomalies: [], now: new Date(t0) };
+    expect(diagnose(input).map((d) => d.name)).not.toContain('memory_leak');
+  });
+
+  it('is not named for a one-minute blip of memory', () => {
+    const history = leaking(20, 0, 0);
+    history.at(-1)!.metrics.memory = 66;
+    const input = { sample: history.at(-1)!, history, openAnomalies: memoryUp, now: new Date(t0) };
+    expect(diagnose(input).map((d) => d.name)).not.toContain('memory_leak');
+  });
+});
+
 describe('load and latency, before the lines are crossed', () => {
   it('more requests than usual working the CPU hard is an overload, below 80%', () => {
     const sample = at(0, { cpu: 74, requests: 900 });
     const openAnomalies = [anAnomaly({ metric: 'requests', at: iso(0), direction: 'up' })];
+    expect(primaryDiagnosis(diagnose({ sample, openAnomalies, now: new Date(t0) }))).toBe(
+      'overload',
+    );
+  });
+
+  it('requests held past their share of capacity, CPU working, is an overload (a slow ramp)', () => {
+    const sample = at(0, { cpu: 72, requests: 330 });
+    const openAnomalies = [
+      anAnomaly({ metric: 'request_utilisation', at: iso(0), direction: 'up', value: 82 }),
+    ];
     expect(primaryDiagnosis(diagnose({ sample, openAnomalies, now: new Date(t0) }))).toBe(
       'overload',
     );
