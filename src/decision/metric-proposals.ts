@@ -133,8 +133,8 @@ function requestTargetPerTask(config: ScalingConfig): number | null {
  * Pre-scaling: tasks take minutes to start, so size for the highest load expected before a task
  * asked for now could serve. The expected load gets the usual headroom ('forecast'); the band's
  * upper edge must merely fit under the ceiling ('forecast-band'), so volatile series get more
- * headroom and calm ones none extra. Both only ever raise the count: a forecast dip is not trusted
- * to remove capacity that is serving now.
+ * headroom and calm ones none extra. Both only ever raise or hold the count: a forecast dip is not
+ * trusted to remove capacity that is serving now, but scale-in stops at what the forecast needs.
  */
 function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricProposal[] {
   const target = requestTargetPerTask(config);
@@ -150,6 +150,11 @@ function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricPr
     const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
     if (needed > input.desiredCount && ratio - 1 > config.tolerance) {
       out.push({ signal, desired: needed, ratio });
+    } else {
+      // Not enough to act on, but what the forecast needs still holds: scale-in stops there. Left
+      // out, a band that asked for 6 tasks a minute ago let CPU scale in to 4 now, and the band
+      // asked for 6 again the minute after — a ping-pong (issue 18: most of CloudWatch's actions).
+      out.push({ signal, desired: Math.min(needed, input.desiredCount), ratio });
     }
   };
   push('forecast', Math.ceil(Math.max(...horizon) / target - 1e-9));

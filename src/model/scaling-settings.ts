@@ -38,11 +38,12 @@ export const preScalingSettingsSchema = z
      */
     leadMinutes: z.number().int().min(1).max(60).default(2),
     /**
-     * Also size for the upper edge of the forecast's band, at ceilingPercent: more headroom where
-     * the load is volatile. Fewer violations for more task-hours (docs/benchmarks/scaling.md), so off
-     * by default.
+     * Also size for the upper edge of the forecast's band, at ceilingPercent: headroom where the load
+     * has surprised the forecast lately and where the data is old, none extra where it has been
+     * right. On by default since issue 18's seventh round: on the CloudWatch-only path it buys more
+     * violation-minutes per task-hour than any other setting tried (docs/benchmarks/scaling.md).
      */
-    band: z.boolean().default(false),
+    band: z.boolean().default(true),
     /** Utilisation (%) the upper edge of the forecast band may reach: where latency breaks. */
     ceilingPercent: percent.default(90),
   })

@@ -1,12 +1,12 @@
 // GET /services/{id}/forecast (read scope): the load forecast pre-scaling sizes ahead for — the
-// next hours of requests per second with the upper edge of the band it scales for — beside what
-// happened over the past hours and what the forecast's seasonal baseline expected then. Read from
-// the model collect saved, so it is exactly what the next scaling decision will use.
-import { loadBaselineKind, loadForecast, type CollectedSeriesState } from '../detection';
+// next hours of requests per second (or of CPU, on a service without requests) with the upper edge
+// of the band it scales for — beside what happened over the past hours. Read from the model collect
+// saved, so it is exactly what the next scaling decision will use.
+import { loadBaselineKind, loadForecast } from '../detection';
 import { NotFoundError } from '../errors';
 import type { LearningStore, ModelStore, ServiceRegistry } from '../ports';
 import { LOAD_BAND_Z } from './autoscale';
-import type { SeriesModel } from './collect-tick';
+import { loadSeriesForecast } from './load-series';
 
 export interface ServiceForecastDeps {
   registry: Pick<ServiceRegistry, 'get'>;
@@ -30,16 +30,19 @@ export async function serviceForecast(
     deps.models.loadModels(serviceId),
     deps.learning.samplesBetween(serviceId, new Date(now.getTime() - hours.past * HOUR), now),
   ]);
-  const record = models.find((m) => m.metric === 'requests');
-  const lf = (record?.state as SeriesModel<CollectedSeriesState> | undefined)?.detector?.lf;
-  if (!lf || lf.t === null || !(lf.dt > 0)) {
-    throw new NotFoundError(`load forecast of service '${serviceId}' (no requests model yet)`);
+  const load = loadSeriesForecast(models);
+  if (!load) {
+    throw new NotFoundError(
+      `load forecast of service '${serviceId}' (no requests or cpu model yet)`,
+    );
   }
+  const { metric, lf } = load;
   const steps = Math.ceil((now.getTime() + hours.ahead * HOUR - lf.t) / lf.dt);
   const points = loadForecast(lf, Math.max(0, steps), LOAD_BAND_Z);
   return {
     serviceId,
-    metric: 'requests',
+    /** The series forecast: `requests`, or `cpu` (percent) on a service without requests. */
+    metric,
     /** The seasonal baseline in use: 'weekly', 'daily' or 'level' (not enough history yet). */
     baseline: loadBaselineKind(lf),
     lastDatapointAt: iso(lf.t),
@@ -51,7 +54,7 @@ export async function serviceForecast(
     },
     forecast: points.map((p) => ({ at: iso(p.timestamp), expected: p.value, upper: p.upper })),
     past: samples
-      .filter((s) => s.metrics.requests != null)
-      .map((s) => ({ at: s.at, requests: s.metrics.requests! })),
+      .filter((s) => s.metrics[metric] != null)
+      .map((s) => ({ at: s.at, [metric]: s.metrics[metric]! })),
   };
 }

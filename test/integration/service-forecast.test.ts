@@ -81,11 +81,11 @@ describe('GET /services/{id}/forecast', () => {
     expect(body.past[0]!.requests).toBeCloseTo(load(now - 30 * MINUTE));
   });
 
-  it('is a 404 when the service has no requests model yet', async () => {
+  it('is a 404 when the service has neither a requests nor a cpu model yet', async () => {
     const res = await get('/services/api/forecast');
 
     expect(res.status).toBe(404);
-    expect(JSON.stringify(res.json)).toMatch(/no requests model yet/);
+    expect(JSON.stringify(res.json)).toMatch(/no requests or cpu model yet/);
   });
 
   it('is a 404 for an unknown service, and needs the read scope', async () => {

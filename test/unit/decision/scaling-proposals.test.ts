@@ -68,6 +68,29 @@ describe('the forecast band', () => {
     expect(later.desired).toBe(4);
   });
 
+  it('stops scale-in at what the band needs, so a band that stays up is no ping-pong', () => {
+    // Prepare: 9 tasks serve 270 rps (4 tasks' worth at 75 rps); the band's upper edge still
+    // needs 9 tasks at the 90 rps ceiling (810 rps), or 6 (540 rps).
+    const quiet = { requestsPerTask: 30, forecastRequestRate: [270, 270, 270] };
+    // Act
+    const held = planScaling(
+      service(9, { ...quiet, forecastRequestRateUpper: [810, 810] }),
+      emptyScalingState(),
+      cfg,
+      t0,
+    );
+    const lower = planScaling(
+      service(9, { ...quiet, forecastRequestRateUpper: [540, 540] }),
+      emptyScalingState(),
+      cfg,
+      t0,
+    );
+    // Assess: before, the band's proposal vanished once the count met it, and CPU scaled in to 4.
+    expect(held.action).toBe('hold');
+    expect(lower.action).toBe('scale-in');
+    expect(lower.desired).toBe(6);
+  });
+
   it('still stabilises scale-in on measured load seen within the window', () => {
     const busy = planScaling(service(8, { requestsPerTask: 75 }), emptyScalingState(), cfg, t0);
     const quiet = planScaling(service(8, { requestsPerTask: 20 }), busy.state, cfg, at(60));

@@ -5,6 +5,7 @@ import {
   loadForecast,
   type LoadForecastState,
 } from '../../../src/detection';
+import { loadDetector } from '../../../src/detection';
 import { initLoadForecast, learnLoad } from '../../../src/detection/load-forecast';
 import { seededRandom, standardNormal } from '../../../src/decision/seeded-random';
 
@@ -102,5 +103,56 @@ describe('load forecast', () => {
     expect(learnLoad(s, s.t!, 999)).toBe(s);
     expect(learnLoad(s, s.t! - MINUTE, 999)).toBe(s);
     expect(learnLoad(s, s.t! + MINUTE, null)).toBe(s);
+  });
+
+  it('learns the trend of a steady rise, so the forecast meets a ramp ahead instead of a step behind', () => {
+    // An hour at 200 req/s, then a rise of 10 req/s every minute for 40 minutes.
+    const start = MONDAY + 8 * 60 * MINUTE;
+    const ramp = (t: number) => 200 + Math.max(0, (t - start) / MINUTE - 60) * 10;
+    const s = learn(start, 100, ramp, 2);
+    const last = ramp(s.t!);
+
+    const ahead = loadForecast(s, 4, 1.28);
+
+    // Four minutes on, the load is 40 above the last point. Without a trend the forecast stayed
+    // under the last point (the smoothed deviation lags it, and was carried back towards the level).
+    expect(ahead[3]!.value).toBeGreaterThan(last + 12);
+    expect(ahead[3]!.value).toBeLessThan(last + 50);
+    for (let k = 1; k < 4; k++) expect(ahead[k]!.value).toBeGreaterThan(ahead[k - 1]!.value);
+    // On flat load the trend stays out of the way.
+    const flat = learn(start, 100, () => 400, 5);
+    expect(Math.abs(loadForecast(flat, 4, 1.28)[3]!.value - 400)).toBeLessThan(15);
+  });
+
+  it('keeps the load detector state collect saves within 4 KB of JSON (issue 12), forecast included', () => {
+    // Eight days of a daily cycle with noise, as bench/models-item-size.ts feeds it.
+    let state = loadDetector.init();
+    const random = seededRandom(3);
+    for (let m = 0; m < 8 * 1440; m++) {
+      const v = 300 * (1 + 0.3 * Math.sin((2 * Math.PI * m) / 1440)) + 15 * standardNormal(random);
+      state = loadDetector.update(state, { timestamp: MONDAY + m * MINUTE, value: v }).state;
+    }
+    const saved = { lastTimestamp: MONDAY + (8 * 1440 - 1) * MINUTE, detector: state };
+
+    expect(JSON.stringify(saved).length).toBeLessThanOrEqual(4096);
+    expect(JSON.stringify(state.lf).length).toBeLessThan(800);
+    expect(loadForecast(state.lf!, 3, 1.28)).toHaveLength(3);
+  });
+
+  it('starts afresh from a state saved in the former format instead of failing on it', () => {
+    const s = learn(MONDAY, 120, () => 100);
+    // Before the profiles were coded: arrays of numbers, no trend.
+    const former = { ...s, d: { v: [100, 100] }, w: { v: [100] }, b: undefined } as unknown;
+
+    expect(loadForecast(former as LoadForecastState, 3, 1.28)).toEqual([]);
+    const next = learnLoad(former as LoadForecastState, s.t! + MINUTE, 120);
+    expect(next.t0).toBe(s.t! + MINUTE);
+    expect(
+      loadForecast(
+        learn(s.t! + 2 * MINUTE, 90, () => 120, 5, next),
+        2,
+        1.28,
+      ),
+    ).toHaveLength(2);
   });
 });
