@@ -8,8 +8,11 @@ import { FleetSim, fleetSeed, type FleetAction, type FleetMinute } from './fleet
 import type { Scenario } from './scenarios';
 import { DATAPOINT_DELAY_MINUTES } from './sim-adapters';
 import {
+  productionSwitches,
   runVigiaTick,
+  scheduledStepsFor,
   vigiaStack,
+  type Cadence,
   type ScheduledStep,
   type StreamConsumer,
 } from './vigia-pipeline';
@@ -58,6 +61,8 @@ function history(sim: FleetSim, s: Scenario): void {
 }
 
 export interface PipelineSteps {
+  /** The collector's cadence (default `minute`); `steps` default to its schedules. */
+  cadence?: Cadence;
   steps?: readonly ScheduledStep[];
   consumers?: readonly StreamConsumer[];
 }
@@ -65,14 +70,11 @@ export interface PipelineSteps {
 export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Promise<SystemRun> {
   const sim = newSim(s);
   history(sim, s);
-  const stack = vigiaStack(scenarioService(s), sim);
+  const cadence = pipeline.cadence ?? 'minute';
+  const stack = vigiaStack(scenarioService(s), sim, productionSwitches, cadence);
+  const steps = pipeline.steps ?? scheduledStepsFor(cadence);
   for (let m = s.liveFromMinute; m < s.endMinute; m++) {
-    await runVigiaTick(
-      stack,
-      new Date(s.settings.startMs + m * 60_000),
-      pipeline.steps,
-      pipeline.consumers,
-    );
+    await runVigiaTick(stack, new Date(s.settings.startMs + m * 60_000), steps, pipeline.consumers);
     sim.runMinute();
   }
   const start = s.settings.startMs;

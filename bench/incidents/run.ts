@@ -1,12 +1,14 @@
 // npm run bench:incidents [-- --seed 1] [--scenarios 3] [--kinds load-spike,plateau] [--json]
 //   [--skip verify,autoscale] (leave pipeline steps out, to see what each one is worth)
+//   [--cadence minute|sentinel] (minute: every service read every minute, the default; sentinel:
+//   the production default, calm services read every 15 minutes and woken by their sentinel alarm)
 // Plays seeded incident scenarios through vigia's real pipeline (detector, decide, autoscale, scale,
 // verify, alerting) against a simulated fleet, and through target tracking alone and a static
 // runbook on the same scenarios; prints per scenario and in total what each got right.
 import { playRunbook, playTargetTracking, playVigia, systems, type SystemName } from './play';
 import { makeScenarios, scenarioKinds, type ScenarioKind } from './scenarios';
 import { scoreRun, totalOf, type ScenarioScore, type SystemTotal } from './scoring';
-import { scheduledSteps, streamConsumers } from './vigia-pipeline';
+import { cadences, scheduledStepsFor, streamConsumers, type Cadence } from './vigia-pipeline';
 
 interface Options {
   seed: number;
@@ -14,10 +16,18 @@ interface Options {
   kinds: ScenarioKind[];
   json: boolean;
   skip: string[];
+  cadence: Cadence;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seed: 1, perKind: 3, kinds: [...scenarioKinds], json: false, skip: [] };
+  const o: Options = {
+    seed: 1,
+    perKind: 3,
+    kinds: [...scenarioKinds],
+    json: false,
+    skip: [],
+    cadence: 'minute',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -32,9 +42,14 @@ function parseArgs(argv: string[]): Options {
       o.kinds = value().split(',') as ScenarioKind[];
       const unknown = o.kinds.filter((k) => !scenarioKinds.includes(k));
       if (unknown.length) throw new Error(`unknown kinds ${unknown.join(', ')}`);
+    } else if (arg === '--cadence') {
+      const cadence = value();
+      if (!cadences.includes(cadence as Cadence))
+        throw new Error(`--cadence must be one of ${cadences.join(', ')}, not ${cadence}`);
+      o.cadence = cadence as Cadence;
     } else if (arg === '--skip') {
       o.skip = value().split(',');
-      const known = [...scheduledSteps, ...streamConsumers].map((x) => x.name);
+      const known = [...scheduledStepsFor('sentinel'), ...streamConsumers].map((x) => x.name);
       const unknown = o.skip.filter((n) => !known.includes(n));
       if (unknown.length)
         throw new Error(`unknown steps ${unknown.join(', ')} (${known.join(', ')})`);
@@ -52,7 +67,8 @@ function positiveInt(name: string, v: string): number {
 async function runBenchmark(o: Omit<Options, 'json'>) {
   const scenarios = makeScenarios(o.seed, o.perKind).filter((s) => o.kinds.includes(s.kind));
   const pipeline = {
-    steps: scheduledSteps.filter((x) => !o.skip.includes(x.name)),
+    cadence: o.cadence,
+    steps: scheduledStepsFor(o.cadence).filter((x) => !o.skip.includes(x.name)),
     consumers: streamConsumers.filter((x) => !o.skip.includes(x.name)),
   };
   const scores: ScenarioScore[] = [];
@@ -88,12 +104,18 @@ async function main(): Promise<void> {
       ),
     }));
     console.log(
-      JSON.stringify({ seed: o.seed, perKind: o.perKind, total, scenarios: rows }, null, 2),
+      JSON.stringify(
+        { seed: o.seed, perKind: o.perKind, cadence: o.cadence, total, scenarios: rows },
+        null,
+        2,
+      ),
     );
     return;
   }
   const skipped = o.skip.length ? `, without ${o.skip.join(', ')}` : '';
-  console.log(`bench:incidents — seed ${o.seed}, ${o.perKind} variant(s) per kind${skipped}\n`);
+  console.log(
+    `bench:incidents — seed ${o.seed}, ${o.perKind} variant(s) per kind, ${o.cadence} reads${skipped}\n`,
+  );
   console.log(
     '| scenario | cure | system | detected | diagnosis | first action | cure taken | recovered | messages | wrong resolved |',
   );

@@ -1,6 +1,7 @@
 // The outside world of one simulated stack, as the ports see it: the fleet simulator is CloudWatch
 // (one-minute datapoints), ECS (state, desired count, deployments) and the scaler's target; the
 // notifier keeps every message with its simulated time so the benchmark can count and judge them.
+import type { SentinelAlarmSpec } from '../../src/collection/sentinel-alarm';
 import type { Service } from '../../src/model';
 import type {
   Clock,
@@ -72,6 +73,49 @@ export class SimEcs implements EcsStateSource, ServiceActuator {
   }
   async rollback(_service: Service, target: string | null) {
     return this.sim.rollback(target);
+  }
+}
+
+/** A state change of the simulated sentinel alarm, as EventBridge delivers it to the wake function. */
+export interface AlarmStateChange {
+  alarmName: string;
+  state: 'ALARM' | 'OK';
+  /** Simulated epoch ms. */
+  changedAt: number;
+}
+
+/**
+ * The service's sentinel alarm as CloudWatch evaluates it, by the spec's own rule (one one-minute
+ * datapoint of the spec's metric and statistic, compared with its threshold, missing data not
+ * breaching), on the newest datapoint published at the tick — the same delay every reader has.
+ */
+export class SimSentinelAlarm {
+  private state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' = 'INSUFFICIENT_DATA';
+  constructor(
+    private readonly sim: FleetSim,
+    readonly spec: SentinelAlarmSpec,
+  ) {}
+
+  /** The datapoint the alarm sees at the tick: null when there is none (nothing running). */
+  datapoint(tickAt: Date): number | null {
+    const minute =
+      Math.round((tickAt.getTime() - this.sim.settings.startMs) / 60_000) -
+      1 -
+      DATAPOINT_DELAY_MINUTES;
+    const m = this.sim.minutes[minute];
+    if (!m) return null;
+    if (this.spec.metricName === 'CPUUtilization') return m.cpuReported;
+    // RequestCountPerTarget, Sum over the minute: requests per second × 60 per running target.
+    return m.running > 0 ? (m.requestRate * 60) / m.running : null;
+  }
+
+  /** Evaluates the alarm at the tick; a change of state is returned (only ALARM wakes). */
+  evaluate(tickAt: Date): AlarmStateChange | null {
+    const value = this.datapoint(tickAt);
+    const next = value !== null && value > this.spec.threshold ? 'ALARM' : 'OK';
+    if (next === this.state) return null;
+    this.state = next;
+    return { alarmName: this.spec.name, state: next, changedAt: tickAt.getTime() };
   }
 }
 

@@ -11,11 +11,18 @@ import { processAlertInput, flushServiceAlerts } from '../../src/use-cases/alert
 import type { AlertDeps, AlertInput } from '../../src/use-cases/alert-notifications';
 import { autoscaleOnReading, readingOfSample } from '../../src/use-cases/autoscale';
 import type { AutoscaleDeps } from '../../src/use-cases/autoscale';
-import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
+import { sentinelSpec } from '../../src/collection/sentinel-alarm';
+import {
+  collectServices,
+  collectTick,
+  defaultCollectOptions,
+  type CollectOptions,
+} from '../../src/use-cases/collect-tick';
 import type { CollectDeps } from '../../src/use-cases/collect-tick';
 import { decideOnAnomaly, type DecideDeps } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
 import { sweepUnfinishedDecisions, type SweepDeps } from '../../src/use-cases/sweep-decisions';
+import { wakeOnSentinel, type WakeDeps } from '../../src/use-cases/sentinel-wake';
 import { verifyActions, type VerifyDeps } from '../../src/use-cases/verify-actions';
 import { watchSample, type WatchDeps } from '../../src/use-cases/watch-sample';
 import type { FleetSim } from './fleet-sim';
@@ -31,7 +38,7 @@ import {
   type StreamRecord,
 } from './memory-ports';
 import { MemoryDecisions } from './memory-decisions';
-import { CountingNotifier, SimEcs, SimMetricSource } from './sim-adapters';
+import { CountingNotifier, SimEcs, SimMetricSource, SimSentinelAlarm } from './sim-adapters';
 
 /** AUTO_SCALING_ENABLED, AUTO_RECOVERY_ENABLED and AI_DECISIONS_ENABLED as production defaults them. */
 export const productionSwitches: GlobalSwitches = {
@@ -54,10 +61,29 @@ export interface VigiaStack {
   verify: VerifyDeps;
   watch: WatchDeps;
   alert: AlertDeps;
+  /** The service's sentinel alarm, evaluated only with `--cadence sentinel`. */
+  sentinel: SimSentinelAlarm;
+  wake: WakeDeps;
 }
 
+/**
+ * How the collector reads: `minute` reads every service every minute (the local stack's way, the
+ * bench's default); `sentinel` is the production default — a calm service read every 15 minutes,
+ * woken between reads by its sentinel alarm (src/collection/read-cadence.ts, sentinel-alarm.ts).
+ */
+export const cadences = ['minute', 'sentinel'] as const;
+export type Cadence = (typeof cadences)[number];
+
+/** The stage the bench's alarms are named for. */
+const BENCH_STAGE = 'bench';
+
 /** The composition root of lib/wiring, in memory, for one service on one simulated fleet. */
-export function vigiaStack(service: Service, sim: FleetSim, switches = productionSwitches) {
+export function vigiaStack(
+  service: Service,
+  sim: FleetSim,
+  switches = productionSwitches,
+  cadence: Cadence = 'minute',
+) {
   const clock = new MemoryClock(sim.settings.startMs);
   const table = new MemoryTable();
   const registry = new MemoryRegistry([service]);
@@ -67,6 +93,17 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
   const ecs = new SimEcs(sim);
   const notifier = new CountingNotifier(clock);
   const alerting = new MemoryAlerting(defaultAlertingConfig.retainResolvedSeconds);
+  const options = collectOptionsFor(cadence);
+  const collect: CollectDeps<CollectedSeriesState> = {
+    clock,
+    registry,
+    metrics: new SimMetricSource(sim, service.id),
+    ecs,
+    models,
+    observations,
+    heartbeat: new MemoryHeartbeat(),
+    detector: collectDetectorFor,
+  };
   const stack: VigiaStack = {
     clock,
     table,
@@ -74,16 +111,7 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
     alerting,
     switches,
     registry,
-    collect: {
-      clock,
-      registry,
-      metrics: new SimMetricSource(sim, service.id),
-      ecs,
-      models,
-      observations,
-      heartbeat: new MemoryHeartbeat(),
-      detector: collectDetectorFor,
-    },
+    collect,
     decide: {
       clock,
       registry,
@@ -106,6 +134,14 @@ export function vigiaStack(service: Service, sim: FleetSim, switches = productio
       log: new MemoryNotificationLog(),
       notifier,
       config: defaultAlertingConfig,
+    },
+    sentinel: new SimSentinelAlarm(sim, sentinelSpec(service, BENCH_STAGE, options.cadence)),
+    // As lib/wiring/wake.ts builds it: the woken service read now, as a collector worker would.
+    wake: {
+      clock,
+      registry,
+      models,
+      readNow: (s, at) => collectServices(collect, [s], at, options),
     },
   };
   return stack;
@@ -182,23 +218,46 @@ export const streamConsumers: StreamConsumer[] = [
 ];
 
 /**
- * The collector reads every service every minute here. Deployed, a calm service is read every 15
- * minutes and its sentinel alarm wakes it on load (read-cadence.ts); the simulated fleet has no
- * CloudWatch alarms to evaluate, so the bench measures the pipeline at minute reads, as the local
- * stack runs it.
+ * `minute`: the collector reads every service every minute, as the local stack runs it. `sentinel`:
+ * the production default (read-cadence.ts) — a calm service read every 15 minutes, its sentinel
+ * alarm evaluated on the simulated CloudWatch datapoints by the alarm's own rule and waking it as
+ * the wake function does (the `sentinel` step).
  */
-const benchCollectOptions = {
-  ...defaultCollectOptions,
-  cadence: { ...defaultCollectOptions.cadence, calmEveryMinutes: 1 },
+export function collectOptionsFor(cadence: Cadence): CollectOptions {
+  if (cadence === 'sentinel') return defaultCollectOptions;
+  return {
+    ...defaultCollectOptions,
+    cadence: { ...defaultCollectOptions.cadence, calmEveryMinutes: 1 },
+  };
+}
+
+/** The alarm's state changes reach the wake function (EventBridge) before the collector's tick. */
+const sentinelStep: ScheduledStep = {
+  name: 'sentinel',
+  async run(stack, tickAt) {
+    const change = stack.sentinel.evaluate(tickAt);
+    if (!change) return;
+    await wakeOnSentinel(
+      stack.wake,
+      { alarmName: change.alarmName, state: change.state, changedAt: change.changedAt },
+      { enabled: true, stage: BENCH_STAGE, maxConflictRetries: 3 },
+    );
+  },
 };
 
-export const scheduledSteps: ScheduledStep[] = [
-  {
+/** The schedules of one minute, in order, for a collector cadence. */
+export function scheduledStepsFor(cadence: Cadence): ScheduledStep[] {
+  const options = collectOptionsFor(cadence);
+  const collect: ScheduledStep = {
     name: 'collect',
     async run(stack, tickAt) {
-      await collectTick(stack.collect, tickAt, benchCollectOptions);
+      await collectTick(stack.collect, tickAt, options);
     },
-  },
+  };
+  return [...(cadence === 'sentinel' ? [sentinelStep] : []), collect, ...afterCollect];
+}
+
+const afterCollect: ScheduledStep[] = [
   {
     name: 'sweep',
     async run(stack) {
@@ -220,6 +279,9 @@ export const scheduledSteps: ScheduledStep[] = [
     },
   },
 ];
+
+/** The default cadence's schedules (`minute`). */
+export const scheduledSteps: ScheduledStep[] = scheduledStepsFor('minute');
 
 /** One minute of the stack: each schedule, then every stream record it caused. */
 export async function runVigiaTick(

@@ -64,8 +64,27 @@ const responseSchemas: Record<string, Json> = {
       trendPerHour: num,
       breach: {
         type: ['object', 'null'],
-        description: 'when the forecast crosses the limit the decision engine watches (memory 95%)',
+        description:
+          'the soonest crossing of any of its lines (or of the 95% memory limit decide diagnoses a leak on); null when none is forecast',
         properties: { inMinutes: num, at: { type: 'string', format: 'date-time' } },
+      },
+      lines: {
+        type: 'array',
+        description:
+          'every line the watch forecasts the series against: memory and disk reaching 95% within a week, each threshold policy crossed within the hour',
+        items: {
+          type: 'object',
+          properties: {
+            limit: num,
+            side: { type: 'string', enum: ['above', 'below'] },
+            horizonMinutes: num,
+            policy: { type: ['string', 'null'] },
+            breach: {
+              type: ['object', 'null'],
+              properties: { inMinutes: num, at: { type: 'string', format: 'date-time' } },
+            },
+          },
+        },
       },
     },
   },

@@ -25,6 +25,12 @@ export const alertingConfigSchema = z
     resolveAfterSeconds: seconds.default(300),
     /** No anomaly at all for this long resolves an incident even without "normal" evidence. */
     staleAfterSeconds: seconds.default(1800),
+    /**
+     * A forecast breach is over after this long without one: the watch repeats a breach still
+     * forecast once an hour (watch-sample.ts), on a sample a calm service's 15-minute read may bring
+     * late; a shorter wait would call it resolved in between.
+     */
+    forecastStaleAfterSeconds: seconds.default(80 * 60),
     /** A resolved message waits up to this long for the outcome of an executed action. */
     outcomeWaitSeconds: seconds.default(300),
     /** Resolved incidents stay in the working state this long (late events, the status page). */

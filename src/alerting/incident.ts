@@ -27,6 +27,19 @@ export const incidentMetricSchema = z.object({
   /** Since when the metric has been back inside its band; null while it is anomalous. */
   normalSince: isoTimestampSchema.nullable(),
   /**
+   * The latest reading that showed it back inside its band (null while it is anomalous): the
+   * incident resolves only once readings cover the whole resolve interval — a sample arrives a
+   * minute or two after its minute, and the clock alone would call a fault healthy before its
+   * readings said so. Absent on older items: the incident then resolves on fresh readings or stale.
+   */
+  normalUntil: isoTimestampSchema.nullable().optional(),
+  /**
+   * A forecast breach (the watch's, e.g. memory reaching 95 % within the week): no reading says it
+   * is over, and the watch repeats it only once an hour while the breach is still forecast, so it
+   * goes stale after `forecastStaleAfterSeconds`, not `staleAfterSeconds`.
+   */
+  forecast: z.boolean().optional(),
+  /**
    * What healthy means for this incident: at or below the band's upper edge the detector had
    * learned before the incident (and every static threshold that fired), at or above the lower
    * edge for a fall. Frozen: the band that adapted to a plateau does not count. Absent on older
@@ -131,6 +144,8 @@ function metricFromAnomaly(anomaly: Anomaly): IncidentMetric {
     direction: anomaly.direction,
     explanation: anomaly.explanation,
     normalSince: null,
+    normalUntil: null,
+    ...(anomaly.source === 'forecast' ? { forecast: true } : {}),
   };
 }
 
@@ -166,7 +181,7 @@ export function openIncident(anomaly: Anomaly, now: Date): Incident {
 function mergeMetric(m: IncidentMetric, anomaly: Anomaly, counts: boolean): IncidentMetric {
   const latest = ms(anomaly.at) > ms(m.lastAt);
   const stillAnomalous = m.normalSince !== null && ms(anomaly.at) >= ms(m.normalSince);
-  if (!counts) return stillAnomalous ? { ...m, normalSince: null } : m;
+  if (!counts) return stillAnomalous ? { ...m, normalSince: null, normalUntil: null } : m;
   const edges = healthyEdges(anomaly);
   return {
     ...m,
@@ -192,6 +207,7 @@ function mergeMetric(m: IncidentMetric, anomaly: Anomaly, counts: boolean): Inci
         }
       : {}),
     normalSince: stillAnomalous ? null : m.normalSince,
+    normalUntil: stillAnomalous ? null : (m.normalUntil ?? null),
   };
 }
 
@@ -253,29 +269,41 @@ export function markNormal(
     if (ms(at) <= ms(m.lastAt)) continue;
     if (stillUnhealthy(m, value)) {
       const clears = m.normalSince !== null && ms(at) >= ms(m.normalSince);
-      metrics[name] = { ...m, lastAt: at, normalSince: clears ? null : m.normalSince };
+      metrics[name] = clears
+        ? { ...m, lastAt: at, normalSince: null, normalUntil: null }
+        : { ...m, lastAt: at };
       changed = true;
       continue;
     }
     const normalSince = m.normalSince === null ? at : earlierOf(m.normalSince, at);
-    if (normalSince === m.normalSince) continue;
-    metrics[name] = { ...m, normalSince };
+    const normalUntil = m.normalUntil == null ? at : laterOf(m.normalUntil, at);
+    if (normalSince === m.normalSince && normalUntil === m.normalUntil) continue;
+    metrics[name] = { ...m, normalSince, normalUntil };
     changed = true;
   }
   return changed ? touch({ ...incident, metrics }, now) : incident;
 }
 
 /**
- * When the incident is over: every metric back in its band for `resolveAfterSeconds`, or no anomaly
- * for `staleAfterSeconds`. Derived from event times, so a late flush resolves at the same instant.
+ * When the incident is over: every metric back in its band for `resolveAfterSeconds`, as readings
+ * through the end of that interval show, or no anomaly for `staleAfterSeconds`
+ * (`forecastStaleAfterSeconds` for a forecast breach). Derived from event times, so a late flush
+ * resolves at the same instant.
  */
 export function recoveryTime(incident: Incident, config: AlertingConfig): number {
   const metrics = Object.values(incident.metrics);
-  const lastAnomaly = Math.max(...metrics.map((m) => ms(m.lastAt)));
-  const stale = lastAnomaly + config.staleAfterSeconds * 1000;
+  const stale = Math.max(
+    ...metrics.map(
+      (m) =>
+        ms(m.lastAt) +
+        (m.forecast ? config.forecastStaleAfterSeconds : config.staleAfterSeconds) * 1000,
+    ),
+  );
   if (metrics.some((m) => m.normalSince === null)) return stale;
   const lastRecovery = Math.max(...metrics.map((m) => ms(m.normalSince ?? m.lastAt)));
-  return Math.min(stale, lastRecovery + config.resolveAfterSeconds * 1000);
+  const healthyFor = lastRecovery + config.resolveAfterSeconds * 1000;
+  const readUntil = Math.min(...metrics.map((m) => (m.normalUntil ? ms(m.normalUntil) : -1)));
+  return readUntil >= healthyFor ? Math.min(stale, healthyFor) : stale;
 }
 
 export function resolveIfRecovered(

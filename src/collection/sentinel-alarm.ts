@@ -8,6 +8,7 @@
 // CPUUtilization, which every ECS service has without an ALB. The threshold is the scale-out target
 // less the cadence's near-target margin: the alarm trips on the same reading that makes the read
 // cadence call the service hot, so the woken service stays hot for as long as the load is high.
+import { serviceIdSchema } from '../model/common';
 import type { Service } from '../model';
 import type { CadenceSettings } from './read-cadence';
 
@@ -55,7 +56,8 @@ export function serviceOfSentinel(stage: string, alarmName: string): string | nu
   const prefix = sentinelPrefix(stage);
   if (!alarmName.startsWith(prefix)) return null;
   const id = alarmName.slice(prefix.length);
-  return /^[a-z][a-z0-9_]{0,39}$/.test(id) ? id : null;
+  // Any id a service may have (dashes included: `shop-api`), or its alarm would never wake it.
+  return serviceIdSchema.safeParse(id).success ? id : null;
 }
 
 /** The target group's CloudWatch dimension (`targetgroup/<name>/<id>`) from its ARN. */

@@ -20,7 +20,9 @@ export const worseMargin = 0.1;
 
 /**
  * resolved: every triggering metric is back on the healthy side of its limit.
- * worse: any metric moved further into the bad side by more than the margin.
+ * worse: any metric moved further into the bad side by more than the margin — and is on the bad
+ * side: a metric that moved but stayed healthy (a rollback's latency 230 → 260 ms against a 2 s
+ * line) is noise, and undoing the action for it would bring the fault back.
  * not-resolved: otherwise, including missing data after the window.
  */
 export function judgeOutcome(metrics: readonly TriggerMetric[]): Outcome {
@@ -30,8 +32,8 @@ export function judgeOutcome(metrics: readonly TriggerMetric[]): Outcome {
     if (m.after === null) return 'not-resolved';
     const sign = m.bad === 'above' ? 1 : -1;
     const worsening = (sign * (m.after - m.before)) / Math.max(Math.abs(m.before), 1e-9);
-    if (worsening > worseMargin) return 'worse';
     const healthy = m.bad === 'above' ? m.after <= m.limit : m.after >= m.limit;
+    if (worsening > worseMargin && !healthy) return 'worse';
     if (!healthy) allHealthy = false;
   }
   return allHealthy ? 'resolved' : 'not-resolved';

@@ -6,10 +6,14 @@ import {
   TARGET_SCALING_REQUESTER,
   type Decision,
   type DecisionOutcome,
+  type DecisionTrigger,
 } from '../model/decision';
 import type { Sample } from '../model/sample';
+import type { Service } from '../model/service';
 import { compensationFor, gateDecision, type GlobalSwitches } from './autopilot-guard';
+import { defaultDiagnosisThresholds, errorRate } from './diagnosis';
 import { judgeOutcome } from './outcome-judgement';
+import { RUNNING_TASKS_METRIC } from './threshold-watch';
 
 const MINUTE = 60_000;
 
@@ -47,6 +51,19 @@ export function settledDueAt(d: Decision, samples: readonly Sample[], dueAtMs: n
 }
 
 /**
+ * What a sample says about each metric verification may judge: its readings, the error rate in %
+ * (derived from counts when no source gives it ready-made) and the running tasks ECS reported.
+ */
+export function sampleReadings(s: Sample): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [metric, value] of Object.entries(s.metrics)) if (value !== null) out[metric] = value;
+  const rate = errorRate(s.metrics);
+  if (out.error_rate === undefined && rate !== null) out.error_rate = rate * 100;
+  if (s.ecs) out[RUNNING_TASKS_METRIC] = s.ecs.runningCount;
+  return out;
+}
+
+/**
  * The samples after the window: the first one at or after the due time carries the verdict; a
  * metric it lacks is taken from the next ones (a source can skip a minute).
  */
@@ -60,11 +77,105 @@ export function metricsAfter(
   if (after.length === 0) return null;
   const out: Record<string, number> = {};
   for (const s of after) {
-    for (const [metric, value] of Object.entries(s.metrics)) {
-      if (value !== null && out[metric] === undefined) out[metric] = value;
+    for (const [metric, value] of Object.entries(sampleReadings(s))) {
+      if (out[metric] === undefined) out[metric] = value;
     }
   }
   return out;
+}
+
+/** A reading older than this before the decision does not describe the service it acted on. */
+export const READING_MAX_AGE_MINUTES = 5;
+
+/**
+ * The service as it was when the decision was made: the latest sample at or before it (no older
+ * than READING_MAX_AGE_MINUTES), a metric it lacks taken from the ones before; null when none.
+ */
+export function metricsAt(samples: readonly Sample[], atMs: number): Record<string, number> | null {
+  const before = samples
+    .filter((s) => {
+      const t = Date.parse(s.at);
+      return t <= atMs && t >= atMs - READING_MAX_AGE_MINUTES * MINUTE;
+    })
+    .sort((a, b) => b.at.localeCompare(a.at));
+  if (before.length === 0) return null;
+  const out: Record<string, number> = {};
+  for (const s of before) {
+    for (const [metric, value] of Object.entries(sampleReadings(s))) {
+      if (out[metric] === undefined) out[metric] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Where each diagnosis shows, and so what a restart or rollback for it is judged on: a bad release
+ * by its errors, latency and running tasks, a leak by memory, a crash loop by running tasks. The
+ * anomaly that happened to carry the decision may be another metric (a bad release's rollback
+ * carried by a CPU dip was judged on CPU, called "worse" and undone).
+ */
+export const diagnosisSymptoms: Readonly<Record<string, readonly string[]>> = {
+  bad_deploy: ['error_rate', 'latency_p95', RUNNING_TASKS_METRIC],
+  error_burst: ['error_rate'],
+  memory_leak: ['memory'],
+  crash_loop: [RUNNING_TASKS_METRIC],
+  failing_dependency: ['error_rate', 'probe_failures'],
+  latency_regression: ['latency_p95'],
+  overload: ['cpu', 'latency_p95'],
+  saturation: ['cpu', 'latency_p95'],
+};
+
+/**
+ * The healthy line of a symptom no trigger named: the utilisation limits scaling sizes on for CPU and
+ * memory, one running task, and the lines the diagnosis itself calls high for the rest.
+ */
+function symptomLine(service: Service, metric: string): Omit<DecisionTrigger, 'value'> | null {
+  const t = defaultDiagnosisThresholds;
+  const tolerance = 1 + service.scaling.tolerance;
+  switch (metric) {
+    case 'cpu':
+      return { metric, limit: service.targets.cpu * tolerance, bad: 'above' };
+    case 'memory':
+      return { metric, limit: service.targets.memory * tolerance, bad: 'above' };
+    case RUNNING_TASKS_METRIC:
+      return { metric, limit: 1, bad: 'below' };
+    case 'error_rate':
+      return { metric, limit: t.errorRateHigh * 100, bad: 'above' };
+    case 'latency_p95':
+      return { metric, limit: t.latencyP95HighMs, bad: 'above' };
+    case 'probe_failures':
+      return { metric, limit: t.probeFailuresHigh, bad: 'above' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * What verification compares for a decision. A restart or rollback with a diagnosis is judged on
+ * that diagnosis's symptoms, each as the service showed it when the decision was made (a trigger on
+ * the same metric keeps its value and limit); the other triggers are left out. Without a reading of
+ * any symptom at the decision, or for any other action, the decision's own triggers.
+ */
+export function judgedTriggers(
+  d: Decision,
+  service: Service,
+  atDecision: Readonly<Record<string, number>> | null,
+): DecisionTrigger[] {
+  const triggers = d.trigger ?? [];
+  if (d.action !== 'restart' && d.action !== 'rollback') return triggers;
+  const symptoms = diagnosisSymptoms[d.diagnosis ?? ''] ?? [];
+  const judged: DecisionTrigger[] = [];
+  for (const metric of symptoms) {
+    const own = triggers.find((t) => t.metric === metric);
+    if (own) {
+      judged.push(own);
+      continue;
+    }
+    const value = atDecision?.[metric];
+    const line = symptomLine(service, metric);
+    if (value !== undefined && line) judged.push({ ...line, value });
+  }
+  return judged.length > 0 ? judged : triggers;
 }
 
 export interface Verdict {
@@ -78,10 +189,13 @@ export interface Verdict {
  * (rising towards the target is the point). A target-scaling scale-out is judged on whether the
  * objective held afterwards; utilisation still rising means the load grew, not that added tasks
  * hurt, so it is never 'worse' (undoing it would take away capacity that is needed). Everything
- * else: judgeOutcome on the trigger metrics.
+ * else: judgeOutcome on `triggers` (judgedTriggers: the decision's, or its diagnosis's symptoms).
  */
-export function judgeDecision(d: Decision, after: Readonly<Record<string, number>>): Verdict {
-  const triggers = d.trigger ?? [];
+export function judgeDecision(
+  d: Decision,
+  after: Readonly<Record<string, number>>,
+  triggers: readonly DecisionTrigger[] = d.trigger ?? [],
+): Verdict {
   const detail = triggers
     .map(
       (t) =>

@@ -1,10 +1,13 @@
 // A service's health score and forecasts as the API shows them (SPEC D4, D5): the health from the
 // latest sample, recent anomalies, open incidents and the detector models; per series the next
-// expected value, the trend and — where the decision engine has a limit for it — the time to breach,
-// from the very numbers decide uses (forecastsFrom).
+// expected value, the trend, and the time to each line the watch forecasts it against (memory and
+// disk reaching 95 %, every threshold policy's comparison: forecastLimits, the very lines that raise
+// forecast warnings) and to the limit decide diagnoses a leak on (forecastsFrom).
+import { forecastLimits, type ForecastLimit } from '../decision';
 import {
   forecastAt,
   serviceHealthOf,
+  timeToBreach,
   type SeriesState,
   type ServiceHealthView,
   type VigiaState,
@@ -14,6 +17,22 @@ import type { CollectorHeartbeat, ModelRecord } from '../ports';
 import type { SeriesModel } from './collect-tick';
 import { forecastsFrom } from './decide-on-anomaly';
 
+export interface ForecastBreach {
+  /** 0: the latest reading is already past the line. */
+  inMinutes: number;
+  at: string;
+}
+
+/** One line a series is forecast against, and when the forecast crosses it within the horizon. */
+export interface ForecastLine {
+  limit: number;
+  side: 'above' | 'below';
+  horizonMinutes: number;
+  /** The threshold policy the line comes from; null for the built-in memory and disk lines. */
+  policy: string | null;
+  breach: ForecastBreach | null;
+}
+
 export interface SeriesForecast {
   metric: string;
   /** The series' last point and the next one the detector expects, at the series' own interval. */
@@ -21,8 +40,10 @@ export interface SeriesForecast {
   next: { at: string; value: number };
   /** Level trend per hour (the seasonal profile aside); 0 on a flat series. */
   trendPerHour: number;
-  /** When the forecast crosses the limit decide watches for this series; null when it does not. */
-  breach: { inMinutes: number; at: string } | null;
+  /** The soonest breach of any line below (or of decide's leak limit); null when none is due. */
+  breach: ForecastBreach | null;
+  /** Every line the watch forecasts this series against, in the order forecastLimits gives. */
+  lines: ForecastLine[];
 }
 
 export interface ServiceOutlookFacts {
@@ -100,6 +121,7 @@ export function serviceForecasts(
   models: readonly Pick<ModelRecord, 'metric' | 'state'>[],
 ): SeriesForecast[] {
   const breaches = forecastsFrom(service, models).breaches;
+  const limits = forecastLimits(service);
   const out: SeriesForecast[] = [];
   for (const { metric, detector } of detectorsOf(models)) {
     if (!detector || detector.t === null || !(detector.dt > 0)) continue;
@@ -111,21 +133,45 @@ export function serviceForecasts(
       continue; // a model from another detector version: no forecast rather than no response
     }
     if (value === null) continue;
-    const breach = breaches.find((b) => b.metric === metric);
+    const at = (minutes: number) => ({
+      inMinutes: minutes,
+      at: new Date(detector.t! + minutes * MINUTE).toISOString(),
+    });
+    const lines = limits.filter((l) => l.metric === metric).map((l) => lineOf(detector, l, at));
+    const soonest = [
+      ...lines.map((l) => l.breach?.inMinutes),
+      breaches.find((b) => b.metric === metric)?.minutesToBreach,
+    ].filter((m): m is number => m !== undefined && m !== null);
     out.push({
       metric,
       lastAt: new Date(detector.t).toISOString(),
       next: { at: new Date(nextAt).toISOString(), value: round(value) },
       trendPerHour: round(detector.tr * HOUR),
-      breach: breach
-        ? {
-            inMinutes: breach.minutesToBreach,
-            at: new Date(detector.t + breach.minutesToBreach * MINUTE).toISOString(),
-          }
-        : null,
+      breach: soonest.length > 0 ? at(Math.min(...soonest)) : null,
+      lines,
     });
   }
   return out.sort((a, b) => (a.metric < b.metric ? -1 : 1));
+}
+
+function lineOf(
+  detector: VigiaState,
+  line: ForecastLimit,
+  at: (minutes: number) => ForecastBreach,
+): ForecastLine {
+  let minutes: number | null = null;
+  try {
+    minutes = timeToBreach(detector, line.limit, line.side, line.horizonMinutes);
+  } catch {
+    minutes = null; // a model from another detector version: the line without a forecast
+  }
+  return {
+    limit: line.limit,
+    side: line.side,
+    horizonMinutes: line.horizonMinutes,
+    policy: line.policy ?? null,
+    breach: minutes === null ? null : at(minutes),
+  };
 }
 
 function round(n: number): number {

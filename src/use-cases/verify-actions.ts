@@ -1,5 +1,6 @@
 // Verification and learning (SPEC X5), run every minute: each executed action whose window has
-// passed in the data is judged from the metrics that triggered it; the verdict goes on the decision
+// passed in the data is judged from the metrics that triggered it (a restart or rollback: from its
+// diagnosis's symptoms as the service showed them at the decision); the verdict goes on the decision
 // (outcome, verifiedAt, outcomeDetail — the recovery note), into the service's statistics for that
 // (diagnosis, action) and the learning summary; an action that made things worse gets a
 // compensating decision. All of it one transaction per decision, so two runs verify once. The
@@ -10,15 +11,18 @@ import {
   compensationDecision,
   settledDueAt,
   judgeDecision,
+  judgedTriggers,
   metricsAfter,
+  metricsAt,
   priorFor,
+  READING_MAX_AGE_MINUTES,
   recordOutcome,
   verificationDueAt,
   withOutcome,
   type GlobalSwitches,
 } from '../decision';
 import { ConflictError } from '../errors';
-import type { Decision, DecisionOutcome, Service } from '../model';
+import type { Decision, DecisionOutcome, DecisionTrigger, Service } from '../model';
 import type { Clock, LearningStore, PendingDecisions, ServiceRegistry } from '../ports';
 import { needsFollowUp } from './pending-decisions';
 
@@ -101,7 +105,9 @@ async function verifyService(
   options: VerifyOptions,
   result: VerifyResult,
 ) {
-  const earliest = Math.min(...pending.map((d) => Date.parse(d.at)));
+  // From a little before the earliest decision: how the service looked when each was made.
+  const earliest =
+    Math.min(...pending.map((d) => Date.parse(d.at))) - READING_MAX_AGE_MINUTES * MINUTE;
   const samples = await deps.learning.samplesBetween(service.id, new Date(earliest), now);
   for (const decision of pending) {
     // A restart or rollback is judged once its rollout completed (verification.ts settledDueAt).
@@ -115,7 +121,17 @@ async function verifyService(
       result.waiting++;
       continue;
     }
-    const verified = await verifyOne(deps, service, decision, after, due, switches, options);
+    const judged = judgedTriggers(decision, service, metricsAt(samples, Date.parse(decision.at)));
+    const verified = await verifyOne(
+      deps,
+      service,
+      decision,
+      judged,
+      after,
+      due,
+      switches,
+      options,
+    );
     if (verified) result.verified.push(verified);
   }
 }
@@ -124,12 +140,13 @@ async function verifyOne(
   deps: VerifyDeps,
   service: Service,
   decision: Decision,
+  judged: readonly DecisionTrigger[],
   after: Record<string, number>,
   dueAtMs: number,
   switches: GlobalSwitches,
   options: VerifyOptions,
 ): Promise<VerifiedAction | null> {
-  const verdict = judgeDecision(decision, after);
+  const verdict = judgeDecision(decision, after, judged);
   // Compensations were not chosen by the engine: judged and shown, but not learned from.
   const learns = decision.choice?.how !== 'compensation' && decision.diagnosis !== undefined;
   const compensation = compensationDecision(decision, verdict, dueAtMs, service.mode, switches);

@@ -2,12 +2,14 @@
 // the report gives time to act and time to recover apart (an incident resolved 13 minutes after it
 // opened, vigia's ECS call a minute after the anomaly), success per service and per action kind,
 // and the accuracy of target scaling; one service shows its health score and the forecast of each
-// series, with memory's time to its limit as decide computes it.
+// series: memory's time to its limit as decide computes it, and every line the watch forecasts a
+// series against (disk reaching 95 %, each threshold policy crossed within the hour).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoModelStore } from '../../lib/store/model-store';
 import type { SingleTableStore } from '../../lib/store/single-table-store';
 import { StatusHistoryStore } from '../../lib/store/status-history-store';
 import { seriesDetector } from '../../src/detection';
+import type { SeriesForecast } from '../../src/use-cases/service-outlook';
 import { aDecision, anAnomaly, anEcsState } from '../support/builders';
 import { apiGet } from '../support/api-get';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
@@ -79,6 +81,20 @@ beforeAll(async () => {
     { lastTimestamp: last, detector },
     0,
   );
+  // worker: disk filling 0.01 points a minute from 50% (95% in about 3 days), and latency rising
+  // slowly, then 10 ms a minute over the last hour to 1.8 s (the seed policy scale-out-latency's
+  // 2 s in about 20 minutes).
+  let disk = seriesDetector.init();
+  let latency = seriesDetector.init();
+  for (let i = 0; i < 480; i++) {
+    const t = now.getTime() - (480 - i) * 60_000;
+    disk = seriesDetector.update(disk, { timestamp: t, value: 50 + 0.01 * i }).state;
+    const ms = i < 420 ? 1000 + 0.5 * i : 1210 + 10 * (i - 420);
+    latency = seriesDetector.update(latency, { timestamp: t, value: ms }).state;
+  }
+  const models = new DynamoModelStore(a.table);
+  await models.saveModel('worker', 'disk', { lastTimestamp: last, detector: disk }, 0);
+  await models.saveModel('worker', 'latency_p95', { lastTimestamp: last, detector: latency }, 0);
   const at = new Date(last).toISOString();
   await store.putSample(
     { serviceId: 'api', at, metrics: { memory: 64, latency_p95: 900 }, ecs: anEcsState() },
@@ -148,6 +164,47 @@ describe('GET /services/{id}', () => {
     expect(Date.parse(memory.breach.at) - Date.parse(memory.lastAt)).toBe(
       memory.breach.inMinutes * 60_000,
     );
+    // Its lines: 95% within the week (the same breach), and the seed policy scale-out-memory's 85%
+    // not within its hour.
+    expect(memory.lines).toEqual([
+      expect.objectContaining({ limit: 95, policy: null, breach: memory.breach }),
+      expect.objectContaining({ limit: 85, policy: 'scale-out-memory', breach: null }),
+    ]);
+  });
+
+  it('shows every forecast line: disk reaching 95% and each threshold policy crossed', async () => {
+    const res = await get('/services/worker');
+
+    expect(res.status).toBe(200);
+    expect(res.json.health).toMatchObject({ state: 'operational' });
+    const forecasts = res.json.forecasts as SeriesForecast[];
+    const of = (metric: string) => forecasts.find((f) => f.metric === metric)!;
+    const disk = of('disk');
+    expect(disk.lines).toEqual([
+      {
+        limit: 95,
+        side: 'above',
+        horizonMinutes: 7 * 24 * 60,
+        policy: null,
+        breach: { inMinutes: expect.any(Number), at: expect.any(String) },
+      },
+    ]);
+    // (95 − 54.8) / 0.01 ≈ 4000 minutes, within the week.
+    expect(disk.breach!.inMinutes).toBeGreaterThan(3000);
+    expect(disk.breach!.inMinutes).toBeLessThan(5500);
+    // latency_p95: the tightest rising line of the seed policies (scale-out-latency, 2 s), within
+    // the hour, and the 5 s of alert-latency is left out (reached later on the same side).
+    const latency = of('latency_p95');
+    expect(latency.lines).toHaveLength(1);
+    expect(latency.lines[0]).toMatchObject({
+      limit: 2000,
+      side: 'above',
+      horizonMinutes: 60,
+      policy: 'scale-out-latency',
+    });
+    expect(latency.lines[0]!.breach!.inMinutes).toBeGreaterThan(5);
+    expect(latency.lines[0]!.breach!.inMinutes).toBeLessThan(60);
+    expect(latency.breach).toEqual(latency.lines[0]!.breach);
   });
 
   it('shows a service with no data as healthy, with no forecasts', async () => {

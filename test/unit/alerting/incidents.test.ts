@@ -59,11 +59,19 @@ describe('incidents', () => {
     let state = emptyAlertingState();
     state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), cfg);
     state = applyAnomaly(state, anomaly('api', 'memory', 60), at(60), cfg);
-    // Act: cpu recovers at 2 min, memory at 3 min; resolveAfter is 5 min
+    // Act: cpu recovers at 2 min, memory at 3 min; resolveAfter is 5 min, and the readings must
+    // show it through 8 min
     state = applyNormal(state, { serviceId: 'api', metric: 'cpu', at: isoAt(120) }, at(120), cfg);
     state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(180) }, at(180), cfg);
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(420) }, at(420), cfg);
     const early = flush(state, at(180 + 299), cfg).state;
-    const late = flush(state, at(180 + 300), cfg).state;
+    const read = applyNormal(
+      state,
+      { serviceId: 'api', metric: null, at: isoAt(480) },
+      at(480),
+      cfg,
+    );
+    const late = flush(read, at(180 + 300), cfg).state;
     // Assess
     expect(openIncidentOf(early, 'api')).not.toBeNull();
     expect(late.incidents[0]!.status).toBe('resolved');
@@ -91,6 +99,7 @@ describe('incidents', () => {
     let state = emptyAlertingState();
     state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), cfg);
     state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(60) }, at(60), cfg);
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(360) }, at(360), cfg);
     state = flush(state, at(400), cfg).state;
     // Act
     const after = applyAnomaly(state, anomaly('api', 'cpu', 30), at(410), cfg);

@@ -78,6 +78,7 @@ describe('recovery notes', () => {
     state = applyDecision(state, decision('api', 5), at(5), cfg);
     state = flushEvery10s(state, 0, 30).state;
     state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(60) }, at(60), cfg);
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(360) }, at(360), cfg);
     const waiting = flushEvery10s(state, 360, 420);
     // Act
     state = applyOutcome(

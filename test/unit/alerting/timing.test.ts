@@ -93,6 +93,7 @@ describe('alert-manager timing', () => {
     state = applyAnomaly(state, anomaly('api', 'cpu', 0), at(0), quick);
     state = applyAnomaly(state, anomaly('web', 'cpu', 0), at(0), quick);
     state = applyNormal(state, { serviceId: 'web', metric: null, at: isoAt(5) }, at(5), quick);
+    state = applyNormal(state, { serviceId: 'web', metric: null, at: isoAt(15) }, at(15), quick);
     const first = flushEvery10s(state, 0, 50, quick);
     state = applyNormal(
       first.state,
@@ -100,6 +101,7 @@ describe('alert-manager timing', () => {
       at(60),
       quick,
     );
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(70) }, at(70), quick);
     // Act
     const { sent } = flushEvery10s(state, 60, 2000, quick);
     // Assess
@@ -129,7 +131,13 @@ describe('alert-manager timing', () => {
       at(6 * 3600 + 60),
       cfg,
     );
-    const end = flushEvery10s(state, 6 * 3600 + 60, 6 * 3600 + 900);
+    state = applyNormal(
+      state,
+      { serviceId: 'api', metric: null, at: isoAt(6 * 3600 + 360) },
+      at(6 * 3600 + 360),
+      cfg,
+    );
+    const end = flushEvery10s(state, 6 * 3600 + 360, 6 * 3600 + 900);
     // Assess
     expect(sent).toHaveLength(0);
     expect(end.sent.map((m) => m.kind)).toEqual(['resolved']);

@@ -45,6 +45,9 @@ describe('sentinel alarm', () => {
 
   it('knows its own alarms by stage and name, and no other', () => {
     expect(serviceOfSentinel('prod', 'vigia-prod-sentinel-web')).toBe('web');
+    // Found by bench:incidents --cadence sentinel: a service id with a dash was never woken.
+    expect(serviceOfSentinel('prod', 'vigia-prod-sentinel-shop-api')).toBe('shop-api');
+    expect(serviceOfSentinel('prod', 'vigia-prod-sentinel-2nd-api')).toBe('2nd-api');
     expect(serviceOfSentinel('prod', 'vigia-dev-sentinel-web')).toBeNull();
     expect(serviceOfSentinel('prod', 'vigia-prod-sentinel-Web!')).toBeNull();
     expect(serviceOfSentinel('prod', 'TargetTracking-web-AlarmHigh')).toBeNull();
