@@ -146,9 +146,12 @@ function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricPr
   const horizon = expected.slice(0, lead).filter(Number.isFinite);
   if (horizon.length === 0) return [];
   const out: MetricProposal[] = [];
-  const push = (signal: 'forecast' | 'forecast-band', needed: number) => {
-    const ratio = input.desiredCount > 0 ? needed / input.desiredCount : Infinity;
-    if (needed > input.desiredCount && ratio - 1 > config.tolerance) {
+  // `ratio` is the load per task over what a task should carry, as for the measured signals: the
+  // count rounded up is what the plan asks, not how far past its target the load is.
+  const push = (signal: 'forecast' | 'forecast-band', load: number, perTask: number) => {
+    const needed = Math.ceil(load / perTask - 1e-9);
+    const ratio = input.desiredCount > 0 ? load / (perTask * input.desiredCount) : Infinity;
+    if (needed > input.desiredCount && needed / input.desiredCount - 1 > config.tolerance) {
       out.push({ signal, desired: needed, ratio });
     } else {
       // Not enough to act on, but what the forecast needs still holds: scale-in stops there. Left
@@ -157,11 +160,11 @@ function forecastProposals(input: ScalingInput, config: ScalingConfig): MetricPr
       out.push({ signal, desired: Math.min(needed, input.desiredCount), ratio });
     }
   };
-  push('forecast', Math.ceil(Math.max(...horizon) / target - 1e-9));
+  push('forecast', Math.max(...horizon), target);
   const upper = (input.forecastRequestRateUpper ?? []).slice(0, lead).filter(Number.isFinite);
   if (config.preScaling.band && upper.length > 0 && config.requestsPerTaskCapacity !== undefined) {
     const ceiling = (config.requestsPerTaskCapacity * config.preScaling.ceilingPercent) / 100;
-    push('forecast-band', Math.ceil(Math.max(...upper) / ceiling - 1e-9));
+    push('forecast-band', Math.max(...upper), ceiling);
   }
   return out;
 }

@@ -82,7 +82,9 @@ const PUSHED_WINDOW_MS = 15_000;
  */
 export const CONFIRM_WINDOW_MS = 150_000;
 /** Signals of the load itself, measured or forecast: at once when past the tasks' capacity. */
-const LOAD_SIGNALS = new Set(['requests', 'forecast', 'forecast-band']);
+// Load measured or expected (the forecast's middle, not its band's upper edge, which is doubt, not
+// load): each proposal's ratio is over the requests target.
+const LOAD_SIGNALS = new Set(['requests', 'forecast']);
 const ACTING = new Set(['approved', 'executing', 'executed']);
 
 export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {

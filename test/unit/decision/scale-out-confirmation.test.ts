@@ -115,6 +115,24 @@ describe('a scale-out on samples is explained by load', () => {
     expect(past).toMatchObject({ kind: 'act', decision: { action: 'scale-out' } });
   });
 
+  it('a forecast a fraction of a task over the count, or only its band’s edge, is not past capacity', () => {
+    // 3 tasks, 230 req/s expected: 77 per task, 2 % over the 75 target, far from the 100 a task
+    // serves. Rounded up it needs a 4th task — 133 % of the count, which read as load past capacity.
+    const three = { desiredCount: 3, runningCount: 3, pendingCount: 0 };
+    const rounded = planTargetScaling({
+      ...reading(11, { cpu: 80, requests: 225 }, emptyScalingState()),
+      ecs: three,
+      forecastRequestRate: { expected: [230, 230], upper: [240, 240] },
+    });
+    // 4 tasks, 310 req/s expected (78 per task) but the band's upper edge at 500: doubt, not load.
+    const band = planTargetScaling({
+      ...reading(11, { cpu: 80, requests: 300 }, emptyScalingState()),
+      forecastRequestRate: { expected: [310, 310], upper: [500, 500] },
+    });
+    expect(rounded.kind).toBe('hold');
+    expect(band.kind).toBe('hold');
+  });
+
   it('is not confirmed by an anomaly decision’s plan on the same sample', () => {
     // The anomaly decision on minute 10's sample planned at minute 10 and asked for 6; target
     // scaling never read a sample before this one. Before, that plan confirmed the reading.
