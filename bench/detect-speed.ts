@@ -1,14 +1,26 @@
-// `npm run bench:detect`: points per CPU-second (one core) for the series detector over the NAB
-// data, bare and with the JSON state round trip collect does for every point (median of several
-// runs); then the load detector, which learns the load forecast beside it (what collect runs on
-// `requests`, or on `cpu` where a service has no requests). CPU time, not wall time: the figure
-// holds on a shared machine. `--ref <checkout>` measures another checkout's detectors in the same
-// run, interleaved run by run, and prints the ratios.
-import { resolve } from 'node:path';
+// `npm run bench:detect`: points per CPU-second (one core) for the detectors over the NAB data, on
+// the path collect runs (src/use-cases/collect-tick.ts): a tick loads each series' saved state,
+// feeds it the points that are new since the last tick, and saves it, so the state makes one JSON
+// round trip per tick per series. A service read every minute (hot, or `calmEveryMinutes` 1) gets
+// one new point a tick: one round trip per point, the promise's figure (≥ 20,000 points/s). A calm
+// service read every 15 minutes gets 15 points per round trip; a warm-up chunk 2,880. The store
+// also gzips the service's models item (lib/store/model-store.ts): measured here on one series'
+// state alone (an upper bound: the real item holds every series of the service, one gzip stream).
+// The detectors run as Lambda runs them: src/detection bundled by esbuild with serverless.yml's
+// settings (one minified ESM file), not through tsx (`--tsx` for that), whose per-module wrappers
+// add a call to every cross-module function call. Median of several runs, CPU time, not wall time:
+// the figure holds on a shared machine. Also the state's JSON bytes per series (mean over every
+// point, and the largest). `--ref <checkout>` measures another checkout's detectors in the same
+// run, interleaved run by run, with ratios.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadDetector, seriesDetector, type SeriesDetector } from '../src/detection';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import type { SeriesDetector } from '../src/detection';
 import { listCsvFiles, readDataCsv, type NabRow } from './nab/csv';
-import { detectSeries } from './nab/run-detector';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +29,8 @@ const { values } = parseArgs({
     ref: { type: 'string' },
     /** Every n-th NAB file only: a shorter run on a busy machine (the ratio still holds). */
     every: { type: 'string', default: '1' },
+    /** Run the TypeScript through tsx instead of the production bundle. */
+    tsx: { type: 'boolean', default: false },
   },
 });
 
@@ -30,14 +44,30 @@ interface Detectors {
   series: SeriesDetector<unknown>;
   load: SeriesDetector<unknown>;
 }
-const ours: Detectors = {
-  series: seriesDetector as SeriesDetector<unknown>,
-  load: loadDetector as SeriesDetector<unknown>,
-};
+const outDir = mkdtempSync(join(tmpdir(), 'detect-speed-'));
+
+/** A checkout's src/detection as production builds it (serverless.yml: bundle, minify, ESM). */
+async function bundled(checkout: string, name: string): Promise<string> {
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({
+    entryPoints: [resolve(checkout, 'src/detection/index.ts')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    outfile,
+    logLevel: 'error',
+  });
+  return pathToFileURL(outfile).href;
+}
 
 /** A checkout's detectors: before this module existed, `collectDetector` was the load detector. */
-async function detectorsOf(checkout: string): Promise<Detectors> {
-  const m = (await import(resolve(checkout, 'src/detection/index.ts'))) as Record<string, unknown>;
+async function detectorsOf(checkout: string, name: string): Promise<Detectors> {
+  const entry = values.tsx
+    ? resolve(checkout, 'src/detection/index.ts')
+    : await bundled(checkout, name);
+  const m = (await import(entry)) as Record<string, unknown>;
   return {
     series: m.seriesDetector as SeriesDetector<unknown>,
     load: (m.loadDetector ?? m.collectDetector) as SeriesDetector<unknown>,
@@ -54,33 +84,85 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-function onePass(detector: SeriesDetector<unknown>, roundTrip: boolean): number {
+/** How a tick saves and loads the state: not at all, JSON, or JSON and gzip as the store does. */
+type Store = 'none' | 'json' | 'gzip';
+
+function save(state: unknown, store: Store): unknown {
+  if (store === 'none') return state;
+  if (store === 'json') return JSON.parse(JSON.stringify(state));
+  return JSON.parse(gunzipSync(gzipSync(JSON.stringify(state))).toString('utf8'));
+}
+
+/** One pass over every series, `perTick` points between loading and saving the state. */
+function onePass(detector: SeriesDetector<unknown>, store: Store, perTick: number): number {
   const started = cpuSeconds();
-  for (const rows of series) detectSeries(detector, rows, roundTrip);
+  for (const rows of series) {
+    let state = detector.init();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      state = detector.update(state, { timestamp: row.timestamp, value: row.value }).state;
+      if ((i + 1) % perTick === 0) state = save(state, store);
+    }
+  }
   return points / (cpuSeconds() - started);
 }
 
-const ref = values.ref ? await detectorsOf(values.ref) : null;
+/** JSON bytes of the state after every point: mean and largest, per series. */
+function stateBytes(detector: SeriesDetector<unknown>): { mean: number; max: number } {
+  let sum = 0;
+  let max = 0;
+  for (const rows of series) {
+    let state = detector.init();
+    for (const row of rows) {
+      state = detector.update(state, { timestamp: row.timestamp, value: row.value }).state;
+      const json = JSON.stringify(state);
+      sum += json.length;
+      if (json.length > max) max = json.length;
+      state = JSON.parse(json) as unknown;
+    }
+  }
+  return { mean: sum / points, max };
+}
+
+const ours = await detectorsOf('.', 'ours');
+const ref = values.ref ? await detectorsOf(values.ref, 'ref') : null;
 const cases = [
-  ['detector update:', (d: Detectors) => d.series, false],
-  ['with JSON state round trip:', (d: Detectors) => d.series, true],
-  ['load detector (with the load forecast), round trip:', (d: Detectors) => d.load, true],
+  ['series detector, update alone:', (d: Detectors) => d.series, 'none', 1],
+  ['  JSON round trip every point (read every minute):', (d: Detectors) => d.series, 'json', 1],
+  ['  JSON + gzip every point (the store, one series):', (d: Detectors) => d.series, 'gzip', 1],
+  ['  JSON round trip every 15 points (calm service):', (d: Detectors) => d.series, 'json', 15],
+  ['load detector (with `lf`), JSON round trip every point:', (d: Detectors) => d.load, 'json', 1],
 ] as const;
-onePass(ours.series, false); // warm the JIT
-if (ref) onePass(ref.series, false);
-console.log(`${series.length} series, ${points} points, median of ${values.runs} runs, one core`);
-for (const [label, pick, roundTrip] of cases) {
+onePass(ours.series, 'json', 1); // warm the JIT
+if (ref) onePass(ref.series, 'json', 1);
+console.log(
+  `${series.length} series, ${points} points, median of ${values.runs} runs, one core, ` +
+    (values.tsx ? 'TypeScript through tsx' : 'esbuild bundle as deployed'),
+);
+const fmt = (x: number) => `${Math.round(x).toLocaleString('en')} points/s`;
+for (const [label, pick, store, perTick] of cases) {
   const mine: number[] = [];
   const theirs: number[] = [];
   for (let run = 0; run < Number(values.runs); run++) {
-    mine.push(onePass(pick(ours), roundTrip));
-    if (ref) theirs.push(onePass(pick(ref), roundTrip));
+    mine.push(onePass(pick(ours), store, perTick));
+    if (ref) theirs.push(onePass(pick(ref), store, perTick));
   }
-  const fmt = (x: number) => `${Math.round(x).toLocaleString('en')} points/s`;
-  const line = `${label.padEnd(52)} ${fmt(median(mine))}`;
+  const line = `${label.padEnd(58)} ${fmt(median(mine))}`;
   console.log(
     ref
       ? `${line}  (reference ${fmt(median(theirs))}, ratio ${(median(mine) / median(theirs)).toFixed(2)})`
       : line,
+  );
+}
+for (const [name, pick] of [
+  ['series detector', (d: Detectors) => d.series],
+  ['load detector', (d: Detectors) => d.load],
+] as const) {
+  const b = stateBytes(pick(ours));
+  const r = ref ? stateBytes(pick(ref)) : null;
+  const fmtB = (x: { mean: number; max: number }) =>
+    `mean ${Math.round(x.mean).toLocaleString('en')} bytes, largest ${x.max.toLocaleString('en')}`;
+  console.log(
+    `state JSON per series, ${name.padEnd(16)} ${fmtB(b)}${r ? `  (reference ${fmtB(r)})` : ''}`,
   );
 }
