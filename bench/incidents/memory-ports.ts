@@ -105,8 +105,19 @@ export class MemoryTable {
   readonly anomalies = new Map<string, Anomaly>();
   readonly decisions = new Map<string, Decision>();
   readonly stream: StreamRecord[] = [];
+  /**
+   * When each decision was first written, by the stack's clock. A decision's own `at` is its
+   * evidence's time (a sample's datapoint, minutes older than the ECS state read with it), not
+   * when it was made.
+   */
+  readonly decidedAt = new Map<string, number>();
+
+  constructor(private readonly clock?: { now(): Date }) {}
 
   putDecisionItem(next: Decision, old: Decision | null): void {
+    if (!this.decidedAt.has(next.id)) {
+      this.decidedAt.set(next.id, this.clock?.now().getTime() ?? Date.parse(next.at));
+    }
     this.decisions.set(next.id, copy(next));
     this.stream.push({
       kind: 'decision',

@@ -82,9 +82,15 @@ export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Prom
   const anomalies = [...stack.table.anomalies.values()]
     .map((a) => minuteOf(a.at))
     .filter((m) => m >= s.faultMinute);
+  // What vigia named first among the decisions it made once the fault began (a decision's `at` is
+  // its evidence's time, which can be a datapoint from before the fault read with ECS's state now).
+  const decidedAt = (d: { id: string; at: string }) =>
+    stack.table.decidedAt.get(d.id) ?? Date.parse(d.at);
   const decided = [...stack.table.decisions.values()]
-    .filter((d) => d.requestedBy === 'vigia:decide' && minuteOf(d.at) >= s.faultMinute)
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .filter(
+      (d) => d.requestedBy === 'vigia:decide' && decidedAt(d) >= start + s.faultMinute * 60_000,
+    )
+    .sort((a, b) => decidedAt(a) - decidedAt(b) || a.at.localeCompare(b.at));
   return {
     system: 'vigia',
     minutes: sim.minutes,

@@ -85,7 +85,7 @@ export function vigiaStack(
   cadence: Cadence = 'minute',
 ) {
   const clock = new MemoryClock(sim.settings.startMs);
-  const table = new MemoryTable();
+  const table = new MemoryTable(clock);
   const registry = new MemoryRegistry([service]);
   const observations = new MemoryObservations(table);
   const decisions = new MemoryDecisions(table);

@@ -1,0 +1,26 @@
+// What vigia named is scored on the decisions it made once the fault began. A decision's `at` is
+// its evidence's time: a crash loop's outage anomaly pairs the last CloudWatch datapoint, minutes
+// old, with the 0 running tasks ECS shows now, so its `at` can fall before the fault although the
+// decision was made after it.
+import { describe, expect, it } from 'vitest';
+import { playVigia } from '../../../bench/incidents/play';
+import { MemoryTable } from '../../../bench/incidents/memory-ports';
+import { makeScenario } from '../../../bench/incidents/scenarios';
+import { aDecision } from '../../support/builders';
+
+describe('the incident benchmark scores what vigia named', () => {
+  it('by when the decision was made, not by its evidence’s time', async () => {
+    const run = await playVigia(makeScenario('crash-loop', 0, 1));
+    expect(run.diagnosis).toBe('crash_loop');
+  });
+
+  it('keeps when a decision was first written, not when it was last updated', () => {
+    let now = Date.parse('2026-03-02T10:05:00.000Z');
+    const table = new MemoryTable({ now: () => new Date(now) });
+    const d = aDecision({ at: '2026-03-02T10:02:00.000Z' });
+    table.putDecisionItem(d, null);
+    now += 120_000;
+    table.putDecisionItem({ ...d, status: 'executed' }, d);
+    expect(table.decidedAt.get(d.id)).toBe(Date.parse('2026-03-02T10:05:00.000Z'));
+  });
+});
