@@ -24,6 +24,8 @@ export const handler = scheduledHandler(async (event: unknown) => {
     c.collect.shardSize,
     collectOptions(c),
   );
+  if (dispatched.listing.source === 'remembered')
+    logger.error('fleet query failed: the tick runs on the last listing', dispatched.listing);
   for (const failure of dispatched.failedShards) logger.error('shard not handed over', failure);
   const result = dispatched.inline;
   if (!result) {
