@@ -24,7 +24,10 @@ export const handler = scheduledHandler(async (event: unknown, context) => {
     shard,
     collectOptions(c),
     defaultFaultPolicy,
-    () => context.getRemainingTimeInMillis(),
+    // Lambda's own deadline: a further pass starts only with room for it.
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? () => context.getRemainingTimeInMillis()
+      : undefined,
   );
   for (const failure of result.failures) logger.error('service not collected', failure);
   if (result.failures.filter((f) => f.serviceId !== '*').length >= result.services) {

@@ -81,6 +81,8 @@ export interface DispatchResult {
   /** Shards no worker got (their services count as failures in the heartbeat). */
   failedShards: { index: number; services: number; error: string }[];
   listing: FleetListing;
+  /** Why the tick's heartbeat could not be written (the shards were handed over all the same). */
+  heartbeatError?: string;
 }
 
 /** Runs `attempt` up to `tries` times, pausing with exponential backoff; the last error escapes. */
@@ -174,7 +176,16 @@ export async function dispatchCollect<S>(
       shards: parts.length,
       shardsDone: 0,
     });
-  await withBackoff(policy.listAttempts, policy.firstPauseMs, deps.pause, beat);
+  // The heartbeat only reports the tick: one that cannot be written does not hold the reads back
+  // (the workers' figures then find no tick to join, and /health shows the tick as missed).
+  const heartbeatError = await withBackoff(
+    policy.listAttempts,
+    policy.firstPauseMs,
+    deps.pause,
+    beat,
+  )
+    .then(() => undefined)
+    .catch((err: Error) => err.message);
   const failedShards: DispatchResult['failedShards'] = [];
   await mapBounded(parts, INVOKES_IN_FLIGHT, async (members, index) => {
     const shard: CollectShard = {
@@ -215,6 +226,7 @@ export async function dispatchCollect<S>(
     inline: null,
     failedShards,
     listing,
+    ...(heartbeatError ? { heartbeatError } : {}),
   };
 }
 
