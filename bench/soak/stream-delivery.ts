@@ -49,8 +49,10 @@ const TIMEOUT_SECONDS: Record<string, number> = {
 };
 
 export function lambdaContext(name: string): Context {
-  // middy ends a handler when this runs out, as Lambda's timeout would.
+  // middy ends a handler when this runs out, as Lambda's timeout would; like Lambda's, it counts
+  // down from the invocation's start (wall time), so a handler can see its deadline coming.
   const timeoutMs = (TIMEOUT_SECONDS[name] ?? 30) * 1000;
+  const startedAt = Date.now();
   return {
     functionName: `vigia-soak-${name}`,
     functionVersion: '$LATEST',
@@ -60,7 +62,7 @@ export function lambdaContext(name: string): Context {
     logGroupName: `/aws/lambda/vigia-soak-${name}`,
     logStreamName: 'soak',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => timeoutMs,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - startedAt)),
   } as unknown as Context;
 }
 
