@@ -7,6 +7,7 @@
 // dispatcher hands its shards to collect-shard through Lambda's Invoke API (bench/soak/
 // lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
 // own mapping running beside the others.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEmulator } from '../../scripts/lib/emulator';
 import { createDemoFleet, createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
@@ -53,6 +54,10 @@ const log = (line: string) => (asJson ? undefined : console.error(line));
 
 async function main() {
   const wallStart = Date.now();
+  // Every function, the proxy and the receivers share this one event loop: a long synchronous
+  // stretch in one (a detector warming up) delays the others' connections past their timeouts.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const random = seededRandom(seed);
   const moto = await startEmulator(`http://127.0.0.1:${await freePort()}`);
   const processErrors: string[] = [];
@@ -367,8 +372,13 @@ async function main() {
           itemFailures: delivery.stats.itemFailures,
           deadLettered: delivery.stats.deadLettered.size,
           stillFailingAfterReplay: undeliverable,
+          stillFailing: delivery.stillFailing.slice(0, 5),
         },
         collected,
+        eventLoopDelayMs: {
+          p99: Math.round(loopDelay.percentile(99) / 1e6),
+          max: Math.round(loopDelay.max / 1e6),
+        },
         collectShards: lambda.stats,
         scheduledFailures: Object.fromEntries(scheduledFailures),
         scheduledErrors,

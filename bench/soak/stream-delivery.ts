@@ -165,6 +165,9 @@ export class StreamDelivery {
     }
   }
 
+  /** Records the replay could not finish: consumer, keys and the error, for the report. */
+  readonly stillFailing: { consumer: string; keys: unknown; error: string }[] = [];
+
   /** The operator's `npm run replay-failures`: each dead-lettered record once more, in order. */
   async replayDeadLettered(): Promise<number> {
     let stillFailing = 0;
@@ -175,11 +178,18 @@ export class StreamDelivery {
     for (const [name, records] of byConsumer) {
       const c = this.consumers.find((x) => x.name === name)!;
       for (const r of records) {
+        let error = 'reported as failed';
         const response = (await c
           .handler({ Records: [r] }, lambdaContext(name))
-          .catch(() => ({ batchItemFailures: [{ itemIdentifier: 'x' }] }))) as
-          DynamoDBBatchResponse | undefined;
-        if ((response?.batchItemFailures ?? []).length > 0) stillFailing += 1;
+          .catch((err: Error) => {
+            error = err.message;
+            return { batchItemFailures: [{ itemIdentifier: 'x' }] };
+          })) as DynamoDBBatchResponse | undefined;
+        if ((response?.batchItemFailures ?? []).length > 0) {
+          stillFailing += 1;
+          const keys = (r as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys;
+          this.stillFailing.push({ consumer: name, keys, error: error.slice(0, 200) });
+        }
       }
     }
     return stillFailing;
