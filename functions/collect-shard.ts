@@ -1,12 +1,13 @@
-// Invoked asynchronously by the collect dispatcher: one shard of a tick's services. A shard whose
-// every service failed throws, so Lambda retries it alone (and then sends it to the failure queue).
+// Invoked asynchronously by the collect dispatcher: one shard of a tick's services. Services that
+// fail are tried again within the invocation while its time allows (collectShard); a shard whose
+// every service still failed throws, so Lambda retries it alone (then sends it to the failure queue).
 import { z } from 'zod';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
-import { collectDeps, collectOptions } from '../lib/wiring/collect';
+import { collectOptions, shardDeps } from '../lib/wiring/collect';
 import { parseWith, serviceSchema } from '../src/model';
-import { collectShard } from '../src/use-cases/collect-dispatch';
+import { collectShard, defaultFaultPolicy } from '../src/use-cases/collect-dispatch';
 
 const shardSchema = z.strictObject({
   tickAt: z.iso.datetime({ offset: true }),
@@ -15,10 +16,19 @@ const shardSchema = z.strictObject({
   services: z.array(serviceSchema).min(1),
 });
 
-export const handler = scheduledHandler(async (event: unknown) => {
+export const handler = scheduledHandler(async (event: unknown, context) => {
   const shard = parseWith(shardSchema, event, 'collect shard');
   const c = config();
-  const result = await collectShard(collectDeps(c), shard, collectOptions(c));
+  const result = await collectShard(
+    shardDeps(c),
+    shard,
+    collectOptions(c),
+    defaultFaultPolicy,
+    // Lambda's own deadline: a further pass starts only with room for it.
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? () => context.getRemainingTimeInMillis()
+      : undefined,
+  );
   for (const failure of result.failures) logger.error('service not collected', failure);
   if (result.failures.filter((f) => f.serviceId !== '*').length >= result.services) {
     throw new Error(

@@ -24,6 +24,10 @@ export const handler = scheduledHandler(async (event: unknown) => {
     c.collect.shardSize,
     collectOptions(c),
   );
+  if (dispatched.listing.source === 'remembered')
+    logger.error('fleet query failed: the tick runs on the last listing', dispatched.listing);
+  if (dispatched.heartbeatError)
+    logger.error('collector heartbeat not written', { error: dispatched.heartbeatError });
   for (const failure of dispatched.failedShards) logger.error('shard not handed over', failure);
   const result = dispatched.inline;
   if (!result) {

@@ -4,7 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { decisionIdFor, finalDecisionStatuses, type Anomaly, type Decision } from '../../src/model';
-import { STALE_CLAIM_MS } from '../../src/use-cases/execute-decision';
+import { STALE_CLAIM_MS, SUPERSEDED } from '../../src/use-cases/execute-decision';
 import { localClientConfig } from '../../scripts/lib/local-stack';
 import type { PublishCall, UpdateServiceCall } from './fault-proxy';
 import { notificationIdOfPublish } from './receivers';
@@ -88,20 +88,50 @@ export function judge(input: CheckInput): Verdict {
   if (input.undeliverable > 0) {
     details.lost!.push({ records: input.undeliverable, why: 'still failing after the replay' });
   }
-  // One UpdateService per executed ECS decision, per ECS service.
+  // One UpdateService per ECS decision that reached ECS, per ECS service: the executed ones, and
+  // those a takeover skipped as superseded after their one attempt got no answer (it may have
+  // landed; resending it would have undone the later decision).
   const byService = new Map<string, Decision[]>();
+  const reachedEcs = new Map<string, number>();
   for (const d of terminal) {
-    if (d.status !== 'executed' || !ECS_ACTIONS.has(d.action)) continue;
+    if (!ECS_ACTIONS.has(d.action)) continue;
     const target = d.target?.service ?? d.serviceId;
-    byService.set(target, [...(byService.get(target) ?? []), d]);
+    const superseded = d.status === 'skipped' && (d.result ?? '').startsWith(SUPERSEDED);
+    if (d.status !== 'executed' && !superseded) continue;
+    reachedEcs.set(target, (reachedEcs.get(target) ?? 0) + 1);
+    if (d.status === 'executed') byService.set(target, [...(byService.get(target) ?? []), d]);
   }
   const calls = new Map<string, UpdateServiceCall[]>();
   for (const c of input.updateServiceCalls)
     calls.set(c.service, [...(calls.get(c.service) ?? []), c]);
   for (const [service, cs] of calls) {
-    const executed = byService.get(service)?.length ?? 0;
+    const executed = reachedEcs.get(service) ?? 0;
     if (cs.length > executed) {
-      details.duplicateEcsCalls!.push({ service, calls: cs.length, executedDecisions: executed });
+      details.duplicateEcsCalls!.push({
+        service,
+        calls: cs.length,
+        executedDecisions: executed,
+        // What was sent and what the table says, to tell a product defect from a miscount.
+        sent: cs.map((c) => ({
+          desiredCount: c.desiredCount,
+          force: c.forceNewDeployment,
+          taskDefinition: c.taskDefinition,
+          answered: c.answered,
+        })),
+        decisionsOfService: decisions
+          .filter((d) => (d.target?.service ?? d.serviceId) === service && d.action !== 'notify')
+          .map((d) => ({
+            id: d.id,
+            action: d.action,
+            status: d.status,
+            fromCount: d.fromCount,
+            toCount: d.toCount,
+            requestedBy: d.requestedBy,
+            result: d.result,
+            before: d.before?.desiredCount,
+            after: d.after?.desiredCount,
+          })),
+      });
     }
   }
   // The last applied count is what ECS runs; each execution starts where the previous one ended.

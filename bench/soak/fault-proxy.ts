@@ -26,6 +26,11 @@ export interface FaultProxyOptions {
   clientTimeoutMs: number;
   /** Called for each Publish moto accepted, with its MessageId: SNS delivers it to subscribers. */
   onPublish?: (p: PublishCall, messageId: string) => void;
+  /**
+   * A scripted fault for one call (`dynamodb:Query` and its body), before the random ones: tests
+   * fail exactly the call they mean (a fleet query, one service's write), which moto never does.
+   */
+  scripted?: (op: string, body: string) => FaultKind | null;
 }
 
 export interface UpdateServiceCall {
@@ -159,7 +164,7 @@ export class FaultProxy {
     const text = body.toString('utf8');
     const op = `${service}:${operationOf(req, text)}`;
     this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
-    const fault = this.pickFault(service);
+    const fault = this.o.scripted?.(op, text) ?? this.pickFault(service);
     if (fault) this.faults.set(fault, (this.faults.get(fault) ?? 0) + 1);
     if (fault === 'throttle' || fault === 'error') {
       const e = errorResponse(service, fault === 'throttle' ? 400 : 500);

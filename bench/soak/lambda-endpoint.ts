@@ -5,8 +5,8 @@
 // maximumRetryAttempts 2) a shard that throws is run up to twice more, then it counts as sent to the
 // failure queue. `idle()` waits until every accepted invocation has finished.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
+import { BackgroundWork, listenLocally, stopAfterWork } from './local-server';
 
 export type AsyncHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -23,7 +23,7 @@ const RETRIES = 2;
 export class LambdaEndpoint {
   readonly stats: AsyncInvokeStats = { accepted: 0, runs: 0, retried: 0, failed: [] };
   private server: Server | undefined;
-  private readonly running = new Set<Promise<void>>();
+  private readonly work = new BackgroundWork();
 
   constructor(
     private readonly functions: Map<string, AsyncHandler>,
@@ -54,26 +54,21 @@ export class LambdaEndpoint {
           return;
         }
         this.stats.accepted += 1;
-        const run = this.runWithRetries(name, handler, event);
-        this.running.add(run);
-        void run.finally(() => this.running.delete(run));
+        this.work.add(this.runWithRetries(name, handler, event));
         res.writeHead(202, { 'content-type': 'application/json' });
         res.end('');
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return listenLocally(this.server);
   }
 
   /** Resolves once every accepted invocation (with its retries) has finished. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
-  async stop() {
-    await this.idle();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  stop(): Promise<void> {
+    return stopAfterWork(this.server, this.work);
   }
 
   private async runWithRetries(name: string, handler: AsyncHandler, event: unknown) {

@@ -5,9 +5,9 @@
 // generic webhook served here. The email subscription (filter: severity critical) cannot
 // deduplicate: each accepted Publish of a critical message is one email.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Context, SNSEvent } from 'aws-lambda';
 import type { PublishCall } from './fault-proxy';
+import { BackgroundWork, listenLocally, stopAfterWork } from './local-server';
 
 export type SnsSubscriber = (event: SNSEvent, context: Context) => Promise<unknown>;
 
@@ -44,7 +44,7 @@ export class Receivers {
     subscriberFailures: [],
   };
   private server: Server | undefined;
-  private readonly running = new Set<Promise<void>>();
+  private readonly work = new BackgroundWork();
   private readonly failed: FailedDelivery[] = [];
   private n = 0;
 
@@ -75,27 +75,22 @@ export class Receivers {
         res.end('ok');
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const base = await listenLocally(this.server);
     return { slackUrl: `${base}/slack`, webhookUrl: `${base}/webhook` };
   }
 
   /** A Publish moto accepted: SNS fans it out to the email filter and the Lambda subscriber. */
   published(p: PublishCall, messageId: string) {
     if (p.attributes.severity === 'critical') bump(this.counts.email, notificationIdOfPublish(p));
-    const run = this.deliver(p, messageId);
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    this.work.add(this.deliver(p, messageId));
   }
 
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
-  async stop() {
-    await this.idle();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  stop(): Promise<void> {
+    return stopAfterWork(this.server, this.work);
   }
 
   private async deliver(p: PublishCall, messageId: string) {

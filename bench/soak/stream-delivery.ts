@@ -49,8 +49,10 @@ const TIMEOUT_SECONDS: Record<string, number> = {
 };
 
 export function lambdaContext(name: string): Context {
-  // middy ends a handler when this runs out, as Lambda's timeout would.
+  // middy ends a handler when this runs out, as Lambda's timeout would; like Lambda's, it counts
+  // down from the invocation's start (wall time), so a handler can see its deadline coming.
   const timeoutMs = (TIMEOUT_SECONDS[name] ?? 30) * 1000;
+  const startedAt = Date.now();
   return {
     functionName: `vigia-soak-${name}`,
     functionVersion: '$LATEST',
@@ -60,7 +62,7 @@ export function lambdaContext(name: string): Context {
     logGroupName: `/aws/lambda/vigia-soak-${name}`,
     logStreamName: 'soak',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => timeoutMs,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - startedAt)),
   } as unknown as Context;
 }
 
@@ -163,6 +165,9 @@ export class StreamDelivery {
     }
   }
 
+  /** Records the replay could not finish: consumer, keys and the error, for the report. */
+  readonly stillFailing: { consumer: string; keys: unknown; error: string }[] = [];
+
   /** The operator's `npm run replay-failures`: each dead-lettered record once more, in order. */
   async replayDeadLettered(): Promise<number> {
     let stillFailing = 0;
@@ -173,11 +178,18 @@ export class StreamDelivery {
     for (const [name, records] of byConsumer) {
       const c = this.consumers.find((x) => x.name === name)!;
       for (const r of records) {
+        let error = 'reported as failed';
         const response = (await c
           .handler({ Records: [r] }, lambdaContext(name))
-          .catch(() => ({ batchItemFailures: [{ itemIdentifier: 'x' }] }))) as
-          DynamoDBBatchResponse | undefined;
-        if ((response?.batchItemFailures ?? []).length > 0) stillFailing += 1;
+          .catch((err: Error) => {
+            error = err.message;
+            return { batchItemFailures: [{ itemIdentifier: 'x' }] };
+          })) as DynamoDBBatchResponse | undefined;
+        if ((response?.batchItemFailures ?? []).length > 0) {
+          stillFailing += 1;
+          const keys = (r as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys;
+          this.stillFailing.push({ consumer: name, keys, error: error.slice(0, 200) });
+        }
       }
     }
     return stillFailing;

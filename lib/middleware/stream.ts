@@ -4,6 +4,7 @@
 // (scale: one service's decisions) asks for `inOrderPerPartition`: once a record fails, the later
 // records of its partition are held back with it, so a decision never overtakes the one before it.
 // Every invocation leaves a heartbeat (heartbeat.ts); a batch with failed records counts as failed.
+// Near its timeout an invocation starts no further record and reports the rest as failed.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -27,6 +28,23 @@ export class HeldBackError extends Error {
   }
 }
 
+/**
+ * A record still to handle when the invocation is this close to its timeout, as a share of the time
+ * it started with (at most 10 s), is not started: it is reported as failed, so the mapping retries
+ * from it, instead of being cut by the timeout (an invocation error: the whole batch again).
+ */
+const RESERVE_SHARE = 1 / 3;
+const MAX_RESERVE_MS = 10_000;
+
+export class OutOfTimeError extends Error {
+  constructor(record: DynamoDBRecord) {
+    super(
+      `stream record ${record.eventID ?? '?'} not started: too little of the invocation's time left`,
+    );
+    this.name = 'OutOfTimeError';
+  }
+}
+
 export interface StreamOptions {
   inOrderPerPartition?: boolean;
   /** Tests give the heartbeat their own store and name. */
@@ -46,9 +64,16 @@ export function streamHandler(
   ): Promise<DynamoDBBatchResponse> => {
     const failedPartitions = new Set<string>();
     firstError = null;
+    const remaining = () => context.getRemainingTimeInMillis?.() ?? Infinity;
+    const reserveMs = Math.min(MAX_RESERVE_MS, remaining() * RESERVE_SHARE);
     const recordHandler = async (record: DynamoDBRecord) => {
       const partition = partitionOf(record);
       if (failedPartitions.has(partition)) throw new HeldBackError(record);
+      if (remaining() < reserveMs) {
+        if (options.inOrderPerPartition) failedPartitions.add(partition);
+        firstError ??= `out of time after ${record.eventID ?? '?'}`;
+        throw new OutOfTimeError(record);
+      }
       try {
         const image = streamImage(record);
         // Every log line about this record names the anomaly its chain began with.

@@ -2,7 +2,11 @@
 // target groups), Prometheus, queue backlogs and pushed metrics read as one source, ECS state, the
 // detector and the table; the dispatcher also invokes the collect-shard workers through Lambda.
 import type { AppConfig } from '../config';
-import type { DispatchDeps } from '../../src/use-cases/collect-dispatch';
+import {
+  emptyFleetMemory,
+  type DispatchDeps,
+  type ShardDeps,
+} from '../../src/use-cases/collect-dispatch';
 import {
   defaultCollectOptions,
   type CollectDeps,
@@ -59,6 +63,14 @@ export const collectDeps = perConfig(
     }) satisfies CollectDeps<CollectedSeriesState>,
 );
 
+/** The pause between tries of a failed read (the dispatcher's fleet query, a worker's pass). */
+export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A worker's adapters: the collector's, and the pause between its passes over failed services. */
+export const shardDeps = perConfig(
+  (c) => ({ ...collectDeps(c), pause }) satisfies ShardDeps<CollectedSeriesState>,
+);
+
 /** The sentinel alarms' settings: the read cadence's near-target margin sets their thresholds. */
 export function sentinelSettings(c: AppConfig): SentinelSettings {
   return {
@@ -111,6 +123,9 @@ export const dispatchDeps = perConfig(
         c.collect.shardFunction,
       ),
       sentinels: sentinelReconciler(c),
+      // Kept by the container: a tick whose fleet query keeps failing runs on the last listing.
+      fleetMemory: emptyFleetMemory(),
+      pause,
     }) satisfies DispatchDeps<CollectedSeriesState>,
 );
 

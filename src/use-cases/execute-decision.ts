@@ -25,12 +25,13 @@ import type {
   Telemetry,
 } from '../ports';
 import { isCircuitOpen } from '../resilience/circuit-breaker';
-import { isOutcomeUnknown } from '../errors';
+import { isOutcomeUnknown, OutcomeUnknownError } from '../errors';
 
 export interface ExecuteDeps {
   clock: Clock;
   registry: ServiceRegistry;
-  decisions: Pick<DecisionStore, 'claimDecision'>;
+  /** `decisionsSince` lets a takeover see a later decision that already acted (else none is seen). */
+  decisions: Pick<DecisionStore, 'claimDecision'> & Partial<Pick<DecisionStore, 'decisionsSince'>>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
   /** SSM Automation, Lambda and HTTPS runbooks; without it a runbook decision fails, saying so. */
@@ -129,6 +130,15 @@ async function carryOut(
         snapshots.after = snapshots.before;
         return { status: 'executed', result: done };
       }
+      // ECS no longer shows it, but a later decision of the service acted since: resending this one
+      // now would undo the later one (an operator's "2" then "4" ending at 2).
+      const later = await supersededBy(deps, claimed);
+      if (later) {
+        return {
+          status: 'skipped',
+          result: `${SUPERSEDED} ${later.id} (${later.action}, executed ${later.finishedAt}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
+        };
+      }
     }
     const overtaken = overtakenBy(claimed, snapshots.before);
     if (overtaken) return { status: 'skipped', result: overtaken };
@@ -214,6 +224,46 @@ function repointedFrom(claimed: Decision, service: Service): string | null {
     return null;
   }
   return `service '${service.id}' was re-pointed from ECS ${was.cluster}/${was.service} to ${service.ecs.cluster}/${service.ecs.service} after this decision; not carried out`;
+}
+
+/** How a takeover's result starts when a later decision acted first (the soak counts on it). */
+export const SUPERSEDED = 'superseded by decision';
+
+const COUNT_ACTIONS = new Set(['scale-out', 'scale-in']);
+const DEPLOYMENT_ACTIONS = new Set(['restart', 'rollback']);
+
+/** Whether `later` acts on what `d` acts on: the desired count, or the running deployment. */
+function sameEffect(d: Decision['action'], later: Decision['action']): boolean {
+  return (
+    (COUNT_ACTIONS.has(d) && COUNT_ACTIONS.has(later)) ||
+    (DEPLOYMENT_ACTIONS.has(d) && DEPLOYMENT_ACTIONS.has(later))
+  );
+}
+
+/**
+ * A decision of the same service, made after this one, that has acted on the same thing: the newer
+ * intent stands. Not knowing holds the decision (the next sweep asks again) rather than failing an
+ * action that may have landed.
+ */
+async function supersededBy(deps: ExecuteDeps, claimed: Decision): Promise<Decision | null> {
+  if (!deps.decisions.decisionsSince) return null;
+  const since = await deps.decisions
+    .decisionsSince(claimed.serviceId, new Date(claimed.at))
+    .catch((err: unknown) => {
+      throw new OutcomeUnknownError(
+        `the later decisions of '${claimed.serviceId}' could not be read: ${(err as Error).message}`,
+        err,
+      );
+    });
+  return (
+    since.find(
+      (d) =>
+        d.id !== claimed.id &&
+        d.at > claimed.at &&
+        d.status === 'executed' &&
+        sameEffect(claimed.action, d.action),
+    ) ?? null
+  );
 }
 
 /**

@@ -72,4 +72,33 @@ describe('stream consumers', () => {
       batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }],
     });
   });
+
+  it('start no record near their timeout and report the rest as failed instead of being cut off', async () => {
+    const handled: string[] = [];
+    const handler = streamHandler(async (_image, r) => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      handled.push(r.eventID!);
+    });
+    const startedAt = Date.now();
+    // 300 ms to live: six records of 60 ms do not fit; middy ends the invocation at its timeout.
+    const nearTimeout = {
+      ...context,
+      getRemainingTimeInMillis: () => 300 - (Date.now() - startedAt),
+    } as Context;
+    const event: DynamoDBStreamEvent = {
+      Records: ['1', '2', '3', '4', '5', '6'].map((id) => record(id, `svc-${id}`, 1)),
+    };
+
+    const response = await handler(event, nearTimeout);
+
+    // A third of the start (100 ms) is kept in reserve: records start at 0, 60, 120 and 180 ms; the
+    // fifth would start with 60 ms left. Timer jitter may cost the fourth.
+    expect(handled.length).toBeGreaterThanOrEqual(3);
+    expect(handled.length).toBeLessThan(6);
+    expect(response).toEqual({
+      batchItemFailures: ['1', '2', '3', '4', '5', '6']
+        .filter((id) => !handled.includes(id))
+        .map((itemIdentifier) => ({ itemIdentifier })),
+    });
+  });
 });
