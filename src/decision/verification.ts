@@ -74,14 +74,7 @@ export function metricsAfter(
   const after = samples
     .filter((s) => Date.parse(s.at) >= dueAtMs)
     .sort((a, b) => a.at.localeCompare(b.at));
-  if (after.length === 0) return null;
-  const out: Record<string, number> = {};
-  for (const s of after) {
-    for (const [metric, value] of Object.entries(sampleReadings(s))) {
-      if (out[metric] === undefined) out[metric] = value;
-    }
-  }
-  return out;
+  return after.length === 0 ? null : firstReadingOfEach(after);
 }
 
 /** A reading older than this before the decision does not describe the service it acted on. */
@@ -98,9 +91,13 @@ export function metricsAt(samples: readonly Sample[], atMs: number): Record<stri
       return t <= atMs && t >= atMs - READING_MAX_AGE_MINUTES * MINUTE;
     })
     .sort((a, b) => b.at.localeCompare(a.at));
-  if (before.length === 0) return null;
+  return before.length === 0 ? null : firstReadingOfEach(before);
+}
+
+/** Each metric's reading from the first of `ordered` samples that has one. */
+function firstReadingOfEach(ordered: readonly Sample[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of before) {
+  for (const s of ordered) {
     for (const [metric, value] of Object.entries(sampleReadings(s))) {
       if (out[metric] === undefined) out[metric] = value;
     }
