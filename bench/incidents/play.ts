@@ -82,14 +82,14 @@ export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Prom
   const anomalies = [...stack.table.anomalies.values()]
     .map((a) => minuteOf(a.at))
     .filter((m) => m >= s.faultMinute);
-  // What vigia named first among the decisions it made once the fault began (a decision's `at` is
-  // its evidence's time, which can be a datapoint from before the fault read with ECS's state now).
+  // What vigia named first among the decisions it made once the fault could be seen: from the tick
+  // after the fault's minute (a tick runs before its minute is simulated). A decision's `at` is its
+  // evidence's time, which can be a datapoint from before the fault read with ECS's state now.
   const decidedAt = (d: { id: string; at: string }) =>
     stack.table.decidedAt.get(d.id) ?? Date.parse(d.at);
+  const faultSeenFrom = start + (s.faultMinute + 1) * 60_000;
   const decided = [...stack.table.decisions.values()]
-    .filter(
-      (d) => d.requestedBy === 'vigia:decide' && decidedAt(d) >= start + s.faultMinute * 60_000,
-    )
+    .filter((d) => d.requestedBy === 'vigia:decide' && decidedAt(d) >= faultSeenFrom)
     .sort((a, b) => decidedAt(a) - decidedAt(b) || a.at.localeCompare(b.at));
   return {
     system: 'vigia',

@@ -5,13 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { playVigia } from '../../../bench/incidents/play';
 import { MemoryTable } from '../../../bench/incidents/memory-ports';
-import { makeScenario } from '../../../bench/incidents/scenarios';
+import { makeScenario, makeScenarios } from '../../../bench/incidents/scenarios';
 import { aDecision } from '../../support/builders';
 
 describe('the incident benchmark scores what vigia named', () => {
   it('by when the decision was made, not by its evidence’s time', async () => {
     const run = await playVigia(makeScenario('crash-loop', 0, 1));
     expect(run.diagnosis).toBe('crash_loop');
+  });
+
+  it('from the tick after the fault’s minute: the fault’s own tick saw none of it', async () => {
+    // Seed 2's first leak: at the fault's tick a memory forecast from before it is told ('unknown').
+    const leak = makeScenarios(2, 1).find((x) => x.kind === 'memory-leak')!;
+    expect((await playVigia(leak)).diagnosis).toBe('memory_leak');
   });
 
   it('keeps when a decision was first written, not when it was last updated', () => {
