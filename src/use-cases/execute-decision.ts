@@ -30,8 +30,8 @@ import { isOutcomeUnknown, OutcomeUnknownError } from '../errors';
 export interface ExecuteDeps {
   clock: Clock;
   registry: ServiceRegistry;
-  /** `decisionsSince` lets a takeover see a later decision that already acted (else none is seen). */
-  decisions: Pick<DecisionStore, 'claimDecision'> & Partial<Pick<DecisionStore, 'decisionsSince'>>;
+  /** `decisionsSince`: a takeover looks for a later decision of the service that already acted. */
+  decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince'>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
   /** SSM Automation, Lambda and HTTPS runbooks; without it a runbook decision fails, saying so. */
@@ -246,7 +246,6 @@ function sameEffect(d: Decision['action'], later: Decision['action']): boolean {
  * action that may have landed.
  */
 async function supersededBy(deps: ExecuteDeps, claimed: Decision): Promise<Decision | null> {
-  if (!deps.decisions.decisionsSince) return null;
   const since = await deps.decisions
     .decisionsSince(claimed.serviceId, new Date(claimed.at))
     .catch((err: unknown) => {

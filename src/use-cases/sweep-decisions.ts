@@ -5,7 +5,7 @@
 // index (one query, however large the fleet), not every service's decisions.
 import type { GlobalSwitches } from '../decision';
 import type { Decision } from '../model';
-import type { DecisionStore, PendingDecisions } from '../ports';
+import type { PendingDecisions } from '../ports';
 import {
   executeDecision,
   STALE_CLAIM_MS,
@@ -15,7 +15,6 @@ import {
 import { needsFollowUp } from './pending-decisions';
 
 export interface SweepDeps extends ExecuteDeps {
-  decisions: Pick<DecisionStore, 'claimDecision'>;
   pending: PendingDecisions;
 }
 

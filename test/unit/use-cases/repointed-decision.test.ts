@@ -14,7 +14,10 @@ function run(decision: Decision, current: Service) {
   const deps: ExecuteDeps = {
     clock: { now: () => new Date(BUILT_AT) },
     registry: { list: async () => [current], get: async () => current },
-    decisions: { claimDecision: async () => ({ decision, interruptedClaimAt: null }) },
+    decisions: {
+      claimDecision: async () => ({ decision, interruptedClaimAt: null }),
+      decisionsSince: async () => [],
+    },
     ledger: {
       completeDecision: async (c) => {
         finished.push({ status: c.status, result: c.result });
