@@ -2,29 +2,18 @@
 // the models, a load spike becomes an anomaly, and an approved decision changes ECS exactly once.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { collectDeps } from '../../lib/wiring/collect';
 import { decideDeps, executeDeps } from '../../lib/wiring/decisions';
 import { allSwitchesOn } from '../../src/decision';
 import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
 import { decideOnAnomaly } from '../../src/use-cases/decide-on-anomaly';
 import { executeDecision } from '../../src/use-cases/execute-decision';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute, wallClock as clock } from '../support/collect-stack';
 
 const start = 29_400_000; // an epoch minute (2025-11-23)
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 
-async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
-  const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  const deps = { ...collectDeps(a.config), clock };
-  return { stack, a, feeder, tasks, deps };
-}
+const setup = () => collectStack();
 
 beforeEach(async () => {
   env = await setup();

@@ -1,37 +1,16 @@
 // A calm service read every 15 minutes (the shipped cadence): the read brings every minute since
 // the last one, and an anomaly in any of them is raised, not only in the newest five.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectDeps } from '../../lib/wiring/collect';
-import type { Service } from '../../src/model';
 import { collectTick, defaultCollectOptions } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, deployedLongAgo, minute } from '../support/collect-stack';
 
 const start = 29_400_000; // an epoch minute
-const minute = (m: number) => new Date(m * 60_000);
 
 let env: Awaited<ReturnType<typeof setup>>;
 
 async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const collect = collectDeps(a.config);
-  const deps = {
-    ...collect,
-    clock: { now: () => new Date() },
-    // moto stamps the fleet's deployment at the wall clock, which the cadence keeps hot; these
-    // services were deployed long before the minutes the test replays.
-    ecs: {
-      describe: async (services: readonly Service[]) =>
-        new Map(
-          [...(await collect.ecs.describe(services))].map(([id, state]) => [
-            id,
-            state && { ...state, lastDeploymentAt: null },
-          ]),
-        ),
-    },
-  };
-  return { stack, a, deps, feeder: new DemoMetricsFeeder(stack.endpoint, a.services) };
+  const fixture = await collectStack();
+  return { ...fixture, deps: { ...fixture.deps, ecs: deployedLongAgo(fixture.deps.ecs) } };
 }
 
 beforeEach(async () => {

@@ -2,27 +2,19 @@
 // as a worker would (the invoker here calls the worker's use case in-process, as Lambda would), and
 // /health's collector entry adds up what the workers reported.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectDeps } from '../../lib/wiring/collect';
 import type { CollectShard } from '../../src/ports';
 import { collectShard, dispatchCollect } from '../../src/use-cases/collect-dispatch';
 import { defaultCollectOptions } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute } from '../support/collect-stack';
 
 const start = 29_400_000; // an epoch minute
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 
 async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
-  const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  const deps = { ...collectDeps(a.config), clock };
-  await feeder.backfill(start - 30, start + 1, tasks);
-  return { stack, a, feeder, tasks, deps };
+  const fixture = await collectStack();
+  await fixture.feeder.backfill(start - 30, start + 1, fixture.tasks);
+  return fixture;
 }
 
 beforeEach(async () => {

@@ -1,26 +1,16 @@
 // Which series carry the load forecast: collect learns it (`lf` in the models item) only on load
 // series — `requests`, or `cpu` on a service without requests — and no other series pays for it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectDeps } from '../../lib/wiring/collect';
 import { DynamoModelStore } from '../../lib/store/model-store';
 import { loadDetector } from '../../src/detection';
 import { collectTick } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute } from '../support/collect-stack';
 
 const start = 29_500_000; // an epoch minute
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 
-async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
-  const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  return { stack, a, feeder, tasks, deps: { ...collectDeps(a.config), clock } };
-}
+const setup = () => collectStack();
 
 async function carriesForecast(serviceId: string): Promise<Record<string, boolean>> {
   const models = await env.a.store.loadModels(serviceId);

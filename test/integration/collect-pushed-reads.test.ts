@@ -4,14 +4,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../lib/aws/dynamo-client';
 import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
-import { collectDeps } from '../../lib/wiring/collect';
 import { collectTick } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute } from '../support/collect-stack';
 
 const start = 29_400_000; // an epoch minute
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 /** The DynamoDB calls made, by command name, and the services whose pushed points were queried. */
@@ -23,11 +19,7 @@ const attr = (v: unknown) =>
   typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
 
 async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
-  const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  const deps = { ...collectDeps(a.config), clock };
+  const { stack, a, feeder, tasks, deps } = await collectStack();
   if (!recording.has(a.config.endpoint!)) {
     recording.add(a.config.endpoint!);
     dynamoClient(a.config).middlewareStack.add(

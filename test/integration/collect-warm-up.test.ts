@@ -5,27 +5,20 @@
 // in 2,880-point chunks (8 ticks); here 2 days and 2 hours in 600-point chunks, because moto
 // answers GetMetricData in time quadratic in the datapoints (14 days of minutes time out).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectDeps, collectOptions } from '../../lib/wiring/collect';
+import { collectOptions } from '../../lib/wiring/collect';
 import { loadBaselineKind, type CollectedSeriesState } from '../../src/detection';
 import { collectServices, type SeriesModel } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute } from '../support/collect-stack';
 
 const start = 29_600_000; // an epoch minute: "now" at the first tick
 const HISTORY = 3000; // minutes: two days and two hours
 const CHUNK = 600;
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 
 async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const web = a.services.find((s) => s.id === 'web')!;
-  const feeder = new DemoMetricsFeeder(stack.endpoint, [web]);
-  const tasks = new Map([['web', 2]]);
-  return { a, web, feeder, tasks, deps: { ...collectDeps(a.config), clock } };
+  const fixture = await collectStack((all) => all.filter((s) => s.id === 'web'));
+  return { ...fixture, web: fixture.a.services.find((s) => s.id === 'web')! };
 }
 
 async function cpuModel(): Promise<SeriesModel<CollectedSeriesState>> {

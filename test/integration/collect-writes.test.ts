@@ -3,15 +3,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../lib/aws/dynamo-client';
-import { collectDeps } from '../../lib/wiring/collect';
 import { modelStore } from '../../lib/wiring/table';
 import { collectTick } from '../../src/use-cases/collect-tick';
-import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
-import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { collectStack, minute } from '../support/collect-stack';
 
 const start = 29_400_000; // an epoch minute
-const minute = (m: number) => new Date(m * 60_000);
-const clock = { now: () => new Date() };
 
 let env: Awaited<ReturnType<typeof setup>>;
 /** The sort key of every item PutItem writes, in order. */
@@ -19,11 +15,7 @@ const puts: string[] = [];
 const recording = new Set<string>();
 
 async function setup() {
-  const stack = await freshLocalStack();
-  const a = localAdapters(stack.endpoint, stack.tableName);
-  const feeder = new DemoMetricsFeeder(stack.endpoint, a.services);
-  const tasks = new Map(a.services.map((s) => [s.id, 2]));
-  const deps = { ...collectDeps(a.config), clock };
+  const { stack, a, feeder, tasks, deps } = await collectStack();
   // The same client (one per endpoint) in every test: the recorder goes on it once.
   if (!recording.has(a.config.endpoint!)) recording.add(a.config.endpoint!);
   else return { stack, a, feeder, tasks, deps };

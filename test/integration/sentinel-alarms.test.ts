@@ -15,11 +15,11 @@ import { cloudwatchClient } from '../../lib/aws/cloudwatch-client';
 import { collectDeps, sentinelReconciler } from '../../lib/wiring/collect';
 import { modelStore } from '../../lib/wiring/table';
 import { readVerdict } from '../../src/collection/read-cadence';
-import type { Service } from '../../src/model';
 import { dispatchCollect } from '../../src/use-cases/collect-dispatch';
 import { defaultCollectOptions, type CollectOptions } from '../../src/use-cases/collect-tick';
 import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
 import { apiRequest } from '../support/api-get';
+import { deployedLongAgo, minute, wallClock } from '../support/collect-stack';
 import {
   freshLocalStack,
   localAdapters,
@@ -28,7 +28,6 @@ import {
 } from '../support/local-aws';
 
 const prefix = 'vigia-dev-sentinel-';
-const minute = (m: number) => new Date(m * 60_000);
 /** Calm reads every 15 minutes: without the wake, nothing is read between them. */
 const options: CollectOptions = {
   ...defaultCollectOptions,
@@ -54,18 +53,8 @@ async function setup(extraEnv: Record<string, string> = {}) {
   const collect = collectDeps(config);
   const deps = {
     ...collect,
-    clock: { now: () => new Date() },
-    // moto stamps the demo fleet's deployment now, which the cadence rightly keeps hot for its
-    // first 15 minutes; the services here were deployed long ago.
-    ecs: {
-      describe: async (services: readonly Service[]) =>
-        new Map(
-          [...(await collect.ecs.describe(services))].map(([id, state]) => [
-            id,
-            state && { ...state, lastDeploymentAt: null },
-          ]),
-        ),
-    },
+    clock: wallClock,
+    ecs: deployedLongAgo(collect.ecs),
     shards: {
       invoke: async () => {
         throw new Error('a fleet of one shard is collected inline');
