@@ -3,7 +3,7 @@
 import { severityRank } from '../model/common';
 import type { AlertingConfig } from './config';
 import type { Incident, IncidentMetric } from './incident';
-import { isNews, newsFingerprint } from './recovery-note';
+import { diagnosisFingerprint, isNews, newsFingerprint } from './recovery-note';
 
 export interface IncidentView {
   /** Metrics the message shows, worst first. */
@@ -25,12 +25,16 @@ export function incidentView(incident: Incident, config: AlertingConfig): Incide
   return {
     visible,
     inhibited: all.length - visible.length,
-    // News worth an update: the incident escalates, a metric joins, or a metric turns critical.
-    alertFingerprint: [
-      incident.severity,
-      ...visible.map((m) => `${m.metric}${m.severity === 'critical' ? '!' : ''}`).sort(),
+    // News worth an update: the incident escalates. A metric that joins an incident already told
+    // is the same fault seen from another side: it rides along in the next message (issue #14).
+    alertFingerprint: incident.severity,
+    // News worth an update: an action taken, proposed or failed, a verdict that it did not work
+    // (recovery-note.ts isNews, newsFingerprint); each piece once.
+    notesFingerprint: [
+      ...new Set([
+        ...incident.notes.filter(isNews).map(newsFingerprint),
+        ...incident.notes.flatMap((n) => diagnosisFingerprint(n) ?? []),
+      ]),
     ].join('|'),
-    // News worth an update: an action taken, proposed or failed, a verdict (recovery-note.ts isNews).
-    notesFingerprint: incident.notes.filter(isNews).map(newsFingerprint).join('|'),
   };
 }
