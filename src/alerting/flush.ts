@@ -3,7 +3,7 @@ import type { AlertingState, Notice } from './alert-state';
 import type { AlertingConfig } from './config';
 import { composeIncidentNotification, composeNoticeNotification } from './compose';
 import { recoveryTime, resolveIfRecovered, type Incident } from './incident';
-import { incidentView, type IncidentView } from './incident-view';
+import { hasUntoldNews, incidentView, type IncidentView } from './incident-view';
 import {
   messageLabels,
   type Notification,
@@ -43,7 +43,7 @@ export function planIncident(
   if (incident.status === 'resolved') {
     if (d.closed) {
       // A verdict that arrives after the resolved message still deserves its own line.
-      const late = d.sent > 0 && view.notesFingerprint !== d.sentNotes;
+      const late = d.sent > 0 && hasUntoldNews(view, d.sentNotes);
       return late ? { dueAt: ms(incident.updatedAt), kind: 'outcome', phase: 'note' } : null;
     }
     if (d.lastSentAt === null) return { dueAt: -Infinity, kind: 'resolved', phase: 'resolved' };
@@ -70,7 +70,7 @@ export function planIncident(
   }
   // Items stored before the alert fingerprint was the severity alone kept "severity|metric…".
   const alertChanged = view.alertFingerprint !== (d.sentAlert ?? '').split('|')[0];
-  if (alertChanged || view.notesFingerprint !== d.sentNotes) {
+  if (alertChanged || hasUntoldNews(view, d.sentNotes)) {
     const notesKind = incident.notes.some((n) => n.verdict !== null) ? 'outcome' : 'decision';
     // An action that failed, made things worse or waits for approval is told at once.
     const told = new Set((d.sentNotes ?? '').split('|'));

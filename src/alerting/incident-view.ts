@@ -11,7 +11,16 @@ export interface IncidentView {
   /** Metrics muted by inhibition (warnings under a critical incident). */
   inhibited: number;
   alertFingerprint: string;
+  /** Everything the notes told (stored with the message as `delivery.sentNotes`). */
   notesFingerprint: string;
+  /** The parts of `notesFingerprint` worth a message of their own when not told yet. */
+  newsKeys: string[];
+}
+
+/** True when the notes hold news that the message fingerprinted `sentNotes` did not tell. */
+export function hasUntoldNews(view: IncidentView, sentNotes: string | null): boolean {
+  const told = new Set((sentNotes ?? '').split('|'));
+  return view.newsKeys.some((k) => !told.has(k));
 }
 
 function worstFirst(a: IncidentMetric, b: IncidentMetric): number {
@@ -22,6 +31,8 @@ export function incidentView(incident: Incident, config: AlertingConfig): Incide
   const all = Object.values(incident.metrics).sort(worstFirst);
   const inhibiting = config.inhibitWarningsWhenCritical && incident.severity === 'critical';
   const visible = inhibiting ? all.filter((m) => m.severity === 'critical') : all;
+  const newsKeys = [...new Set(incident.notes.filter(isNews).map(newsFingerprint))];
+  const shownKeys = incident.notes.flatMap((n) => diagnosisFingerprint(n) ?? []);
   return {
     visible,
     inhibited: all.length - visible.length,
@@ -29,12 +40,9 @@ export function incidentView(incident: Incident, config: AlertingConfig): Incide
     // is the same fault seen from another side: it rides along in the next message (issue #14).
     alertFingerprint: incident.severity,
     // News worth an update: an action taken, proposed or failed, a verdict that it did not work
-    // (recovery-note.ts isNews, newsFingerprint); each piece once.
-    notesFingerprint: [
-      ...new Set([
-        ...incident.notes.filter(isNews).map(newsFingerprint),
-        ...incident.notes.flatMap((n) => diagnosisFingerprint(n) ?? []),
-      ]),
-    ].join('|'),
+    // (recovery-note.ts isNews, newsFingerprint), each once. A diagnosis shown in a message (even
+    // one decide held back on) is told: a notify-only decision on it later is no news.
+    notesFingerprint: [...new Set([...newsKeys, ...shownKeys])].join('|'),
+    newsKeys,
   };
 }

@@ -147,9 +147,10 @@ function causeKey(cause: string): string {
 }
 
 /**
- * What vigia found, as news: each diagnosis of its own decisions once per incident, whatever it
- * decided on it (a scale-out held back while target scaling acts still names the overload), so a
- * notify-only decision on a diagnosis already told is no message of its own.
+ * What vigia found: each diagnosis of its own decisions, whatever it decided on it (a scale-out
+ * held back while target scaling acts still names the overload). Shown in the incident's next
+ * message but no message of its own (diagnoses change as a fault unfolds and after an action);
+ * once shown, a notify-only decision on it is no news either.
  */
 export function diagnosisFingerprint(note: RecoveryNote): string | null {
   return note.cause && isSettledDecision(note) ? causeKey(note.cause) : null;
