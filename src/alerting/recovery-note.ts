@@ -75,7 +75,10 @@ export function noteFromDecision(decision: Decision): RecoveryNote {
     verdict: null,
     verdictAt: null,
     verdictDetail: '',
-    ...(decision.diagnosis && decision.diagnosis !== 'unknown'
+    // Target scaling's "diagnosis" is its rule ('target'), not a finding about the fault.
+    ...(decision.diagnosis &&
+    decision.diagnosis !== 'unknown' &&
+    decision.requestedBy !== TARGET_SCALING_REQUESTER
       ? { cause: decision.diagnosis }
       : {}),
     ...(decision.llm

@@ -94,7 +94,7 @@ describe('updates of an open incident', () => {
       at(0),
       cfg,
     );
-    state = applyDecision(state, step(2), at(2), cfg);
+    state = applyDecision(state, { ...step(2), diagnosis: 'target' }, at(2), cfg);
     state = applyDecision(
       state,
       decide(3, { status: 'skipped', diagnosis: 'overload', result: 'hold: target scaling acted' }),
