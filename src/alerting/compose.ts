@@ -9,7 +9,9 @@ import {
   describeAction,
   describeVerdict,
   diagnosisFingerprint,
+  isNews,
   isNotable,
+  newsFingerprint,
   type RecoveryNote,
 } from './recovery-note';
 import { humanDuration } from './time';
@@ -60,6 +62,18 @@ function remedyVerdict(notes: readonly RecoveryNote[]): string | null {
   return last?.verdict ? `the ${last.action} ${verdictWords[last.verdict]}` : null;
 }
 
+/**
+ * The news an update is sent for, one line (its subject): the latest note whose news was not told
+ * in the last message — not simply the latest verdict, which may be old.
+ */
+function untoldNews(incident: Incident): string | null {
+  const told = new Set((incident.delivery.sentNotes ?? '').split('|'));
+  const news = incident.notes.filter((n) => isNews(n) && !told.has(newsFingerprint(n))).at(-1);
+  if (news === undefined) return null;
+  const verdict = news.verdict !== null ? describeVerdict(news) : null;
+  return verdict !== null ? `${news.action}: ${verdict}` : `vigia ${actionLine(news)}`;
+}
+
 /** "diagnosed memory leak; restarted the service": what vigia found, then what it did. */
 function actionLine(n: RecoveryNote): string {
   const found = n.cause ? `diagnosed ${n.cause.replaceAll('_', ' ')}; ` : '';
@@ -94,8 +108,9 @@ export function composeIncidentNotification(
       ...notes.map(actionLine),
     ]),
   ];
+  // Whether "notifying" resolved anything is the learner's business, not news for the reader.
   const outcomes = notes.flatMap((n) => {
-    const verdict = describeVerdict(n);
+    const verdict = n.action === 'notify' ? null : describeVerdict(n);
     return verdict === null ? [] : [`${n.action}: ${verdict}`];
   });
   return {
@@ -111,7 +126,9 @@ export function composeIncidentNotification(
     headline:
       phase === 'note'
         ? (outcomes.at(-1) ?? actions.at(-1) ?? 'recovery note')
-        : incidentHeadline(incident, view, phase, now),
+        : phase === 'updated' && kind !== 'incident'
+          ? (untoldNews(incident) ?? outcomes.at(-1) ?? actions.at(-1) ?? 'recovery note')
+          : incidentHeadline(incident, view, phase, now),
     metrics: shown.map((m) => ({
       metric: m.metric,
       severity: m.severity,

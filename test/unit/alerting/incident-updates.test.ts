@@ -135,6 +135,19 @@ describe('updates of an open incident', () => {
     expect(told.sent[0]!.actions).toEqual([
       'diagnosed failing dependency; notified only (no automatic action)',
     ]);
+    expect(told.sent[0]!.headline).toBe(
+      'vigia diagnosed failing dependency; notified only (no automatic action)',
+    );
     expect(again.sent).toEqual([]);
+  });
+
+  it('do not list whether a notify-only decision "worked" as an outcome', () => {
+    let state = openedAndTold();
+    state = applyDecision(state, decision('api', 60, { action: 'notify' }), at(60), cfg);
+    state = applyOutcome(state, verdict(100, 60, 'resolved'), at(100));
+    state = applyDecision(state, decision('api', 120, { action: 'restart' }), at(120), cfg);
+    const next = flushEvery10s(state, 40, 700);
+    expect(next.sent).toHaveLength(1);
+    expect(next.sent[0]!.outcomes).toEqual(['restart: not verified yet']);
   });
 });

@@ -82,6 +82,10 @@ describe('recovery notes', () => {
     expect(notHelped.sent).toHaveLength(1);
     expect(notHelped.sent[0]).toMatchObject({ phase: 'updated', at: isoAt(300) });
     expect(notHelped.sent[0]!.outcomes[0]).toMatch(/did not help/);
+    // The subject names the news, not the latest verdict of any note
+    expect(renderEmail(notHelped.sent[0]!).subject).toBe(
+      '[CRITICAL] api update: restart: it did not help: the problem is still there',
+    );
     // 420 s: two minutes after the last update, not held for the group interval
     expect(worse.sent).toHaveLength(1);
     expect(worse.sent[0]).toMatchObject({ phase: 'updated', at: isoAt(420) });
