@@ -1,10 +1,19 @@
 // Turns an incident or a notice into a Notification: the words, before any channel's formatting.
 import type { Severity } from '../model/common';
+import { TARGET_SCALING_REQUESTER } from '../model/decision';
 import { statusPageLink, type AlertingConfig } from './config';
 import type { Incident } from './incident';
 import type { IncidentView } from './incident-view';
 import type { Notification, NotificationKind, NotificationPhase } from './notification';
-import { describeAction, describeVerdict, isNotable, type RecoveryNote } from './recovery-note';
+import {
+  describeAction,
+  describeVerdict,
+  diagnosisFingerprint,
+  isNews,
+  isNotable,
+  newsFingerprint,
+  type RecoveryNote,
+} from './recovery-note';
 import { humanDuration } from './time';
 
 function listNames(names: string[]): string {
@@ -19,7 +28,8 @@ function incidentHeadline(
   now: Date,
 ) {
   if (phase === 'resolved' && incident.resolvedAt !== null) {
-    return `back to normal after ${humanDuration(incident.openedAt, incident.resolvedAt)}`;
+    const verdict = remedyVerdict(incident.notes);
+    return `back to normal after ${humanDuration(incident.openedAt, incident.resolvedAt)}${verdict ? `; ${verdict}` : ''}`;
   }
   const names = view.visible.slice(0, 3).map((m) => m.metric);
   const more = view.visible.length - names.length;
@@ -31,6 +41,43 @@ function incidentHeadline(
     return `still open after ${humanDuration(incident.openedAt, now.toISOString())}: ${what}`;
   }
   return what;
+}
+
+const verdictWords = {
+  resolved: 'worked',
+  'not-resolved': 'did not help',
+  worse: 'made things worse',
+} as const;
+
+/**
+ * "the restart worked": the verdict on vigia's latest remedy (not a target-scaling step, not a
+ * notify-only decision), for the resolved message's one line.
+ */
+function remedyVerdict(notes: readonly RecoveryNote[]): string | null {
+  const judged = notes.filter(
+    (n) =>
+      n.verdict !== null && n.action !== 'notify' && n.requestedBy !== TARGET_SCALING_REQUESTER,
+  );
+  const last = judged.at(-1);
+  return last?.verdict ? `the ${last.action} ${verdictWords[last.verdict]}` : null;
+}
+
+/**
+ * The news an update is sent for, one line (its subject): the latest note whose news was not told
+ * in the last message — not simply the latest verdict, which may be old.
+ */
+function untoldNews(incident: Incident): string | null {
+  const told = new Set((incident.delivery.sentNotes ?? '').split('|'));
+  const news = incident.notes.filter((n) => isNews(n) && !told.has(newsFingerprint(n))).at(-1);
+  if (news === undefined) return null;
+  const verdict = news.verdict !== null ? describeVerdict(news) : null;
+  return verdict !== null ? `${news.action}: ${verdict}` : `vigia ${actionLine(news)}`;
+}
+
+/** "diagnosed memory leak; restarted the service": what vigia found, then what it did. */
+function actionLine(n: RecoveryNote): string {
+  const found = n.cause ? `diagnosed ${n.cause.replaceAll('_', ' ')}; ` : '';
+  return `${found}${describeAction(n)}${n.diagnosis ? ` — ${n.diagnosis}` : ''}`;
 }
 
 function directionWord(direction: string | undefined): string {
@@ -49,9 +96,21 @@ export function composeIncidentNotification(
 ): Notification {
   const notes = incident.notes.filter(isNotable);
   const shown = view.visible.slice(0, config.maxMetricsPerMessage);
-  const actions = notes.map((n) => `${describeAction(n)}${n.diagnosis ? ` — ${n.diagnosis}` : ''}`);
+  // A diagnosis told again (decide repeats a notify-only decision hourly) is one line; one that
+  // no action names (decide held back while target scaling acted) is a line of its own.
+  const named = new Set(notes.map((n) => n.cause));
+  const unnamed = [
+    ...new Set(incident.notes.flatMap((n) => (diagnosisFingerprint(n) ? [n.cause!] : []))),
+  ].filter((c) => !named.has(c));
+  const actions = [
+    ...new Set([
+      ...unnamed.map((c) => `diagnosed ${c.replaceAll('_', ' ')}`),
+      ...notes.map(actionLine),
+    ]),
+  ];
+  // Whether "notifying" resolved anything is the learner's business, not news for the reader.
   const outcomes = notes.flatMap((n) => {
-    const verdict = describeVerdict(n);
+    const verdict = n.action === 'notify' ? null : describeVerdict(n);
     return verdict === null ? [] : [`${n.action}: ${verdict}`];
   });
   return {
@@ -67,7 +126,9 @@ export function composeIncidentNotification(
     headline:
       phase === 'note'
         ? (outcomes.at(-1) ?? actions.at(-1) ?? 'recovery note')
-        : incidentHeadline(incident, view, phase, now),
+        : phase === 'updated' && kind !== 'incident'
+          ? (untoldNews(incident) ?? outcomes.at(-1) ?? actions.at(-1) ?? 'recovery note')
+          : incidentHeadline(incident, view, phase, now),
     metrics: shown.map((m) => ({
       metric: m.metric,
       severity: m.severity,

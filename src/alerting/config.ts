@@ -17,6 +17,11 @@ export const alertingConfigSchema = z
      * what joins it later goes into the next update, one group interval on.
      */
     criticalGroupWaitSeconds: seconds.default(0),
+    /**
+     * The first message of an incident also waits, up to this long after it opened, for vigia's
+     * decision on it (decide answers within seconds), so that it says what vigia found and did.
+     */
+    decisionWaitSeconds: seconds.default(30),
     /** At most one update message per incident within this interval. */
     groupIntervalSeconds: seconds.default(300),
     /** An incident still open and unacknowledged is repeated this often. */

@@ -3,14 +3,21 @@ import type { AlertingState, Notice } from './alert-state';
 import type { AlertingConfig } from './config';
 import { composeIncidentNotification, composeNoticeNotification } from './compose';
 import { recoveryTime, resolveIfRecovered, type Incident } from './incident';
-import { incidentView, type IncidentView } from './incident-view';
+import { hasUntoldNews, incidentView, type IncidentView } from './incident-view';
 import {
   messageLabels,
   type Notification,
   type NotificationKind,
   type NotificationPhase,
 } from './notification';
-import { awaitsVerdict, isNotable, noteFingerprint } from './recovery-note';
+import {
+  awaitsVerdict,
+  isNotable,
+  isSettledDecision,
+  isUrgent,
+  newsFingerprint,
+  noteFingerprint,
+} from './recovery-note';
 import { silencedBy } from './silence';
 import { addSeconds, ms } from './time';
 
@@ -36,7 +43,7 @@ export function planIncident(
   if (incident.status === 'resolved') {
     if (d.closed) {
       // A verdict that arrives after the resolved message still deserves its own line.
-      const late = d.sent > 0 && view.notesFingerprint !== d.sentNotes;
+      const late = d.sent > 0 && hasUntoldNews(view, d.sentNotes);
       return late ? { dueAt: ms(incident.updatedAt), kind: 'outcome', phase: 'note' } : null;
     }
     if (d.lastSentAt === null) return { dueAt: -Infinity, kind: 'resolved', phase: 'resolved' };
@@ -48,22 +55,39 @@ export function planIncident(
     return { dueAt, kind: 'resolved', phase: 'resolved' };
   }
   if (d.lastSentAt === null) {
-    return {
-      dueAt: addSeconds(
-        incident.createdAt,
-        incident.severity === 'critical'
-          ? config.criticalGroupWaitSeconds
-          : config.groupWaitSeconds,
-      ),
-      kind: 'incident',
-      phase: 'opened',
-    };
+    const groupWait = addSeconds(
+      incident.createdAt,
+      incident.severity === 'critical' ? config.criticalGroupWaitSeconds : config.groupWaitSeconds,
+    );
+    // The first message says what vigia decided (issue #14): it waits for decide's decision on the
+    // incident — seconds after the anomaly — up to `decisionWaitSeconds`, instead of going out
+    // bare and owing an update a moment later.
+    const decided = incident.notes.some(isSettledDecision);
+    const dueAt = decided
+      ? groupWait
+      : Math.max(groupWait, addSeconds(incident.createdAt, config.decisionWaitSeconds));
+    return { dueAt, kind: 'incident', phase: 'opened' };
   }
-  const alertChanged = view.alertFingerprint !== d.sentAlert;
-  if (alertChanged || view.notesFingerprint !== d.sentNotes) {
+  // Items stored before the alert fingerprint was the severity alone kept "severity|metric…".
+  const alertChanged = view.alertFingerprint !== (d.sentAlert ?? '').split('|')[0];
+  if (alertChanged || hasUntoldNews(view, d.sentNotes)) {
     const notesKind = incident.notes.some((n) => n.verdict !== null) ? 'outcome' : 'decision';
+    // An action that failed, made things worse or waits for approval is told at once.
+    const told = new Set((d.sentNotes ?? '').split('|'));
+    const urgent = incident.notes.some((n) => isUrgent(n) && !told.has(newsFingerprint(n)));
+    let dueAt = urgent
+      ? ms(incident.updatedAt)
+      : addSeconds(d.lastSentAt, config.groupIntervalSeconds);
+    // An escalation waits, like the first message, for vigia's decision on what escalated it.
+    const e = incident.escalation;
+    if (alertChanged && !urgent && e !== undefined) {
+      const decided = incident.notes.some(
+        (n) => isSettledDecision(n) && ms(n.decidedAt) >= ms(e.at),
+      );
+      if (!decided) dueAt = Math.max(dueAt, addSeconds(e.seenAt, config.decisionWaitSeconds));
+    }
     return {
-      dueAt: addSeconds(d.lastSentAt, config.groupIntervalSeconds),
+      dueAt,
       kind: alertChanged ? 'incident' : notesKind,
       phase: 'updated',
     };

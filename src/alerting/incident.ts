@@ -92,6 +92,11 @@ export const incidentSchema = z.object({
   /** Bounded: enough to recognise a redelivered stream record, small enough for one item. */
   recentAnomalyIds: z.array(z.string()),
   notes: z.array(recoveryNoteSchema),
+  /**
+   * The last rise in severity: the anomaly's time and when vigia saw it. The update it is worth
+   * waits briefly for vigia's decision on it (flush.ts), as the first message does.
+   */
+  escalation: z.object({ at: isoTimestampSchema, seenAt: isoTimestampSchema }).optional(),
   acknowledgement: acknowledgementSchema.nullable(),
   delivery: deliverySchema,
   /** Bumped on every change: the store writes an incident only if the version it read is current. */
@@ -228,9 +233,12 @@ export function addAnomaly(
   const seen = incident.recentAnomalyIds.includes(anomaly.id);
   const countsAsNew = counts && !seen;
   if (metric === existing && !countsAsNew) return incident;
+  const severity = counts ? maxSeverity(incident.severity, anomaly.severity) : incident.severity;
+  const escalates = severity !== incident.severity;
   const next: Incident = {
     ...incident,
-    severity: counts ? maxSeverity(incident.severity, anomaly.severity) : incident.severity,
+    severity,
+    ...(escalates ? { escalation: { at: anomaly.at, seenAt: now.toISOString() } } : {}),
     metrics: { ...incident.metrics, [anomaly.metric]: metric },
     anomalyCount: incident.anomalyCount + (countsAsNew ? 1 : 0),
     recentAnomalyIds: countsAsNew

@@ -41,6 +41,11 @@ export const recoveryNoteSchema = z.object({
   verdictDetail: z.string(),
   /** The LLM diagnosis's one line (cause and explanation), when one was asked: shown in alerts. */
   diagnosis: z.string().optional(),
+  /**
+   * The rules' diagnosis the decision acted on (e.g. `memory_leak`), when it named one: the
+   * incident's message says what vigia found, not only what it did.
+   */
+  cause: z.string().optional(),
 });
 export type RecoveryNote = z.infer<typeof recoveryNoteSchema>;
 
@@ -70,6 +75,12 @@ export function noteFromDecision(decision: Decision): RecoveryNote {
     verdict: null,
     verdictAt: null,
     verdictDetail: '',
+    // Target scaling's "diagnosis" is its rule ('target'), not a finding about the fault.
+    ...(decision.diagnosis &&
+    decision.diagnosis !== 'unknown' &&
+    decision.requestedBy !== TARGET_SCALING_REQUESTER
+      ? { cause: decision.diagnosis }
+      : {}),
     ...(decision.llm
       ? {
           diagnosis:
@@ -113,7 +124,7 @@ export function isNotable(note: RecoveryNote): boolean {
  * 4 to 11 when every target-scaling step became an update). Target scaling follows the load
  * reading by reading, as a target-tracking policy would: its steps ride along in the incident's
  * next message but are news only when they fail or make things worse. A notify-only decision is
- * news once; whether "notifying" resolved anything is not.
+ * news once per diagnosis; whether "notifying" resolved anything is not.
  */
 export function isNews(note: RecoveryNote): boolean {
   if (!isNotable(note)) return false;
@@ -122,9 +133,50 @@ export function isNews(note: RecoveryNote): boolean {
   return true;
 }
 
-/** The part of a note that, when it changes, is worth an update message. */
+/**
+ * The part of a note that, when it changes, is worth an update message. "It worked" is not: it
+ * rides along in the resolved message (which waits for it, `outcomeWaitSeconds`) or the next
+ * update; "it did not help" and "it made things worse" are. A notify-only decision repeated for
+ * the same diagnosis (decide tells a diagnosis again every hour) says nothing new.
+ */
 export function newsFingerprint(note: RecoveryNote): string {
-  return note.action === 'notify' ? `${note.decisionId}:${note.status}` : noteFingerprint(note);
+  if (note.action === 'notify') return note.cause ? causeKey(note.cause) : 'notify';
+  const verdict = note.verdict === 'resolved' ? '-' : (note.verdict ?? '-');
+  return `${note.decisionId}:${note.status}:${verdict}`;
+}
+
+function causeKey(cause: string): string {
+  return `cause:${cause}`;
+}
+
+/**
+ * What vigia found: each diagnosis of its own decisions, whatever it decided on it (a scale-out
+ * held back while target scaling acts still names the overload). Shown in the incident's next
+ * message but no message of its own (diagnoses change as a fault unfolds and after an action);
+ * once shown, a notify-only decision on it is no news either.
+ */
+export function diagnosisFingerprint(note: RecoveryNote): string | null {
+  return note.cause && isSettledDecision(note) ? causeKey(note.cause) : null;
+}
+
+/**
+ * A note a person must hear of at once, not at the next group interval: the action failed, made
+ * things worse, or waits for an operator's approval.
+ */
+export function isUrgent(note: RecoveryNote): boolean {
+  if (!isNews(note)) return false;
+  if (note.status === 'failed' || note.status === 'proposed') return true;
+  // Whether "notifying" made anything worse is not a verdict on an action.
+  return note.verdict === 'worse' && note.action !== 'notify';
+}
+
+/** A decision of vigia's own on the incident (not a target-scaling step) that has settled. */
+export function isSettledDecision(note: RecoveryNote): boolean {
+  return (
+    note.requestedBy !== TARGET_SCALING_REQUESTER &&
+    note.status !== 'approved' &&
+    note.status !== 'executing'
+  );
 }
 
 export function awaitsVerdict(note: RecoveryNote): boolean {

@@ -29,7 +29,8 @@ export function titleLine(n: Notification): string {
     case 'opened':
       return `[${label}] ${n.serviceId}: ${n.headline}`;
     case 'updated':
-      return `[${label}] ${n.serviceId} update: ${n.kind === 'incident' ? n.headline : (n.outcomes.at(-1) ?? n.actions.at(-1) ?? n.headline)}`;
+      // An update's headline is its news: the escalation, or the action or verdict it is for.
+      return `[${label}] ${n.serviceId} update: ${n.headline}`;
     case 'repeated':
       return `[${label}] ${n.serviceId} ${n.headline}`;
     case 'resolved':

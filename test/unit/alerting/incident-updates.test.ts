@@ -9,7 +9,7 @@ import {
   emptyAlertingState,
   type AlertingState,
 } from '../../../src/alerting';
-import { TARGET_SCALING_REQUESTER } from '../../../src/model';
+import { TARGET_SCALING_REQUESTER, type Decision } from '../../../src/model';
 import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../support/builders';
 
 const cfg = config();
@@ -82,5 +82,72 @@ describe('updates of an open incident', () => {
     const after = flushEvery10s(state, 700, 1500);
     expect(told.sent).toHaveLength(1);
     expect(after.sent).toEqual([]);
+  });
+
+  it('name what vigia diagnosed, even when decide held back, without a message per diagnosis', () => {
+    // Prepare: decide names an overload but holds its scale-out while target scaling acts
+    const decide = (seconds: number, overrides: Partial<Decision>) =>
+      decision('api', seconds, { requestedBy: 'vigia:decide', ...overrides });
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    state = applyDecision(state, { ...step(2), diagnosis: 'target' }, at(2), cfg);
+    state = applyDecision(
+      state,
+      decide(3, { status: 'skipped', diagnosis: 'overload', result: 'hold: target scaling acted' }),
+      at(3),
+      cfg,
+    );
+    const first = flushEvery10s(state, 0, 30);
+    // Act: later decisions tell the same overload, then name an error burst while holding back
+    state = applyDecision(
+      first.state,
+      decide(120, { action: 'notify', diagnosis: 'overload' }),
+      at(120),
+      cfg,
+    );
+    state = applyDecision(
+      state,
+      decide(180, { status: 'skipped', diagnosis: 'error_burst' }),
+      at(180),
+      cfg,
+    );
+    const later = flushEvery10s(state, 40, 1500);
+    // Assess
+    expect(first.sent).toHaveLength(1);
+    expect(first.sent[0]!.actions).toEqual(['diagnosed overload', 'scaled out from 2 to 4 tasks']);
+    expect(later.sent).toEqual([]);
+  });
+
+  it('a notify-only decision naming a new diagnosis is news once', () => {
+    let state = openedAndTold();
+    const tell = (seconds: number) =>
+      decision('api', seconds, { action: 'notify', diagnosis: 'failing_dependency' });
+    state = applyDecision(state, tell(60), at(60), cfg);
+    const told = flushEvery10s(state, 40, 700);
+    // decide tells a diagnosis again (every hour; sooner here, before the incident goes stale)
+    state = applyDecision(told.state, tell(1000), at(1000), cfg);
+    const again = flushEvery10s(state, 1000, 1700);
+    expect(told.sent).toHaveLength(1);
+    expect(told.sent[0]!.actions).toEqual([
+      'diagnosed failing dependency; notified only (no automatic action)',
+    ]);
+    expect(told.sent[0]!.headline).toBe(
+      'vigia diagnosed failing dependency; notified only (no automatic action)',
+    );
+    expect(again.sent).toEqual([]);
+  });
+
+  it('do not list whether a notify-only decision "worked" as an outcome', () => {
+    let state = openedAndTold();
+    state = applyDecision(state, decision('api', 60, { action: 'notify' }), at(60), cfg);
+    state = applyOutcome(state, verdict(100, 60, 'resolved'), at(100));
+    state = applyDecision(state, decision('api', 120, { action: 'restart' }), at(120), cfg);
+    const next = flushEvery10s(state, 40, 700);
+    expect(next.sent).toHaveLength(1);
+    expect(next.sent[0]!.outcomes).toEqual(['restart: not verified yet']);
   });
 });

@@ -13,7 +13,7 @@ import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../suppo
 const cfg = config();
 
 describe('recovery notes', () => {
-  it('the first message says what vigia did, a later update says whether it worked', () => {
+  it('the first message says what vigia did; "it worked" waits for the resolved message', () => {
     // Prepare
     let state = applyAnomaly(
       emptyAlertingState(),
@@ -24,7 +24,7 @@ describe('recovery notes', () => {
     state = applyDecision(state, decision('api', 5, { status: 'executing' }), at(5), cfg);
     state = applyDecision(state, decision('api', 5, { status: 'executed' }), at(8), cfg);
     const first = flushEvery10s(state, 0, 30);
-    // Act
+    // Act: the verification says it worked; the incident then recovers
     state = applyOutcome(
       first.state,
       {
@@ -32,18 +32,64 @@ describe('recovery notes', () => {
         serviceId: 'api',
         verdict: 'resolved',
         at: isoAt(300),
-        detail: '',
+        detail: 'cpu 95 → 60',
       },
       at(300),
     );
     const second = flushEvery10s(state, 300, 400);
-    // Assess
+    state = applyNormal(
+      second.state,
+      { serviceId: 'api', metric: null, at: isoAt(420) },
+      at(420),
+      cfg,
+    );
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(720) }, at(720), cfg);
+    const end = flushEvery10s(state, 720, 800);
+    // Assess: two messages in all (issue #14: a third, "update: it worked", said nothing a person
+    // needed before the incident was over)
+    expect(first.sent.map((m) => m.phase)).toEqual(['opened']);
     expect(first.sent[0]!.actions).toEqual(['scaled out from 2 to 4 tasks']);
     expect(first.sent[0]!.outcomes).toEqual(['scale-out: not verified yet']);
-    expect(second.sent).toHaveLength(1);
-    expect(second.sent[0]).toMatchObject({ kind: 'outcome', phase: 'updated' });
-    expect(second.sent[0]!.outcomes[0]).toMatch(/it worked/);
-    expect(renderEmail(second.sent[0]!).body).toMatch(/Did it work: scale-out: it worked/);
+    expect(second.sent).toEqual([]);
+    expect(end.sent.map((m) => m.phase)).toEqual(['resolved']);
+    expect(end.sent[0]!.headline).toBe('back to normal after 12 min; the scale-out worked');
+    expect(end.sent[0]!.outcomes).toEqual([
+      'scale-out: it worked: the metrics are back to normal (cpu 95 → 60)',
+    ]);
+    expect(renderEmail(end.sent[0]!).body).toMatch(/Did it work: scale-out: it worked/);
+  });
+
+  it('an action that did not help is an update; one that made things worse is told at once', () => {
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    state = applyDecision(state, decision('api', 5, { action: 'restart' }), at(5), cfg);
+    const first = flushEvery10s(state, 0, 30);
+    const verdict = (v: 'not-resolved' | 'worse', seconds: number) => ({
+      decisionId: decision('api', 5).id,
+      serviceId: 'api',
+      verdict: v,
+      at: isoAt(seconds),
+      detail: '',
+    });
+    state = applyOutcome(first.state, verdict('not-resolved', 100), at(100));
+    const notHelped = flushEvery10s(state, 100, 400);
+    state = applyOutcome(notHelped.state, verdict('worse', 420), at(420));
+    const worse = flushEvery10s(state, 420, 430);
+    expect(notHelped.sent).toHaveLength(1);
+    expect(notHelped.sent[0]).toMatchObject({ phase: 'updated', at: isoAt(300) });
+    expect(notHelped.sent[0]!.outcomes[0]).toMatch(/did not help/);
+    // The subject names the news, not the latest verdict of any note
+    expect(renderEmail(notHelped.sent[0]!).subject).toBe(
+      '[CRITICAL] api update: restart: it did not help: the problem is still there',
+    );
+    // 420 s: two minutes after the last update, not held for the group interval
+    expect(worse.sent).toHaveLength(1);
+    expect(worse.sent[0]).toMatchObject({ phase: 'updated', at: isoAt(420) });
+    expect(worse.sent[0]!.outcomes[0]).toMatch(/made things worse/);
   });
 
   it('target scaling is told inside an incident without a verdict, and not at all outside one', () => {

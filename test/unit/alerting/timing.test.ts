@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   acknowledgeIncident,
   applyAnomaly,
+  applyDecision,
   applyNormal,
   emptyAlertingState,
   flush,
   nextFlushAt,
   type Notification,
 } from '../../../src/alerting';
-import { anomaly, at, config, flushEvery10s, isoAt } from '../../support/builders';
+import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../support/builders';
 
 const cfg = config();
 
@@ -38,8 +39,9 @@ describe('alert-manager timing', () => {
     expect(nextFlushAt(state, cfg)).toEqual(at(30));
   });
 
-  it('a critical incident pages at once; what joins it waits for the next update', () => {
-    // Prepare
+  it('a critical incident pages as soon as vigia has decided on it, with the decision in it', () => {
+    // Prepare: critical at 0; decide's restart is executed 4 s later (issue #14: the first message
+    // said nothing of it, and the action was an update of its own five minutes on)
     let state = applyAnomaly(
       emptyAlertingState(),
       anomaly('api', 'cpu', 0, 'critical'),
@@ -47,28 +49,88 @@ describe('alert-manager timing', () => {
       cfg,
     );
     // Act
-    const now = flush(state, at(0), cfg);
+    const waiting = flush(state, at(0), cfg);
+    state = applyDecision(
+      waiting.state,
+      decision('api', 0, {
+        action: 'restart',
+        diagnosis: 'memory_leak',
+        requestedBy: 'vigia:decide',
+      }),
+      at(4),
+      cfg,
+    );
+    const now = flush(state, at(4), cfg);
     state = applyAnomaly(now.state, anomaly('api', 'latency_p95', 10, 'critical'), at(10), cfg);
-    const soon = flush(state, at(30), cfg);
-    // Assess
+    const soon = flushEvery10s(state, 10, 900);
+    // Assess: one page at 4 s that says what vigia found and did; what joins later is no message
+    expect(waiting.messages).toHaveLength(0);
     expect(now.messages).toHaveLength(1);
     expect(now.messages[0]).toMatchObject({ phase: 'opened', severity: 'critical' });
-    expect(soon.messages).toHaveLength(0);
-    expect(nextFlushAt(soon.state, cfg)).toEqual(at(300));
+    expect(now.messages[0]!.actions).toEqual([
+      'diagnosed memory leak; restarted the service (new deployment)',
+    ]);
+    expect(soon.sent).toEqual([]);
+  });
+
+  it('a critical incident with no decision pages after the decision wait, not later', () => {
+    const state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'cpu', 0, 'critical'),
+      at(0),
+      cfg,
+    );
+    expect(flush(state, at(29), cfg).messages).toHaveLength(0);
+    expect(flush(state, at(30), cfg).messages).toHaveLength(1);
+    expect(nextFlushAt(state, cfg)).toEqual(at(30));
+  });
+
+  it('a metric joining an incident already told sends no update; the next message lists it', () => {
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = flush(state, at(30), cfg).state;
+    state = applyAnomaly(state, anomaly('api', 'memory', 60), at(60), cfg);
+    state = applyAnomaly(state, anomaly('api', 'requests', 120), at(120), cfg);
+    const quiet = flushEvery10s(state, 40, 900);
+    state = applyDecision(quiet.state, decision('api', 950, { action: 'restart' }), at(950), cfg);
+    const next = flushEvery10s(state, 950, 1300);
+    expect(quiet.sent).toEqual([]);
+    expect(next.sent).toHaveLength(1);
+    expect(next.sent[0]!.metrics.map((m) => m.metric)).toEqual(['cpu', 'memory', 'requests']);
+  });
+
+  it('an escalation to critical is an update, and waits for the decision on it', () => {
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
+    state = flush(state, at(30), cfg).state;
+    state = applyAnomaly(state, anomaly('api', 'memory', 600, 'critical'), at(600), cfg);
+    const waiting = flush(state, at(600), cfg);
+    state = applyDecision(
+      waiting.state,
+      decision('api', 600, { action: 'restart', requestedBy: 'vigia:decide' }),
+      at(605),
+      cfg,
+    );
+    const told = flushEvery10s(state, 605, 1200);
+    expect(waiting.messages).toEqual([]);
+    expect(told.sent).toHaveLength(1);
+    expect(told.sent[0]).toMatchObject({ phase: 'updated', severity: 'critical', at: isoAt(605) });
+    expect(told.sent[0]!.actions).toEqual(['restarted the service (new deployment)']);
   });
 
   it('group interval holds updates to one per 5 minutes', () => {
     // Prepare: first message sent at 30 s
     let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
     state = flush(state, at(30), cfg).state;
-    // Act: two new metrics join soon after
-    state = applyAnomaly(state, anomaly('api', 'memory', 60), at(60), cfg);
-    state = applyAnomaly(state, anomaly('api', 'requests', 120), at(120), cfg);
+    // Act: two actions of vigia's follow soon after
+    state = applyDecision(state, decision('api', 60, { action: 'restart' }), at(60), cfg);
+    state = applyDecision(state, decision('api', 120, { action: 'rollback' }), at(120), cfg);
     const { sent } = flushEvery10s(state, 40, 900);
     // Assess: one update, at 30 s + 5 min, naming both
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ phase: 'updated', at: isoAt(330) });
-    expect(sent[0]!.metrics.map((m) => m.metric)).toEqual(['cpu', 'memory', 'requests']);
+    expect(sent[0]!.actions).toEqual([
+      'restarted the service (new deployment)',
+      'rolled back to the previous task definition',
+    ]);
   });
 
   it('repeats an incident still open every repeat interval, and nothing in between', () => {

@@ -26,7 +26,7 @@ function memoryDeps(at: Date) {
   let crashOnSave = false;
   const deps: AlertDeps = {
     clock: { now: () => at },
-    config: alertingConfigSchema.parse({ groupWaitSeconds: 0 }),
+    config: alertingConfigSchema.parse({ groupWaitSeconds: 0, decisionWaitSeconds: 0 }),
     observations: { anomaliesSince: async () => [] },
     store: {
       loadServiceState: async () => saved,
