@@ -35,18 +35,16 @@ function binOf(z: number): number {
 export function distributionChange(state: DistributionState, z: number, window: number): number {
   const k = binOf(z);
   const d = 1 - 1 / window;
+  // The recent window with this point, bin by bin (computed twice rather than kept: no array).
+  const recent = (j: number): number => state.s[j]! * d + (j === k ? 1 : 0);
   let sTot = 0;
   let lTot = 0;
-  const s = state.s.map((v, j) => {
-    const next = v * d + (j === k ? 1 : 0);
-    sTot += next;
-    return next;
-  });
+  for (let j = 0; j < state.s.length; j++) sTot += recent(j);
   for (const v of state.l) lTot += v;
   if (lTot < window) return 0;
   let kl = 0;
   for (let j = 0; j < DIST_BINS; j++) {
-    const p = s[j]! / sTot;
+    const p = recent(j) / sTot;
     if (p <= 0) continue;
     // Half a point of prior per bin: a bin the long window never saw is rare, not impossible.
     const q = ((state.l[j] ?? 0) + 0.5) / (lTot + 0.5 * DIST_BINS);

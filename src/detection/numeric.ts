@@ -23,25 +23,53 @@ export function compact(x: number): number {
 
 /** Exact powers of ten (every one up to 1e22 is a double exactly). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134_217_729;
+
+/** The rounding error of a·b (exactly a·b − fl(a·b), Dekker's product; no overflow here). */
+function productError(a: number, b: number, p: number): number {
+  const ca = SPLITTER * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = SPLITTER * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
 
 /**
  * Rounds to `digits` (1–15) significant digits, for state arrays where 7 would only cost JSON
  * time. Exactly `Number(x.toPrecision(digits))`, without building a string: the mantissa
  * `|x| × 10^k` is rounded to an integer n and n / 10^k is one correctly rounded division, the same
- * double the string would parse to. Where the product's own rounding (≤ 1e-8 at 15 digits) could
- * decide the digit — a mantissa near a half, a scale beyond 1e22, an exponent at a power of ten —
- * it falls back to the string.
+ * double the string would parse to. The exponent is found by comparison (no logarithm). Where the
+ * product's own rounding (at most half an ulp of the mantissa) could decide the digit, its exact
+ * error (Dekker's product) decides it, a tie going up as toPrecision's does; beyond the powers of
+ * ten that are exact doubles, or when the exponent guess is off, it falls back to the string.
+ * On the detector's path once for most numbers of the state, every point.
  */
 export function coarse(x: number, digits: number): number {
   if (x === 0 || !Number.isFinite(x)) return Number.isFinite(x) ? x : 0;
   const a = x < 0 ? -x : x;
-  const k = digits - 1 - Math.floor(Math.log10(a));
-  if (k > 22 || k < -22 || digits > 15) return Number(x.toPrecision(digits));
+  if (digits > 15 || !(a >= 1e-15 && a < 1e15)) return Number(x.toPrecision(digits));
+  // k = digits − 1 − ⌊log10 a⌋, by exact powers of ten (a wrong guess is caught below).
+  let k = digits - 1;
+  if (a >= 1) {
+    for (let p = 10; a >= p; p *= 10) k--;
+  } else {
+    for (let p = 1; a * p < 1; p *= 10) k++;
+  }
+  if (k > 22 || k < -22) return Number(x.toPrecision(digits));
   const m = k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
-  const n = Math.floor(m + 0.5);
+  if (m < POW10[digits - 1]! || m >= POW10[digits]! - 0.5) return Number(x.toPrecision(digits));
+  let n = Math.floor(m + 0.5);
   const half = m - Math.floor(m) - 0.5;
-  if (m < POW10[digits - 1]! || n >= POW10[digits]! || (half < 1e-6 && half > -1e-6)) {
-    return Number(x.toPrecision(digits));
+  // The product is within half an ulp (≤ m·2^-53) of a·10^k: only that close to a half can it
+  // have rounded across one.
+  const near = m * 4.5e-16;
+  if (half < near && half > -near) {
+    if (k < 0) return Number(x.toPrecision(digits));
+    const above = half + productError(a, POW10[k]!, m);
+    n = above >= 0 ? Math.floor(m) + 1 : Math.floor(m);
   }
   const y = k >= 0 ? n / POW10[k]! : n * POW10[-k]!;
   return x < 0 ? -y : y;

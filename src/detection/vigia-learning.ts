@@ -36,6 +36,16 @@ interface Baseline {
   cu: CusumState;
 }
 
+/** The residuals with this one, the last `recent` of them (`[...rr, r].slice(-recent)` without
+ *  the intermediate copy: it runs every point). */
+function lastResiduals(rr: number[], r: number, recent: number): number[] {
+  if (!(recent > 0)) return [...rr, r].slice(-recent);
+  const out: number[] = [];
+  for (let i = Math.max(0, rr.length + 1 - recent); i < rr.length; i++) out.push(rr[i]!);
+  out.push(r);
+  return out;
+}
+
 /** Learn, resisting the point in proportion to how surprising it was. */
 function learnBaseline(
   state: VigiaState,
@@ -58,7 +68,7 @@ function learnBaseline(
     P.scaleAlpha,
     n,
   );
-  const rr = [...state.rr, compact(r)].slice(-P.recent);
+  const rr = lastResiduals(state.rr, compact(r), P.recent);
   if (Math.abs(shift) > P.cusumAlert) {
     // The level has moved: re-anchor on the recent residuals so the new level is normal from now on.
     const sorted = [...rr].sort((a, b) => a - b);
@@ -130,7 +140,9 @@ export function learnFromPoint(
     rr: baseline.rr,
     flat: reading.flat,
     ac: compact(ewStep(state.ac, warm ? clamp(shift.zc * shift.prevZ, -4, 4) : 0, P.scaleAlpha, n)),
-    ...calibration,
+    ra: calibration.ra,
+    q: calibration.q,
+    m: calibration.m,
     cool: fused.cool,
     peak: compact(fused.peak),
     mx: compact(Math.max(x, state.mx - P.rangeFade * Math.max(0, state.mx - lvl - reach))),

@@ -27,6 +27,26 @@ describe('coarse', () => {
     }
   });
 
+  it('rounds decimals that sit on a half exactly as toPrecision does, whichever side the double is', () => {
+    // A value with one digit more than kept, ending in 5 (14.485 to 4 digits): the double is just
+    // above or just below the half, and only the exact product tells which (or an exact tie).
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 15 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: -20, max: 20 }),
+        fc.constantFrom(1, 1 + 2.3e-16, 1 - 1.2e-16),
+        (d, digits, shift, nudge) => {
+          const mantissa = (digits % 10 ** d) * 10 + 5;
+          const x = ((mantissa * 10 ** shift) / 10 ** d) * nudge;
+          expect(coarse(x, d)).toBe(Number(x.toPrecision(d)));
+          expect(coarse(-x, d)).toBe(Number((-x).toPrecision(d)));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('keeps the state finite: infinities and NaN become 0', () => {
     expect(coarse(Infinity, 4)).toBe(0);
     expect(coarse(-Infinity, 4)).toBe(0);
