@@ -274,7 +274,15 @@ function decideScaling(
     Math.abs(seen.now.getTime() - lastReading) <= CONFIRM_WINDOW_MS;
   const waits =
     plan.action === 'scale-out' && targetScaling && desiredCount >= service.minTasks
-      ? unconfirmedScaleOut(plan, input.scalingState, seen.now.getTime(), desiredCount, config)
+      ? unconfirmedScaleOut(
+          plan,
+          input.scalingState,
+          seen.now.getTime(),
+          desiredCount,
+          config,
+          0,
+          input.forecastRequestRate ?? null,
+        )
       : null;
   if (waits) {
     return {

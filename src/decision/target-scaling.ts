@@ -86,6 +86,13 @@ export const CONFIRM_WINDOW_MS = 150_000;
 // load): each proposal's ratio is over the requests target.
 const LOAD_SIGNALS = new Set(['requests', 'forecast']);
 const ACTING = new Set(['approved', 'executing', 'executed']);
+/**
+ * The forecast band's upper edge acts on a sample at once when it is past the tasks' ceiling by at
+ * least this share of the band's own width (the series' error at that horizon, measured); closer
+ * to the ceiling than that, it is within the forecast's noise and waits for readings as a measured
+ * need does. About half a standard error: the band is 1.65 × 1.25 mean absolute errors wide.
+ */
+export const BAND_SURE_SHARE = 0.25;
 
 export function readingIdOf(reading: Pick<ScalingReading, 'serviceId' | 'at'>): string {
   return `${reading.serviceId}~${reading.at}~target`;
@@ -189,7 +196,15 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     plan.action === 'scale-out' &&
     reading.source === 'sample' &&
     ecs.desiredCount >= service.minTasks
-      ? unconfirmedScaleOut(plan, scalingState, at, ecs.desiredCount, config, doubtOut ? 1 : 0)
+      ? unconfirmedScaleOut(
+          plan,
+          scalingState,
+          at,
+          ecs.desiredCount,
+          config,
+          doubtOut ? 1 : 0,
+          forecastOnly ? null : input.forecastRequestRate,
+        )
       : null;
   if (waits) {
     return {
@@ -320,9 +335,11 @@ export function unconfirmedScaleOut(
   before: Pick<ScalingState, 'readings'>,
   at: number,
   desiredCount: number,
-  config: Pick<ScalingConfig, 'requestsTargetPercent'>,
+  config: Pick<ScalingConfig, 'requestsTargetPercent' | 'requestsPerTaskCapacity' | 'preScaling'>,
   /** Readings more to wait for (this service's scale-outs learned not to hold). */
   more = 0,
+  /** The load forecast the plan was made with: its band's width is the series' own error. */
+  forecast: LoadForecastBand | null = null,
 ): string | null {
   const asks = (p: { desired: number }) => p.desired > desiredCount;
   // A queue worker's backlog is measured work waiting: it is sized at once.
@@ -332,6 +349,10 @@ export function unconfirmedScaleOut(
   const capacity = 100 / config.requestsTargetPercent;
   const past = (p: MetricProposal) => LOAD_SIGNALS.has(p.signal) && asks(p) && p.ratio >= capacity;
   if (plan.proposals.some(past)) return null;
+  // The band's upper edge well past the ceiling: the series is volatile enough that its next
+  // minutes may need the tasks, beyond the noise of this one reading.
+  const band = plan.proposals.find((p) => p.signal === 'forecast-band' && asks(p));
+  if (band && bandMargin(forecast, desiredCount, config) >= BAND_SURE_SHARE) return null;
   const requests = plan.proposals.find((p) => p.signal === 'requests');
   const needed = (requests ? 2 : 1) + more;
   const earlier = [...before.readings].filter((r) => r.at <= at).sort((a, b) => b.at - a.at);
@@ -346,6 +367,33 @@ export function unconfirmedScaleOut(
     from = r.at;
   }
   return null;
+}
+
+/** Expected requests per second for the coming minutes, and the upper edge of the forecast's band. */
+export interface LoadForecastBand {
+  expected: readonly number[];
+  upper: readonly number[];
+}
+
+/**
+ * How far the forecast band's upper edge over the lead is past the ceiling of `count` tasks, in
+ * widths of the band at its first point (the series' own error at the data's age, measured by the
+ * forecast): 0 at the ceiling, negative under it, -Infinity without a band.
+ */
+export function bandMargin(
+  forecast: LoadForecastBand | null,
+  count: number,
+  config: Pick<ScalingConfig, 'requestsPerTaskCapacity' | 'preScaling'>,
+): number {
+  const capacity = config.requestsPerTaskCapacity;
+  if (!forecast || capacity === undefined) return -Infinity;
+  const top = Math.max(
+    ...forecast.upper.slice(0, config.preScaling.leadMinutes).filter(Number.isFinite),
+  );
+  const width = (forecast.upper[0] ?? NaN) - (forecast.expected[0] ?? NaN);
+  if (!Number.isFinite(top) || !(width > 0)) return -Infinity;
+  const ceiling = (capacity * config.preScaling.ceilingPercent * count) / 100;
+  return (top - ceiling) / width;
 }
 
 /**

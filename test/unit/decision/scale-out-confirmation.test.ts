@@ -124,13 +124,35 @@ describe('a scale-out on samples is explained by load', () => {
       ecs: three,
       forecastRequestRate: { expected: [230, 230], upper: [240, 240] },
     });
-    // 4 tasks, 310 req/s expected (78 per task) but the band's upper edge at 500: doubt, not load.
+    // 4 tasks, 310 req/s expected (78 per task) and the band's upper edge at 370, 10 past the
+    // 360 four tasks carry at the 90 % ceiling: doubt within the band's own noise, not load.
     const band = planTargetScaling({
       ...reading(11, { cpu: 80, requests: 300 }, emptyScalingState()),
-      forecastRequestRate: { expected: [310, 310], upper: [500, 500] },
+      forecastRequestRate: { expected: [310, 310], upper: [370, 370] },
     });
     expect(rounded.kind).toBe('hold');
     expect(band.kind).toBe('hold');
+  });
+
+  it('the band’s upper edge far past the ceiling, for its own width, acts on the first sample', () => {
+    // A volatile series: 300 req/s expected, the band's edge at 420 (its width 120, the errors
+    // this series' forecast made lately). Four tasks carry 360 at the ceiling: 60 past it is half
+    // the band's width, beyond the noise of one reading. The measured load is within target.
+    const sure = planTargetScaling({
+      ...reading(11, { cpu: 58, requests: 290 }, emptyScalingState()),
+      forecastRequestRate: { expected: [300, 300], upper: [420, 420] },
+    });
+    expect(sure).toMatchObject({ kind: 'act', decision: { action: 'scale-out', toCount: 5 } });
+    // An edge 10 past the ceiling on a band 80 wide is within the forecast's noise: it waits for
+    // readings, as a measured need below capacity does.
+    const noisy = planTargetScaling({
+      ...reading(11, { cpu: 58, requests: 290 }, emptyScalingState()),
+      forecastRequestRate: { expected: [290, 290], upper: [370, 370] },
+    });
+    expect(noisy).toMatchObject({
+      kind: 'hold',
+      reason: expect.stringMatching(/^scale-out to 5 waits for 3 readings in a row/),
+    });
   });
 
   it('is not confirmed by an anomaly decision’s plan on the same sample', () => {
@@ -194,6 +216,29 @@ describe('an anomaly decision where target scaling sizes the service', () => {
       ],
     };
     expect(engine(held).decision).toMatchObject({ action: 'scale-out', status: 'approved' });
+  });
+
+  it('acts on one sample when the forecast band is far past the ceiling, as target scaling does', () => {
+    const reading9: ScalingState = {
+      ...emptyScalingState(),
+      lastReadingAt: t(10),
+      readings: [{ at: t(10), desired: 4 }],
+    };
+    const withBand = (upper: number) =>
+      decideFromAnomaly({
+        service: measured,
+        anomaly: anAnomaly({ at: iso(10), value: 95, desiredCount: 4 }),
+        sample,
+        openAnomalies: [],
+        forecasts: [],
+        forecastRequestRate: { expected: [300, 300], upper: [upper, upper] },
+        learned: [],
+        scalingState: reading9,
+        recentDecisions: [],
+        switches: ruleSwitches,
+      }).decision;
+    expect(withBand(420)).toMatchObject({ action: 'scale-out', status: 'approved' });
+    expect(withBand(370).status).toBe('skipped');
   });
 
   it('acts at once where target scaling has read nothing (it is not sizing this service)', () => {
