@@ -1,5 +1,5 @@
 // `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 1]
-//   [--fault-rate 0.3] [--outage-minutes 10] [--shard-size 10]`: simulated hours of a fleet on the
+//   [--fault-rate 0.3] [--outage-minutes 10] [--outage-hour hours/2] [--shard-size 10]`: simulated hours of a fleet on the
 // local stack through a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch
 // delivered three times to the real function handlers, an emulator outage half-way, then the harm
 // counts (BENCHMARKS.md, "Soak"). Simulated time: the functions' own clock object (lib/clock.ts) is
@@ -317,7 +317,8 @@ async function main() {
       );
     }, 30_000);
     progress.unref();
-    const outageHour = Math.floor(hours / 2);
+    // The middle hour, unless told (a run stopped by its wall budget may not reach the middle).
+    const outageHour = Math.min(hours - 1, Math.max(0, flag('outage-hour', Math.floor(hours / 2))));
     let hoursDone = 0;
     for (let h = 0; h < hours; h++) {
       if (wallBudgetMinutes > 0 && Date.now() - wallStart > wallBudgetMinutes * 60_000) {
