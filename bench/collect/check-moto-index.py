@@ -24,8 +24,13 @@ for i, svc in enumerate(random.sample(range(70), 40)):
         queries.append({'Id': f'q{i}_{stat}', 'MetricStat': {'Metric': {'Namespace': 'AWS/ECS', 'MetricName': 'CPUUtilization', 'Dimensions': [{'Name': 'ClusterName', 'Value': 'c'}, {'Name': 'ServiceName', 'Value': f's{svc}'}]}, 'Period': 60, 'Stat': stat}})
 queries.append({'Id': 'nodims', 'MetricStat': {'Metric': {'Namespace': 'AWS/ECS', 'MetricName': 'MemoryUtilization'}, 'Period': 60, 'Stat': 'Average'}})
 start, end = t0 + timedelta(minutes=2), t0 + timedelta(minutes=10)
-before = b.get_metric_data(queries, start, end)
+# A window of days around the data (the collector's warm-up), and 5-minute periods on an odd grid.
+long_start, long_end = t0 - timedelta(days=2, seconds=17), t0 + timedelta(hours=5)
+five = [{**q, 'MetricStat': {**q['MetricStat'], 'Period': 300}} for q in queries]
+before = [b.get_metric_data(queries, start, end), b.get_metric_data(queries, long_start, long_end),
+          b.get_metric_data(five, long_start, long_end, 'TimestampDescending')]
 runpy.run_path(os.path.join(os.path.dirname(__file__), 'moto-indexed.py'), run_name='check')
-after = b.get_metric_data(queries, start, end)
+after = [b.get_metric_data(queries, start, end), b.get_metric_data(queries, long_start, long_end),
+         b.get_metric_data(five, long_start, long_end, 'TimestampDescending')]
 # plus data put after the patch goes into the index
-print('queries', len(queries), 'identical', before == after, 'non-empty', sum(1 for r in after if r['values']))
+print('queries', 3 * len(queries), 'identical', before == after, 'non-empty', sum(1 for r in after[1] if r['values']))

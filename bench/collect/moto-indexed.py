@@ -14,6 +14,7 @@ import os
 import runpy
 import sys
 from collections import defaultdict
+from datetime import timedelta
 
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.server import main
@@ -55,6 +56,23 @@ def get_all_metrics(self):
     return subset if subset is not None else _all(self)
 
 
+def _clipped(subset, query, start_time, end_time):
+    """The window moto walks period by period, cut to the periods that can hold the metric's
+    datapoints: moto looks at every datapoint once per period, so a week's window of one-minute
+    periods costs 10,080 passes. The cut start stays on the query's grid of periods (the same
+    timestamps), and the periods cut off hold no datapoint of this metric, so the answer is moto's."""
+    start_time = start_time.replace(microsecond=0)
+    end_time = end_time.replace(microsecond=0)
+    inside = [md.timestamp for md in subset if start_time <= md.timestamp < end_time]
+    if not inside or start_time >= end_time:
+        return start_time, end_time
+    delta = timedelta(seconds=int(query["MetricStat"]["Period"]))
+    first = start_time + ((min(inside) - start_time) // delta) * delta
+    last = start_time + ((max(inside) - start_time) // delta) * delta
+    end = min(end_time, last + delta)
+    return (first, end) if first < end else (start_time, end_time)
+
+
 def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscending"):
     if not all("MetricStat" in q for q in queries):
         return _get(self, queries, start_time, end_time, scan_by)
@@ -71,8 +89,10 @@ def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscen
                 stored = index.get(key, [])
             else:
                 stored = [md for md in self.metric_data if md.name == name]
-            self._bench_subset = stored + [md for md in generated if md.name == name]
-            results.extend(_get(self, [query], start_time, end_time, scan_by))
+            subset = stored + [md for md in generated if md.name == name]
+            self._bench_subset = subset
+            start, end = _clipped(subset, query, start_time, end_time)
+            results.extend(_get(self, [query], start, end, scan_by))
     finally:
         self._bench_subset = None
     return results

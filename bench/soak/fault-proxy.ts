@@ -105,11 +105,29 @@ function publishOf(body: string, answered: boolean): PublishCall {
   return { message: form.get('Message') ?? '', attributes, answered };
 }
 
+/** A Query's index and partition kind (`gsi1:DECISION`, `table:SVC`), to tell who reads what. */
+function queryShape(body: string): string {
+  try {
+    const q = JSON.parse(body) as {
+      IndexName?: string;
+      ExpressionAttributeValues?: Record<string, { S?: string }>;
+    };
+    const first = Object.values(q.ExpressionAttributeValues ?? {}).find((v) => v.S)?.S ?? '';
+    return `${q.IndexName ?? 'table'}:${first.split('#')[0]}`;
+  } catch {
+    return '?';
+  }
+}
+
 export class FaultProxy {
   readonly faults = new Map<string, number>();
   readonly calls = new Map<string, number>();
   readonly updateServiceCalls: UpdateServiceCall[] = [];
   readonly publishes: PublishCall[] = [];
+  /** Wall milliseconds moto took to answer, per operation (the emulator's share of a run). */
+  readonly motoMs = new Map<string, number>();
+  /** Calls being answered now, per operation. */
+  readonly inFlight = new Map<string, number>();
   /** While true every connection is refused with a reset: the emulator is "down". */
   outage = false;
   private server: Server | undefined;
@@ -182,11 +200,17 @@ export class FaultProxy {
     const lateBefore = fault === 'delay-past-timeout' && this.o.random.next() < 0.5;
     if (lateBefore) await this.sleep(late);
     let upstream: { status: number; headers: IncomingMessage['headers']; body: Buffer };
+    const t = Date.now();
+    const timedOp = op === 'dynamodb:Query' ? `${op}:${queryShape(text)}` : op;
+    this.inFlight.set(op, (this.inFlight.get(op) ?? 0) + 1);
     try {
       upstream = await this.forward(req, body);
     } catch {
       req.socket.destroy();
       return;
+    } finally {
+      this.inFlight.set(op, (this.inFlight.get(op) ?? 1) - 1);
+      this.motoMs.set(timedOp, (this.motoMs.get(timedOp) ?? 0) + Date.now() - t);
     }
     // A long delay, before or after moto, outlives the caller's timeout: it never sees the answer.
     const answered = fault !== 'cut-after' && fault !== 'delay-past-timeout';

@@ -1,5 +1,5 @@
 // `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 1]
-//   [--fault-rate 0.3] [--outage-minutes 10] [--shard-size 10]`: simulated hours of a fleet on the
+//   [--fault-rate 0.3] [--outage-minutes 10] [--outage-hour hours/2] [--shard-size 10]`: simulated hours of a fleet on the
 // local stack through a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch
 // delivered three times to the real function handlers, an emulator outage half-way, then the harm
 // counts (BENCHMARKS.md, "Soak"). Simulated time: the functions' own clock object (lib/clock.ts) is
@@ -8,7 +8,9 @@
 // lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
 // own mapping running beside the others.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startEmulator } from '../../scripts/lib/emulator';
+import { isAnswering, killGroup } from '../../scripts/lib/emulator';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createDemoFleet, createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
 import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
@@ -52,6 +54,38 @@ const wallBudgetMinutes = flag('wall-budget-minutes', 0);
 const START_MINUTE = Math.floor(Date.parse('2026-11-30T00:00:00.000Z') / 60_000);
 const log = (line: string) => (asJson ? undefined : console.error(line));
 
+/**
+ * moto with its stream repair and bench:collect's GetMetricData index (bench/collect/moto-indexed.py:
+ * moto's own answers, looked up by metric instead of scanning every datapoint, without which a day
+ * of a fleet's datapoints outgrows the clients' timeout); stopped with its process group.
+ */
+async function startMoto(endpoint: string) {
+  const child = spawn(
+    'python3',
+    [join(import.meta.dirname, 'moto-soak.py'), '-H', '127.0.0.1', '-p', new URL(endpoint).port],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  while (!(await isAnswering(endpoint))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(
+        `moto (bench/soak/moto-soak.py) did not answer at ${endpoint}: ${stderr.trim()}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    stop: async () => {
+      killGroup(child);
+      await new Promise((r) => setTimeout(r, 100));
+    },
+  };
+}
+
 async function main() {
   const wallStart = Date.now();
   // Every function, the proxy and the receivers share this one event loop: a long synchronous
@@ -59,7 +93,7 @@ async function main() {
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
   const random = seededRandom(seed);
-  const moto = await startEmulator(`http://127.0.0.1:${await freePort()}`);
+  const moto = await startMoto(`http://127.0.0.1:${await freePort()}`);
   const processErrors: string[] = [];
   process.on('unhandledRejection', (e) => processErrors.push(String(e)));
   try {
@@ -264,7 +298,27 @@ async function main() {
         );
       }
     };
-    const outageHour = Math.floor(hours / 2);
+    // Every 30 s of wall time (not with --json): what the run is waiting on.
+    const progress = setInterval(() => {
+      const top = (m: Map<string, number>, n: number) =>
+        Object.fromEntries(
+          [...m]
+            .filter(([, v]) => v > 0)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, n),
+        );
+      log(
+        `progress ${Math.round((Date.now() - wallStart) / 1000)} s: ${JSON.stringify({
+          step: top(stepMs, 10),
+          inFlight: top(proxy.inFlight, 5),
+          motoMs: top(proxy.motoMs, 8),
+          calls: top(proxy.calls, 8),
+        })}`,
+      );
+    }, 30_000);
+    progress.unref();
+    // The middle hour, unless told (a run stopped by its wall budget may not reach the middle).
+    const outageHour = Math.min(hours - 1, Math.max(0, flag('outage-hour', Math.floor(hours / 2))));
     let hoursDone = 0;
     for (let h = 0; h < hours; h++) {
       if (wallBudgetMinutes > 0 && Date.now() - wallStart > wallBudgetMinutes * 60_000) {

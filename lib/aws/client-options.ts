@@ -2,6 +2,7 @@
 // retries and X-Ray capture. Each client lives in its own file so a function's bundle holds only the
 // clients it uses.
 import { traced } from '../telemetry/tracer';
+import { boundToDeadline } from './deadline';
 
 export interface AwsSettings {
   endpoint: string | undefined;
@@ -36,8 +37,9 @@ export function oncePerEndpoint<T>(create: (c: AwsSettings) => T): (c: AwsSettin
     const key = `${c.region}|${c.endpoint ?? ''}|${c.requestTimeoutMs ?? ''}`;
     let client = built.get(key);
     if (client === undefined) {
-      // Traced here, once for every client: each call an X-Ray subsegment (a no-op off AWS).
-      client = traced(create(c));
+      // Traced here, once for every client: each call an X-Ray subsegment (a no-op off AWS); and
+      // each call cut at the deadline of the work it is made for (deadline.ts).
+      client = boundToDeadline(traced(create(c)));
       built.set(key, client);
     }
     return client;

@@ -4,7 +4,9 @@
 // (scale: one service's decisions) asks for `inOrderPerPartition`: once a record fails, the later
 // records of its partition are held back with it, so a decision never overtakes the one before it.
 // Every invocation leaves a heartbeat (heartbeat.ts); a batch with failed records counts as failed.
-// Near its timeout an invocation starts no further record and reports the rest as failed.
+// Near its timeout an invocation starts no further record and reports the rest as failed, and a
+// record's AWS calls are aborted before the timeout (lib/aws/deadline.ts): a record that runs out of
+// time fails alone instead of the invocation.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -16,6 +18,7 @@ import type {
 } from 'aws-lambda';
 import { correlationIdOf, logger } from '../logger';
 import { telemetryMiddlewares } from '../telemetry/middleware';
+import { withDeadline } from '../aws/deadline';
 import { heartbeat, type HeartbeatOptions } from './heartbeat';
 import { partitionOf, streamImage, type StreamImage } from '../store/stream-image';
 
@@ -35,6 +38,8 @@ export class HeldBackError extends Error {
  */
 const RESERVE_SHARE = 1 / 3;
 const MAX_RESERVE_MS = 10_000;
+/** A record's AWS calls end this long before the timeout (half the reserve, at most 1 s). */
+const MAX_DEADLINE_MARGIN_MS = 1_000;
 
 export class OutOfTimeError extends Error {
   constructor(record: DynamoDBRecord) {
@@ -66,6 +71,7 @@ export function streamHandler(
     firstError = null;
     const remaining = () => context.getRemainingTimeInMillis?.() ?? Infinity;
     const reserveMs = Math.min(MAX_RESERVE_MS, remaining() * RESERVE_SHARE);
+    const marginMs = Math.min(MAX_DEADLINE_MARGIN_MS, reserveMs / 2);
     const recordHandler = async (record: DynamoDBRecord) => {
       const partition = partitionOf(record);
       if (failedPartitions.has(partition)) throw new HeldBackError(record);
@@ -80,7 +86,9 @@ export function streamHandler(
         const correlationId = correlationIdOf({ ...image.newImage, kind: image.kind });
         if (correlationId) logger.setCorrelationId(correlationId);
         else logger.removeKeys(['correlation_id']);
-        await handleRecord(image, record);
+        const left = remaining();
+        const run = () => handleRecord(image, record);
+        await (Number.isFinite(left) ? withDeadline(left - marginMs, run) : run());
       } catch (err) {
         if (options.inOrderPerPartition) failedPartitions.add(partition);
         firstError ??= (err as Error).message;

@@ -1,9 +1,13 @@
 // The stream consumers' middy chain, run for real on a batch: one record at a time in stream order,
 // and a failed record holds back the later records of its service (issue 11: "scale to 6, then to 2"
 // once ended at 6 when a batch's decisions ran side by side).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { streamHandler } from '../../../lib/middleware/stream';
+import { dynamoClient } from '../../../lib/aws/dynamo-client';
 
 function record(eventID: string, serviceId: string, toCount: number): DynamoDBRecord {
   const keys = { pk: { S: `SVC#${serviceId}` }, sk: { S: `DECISION#${eventID}` } };
@@ -100,5 +104,43 @@ describe('stream consumers', () => {
         .filter((id) => !handled.includes(id))
         .map((itemIdentifier) => ({ itemIdentifier })),
     });
+  });
+});
+
+describe('a stream record whose AWS call hangs', () => {
+  // An endpoint that takes every request and never answers: a frozen dependency, which moto is not.
+  let server: Server;
+  let endpoint: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    process.env.AWS_ACCESS_KEY_ID ??= 'test';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+    server = createServer(() => undefined);
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('fails that record before the invocation times out, instead of the whole invocation', async () => {
+    // The client waits 30 s per attempt; the invocation has 1.5 s.
+    const db = dynamoClient({ endpoint, region: 'us-east-1', requestTimeoutMs: 30_000 });
+    const handler = streamHandler(async () => {
+      await db.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }));
+    });
+    const startedAt = Date.now();
+    const context = {
+      functionName: 'scale',
+      awsRequestId: 'test',
+      getRemainingTimeInMillis: () => 1_500 - (Date.now() - startedAt),
+    } as Context;
+
+    const response = await handler({ Records: [record('1', 'web', 6)] }, context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+    expect(Date.now() - startedAt).toBeLessThan(1_500);
   });
 });

@@ -1,0 +1,44 @@
+// The deadline of the work under way: a stream record gets the time its invocation has left (less
+// a margin to report), and every AWS call made for it, through any client built here, is aborted
+// when that runs out. Without it a call that hangs or keeps retrying (4 attempts of up to the
+// request timeout each) outlives the invocation: Lambda's timeout then fails the whole batch as an
+// invocation error instead of the one record.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+const current = new AsyncLocalStorage<AbortSignal>();
+
+export class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`the invocation's time for this work ran out (${ms} ms)`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** Runs `work` with its AWS calls aborted after `ms` milliseconds. */
+export async function withDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineError(ms)), Math.max(0, ms));
+  try {
+    return await current.run(controller.signal, work);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Send = (command: unknown, options?: unknown, callback?: unknown) => unknown;
+
+/** Makes a client's `send` pass the current deadline's signal, unless the caller gave its own. */
+export function boundToDeadline<C>(client: C): C {
+  const c = client as unknown as { send?: Send };
+  if (typeof c.send !== 'function') return client;
+  const send = c.send.bind(client) as Send;
+  c.send = (command, options, callback) => {
+    const signal = current.getStore();
+    const given = options as { abortSignal?: unknown } | undefined;
+    if (signal === undefined || typeof options === 'function' || given?.abortSignal) {
+      return send(command, options, callback);
+    }
+    return send(command, { ...given, abortSignal: signal }, callback);
+  };
+  return client;
+}
