@@ -415,9 +415,10 @@ function latencyRegression(
   // Below the line, a latency anomaly with neither more requests nor a busy CPU is the same story
   // told early: each request got slower.
   // Below the line the step must hold beyond noise over the last readings (its shape's held mean),
-  // not be one slow minute at the start of a ramp.
+  // not be one slow minute at the start of a ramp, and latency must still be up now (a blip a
+  // minute ago holds the mean up, not the latest reading).
   const latency = shapeFor(input, 'latency_p95');
-  const stepHolds = latency ? latency.heldZ >= 3 : true;
+  const stepHolds = latency ? latency.heldZ >= 3 && latency.z >= 2 : true;
   const early = !over && hasAnomaly(input, 'latency_p95', 'up') && loadCalm && cpuCalm && stepHolds;
   if (!over && !early) return null;
   // Over the line with more requests than usual by their own baseline: the load's doing, not each

@@ -28,6 +28,9 @@ export interface SymptomShape {
   maxJumpZ: number;
   /** Least-squares slope over the recent readings, in σ per minute. */
   slopeZ: number;
+  /** That slope over its standard error for readings of noise σ (a t statistic): a trend beyond
+   *  noise, which a steady climb is before any one reading stands far out. */
+  slopeT: number;
   /** Readings the shape was measured on. */
   points: number;
 }
@@ -140,8 +143,16 @@ export function shapeOf(
     jumpZ: (latest - all.at(-2)!.v) / sigma,
     maxJumpZ: Math.max(...held.slice(1).map((r, i) => (r.v - held[i]!.v) / sigma)),
     slopeZ: slopeOf(slopeOver) / sigma,
+    slopeT: (slopeOf(slopeOver) / sigma) * Math.sqrt(spreadOf(slopeOver)),
     points: all.length,
   };
+}
+
+/** Σ (t − mean t)² in minutes²: the slope's standard error is σ over its square root. */
+function spreadOf(points: ReadonlyArray<{ t: number }>): number {
+  const xs = points.map((p) => p.t / 60_000);
+  const mx = xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+  return xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 }
 
 /** Least-squares slope per minute. */
@@ -162,14 +173,15 @@ function slopeOf(points: ReadonlyArray<{ t: number; v: number }>): number {
 
 /**
  * A climb up, not a blip or a step: the latest reading is away from usual, the last readings hold
- * above it beyond noise (3 σ of their mean), the readings before the latest were already on their
- * way (above usual on average, rising), and no minute among them jumped further than noise and the
- * climb allow — a one-minute jump far past the noise is a blip or a step instead.
+ * above it or trend up beyond noise (their mean, or their slope, 3 of its standard errors), the
+ * readings before the latest were already on their way (above usual on average, rising), and no
+ * minute among them jumped further than noise and the climb allow — a one-minute jump far past the
+ * noise is a blip or a step instead.
  */
 export function isClimb(shape: SymptomShape): boolean {
   return (
     shape.z >= 2 &&
-    shape.heldZ >= 3 &&
+    (shape.heldZ >= 3 || shape.slopeT >= 3) &&
     shape.priorZ > 0 &&
     shape.slopeZ > 0 &&
     shape.maxJumpZ <= SHAPE.noiseJumpZ + shape.slopeZ

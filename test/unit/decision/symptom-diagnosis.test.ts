@@ -61,6 +61,16 @@ describe('a memory leak minutes in, from the shape of memory', () => {
     expect(found[0]!.evidence[0]).toMatch(/^memory climbing: 61\.6, 4\.7σ above its usual 59\.1/);
   });
 
+  it('is named from a trend beyond noise before the mean of the last readings stands 3 σ out', () => {
+    // Seed 13's first leak: usual 55.2 %, σ 0.52; the last readings, in σ, held only 2.9 σ.
+    const climb = [-0.6, -0.5, 0.9, 1.8, 0.4, 3.8];
+    const memory13 = (k: number) =>
+      55.2 + 0.52 * (k < climb.length ? climb[climb.length - 1 - k]! : noise(k));
+    const samples = history((k) => ({ ...calm(k), memory: memory13(k) }));
+    const found = diagnose(input(samples, [detectorAnomaly('memory', memory13(0), 55.2, 0.52)]));
+    expect(primaryDiagnosis(found)).toBe('memory_leak');
+  });
+
   it('is not named for the same readings while requests rose with it', () => {
     const samples = history((k) => ({
       ...calm(k),
@@ -134,6 +144,18 @@ describe('a latency step below the line', () => {
       latency_p95: k === 0 ? 370 : 240 + 30 * noise(k + 5),
     }));
     const found = diagnose(input(samples, [detectorAnomaly('latency_p95', 370, 240, 30)]));
+    expect(found.map((d) => d.name)).not.toContain('latency_regression');
+  });
+});
+
+describe('a latency blip a minute ago', () => {
+  it('is no latency regression once latency is back at its usual level', () => {
+    const samples = history((k) => ({
+      ...calm(k),
+      latency_p95: k === 1 ? 1100 : k === 0 ? 270 : 240 + 30 * noise(k + 5),
+    }));
+    const blip = { ...detectorAnomaly('latency_p95', 1100, 240, 30), at: iso(-1) };
+    const found = diagnose(input(samples, [blip, detectorAnomaly('memory', 50.1, 48.5, 0.48)]));
     expect(found.map((d) => d.name)).not.toContain('latency_regression');
   });
 });
