@@ -3,6 +3,7 @@
 import type { Anomaly } from '../model/anomaly';
 import type { Sample } from '../model/sample';
 import type { Release } from './release';
+import { heldBefore, isClimb, isRaised, SHAPE, shapeOf, type SymptomShape } from './symptom-shape';
 
 export const diagnosisNames = [
   'overload',
@@ -109,19 +110,34 @@ export function errorRate(m: Metrics): number | null {
 
 function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const evidence: string[] = [];
-  // More requests than usual (the detector), or held past their share of capacity (a threshold
-  // on request_utilisation, e.g. the seed's 75 % for 3 min): either way, load the service serves.
+  const cpu = shapeFor(input, 'cpu');
+  const requests = shapeFor(input, 'requests');
+  // More requests than usual (the detector, or their own recent shape), or held past their share
+  // of capacity (a threshold on request_utilisation, e.g. the seed's 75 % for 3 min): either way,
+  // load the service serves.
   const moreRequests =
-    hasAnomaly(input, 'requests', 'up') || hasAnomaly(input, 'request_utilisation', 'up');
+    hasAnomaly(input, 'requests', 'up') ||
+    hasAnomaly(input, 'request_utilisation', 'up') ||
+    isRaised(requests);
+  // CPU moving up with them: above this service's usual by its noise (its own baseline when the
+  // samples tell it; without them, above the normal line).
+  const cpuUp = cpu ? cpu.z >= 1 : m.cpu != null && m.cpu >= t.cpuNormal;
   if (m.cpu != null && m.cpu >= t.cpuHigh) evidence.push(`cpu ${fmt(m.cpu)}% ≥ ${t.cpuHigh}%`);
-  // Before CPU reaches the line: more requests than usual, already working the service hard.
-  else if (moreRequests && m.cpu != null && m.cpu >= t.cpuNormal)
-    evidence.push(`cpu ${fmt(m.cpu)}% and rising with the requests`);
+  // Before CPU reaches the line: more requests than usual, already working the service harder.
+  else if (moreRequests && cpuUp && m.cpu != null)
+    evidence.push(
+      cpu
+        ? `cpu ${fmt(m.cpu)}% rising with the requests: ${describeShift(cpu)}`
+        : `cpu ${fmt(m.cpu)}% and rising with the requests`,
+    );
   if (evidence.length === 0) return null;
-  if (m.latency_p95 != null && m.latency_p95 >= t.latencyP95HighMs / 2) {
+  // Slow because busy: a CPU under its line does not explain requests slower than the latency line.
+  const busy = m.cpu != null && m.cpu >= t.cpuHigh;
+  if (m.latency_p95 != null && m.latency_p95 >= t.latencyP95HighMs / 2 && busy) {
     evidence.push(`latency_p95 ${fmt(m.latency_p95)} ms rising with load`);
   }
-  if (moreRequests) evidence.push('requests above their usual level');
+  if (requests && isRaised(requests)) evidence.push(`requests ${describeShift(requests)}`);
+  else if (moreRequests) evidence.push('requests above their usual level');
   return { name: 'overload', confidence: Math.min(1, 0.5 + 0.2 * (evidence.length - 1)), evidence };
 }
 
@@ -130,13 +146,20 @@ function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
     (f) => f.metric === 'memory' && f.minutesToBreach <= t.leakHorizonMinutes,
   );
   const climb = breach ? null : memoryClimb(input, t);
-  if (!breach && !climb) return null;
+  const early = breach || climb ? null : memoryClimbing(input);
+  if (!breach && !climb && !early) return null;
   const evidence = breach
     ? [`memory forecast to reach its limit in ${fmt(breach.minutesToBreach)} min`]
-    : [
-        `memory climbing ${fmt(round1(climb!.perMinute))}%/min steadily for ${climb!.minutes} min, ` +
-          `at its limit in about ${Math.round(climb!.minutesToLimit)} min`,
-      ];
+    : climb
+      ? [
+          `memory climbing ${fmt(round1(climb.perMinute))}%/min steadily for ${climb.minutes} min, ` +
+            `at its limit in about ${Math.round(climb.minutesToLimit)} min`,
+        ]
+      : [
+          `memory climbing: ${describeShift(early!)}, rising ${fmt(round1(early!.slopeZ * early!.sigma))}%/min ` +
+            'with no jump beyond its noise',
+          'requests not above their usual level',
+        ];
   if (m.memory != null) evidence.push(`memory at ${fmt(m.memory)}%`);
   // A climb without more work is the leak's fingerprint; with high CPU it may just be load.
   const cpuCalm = m.cpu == null || m.cpu < t.cpuHigh;
@@ -177,7 +200,33 @@ interface Climb {
 function memoryClimb(input: DiagnosisInput, t: DiagnosisThresholds): Climb | null {
   const full = climbOver(input, t, LEAK_TREND.windowMinutes, LEAK_TREND.minSamples, false);
   if (full || !hasAnomaly(input, 'memory', 'up')) return full;
+  // With a shape to read, the early climb is the shape's (memoryClimbing): a one-minute jump is no climb.
+  if (shapeFor(input, 'memory')) return null;
   return climbOver(input, t, LEAK_TREND.earlyWindowMinutes, LEAK_TREND.earlyMinSamples, true);
+}
+
+/**
+ * A leak minutes in, told by memory's shape against its own baseline and noise: the detector finds
+ * memory unusually high, the last readings hold above usual and were on their way before the latest
+ * (a climb: no one-minute jump past the noise, which a blip or a step is), and requests are not
+ * above theirs (memory following load is not a leak).
+ */
+function memoryClimbing(input: DiagnosisInput): SymptomShape | null {
+  // Unusual now, by the detector's judgement of the last minutes: an anomaly of a quarter hour ago
+  // says nothing of memory now.
+  const nowMs = input.now.getTime();
+  const judgedNow = input.openAnomalies.some(
+    (a) =>
+      a.metric === 'memory' &&
+      a.direction === 'up' &&
+      Date.parse(a.at) <= nowMs &&
+      Date.parse(a.at) >= nowMs - SHAPE.judgedWithinMinutes * 60_000,
+  );
+  if (!judgedNow) return null;
+  const memory = shapeFor(input, 'memory');
+  if (!memory || !isClimb(memory)) return null;
+  if (isRaised(shapeFor(input, 'requests'))) return null;
+  return memory;
 }
 
 function climbOver(
@@ -277,7 +326,11 @@ function failingDependency(m: Metrics, t: DiagnosisThresholds): Diagnosis | null
   if (erring) evidence.push(`5xx rate ${fmt(rate! * 100)}% while the dependency fails`);
   const cpuNormal = m.cpu == null || m.cpu < t.cpuNormal;
   if (cpuNormal) evidence.push('cpu normal: the service itself is not busy');
-  return { name: 'failing_dependency', confidence: cpuNormal || erring ? 0.85 : 0.6, evidence };
+  // The dependency's own probes failing past their threshold while the service errs is measured,
+  // not inferred: it outranks an overload that a busy minute suggests (which errors do not follow).
+  const confirmed = erring && failures >= t.probeFailuresHigh;
+  const confidence = confirmed ? 0.95 : cpuNormal || erring ? 0.85 : 0.6;
+  return { name: 'failing_dependency', confidence, evidence };
 }
 
 /** Metrics a release cannot be blamed for: more traffic is the users', not the code's. */
@@ -301,7 +354,11 @@ function badDeploy(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | n
   const deployMs = Date.parse(release.at);
   // What went wrong after the release and was not already wrong before it: a noisy minute before
   // the release does not hide it, and a fault that was there before is not its doing.
-  const before = input.openAnomalies.filter((a) => Date.parse(a.at) < deployMs);
+  // An earlier anomaly is the same fault only if the metric was still away from usual when the
+  // release went out: a noisy minute that had passed does not excuse the release.
+  const before = input.openAnomalies.filter(
+    (a) => Date.parse(a.at) < deployMs && stillAwayAt(input, a, deployMs),
+  );
   const since = input.openAnomalies.filter(
     (a) =>
       Date.parse(a.at) >= deployMs &&
@@ -349,21 +406,42 @@ function latencyRegression(
 ): Diagnosis | null {
   if (m.latency_p95 == null) return null;
   const over = m.latency_p95 >= t.latencyP95HighMs;
+  const cpu = shapeFor(input, 'cpu');
+  const requests = shapeFor(input, 'requests');
+  // Neither more requests nor a busier CPU than this service's usual (their own baselines when the
+  // samples tell them; without, no requests anomaly and CPU under the normal line).
+  const loadCalm = requests ? !isRaised(requests) : !hasAnomaly(input, 'requests', 'up');
+  const cpuCalm = cpu ? !isRaised(cpu) : m.cpu != null && m.cpu < t.cpuNormal;
   // Below the line, a latency anomaly with neither more requests nor a busy CPU is the same story
   // told early: each request got slower.
-  const early =
-    !over &&
-    hasAnomaly(input, 'latency_p95', 'up') &&
-    !hasAnomaly(input, 'requests', 'up') &&
-    m.cpu != null &&
-    m.cpu < t.cpuNormal;
+  // Below the line the step must hold beyond noise over the last readings (its shape's held mean),
+  // not be one slow minute at the start of a ramp, and latency must still be up now (a blip a
+  // minute ago holds the mean up, not the latest reading).
+  const latency = shapeFor(input, 'latency_p95');
+  const stepHolds = latency ? latency.heldZ >= 3 && latency.z >= 2 : true;
+  const early = !over && hasAnomaly(input, 'latency_p95', 'up') && loadCalm && cpuCalm && stepHolds;
   if (!over && !early) return null;
+  // Over the line with more requests than usual by their own baseline: the load's doing, not each
+  // request's.
+  if (over && requests && isRaised(requests)) return null;
   const cpuNormal = m.cpu == null || m.cpu < t.cpuHigh;
   if (!cpuNormal) return null; // slow because busy: that is overload
   const evidence = over
     ? [`latency_p95 ${fmt(m.latency_p95)} ms ≥ ${t.latencyP95HighMs} ms`]
-    : [`latency_p95 ${fmt(m.latency_p95)} ms above its usual level, requests not`];
-  evidence.push('cpu not elevated: slower per request, not busier');
+    : [
+        latency
+          ? `latency_p95 ${fmt(m.latency_p95)} ms: ${describeShift(latency)}, requests not`
+          : `latency_p95 ${fmt(m.latency_p95)} ms above its usual level, requests not`,
+      ];
+  evidence.push(
+    cpu && !isRaised(cpu)
+      ? `cpu at its usual ${fmt(round1(cpu.baseline))}%: slower per request, not busier`
+      : 'cpu not elevated: slower per request, not busier',
+  );
+  // Slower while no busier, and both judged on the service's own baselines: more sure than a line.
+  if (over && cpu && !isRaised(cpu) && loadCalm) {
+    return { name: 'latency_regression', confidence: 0.8, evidence };
+  }
   return { name: 'latency_regression', confidence: over ? 0.7 : 0.6, evidence };
 }
 
@@ -381,6 +459,36 @@ function saturation(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
   if (m.cpu != null && m.cpu >= 95) evidence.push(`cpu pinned at ${fmt(m.cpu)}%`);
   if (evidence.length === 0) return null;
   return { name: 'saturation', confidence: Math.min(0.9, 0.4 + 0.2 * evidence.length), evidence };
+}
+
+const shapes = new WeakMap<DiagnosisInput, Map<string, SymptomShape | null>>();
+
+/** The metric's shape over the input's samples (memoised per input); null without enough of them. */
+function shapeFor(input: DiagnosisInput, metric: string): SymptomShape | null {
+  let known = shapes.get(input);
+  if (!known) shapes.set(input, (known = new Map()));
+  if (!known.has(metric)) {
+    const samples = [...(input.history ?? []), input.sample];
+    known.set(metric, shapeOf(metric, samples, input.openAnomalies, input.now));
+  }
+  return known.get(metric)!;
+}
+
+/** The anomaly's metric was still away from usual over the minutes before `atMs` (unknown: yes). */
+function stillAwayAt(input: DiagnosisInput, anomaly: Anomaly, atMs: number): boolean {
+  const shape = shapeFor(input, anomaly.metric);
+  if (!shape) return true;
+  const samples = [...(input.history ?? []), input.sample];
+  return heldBefore(shape, samples, atMs, anomaly.direction === 'down' ? 'down' : 'up');
+}
+
+/** "61.6, 4.7σ above its usual 59.1 (σ 0.5)". */
+function describeShift(shape: SymptomShape): string {
+  const side = shape.z >= 0 ? 'above' : 'below';
+  return (
+    `${fmt(round1(shape.latest))}, ${fmt(round1(Math.abs(shape.z)))}σ ${side} its usual ` +
+    `${fmt(round1(shape.baseline))} (σ ${fmt(round1(shape.sigma))})`
+  );
 }
 
 function hasAnomaly(input: DiagnosisInput, metric: string, direction: 'up' | 'down'): boolean {
