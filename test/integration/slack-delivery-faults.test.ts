@@ -4,7 +4,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultProxy, type FaultKind } from '../../bench/soak/fault-proxy';
 import { seededRandom } from '../../bench/soak/random';
-import { deliverOnce, DeliveryInFlightError, type DeliveryOnce } from '../../lib/slack/deliver-once';
+import {
+  deliverOnce,
+  DeliveryInFlightError,
+  type DeliveryOnce,
+} from '../../lib/slack/deliver-once';
 import { DynamoNotificationLog } from '../../lib/store/notification-log';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
 
@@ -82,7 +86,8 @@ describe('a Slack delivery under DynamoDB faults', () => {
   it('a claim whose every attempt failed after the first landed does not block the retry', async () => {
     let calls = 0;
     script = (o, body) => {
-      if (o !== 'dynamodb:PutItem' || !body.includes('DELIVERY#n2#slack') || calls >= 4) return null;
+      if (o !== 'dynamodb:PutItem' || !body.includes('DELIVERY#n2#slack') || calls >= 4)
+        return null;
       calls += 1;
       return calls === 1 ? 'cut-after' : 'error';
     };
@@ -122,7 +127,7 @@ describe('a Slack delivery under DynamoDB faults', () => {
     expect(posts).toBe(1);
   });
 
-  it("a late release does not drop the claim of the run that took a stale one over", async () => {
+  it('a late release does not drop the claim of the run that took a stale one over', async () => {
     let failA!: (err: Error) => void;
     const a = deliverOnce(
       once(),
