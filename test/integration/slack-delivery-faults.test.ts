@@ -110,6 +110,19 @@ describe('a Slack delivery under DynamoDB faults', () => {
     expect(s.posts).toBe(1);
   });
 
+  it('a mark that cannot be written at all: the retry here does not post again', async () => {
+    // Every attempt of every try of the mark is throttled: DynamoDB is down for this item.
+    failNext('dynamodb:UpdateItem', 1_000, 'throttle', 'n7#slack');
+    const s = slack();
+    expect(await deliverWithRetries('n7#slack', s.post, 1)).toEqual(['sent']);
+    script = () => null;
+    // SNS redelivers (a routed receiver failed) after the claim went stale.
+    clockMs += 10 * 60_000;
+    expect(await deliverWithRetries('n7#slack', s.post, 1)).toEqual(['duplicate']);
+    expect(s.posts).toBe(1);
+    expect(await direct.isSent('DELIVERY#n7#slack')).toBe(true);
+  });
+
   it('a failed post whose release failed once is posted by the next retry', async () => {
     failNext('dynamodb:DeleteItem', 4, 'error', 'n4#slack');
     let fail = true;
