@@ -222,9 +222,14 @@ export interface DecisionClaim {
 export type NotificationClaim = 'claimed' | 'already-sent' | 'in-flight';
 
 export interface NotificationLog {
-  claim(key: string, now: Date, staleBefore: Date): Promise<NotificationClaim>;
+  /**
+   * With an `owner` (a token unique to this attempt), a claim that is already this owner's counts as
+   * 'claimed': the write landed but its answer was lost, and the client's retry found it.
+   */
+  claim(key: string, now: Date, staleBefore: Date, owner?: string): Promise<NotificationClaim>;
   markSent(key: string, messageId: string, now: Date): Promise<void>;
-  release(key: string): Promise<void>;
+  /** Drops a claim still 'sending' (only the owner's own, when given). */
+  release(key: string, owner?: string): Promise<void>;
 }
 
 /**

@@ -11,7 +11,13 @@ import type { Table } from './table';
 export class DynamoNotificationLog implements NotificationLog {
   constructor(private readonly table: Table) {}
 
-  async claim(key: string, now: Date, staleBefore: Date): Promise<NotificationClaim> {
+  async claim(
+    key: string,
+    now: Date,
+    staleBefore: Date,
+    owner?: string,
+    retried = false,
+  ): Promise<NotificationClaim> {
     try {
       await this.table.send(
         new PutCommand({
@@ -21,6 +27,7 @@ export class DynamoNotificationLog implements NotificationLog {
             kind: 'notification',
             state: 'sending',
             claimedAt: now.toISOString(),
+            ...(owner ? { owner } : {}),
             expiresAt: expiresAt(now, ttl.notificationDays),
           },
           ConditionExpression:
@@ -42,7 +49,14 @@ export class DynamoNotificationLog implements NotificationLog {
           ConsistentRead: true,
         }),
       );
-      return existing.Item?.state === 'sent' ? 'already-sent' : 'in-flight';
+      if (existing.Item?.state === 'sent') return 'already-sent';
+      // Our own claim: the put landed, its answer was lost, and the client's retry met it.
+      if (owner !== undefined && existing.Item?.owner === owner) return 'claimed';
+      // Released between the put and the read: claim it again (once).
+      if (existing.Item === undefined && !retried) {
+        return this.claim(key, now, staleBefore, owner, true);
+      }
+      return 'in-flight';
     }
   }
 
@@ -102,15 +116,23 @@ export class DynamoNotificationLog implements NotificationLog {
     return existing.Item?.state === 'sent';
   }
 
-  async release(key: string) {
+  /** With an owner, only that owner's claim: a late release must not drop another run's takeover. */
+  async release(key: string, owner?: string) {
     await this.table
       .send(
         new DeleteCommand({
           TableName: this.table.name,
           Key: notificationKey(key),
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
+          ConditionExpression:
+            owner === undefined ? '#state = :sending' : '#state = :sending AND #owner = :owner',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            ...(owner === undefined ? {} : { '#owner': 'owner' }),
+          },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ...(owner === undefined ? {} : { ':owner': owner }),
+          },
         }),
       )
       .catch((err) => {

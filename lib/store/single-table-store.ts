@@ -99,13 +99,13 @@ export class SingleTableStore
     return this.decisions.finishDecision(serviceId, id, outcome);
   }
 
-  claim(key: string, now: Date, staleBefore: Date) {
-    return this.notifications.claim(key, now, staleBefore);
+  claim(key: string, now: Date, staleBefore: Date, owner?: string) {
+    return this.notifications.claim(key, now, staleBefore, owner);
   }
   markSent(key: string, messageId: string, now: Date) {
     return this.notifications.markSent(key, messageId, now);
   }
-  release(key: string) {
-    return this.notifications.release(key);
+  release(key: string, owner?: string) {
+    return this.notifications.release(key, owner);
   }
 }
