@@ -25,9 +25,8 @@ import { collectDeps, collectOptions } from '../../lib/wiring/collect';
 import { serviceSchema, type Service } from '../../src/model';
 import type { CollectShard, ServiceRegistry } from '../../src/ports';
 import { collectShard, dispatchCollect } from '../../src/use-cases/collect-dispatch';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { isAnswering, killGroup, resetEmulator } from '../../scripts/lib/emulator';
+import { resetEmulator, startMotoProcess } from '../../scripts/lib/emulator';
 import { PushedMetricStore } from '../../lib/store/pushed-metric-store';
 import { table } from '../../lib/wiring/table';
 import { createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
@@ -111,25 +110,10 @@ function datums(s: Service, minutes: number[]): MetricDatum[] {
 }
 
 /** moto with the GetMetricData index (moto-indexed.py), on a free port; stopped with its group. */
-async function startIndexedMoto(endpoint: string) {
-  const port = new URL(endpoint).port;
-  const child = spawn(
-    'python3',
-    [join(import.meta.dirname, 'moto-indexed.py'), '-H', '127.0.0.1', '-p', port],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const deadline = Date.now() + 30_000;
-  while (!(await isAnswering(endpoint))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      killGroup(child);
-      throw new Error(`moto-indexed.py did not answer at ${endpoint}: ${stderr.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { stop: async () => killGroup(child) };
-}
+const startIndexedMoto = (endpoint: string) =>
+  startMotoProcess(endpoint, 'moto-indexed.py', 'python3', [
+    join(import.meta.dirname, 'moto-indexed.py'),
+  ]);
 
 const snapshot = (c: CallCounts) =>
   JSON.parse(JSON.stringify({ ...c, calls: [...c.calls], bytes: [...c.bytes] }));

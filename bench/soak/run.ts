@@ -8,8 +8,7 @@
 // lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
 // own mapping running beside the others.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { isAnswering, killGroup } from '../../scripts/lib/emulator';
-import { spawn } from 'node:child_process';
+import { startMotoProcess } from '../../scripts/lib/emulator';
 import { join } from 'node:path';
 import { createDemoFleet, createLocalStack, localCredentials } from '../../scripts/lib/local-stack';
 import { declaredServicesForScripts } from '../../scripts/lib/services';
@@ -55,35 +54,15 @@ const START_MINUTE = Math.floor(Date.parse('2026-11-30T00:00:00.000Z') / 60_000)
 const log = (line: string) => (asJson ? undefined : console.error(line));
 
 /**
- * moto with its stream repair and bench:collect's GetMetricData index (bench/collect/moto-indexed.py:
- * moto's own answers, looked up by metric instead of scanning every datapoint, without which a day
- * of a fleet's datapoints outgrows the clients' timeout); stopped with its process group.
+ * The soak's moto (bench/soak/moto-soak.py): moto with its stream repair, bench:collect's
+ * GetMetricData index, and its costs that grow with the table cut, answers unchanged (checked by
+ * check-moto-soak.py); stopped with its process group.
  */
 async function startMoto(endpoint: string) {
-  const child = spawn(
-    'python3',
-    [join(import.meta.dirname, 'moto-soak.py'), '-H', '127.0.0.1', '-p', new URL(endpoint).port],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const deadline = Date.now() + 30_000;
-  while (!(await isAnswering(endpoint))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      killGroup(child);
-      throw new Error(
-        `moto (bench/soak/moto-soak.py) did not answer at ${endpoint}: ${stderr.trim()}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    endpoint,
-    stop: async () => {
-      killGroup(child);
-      await new Promise((r) => setTimeout(r, 100));
-    },
-  };
+  const started = await startMotoProcess(endpoint, 'bench/soak/moto-soak.py', 'python3', [
+    join(import.meta.dirname, 'moto-soak.py'),
+  ]);
+  return { endpoint, stop: started.stop };
 }
 
 async function main() {

@@ -50,7 +50,22 @@ export async function startEmulator(endpoint: string): Promise<Emulator> {
   const command = motoCommand();
   if (!command) throw new Error(MOTO_INSTALL_HINT);
   const [cmd, args] = command;
-  const child: ChildProcess = spawn(cmd, [...args, '-H', '127.0.0.1', '-p', url.port || '5000'], {
+  const started = await startMotoProcess(endpoint, 'moto_server', cmd, args);
+  return { endpoint, startedHere: true, stop: started.stop };
+}
+
+/**
+ * Runs `cmd args` (a moto server: moto_server, or a script that wraps it) on 127.0.0.1 at the
+ * endpoint's port, in its own process group, and waits up to 30 s for it to answer.
+ */
+export async function startMotoProcess(
+  endpoint: string,
+  name: string,
+  cmd: string,
+  args: readonly string[],
+): Promise<{ stop(): Promise<void> }> {
+  const port = new URL(endpoint).port || '5000';
+  const child: ChildProcess = spawn(cmd, [...args, '-H', '127.0.0.1', '-p', port], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
@@ -59,16 +74,14 @@ export async function startEmulator(endpoint: string): Promise<Emulator> {
   const deadline = Date.now() + 30_000;
   while (!(await isAnswering(endpoint))) {
     if (child.exitCode !== null)
-      throw new Error(`moto_server exited (${child.exitCode}): ${stderr.trim()}`);
+      throw new Error(`${name} exited (${child.exitCode}): ${stderr.trim()}`);
     if (Date.now() > deadline) {
       killGroup(child);
-      throw new Error(`moto_server did not answer at ${endpoint} within 30 s: ${stderr.trim()}`);
+      throw new Error(`${name} did not answer at ${endpoint} within 30 s: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    endpoint,
-    startedHere: true,
     stop: async () => {
       killGroup(child);
       await new Promise((r) => setTimeout(r, 100));
