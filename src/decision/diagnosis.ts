@@ -3,7 +3,8 @@
 import type { Anomaly } from '../model/anomaly';
 import type { Sample } from '../model/sample';
 import type { Release } from './release';
-import { heldBefore, isClimb, isRaised, SHAPE, shapeOf, type SymptomShape } from './symptom-shape';
+import { memoryClimb, memoryClimbing } from './memory-climb';
+import { hasOpenAnomaly, heldBefore, isRaised, shapeFor, type SymptomShape } from './symptom-shape';
 
 export const diagnosisNames = [
   'overload',
@@ -116,8 +117,8 @@ function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Di
   // of capacity (a threshold on request_utilisation, e.g. the seed's 75 % for 3 min): either way,
   // load the service serves.
   const moreRequests =
-    hasAnomaly(input, 'requests', 'up') ||
-    hasAnomaly(input, 'request_utilisation', 'up') ||
+    hasOpenAnomaly(input, 'requests', 'up') ||
+    hasOpenAnomaly(input, 'request_utilisation', 'up') ||
     isRaised(requests);
   // CPU moving up with them: above this service's usual by its noise (its own baseline when the
   // samples tell it; without them, above the normal line).
@@ -145,7 +146,7 @@ function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
   const breach = input.forecasts?.find(
     (f) => f.metric === 'memory' && f.minutesToBreach <= t.leakHorizonMinutes,
   );
-  const climb = breach ? null : memoryClimb(input, t);
+  const climb = breach ? null : memoryClimb(input, t.leakHorizonMinutes);
   const early = breach || climb ? null : memoryClimbing(input);
   if (!breach && !climb && !early) return null;
   const evidence = breach
@@ -165,139 +166,6 @@ function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
   const cpuCalm = m.cpu == null || m.cpu < t.cpuHigh;
   if (cpuCalm) evidence.push('cpu not elevated');
   return { name: 'memory_leak', confidence: cpuCalm ? 0.8 : 0.5, evidence };
-}
-
-/** A leak's fingerprint in the recent samples: memory rising in a straight line, load not. */
-export const LEAK_TREND = {
-  /** The window the climb is fitted on, minutes, and the samples it needs in it. */
-  windowMinutes: 20,
-  minSamples: 10,
-  /** Slower than this is not a leak worth a restart (20 points in ~2 h). */
-  minPerMinute: 0.15,
-  /** The fit must explain this share of memory's variance: a steady climb, not noise. */
-  minR2: 0.7,
-  /** Requests rising more than this share over the window: memory may be following load. */
-  maxLoadRise: 0.15,
-  /** Memory at this level is out of room (the watch's forecast limit). */
-  limitPercent: 95,
-  /**
-   * Once the detector finds memory unusually high, the minutes since the climb began are enough:
-   * a shorter window and fewer samples, so a leak is named minutes in, before 20 minutes of it
-   * make a straight line. The climb must be there without the anomalous sample as well — memory
-   * was already rising before it — which a one-minute blip never is; the fit's straightness and the
-   * time to the limit are not asked of so few minutes (a window half flat, half rising).
-   */
-  earlyWindowMinutes: 8,
-  earlyMinSamples: 6,
-};
-
-interface Climb {
-  perMinute: number;
-  minutes: number;
-  minutesToLimit: number;
-}
-
-function memoryClimb(input: DiagnosisInput, t: DiagnosisThresholds): Climb | null {
-  const full = climbOver(input, t, LEAK_TREND.windowMinutes, LEAK_TREND.minSamples, false);
-  if (full || !hasAnomaly(input, 'memory', 'up')) return full;
-  // With a shape to read, the early climb is the shape's (memoryClimbing): a one-minute jump is no climb.
-  if (shapeFor(input, 'memory')) return null;
-  return climbOver(input, t, LEAK_TREND.earlyWindowMinutes, LEAK_TREND.earlyMinSamples, true);
-}
-
-/**
- * A leak minutes in, told by memory's shape against its own baseline and noise: the detector finds
- * memory unusually high, the last readings hold above usual and were on their way before the latest
- * (a climb: no one-minute jump past the noise, which a blip or a step is), and requests are not
- * above theirs (memory following load is not a leak).
- */
-function memoryClimbing(input: DiagnosisInput): SymptomShape | null {
-  // Unusual now, by the detector's judgement of the last minutes: an anomaly of a quarter hour ago
-  // says nothing of memory now.
-  const nowMs = input.now.getTime();
-  const judgedNow = input.openAnomalies.some(
-    (a) =>
-      a.metric === 'memory' &&
-      a.direction === 'up' &&
-      Date.parse(a.at) <= nowMs &&
-      Date.parse(a.at) >= nowMs - SHAPE.judgedWithinMinutes * 60_000,
-  );
-  if (!judgedNow) return null;
-  const memory = shapeFor(input, 'memory');
-  if (!memory || !isClimb(memory)) return null;
-  if (isRaised(shapeFor(input, 'requests'))) return null;
-  return memory;
-}
-
-function climbOver(
-  input: DiagnosisInput,
-  t: DiagnosisThresholds,
-  windowMinutes: number,
-  minSamples: number,
-  early: boolean,
-): Climb | null {
-  const nowMs = input.now.getTime();
-  const from = nowMs - windowMinutes * 60_000;
-  const window = [...(input.history ?? []), input.sample]
-    .filter((s) => Date.parse(s.at) > from && Date.parse(s.at) <= nowMs)
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const points = new Map<number, { memory: number; requests: number | null }>();
-  for (const s of window) {
-    const memory = s.metrics.memory;
-    if (memory == null || !Number.isFinite(memory)) continue;
-    points.set(Date.parse(s.at), { memory, requests: s.metrics.requests ?? null });
-  }
-  if (points.size < minSamples) return null;
-  const xs = [...points.keys()].map((ms) => (ms - from) / 60_000);
-  const ys = [...points.values()].map((p) => p.memory);
-  const fit = linearFit(xs, ys);
-  if (fit.slope < LEAK_TREND.minPerMinute) return null;
-  if (early) {
-    if (linearFit(xs.slice(0, -1), ys.slice(0, -1)).slope < LEAK_TREND.minPerMinute) return null;
-  } else if (fit.r2 < LEAK_TREND.minR2) return null;
-  const requests = [...points.values()]
-    .map((p) => p.requests)
-    .filter((r): r is number => r != null);
-  if (requests.length >= minSamples) {
-    const load = linearFit(xs.slice(0, requests.length), requests);
-    const mean = requests.reduce((a, b) => a + b, 0) / requests.length;
-    const rise = mean > 0 ? (load.slope * windowMinutes) / mean : 0;
-    if (rise > LEAK_TREND.maxLoadRise) return null;
-  }
-  const latest = ys.at(-1)!;
-  const minutesToLimit = Math.max(0, (LEAK_TREND.limitPercent - latest) / fit.slope);
-  if (!early && minutesToLimit > t.leakHorizonMinutes) return null;
-  return {
-    perMinute: fit.slope,
-    minutes: Math.round(xs.at(-1)! - xs[0]!),
-    minutesToLimit,
-  };
-}
-
-/** Least squares y = a + b·x, with the share of variance it explains. */
-function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; r2: number } {
-  const n = Math.min(xs.length, ys.length);
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += xs[i]!;
-    sy += ys[i]!;
-  }
-  const mx = sx / n;
-  const my = sy / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = xs[i]! - mx;
-    const dy = ys[i]! - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
-  if (sxx === 0) return { slope: 0, r2: 0 };
-  const slope = sxy / sxx;
-  return { slope, r2: syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) };
 }
 
 function round1(n: number): number {
@@ -410,7 +278,7 @@ function latencyRegression(
   const requests = shapeFor(input, 'requests');
   // Neither more requests nor a busier CPU than this service's usual (their own baselines when the
   // samples tell them; without, no requests anomaly and CPU under the normal line).
-  const loadCalm = requests ? !isRaised(requests) : !hasAnomaly(input, 'requests', 'up');
+  const loadCalm = requests ? !isRaised(requests) : !hasOpenAnomaly(input, 'requests', 'up');
   const cpuCalm = cpu ? !isRaised(cpu) : m.cpu != null && m.cpu < t.cpuNormal;
   // Below the line, a latency anomaly with neither more requests nor a busy CPU is the same story
   // told early: each request got slower.
@@ -419,7 +287,8 @@ function latencyRegression(
   // minute ago holds the mean up, not the latest reading).
   const latency = shapeFor(input, 'latency_p95');
   const stepHolds = latency ? latency.heldZ >= 3 && latency.z >= 2 : true;
-  const early = !over && hasAnomaly(input, 'latency_p95', 'up') && loadCalm && cpuCalm && stepHolds;
+  const early =
+    !over && hasOpenAnomaly(input, 'latency_p95', 'up') && loadCalm && cpuCalm && stepHolds;
   if (!over && !early) return null;
   // Over the line with more requests than usual by their own baseline: the load's doing, not each
   // request's.
@@ -461,19 +330,6 @@ function saturation(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
   return { name: 'saturation', confidence: Math.min(0.9, 0.4 + 0.2 * evidence.length), evidence };
 }
 
-const shapes = new WeakMap<DiagnosisInput, Map<string, SymptomShape | null>>();
-
-/** The metric's shape over the input's samples (memoised per input); null without enough of them. */
-function shapeFor(input: DiagnosisInput, metric: string): SymptomShape | null {
-  let known = shapes.get(input);
-  if (!known) shapes.set(input, (known = new Map()));
-  if (!known.has(metric)) {
-    const samples = [...(input.history ?? []), input.sample];
-    known.set(metric, shapeOf(metric, samples, input.openAnomalies, input.now));
-  }
-  return known.get(metric)!;
-}
-
 /** The anomaly's metric was still away from usual over the minutes before `atMs` (unknown: yes). */
 function stillAwayAt(input: DiagnosisInput, anomaly: Anomaly, atMs: number): boolean {
   const shape = shapeFor(input, anomaly.metric);
@@ -489,10 +345,6 @@ function describeShift(shape: SymptomShape): string {
     `${fmt(round1(shape.latest))}, ${fmt(round1(Math.abs(shape.z)))}σ ${side} its usual ` +
     `${fmt(round1(shape.baseline))} (σ ${fmt(round1(shape.sigma))})`
   );
-}
-
-function hasAnomaly(input: DiagnosisInput, metric: string, direction: 'up' | 'down'): boolean {
-  return input.openAnomalies.some((a) => a.metric === metric && a.direction === direction);
 }
 
 function fmt(n: number): string {

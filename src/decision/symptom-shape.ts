@@ -218,3 +218,33 @@ export function heldBefore(
   const meanZ = span.reduce((a, r) => a + (r.v - shape.baseline) / shape.sigma, 0) / span.length;
   return (direction === 'up' ? 1 : -1) * meanZ >= 2;
 }
+
+/** What a diagnosis reads shapes from: its recent samples, the open anomalies and the time. */
+export interface ShapeSource {
+  sample: Sample;
+  history?: readonly Sample[];
+  openAnomalies: readonly Anomaly[];
+  now: Date;
+}
+
+const shapes = new WeakMap<ShapeSource, Map<string, SymptomShape | null>>();
+
+/** The metric's shape over the input's samples (memoised per input); null without enough of them. */
+export function shapeFor(input: ShapeSource, metric: string): SymptomShape | null {
+  let known = shapes.get(input);
+  if (!known) shapes.set(input, (known = new Map()));
+  if (!known.has(metric)) {
+    const samples = [...(input.history ?? []), input.sample];
+    known.set(metric, shapeOf(metric, samples, input.openAnomalies, input.now));
+  }
+  return known.get(metric)!;
+}
+
+/** An open anomaly of the metric in that direction. */
+export function hasOpenAnomaly(
+  input: Pick<ShapeSource, 'openAnomalies'>,
+  metric: string,
+  direction: 'up' | 'down',
+): boolean {
+  return input.openAnomalies.some((a) => a.metric === metric && a.direction === direction);
+}
