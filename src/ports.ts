@@ -223,8 +223,9 @@ export type NotificationClaim = 'claimed' | 'already-sent' | 'in-flight';
 
 export interface NotificationLog {
   /**
-   * With an `owner` (a token unique to this attempt), a claim that is already this owner's counts as
-   * 'claimed': the write landed but its answer was lost, and the client's retry found it.
+   * A claim that is already this call's counts as 'claimed': the write landed but its answer was
+   * lost, and the client's retry found it. `owner` (a token unique to this attempt) names the claim
+   * for a later `release`; without one the claim is the call's own alone.
    */
   claim(key: string, now: Date, staleBefore: Date, owner?: string): Promise<NotificationClaim>;
   markSent(key: string, messageId: string, now: Date): Promise<void>;

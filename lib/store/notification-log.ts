@@ -2,6 +2,7 @@
 // put; a claim left 'sending' by a crashed run may be taken over once it is stale. The alerts topic's
 // own subscriber marks a claim sent when the message reaches it (the echo of a Publish whose answer
 // was lost, lib/sns/topic-echo.ts).
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NotificationClaim, NotificationLog } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
@@ -18,6 +19,9 @@ export class DynamoNotificationLog implements NotificationLog {
     owner?: string,
     retried = false,
   ): Promise<NotificationClaim> {
+    // Without an owner (notify's publish), a token of this call: the SDK's own retry of a put that
+    // landed but whose answer was lost still finds the claim its own.
+    const token = owner ?? randomUUID();
     try {
       await this.table.send(
         new PutCommand({
@@ -27,7 +31,7 @@ export class DynamoNotificationLog implements NotificationLog {
             kind: 'notification',
             state: 'sending',
             claimedAt: now.toISOString(),
-            ...(owner ? { owner } : {}),
+            owner: token,
             expiresAt: expiresAt(now, ttl.notificationDays),
           },
           ConditionExpression:
@@ -51,10 +55,10 @@ export class DynamoNotificationLog implements NotificationLog {
       );
       if (existing.Item?.state === 'sent') return 'already-sent';
       // Our own claim: the put landed, its answer was lost, and the client's retry met it.
-      if (owner !== undefined && existing.Item?.owner === owner) return 'claimed';
+      if (existing.Item?.owner === token) return 'claimed';
       // Released between the put and the read: claim it again (once).
       if (existing.Item === undefined && !retried) {
-        return this.claim(key, now, staleBefore, owner, true);
+        return this.claim(key, now, staleBefore, token, true);
       }
       return 'in-flight';
     }

@@ -175,3 +175,19 @@ it('the faults above reach the log (the proxy names calls service:operation)', a
   await deliverWithRetries('n6#slack', slack().post, 1);
   expect(proxy.faults.get('cut-after')).toBe(1);
 });
+
+describe('the notification log without an owner (notify publishes through it)', () => {
+  it('finds its own claim whose answer was cut claimed, not "in flight", and another run does not', async () => {
+    let cut = false;
+    script = (o, body) => {
+      if (o !== 'dynamodb:PutItem' || !body.includes('alert~n9') || cut) return null;
+      cut = true;
+      return 'cut-after';
+    };
+    const now = new Date(clockMs);
+    const staleBefore = new Date(clockMs - 60_000);
+    expect(await log.claim('alert~n9', now, staleBefore)).toBe('claimed');
+    expect(cut).toBe(true);
+    expect(await direct.claim('alert~n9', now, staleBefore)).toBe('in-flight');
+  });
+});
