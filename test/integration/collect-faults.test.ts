@@ -2,8 +2,6 @@
 // (bench/soak/fault-proxy.ts) between the collector's clients and moto: a fleet query that keeps
 // failing, and one service's writes failing while the rest of its shard goes through.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FaultProxy, type FaultKind } from '../../bench/soak/fault-proxy';
-import { seededRandom } from '../../bench/soak/random';
 import { resetBreakers } from '../../lib/breaker/breakers';
 import { collectDeps } from '../../lib/wiring/collect';
 import type { CollectShard } from '../../src/ports';
@@ -15,26 +13,19 @@ import {
 import { defaultCollectOptions } from '../../src/use-cases/collect-tick';
 import { DemoMetricsFeeder } from '../../scripts/lib/demo-fleet';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 const start = 29_400_300; // an epoch minute
 const minute = (m: number) => new Date(m * 60_000);
 const clock = { now: () => new Date() };
 const quickPause = () => new Promise<void>((r) => setTimeout(r, 10));
 
-let proxy: FaultProxy;
-let script: (op: string, body: string) => FaultKind | null;
+let faults: ScriptedFaults;
 
 async function setup() {
   const stack = await freshLocalStack();
-  script = () => null;
-  proxy = new FaultProxy({
-    target: stack.endpoint,
-    random: seededRandom(1),
-    faultRate: 0,
-    clientTimeoutMs: 30_000,
-    scripted: (op, body) => script(op, body),
-  });
-  const through = await proxy.start();
+  faults = await scriptedFaults(stack.endpoint);
+  const through = faults.through;
   resetBreakers();
   // The collector's clients go through the proxy; the world's metrics straight to moto.
   const a = localAdapters(through, stack.tableName);
@@ -51,7 +42,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await proxy.stop();
+  await faults.stop();
 });
 
 /** Workers run in-process, as Lambda would run them, and are awaited before the test looks. */
@@ -82,7 +73,7 @@ describe('the collector under faults', () => {
     await dispatchCollect(deps, minute(start + 1), 2);
     await workers.done();
     let fleetQueries = 0;
-    script = (op, body) => (isFleetQuery(op, body) && ++fleetQueries ? 'error' : null);
+    faults.script = (op, body) => (isFleetQuery(op, body) && ++fleetQueries ? 'error' : null);
 
     const dispatched = await dispatchCollect(deps, minute(start + 2), 2);
     await workers.done();
@@ -101,7 +92,7 @@ describe('the collector under faults', () => {
   });
 
   it('fails a tick with no listing to fall back to, naming the query’s error', async () => {
-    script = (op, body) => (isFleetQuery(op, body) ? 'error' : null);
+    faults.script = (op, body) => (isFleetQuery(op, body) ? 'error' : null);
     const deps = {
       ...env.deps,
       ...inProcessWorkers(),
@@ -118,7 +109,7 @@ describe('the collector under faults', () => {
     const victim = env.a.services[0]!.id;
     // The victim's sample writes fail for all four of the SDK's attempts, once.
     let failedWrites = 0;
-    script = (op, body) =>
+    faults.script = (op, body) =>
       op === 'dynamodb:PutItem' && body.includes(`SVC#${victim}`) && failedWrites++ < 4
         ? 'error'
         : null;

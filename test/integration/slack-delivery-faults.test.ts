@@ -2,8 +2,7 @@
 // the soak's fault-injecting proxy (bench/soak/fault-proxy.ts) in front of the emulator, which cuts,
 // fails or throttles exactly the call a test names, as moto never does by itself.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FaultProxy, type FaultKind } from '../../bench/soak/fault-proxy';
-import { seededRandom } from '../../bench/soak/random';
+import type { FaultKind } from '../../bench/soak/fault-proxy';
 import {
   deliverOnce,
   DeliveryInFlightError,
@@ -11,9 +10,9 @@ import {
 } from '../../lib/slack/deliver-once';
 import { DynamoNotificationLog } from '../../lib/store/notification-log';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
+import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
-let proxy: FaultProxy;
-let script: (op: string, body: string) => FaultKind | null;
+let faults: ScriptedFaults;
 let log: DynamoNotificationLog;
 let direct: DynamoNotificationLog;
 let clockMs: number;
@@ -27,7 +26,7 @@ const once = (): DeliveryOnce => ({
 /** Faults the next `n` calls of `op` on this delivery's log item, then lets them through. */
 function failNext(op: string, n: number, fault: FaultKind, key: string) {
   let left = n;
-  script = (o, body) => {
+  faults.script = (o, body) => {
     if (o !== op || !body.includes(`DELIVERY#${key}`) || left === 0) return null;
     left -= 1;
     return fault;
@@ -36,22 +35,15 @@ function failNext(op: string, n: number, fault: FaultKind, key: string) {
 
 beforeEach(async () => {
   const stack = await freshLocalStack();
-  script = () => null;
-  proxy = new FaultProxy({
-    target: stack.endpoint,
-    random: seededRandom(1),
-    faultRate: 0,
-    clientTimeoutMs: 30_000,
-    scripted: (op, body) => script(op, body),
-  });
-  const through = await proxy.start();
+  faults = await scriptedFaults(stack.endpoint);
+  const through = faults.through;
   log = new DynamoNotificationLog(localAdapters(through, stack.tableName).table);
   direct = new DynamoNotificationLog(localAdapters(stack.endpoint, stack.tableName).table);
   clockMs = Date.parse('2026-12-02T12:00:00Z');
 });
 
 afterEach(async () => {
-  await proxy.stop();
+  await faults.stop();
 });
 
 /** The Slack side: how many times the message was posted. */
@@ -85,7 +77,7 @@ describe('a Slack delivery under DynamoDB faults', () => {
 
   it('a claim whose every attempt failed after the first landed does not block the retry', async () => {
     let calls = 0;
-    script = (o, body) => {
+    faults.script = (o, body) => {
       if (o !== 'dynamodb:PutItem' || !body.includes('DELIVERY#n2#slack') || calls >= 4)
         return null;
       calls += 1;
@@ -115,7 +107,7 @@ describe('a Slack delivery under DynamoDB faults', () => {
     failNext('dynamodb:UpdateItem', 1_000, 'throttle', 'n7#slack');
     const s = slack();
     expect(await deliverWithRetries('n7#slack', s.post, 1)).toEqual(['sent']);
-    script = () => null;
+    faults.script = () => null;
     // SNS redelivers (a routed receiver failed) after the claim went stale.
     clockMs += 10 * 60_000;
     expect(await deliverWithRetries('n7#slack', s.post, 1)).toEqual(['duplicate']);
@@ -173,13 +165,13 @@ describe('a Slack delivery under DynamoDB faults', () => {
 it('the faults above reach the log (the proxy names calls service:operation)', async () => {
   failNext('dynamodb:PutItem', 1, 'cut-after', 'n6#slack');
   await deliverWithRetries('n6#slack', slack().post, 1);
-  expect(proxy.faults.get('cut-after')).toBe(1);
+  expect(faults.proxy.faults.get('cut-after')).toBe(1);
 });
 
 describe('the notification log without an owner (notify publishes through it)', () => {
   it('finds its own claim whose answer was cut claimed, not "in flight", and another run does not', async () => {
     let cut = false;
-    script = (o, body) => {
+    faults.script = (o, body) => {
       if (o !== 'dynamodb:PutItem' || !body.includes('alert~n9') || cut) return null;
       cut = true;
       return 'cut-after';
