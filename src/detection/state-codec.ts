@@ -126,10 +126,20 @@ export function unpackNumbers(packed: string): number[] {
   return xs;
 }
 
-function isNumberList(xs: unknown[]): xs is number[] {
+/**
+ * A list worth packing: numbers, some of them fractional (small integers, such as the load
+ * forecast's 12-bit codes, are already cheap JSON).
+ */
+function isFractionList(xs: unknown[]): xs is number[] {
   if (xs.length < MIN_LENGTH) return false;
-  for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== 'number') return false;
-  return true;
+  let fractional = false;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (typeof x !== 'number') return false;
+    if (!fractional && (x !== Math.floor(x) || x > 0x7fffffff || x < -0x80000000))
+      fractional = true;
+  }
+  return fractional;
 }
 
 /**
@@ -139,7 +149,7 @@ function isNumberList(xs: unknown[]): xs is number[] {
  */
 export function packState(value: unknown): unknown {
   if (Array.isArray(value)) {
-    const packed = isNumberList(value) ? packNumbers(value) : null;
+    const packed = isFractionList(value) ? packNumbers(value) : null;
     return packed ?? value.map(packState);
   }
   if (typeof value === 'string') return value.charCodeAt(0) === TILDE ? MARK + value : value;

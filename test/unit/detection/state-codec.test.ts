@@ -62,11 +62,11 @@ describe('state codec', () => {
           expectSame(roundTrip(xs), viaJson(xs));
         },
       ),
-      { numRuns: 5_000 },
+      { numRuns: 2_000 },
     );
   });
 
-  it('packs lists of one magnitude (as the state holds) into a string, and gives them back exactly', () => {
+  it('packs fractional lists of one magnitude (as the state holds) into a string, and gives them back exactly', () => {
     fc.assert(
       fc.property(
         // Values from 1e-4 to 1e3 times one power of ten (raw units differ by series), and zeros.
@@ -75,11 +75,13 @@ describe('state codec', () => {
         fc.integer({ min: 1, max: 7 }),
         (ms, e, d) => {
           const xs = ms.map((m) => coarse((m / 1e4) * 10 ** e, d));
-          expect(typeof packState(xs)).toBe('string');
+          // Lists of small integers are cheap JSON already and stay as they are.
+          const fractional = xs.some((x) => !Number.isInteger(x) || Math.abs(x) > 2 ** 31);
+          expect(typeof packState(xs)).toBe(fractional ? 'string' : 'object');
           expectSame(roundTrip(xs), viaJson(xs));
         },
       ),
-      { numRuns: 5_000 },
+      { numRuns: 2_000 },
     );
   });
 
@@ -93,7 +95,7 @@ describe('state codec', () => {
         ),
         (value) => expectSame(roundTrip(value), viaJson(value)),
       ),
-      { numRuns: 5_000 },
+      { numRuns: 2_000 },
     );
   });
 
