@@ -1,11 +1,18 @@
 // `npx tsx bench/detect-fingerprint.ts`: one hash of every output (score, alert, direction, band,
 // severity, explanation, z, forecast…) the detectors give on the NAB data, point by point with the
-// JSON state round trip collect does. A speed change must leave it identical; it also prints the
-// largest state seen (JSON bytes), since the state's shape is what a speed change touches.
+// state round trip collect does (packed by the state codec, then JSON, as the models item stores
+// it). A speed change must leave it identical; it also prints the largest state seen (JSON bytes
+// as stored), since the state's shape is what a speed change touches.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDetector, loadForecast, seriesDetector } from '../src/detection';
+import {
+  loadDetector,
+  loadForecast,
+  packState,
+  seriesDetector,
+  unpackState,
+} from '../src/detection';
 import type { SeriesDetector } from '../src/detection/series-detector';
 import { listCsvFiles, readDataCsv } from './nab/csv';
 
@@ -32,9 +39,9 @@ function fingerprint<S>(detector: SeriesDetector<S>): { hash: string; maxBytes: 
         timestamp: row.timestamp,
         value: row.value,
       });
-      const json = JSON.stringify(next);
+      const json = JSON.stringify(packState(next));
       if (json.length > maxBytes) maxBytes = json.length;
-      state = JSON.parse(json) as S;
+      state = unpackState(JSON.parse(json)) as S;
       one.update(JSON.stringify(output));
       // The load forecast pre-scaling reads, where the detector keeps one (every 60th point).
       const lf = (next as { lf?: Parameters<typeof loadForecast>[0] }).lf;

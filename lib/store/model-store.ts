@@ -6,6 +6,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CadenceMemory } from '../../src/collection/read-cadence';
+import { packState, unpackState } from '../../src/detection';
 import { ConflictError } from '../../src/errors';
 import type { ModelRecord, ModelStore, ServiceModels } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
@@ -24,21 +25,25 @@ interface StoredBody {
 
 export function encodeModels(models: Omit<ServiceModels, 'version'>): Uint8Array {
   const body: StoredBody = {
-    series: Object.fromEntries(models.series.map((r) => [r.metric, { v: r.version, s: r.state }])),
+    series: Object.fromEntries(
+      models.series.map((r) => [r.metric, { v: r.version, s: packState(r.state) }]),
+    ),
     cadence: models.cadence,
   };
-  // JSON keeps the models' numbers exact; gzip cuts the item (and its write units) about in three.
+  // Number lists packed as exact binary (src/detection/state-codec.ts), the rest JSON; gzip cuts
+  // the item (and its write units) about in three.
   return gzipSync(JSON.stringify(body));
 }
 
-function decodeModels(item: Record<string, unknown>): ServiceModels {
+export function decodeModels(item: Record<string, unknown>): ServiceModels {
   const raw = item.body as Uint8Array;
   const body = JSON.parse(gunzipSync(raw).toString('utf8')) as StoredBody;
   return {
     version: Number(item.version),
     series: Object.entries(body.series).map(([metric, x]) => ({
       metric,
-      state: x.s,
+      // A state saved before packing existed unpacks to itself.
+      state: unpackState(x.s),
       version: x.v,
     })),
     cadence: body.cadence ?? null,

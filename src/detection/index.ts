@@ -54,3 +54,4 @@ export function collectDetectorFor(
  *  feeds `requests` through it). */
 export const collectDetector = loadDetector;
 export { baselineOf, type BaselineSummary, type ProfileSummary } from './baseline';
+export { packState, unpackState } from './state-codec';
