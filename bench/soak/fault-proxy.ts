@@ -42,6 +42,10 @@ export interface UpdateServiceCall {
   taskDefinition: string | undefined;
   /** Whether the caller saw the answer (a cut or a long delay hides it). */
   answered: boolean;
+  /** Which piece of the harness's work sent it (the trace header: `scale`, `sweep`, `verify`…). */
+  by?: string;
+  /** Wall milliseconds since the proxy started, when moto applied it. */
+  wallMs?: number;
 }
 
 export interface PublishCall {
@@ -241,7 +245,8 @@ export class FaultProxy {
     }
     // A long delay, before or after moto, outlives the caller's timeout: it never sees the answer.
     const answered = fault !== 'cut-after' && fault !== 'delay-past-timeout';
-    if (upstream.status === 200) this.count(op, text, answered, upstream.body);
+    if (upstream.status === 200)
+      this.count(op, text, answered, upstream.body, String(req.headers[WORK_HEADER] ?? ''));
     if (fault === 'cut-after') {
       req.socket.destroy();
       return;
@@ -252,7 +257,9 @@ export class FaultProxy {
     res.end(upstream.body);
   }
 
-  private count(op: string, body: string, answered: boolean, response: Buffer) {
+  private readonly startedAt = Date.now();
+
+  private count(op: string, body: string, answered: boolean, response: Buffer, by: string) {
     if (op === 'ecs:UpdateService') {
       const b = JSON.parse(body) as Record<string, unknown>;
       this.updateServiceCalls.push({
@@ -262,6 +269,8 @@ export class FaultProxy {
         forceNewDeployment: b.forceNewDeployment === true,
         taskDefinition: typeof b.taskDefinition === 'string' ? b.taskDefinition : undefined,
         answered,
+        by,
+        wallMs: Date.now() - this.startedAt,
       });
     } else if (op === 'sns:Publish') {
       const p = publishOf(body, answered);

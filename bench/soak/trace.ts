@@ -5,6 +5,7 @@
 // injected; what a name's wall time holds beyond its attempts is the SDK's retry back-off and the
 // handler's own work (BENCHMARKS.md, "Soak", session 9).
 import { AsyncLocalStorage } from 'node:async_hooks';
+// The AWS SDK's own HTTP handler (a dependency of every @aws-sdk client, one module instance).
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export const WORK_HEADER = 'x-soak-work';
