@@ -123,7 +123,16 @@ async function carryOut(
   if (runbook !== null) return runRunbook(deps, service, claimed, runbook, snapshots);
 
   try {
-    snapshots.before = await deps.scaler.snapshot(service);
+    snapshots.before = await deps.scaler.snapshot(service).catch((err: unknown) => {
+      // After an interrupted attempt that may have changed ECS, not reading ECS is no verdict: a
+      // "failed" would be false if it landed (and the next decision's audit would contradict it).
+      // Held instead; the next sweep reads ECS again.
+      if (interruptedClaimAt === null || isCircuitOpen(err) || isOutcomeUnknown(err)) throw err;
+      throw new OutcomeUnknownError(
+        `ECS could not be read after the attempt at ${interruptedClaimAt}, which may have applied it: ${(err as Error).message}`,
+        err,
+      );
+    });
     if (interruptedClaimAt !== null) {
       const done = alreadyApplied(claimed, snapshots.before, interruptedClaimAt);
       if (done) {
