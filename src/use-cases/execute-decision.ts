@@ -145,7 +145,7 @@ async function carryOut(
       if (later) {
         return {
           status: 'skipped',
-          result: `${SUPERSEDED} ${later.id} (${later.action}, executed ${later.finishedAt}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
+          result: `${SUPERSEDED} ${later.id} (${later.action}, ${later.status === 'executed' ? `executed ${later.finishedAt}` : `attempted ${later.claimedAt}`}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
         };
       }
     }
@@ -268,7 +268,9 @@ async function supersededBy(deps: ExecuteDeps, claimed: Decision): Promise<Decis
       (d) =>
         d.id !== claimed.id &&
         d.at > claimed.at &&
-        d.status === 'executed' &&
+        // Executed, or mid-attempt itself (claimed: its change may have landed, and its own
+        // takeover will make sure of it): resending the older change would undo the later one.
+        (d.status === 'executed' || d.status === 'executing') &&
         sameEffect(claimed.action, d.action),
     ) ?? null
   );
