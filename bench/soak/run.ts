@@ -338,6 +338,10 @@ async function main() {
         }),
       );
     };
+    // The longest event-loop stall of each 30 s (every function shares this process): when it was.
+    const stalls: { atS: number; ms: number }[] = [];
+    const window = monitorEventLoopDelay({ resolution: 20 });
+    window.enable();
     // Every 30 s of wall time (not with --json): what the run is waiting on.
     const progress = setInterval(() => {
       const top = (m: Map<string, number>, n: number) =>
@@ -347,8 +351,13 @@ async function main() {
             .sort((a, b) => b[1] - a[1])
             .slice(0, n),
         );
+      const stallMs = Math.round(window.max / 1e6);
+      window.reset();
+      if (stallMs > 5_000)
+        stalls.push({ atS: Math.round((Date.now() - wallStart) / 1000), ms: stallMs });
       log(
         `progress ${Math.round((Date.now() - wallStart) / 1000)} s: ${JSON.stringify({
+          stallMs,
           time: timeReport(),
           inFlight: top(proxy.inFlight, 5),
           motoMs: top(proxy.motoMs, 8),
@@ -488,6 +497,7 @@ async function main() {
         eventLoopDelayMs: {
           p99: Math.round(loopDelay.percentile(99) / 1e6),
           max: Math.round(loopDelay.max / 1e6),
+          over5s: stalls,
         },
         collectShards: lambda.stats,
         scheduledFailures: Object.fromEntries(scheduledFailures),
