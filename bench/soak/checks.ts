@@ -117,6 +117,8 @@ export function judge(input: CheckInput): Verdict {
           force: c.forceNewDeployment,
           taskDefinition: c.taskDefinition,
           answered: c.answered,
+          by: c.by,
+          wallMs: c.wallMs,
         })),
         decisionsOfService: decisions
           .filter((d) => (d.target?.service ?? d.serviceId) === service && d.action !== 'notify')
@@ -130,6 +132,8 @@ export function judge(input: CheckInput): Verdict {
             result: d.result,
             before: d.before?.desiredCount,
             after: d.after?.desiredCount,
+            claimedAt: d.claimedAt,
+            finishedAt: d.finishedAt,
           })),
       });
     }

@@ -13,6 +13,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Random } from './random';
+import { WORK_HEADER } from './trace';
 
 export type FaultKind =
   'throttle' | 'error' | 'delay' | 'delay-past-timeout' | 'cut-before' | 'cut-after';
@@ -41,6 +42,10 @@ export interface UpdateServiceCall {
   taskDefinition: string | undefined;
   /** Whether the caller saw the answer (a cut or a long delay hides it). */
   answered: boolean;
+  /** Which piece of the harness's work sent it (the trace header: `scale`, `sweep`, `verify`…). */
+  by?: string;
+  /** Wall milliseconds since the proxy started, when moto applied it. */
+  wallMs?: number;
 }
 
 export interface PublishCall {
@@ -126,6 +131,16 @@ export class FaultProxy {
   readonly publishes: PublishCall[] = [];
   /** Wall milliseconds moto took to answer, per operation (the emulator's share of a run). */
   readonly motoMs = new Map<string, number>();
+  /**
+   * Per piece of work (the harness's trace header) and call: calls, moto's time, the delay this
+   * proxy injected, and the faults it picked: where a consumer's wall time goes.
+   */
+  readonly byWork = new Map<
+    string,
+    { calls: number; motoMs: number; injectedMs: number; faults: Record<string, number> }
+  >();
+  /** Calls moto itself answered slower than the clients' timeout (a timeout nobody injected). */
+  readonly slowAnswers = new Map<string, number>();
   /** Calls being answered now, per operation. */
   readonly inFlight = new Map<string, number>();
   /** While true every connection is refused with a reset: the emulator is "down". */
@@ -184,6 +199,19 @@ export class FaultProxy {
     this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
     const fault = this.o.scripted?.(op, text) ?? this.pickFault(service);
     if (fault) this.faults.set(fault, (this.faults.get(fault) ?? 0) + 1);
+    const workName = `${String(req.headers[WORK_HEADER] ?? 'untraced')} ${op}`;
+    let work = this.byWork.get(workName);
+    if (!work) {
+      work = { calls: 0, motoMs: 0, injectedMs: 0, faults: {} };
+      this.byWork.set(workName, work);
+    }
+    work.calls += 1;
+    if (fault) work.faults[fault] = (work.faults[fault] ?? 0) + 1;
+    const w = work;
+    const sleep = async (ms: number) => {
+      w.injectedMs += ms;
+      await this.sleep(ms);
+    };
     if (fault === 'throttle' || fault === 'error') {
       const e = errorResponse(service, fault === 'throttle' ? 400 : 500);
       res.writeHead(fault === 'throttle' ? 400 : 500, { 'content-type': e.type, ...e.headers });
@@ -195,10 +223,10 @@ export class FaultProxy {
       return;
     }
     const late = this.o.clientTimeoutMs + 500;
-    if (fault === 'delay') await this.sleep(50 + Math.floor(this.o.random.next() * 400));
+    if (fault === 'delay') await sleep(50 + Math.floor(this.o.random.next() * 400));
     // Half the long delays hold the call before moto sees it, half hold moto's answer.
     const lateBefore = fault === 'delay-past-timeout' && this.o.random.next() < 0.5;
-    if (lateBefore) await this.sleep(late);
+    if (lateBefore) await sleep(late);
     let upstream: { status: number; headers: IncomingMessage['headers']; body: Buffer };
     const t = Date.now();
     const timedOp = op === 'dynamodb:Query' ? `${op}:${queryShape(text)}` : op;
@@ -211,21 +239,27 @@ export class FaultProxy {
     } finally {
       this.inFlight.set(op, (this.inFlight.get(op) ?? 1) - 1);
       this.motoMs.set(timedOp, (this.motoMs.get(timedOp) ?? 0) + Date.now() - t);
+      w.motoMs += Date.now() - t;
+      if (Date.now() - t > this.o.clientTimeoutMs)
+        this.slowAnswers.set(timedOp, (this.slowAnswers.get(timedOp) ?? 0) + 1);
     }
     // A long delay, before or after moto, outlives the caller's timeout: it never sees the answer.
     const answered = fault !== 'cut-after' && fault !== 'delay-past-timeout';
-    if (upstream.status === 200) this.count(op, text, answered, upstream.body);
+    if (upstream.status === 200)
+      this.count(op, text, answered, upstream.body, String(req.headers[WORK_HEADER] ?? ''));
     if (fault === 'cut-after') {
       req.socket.destroy();
       return;
     }
-    if (fault === 'delay-past-timeout' && !lateBefore) await this.sleep(late);
+    if (fault === 'delay-past-timeout' && !lateBefore) await sleep(late);
     if (req.socket.destroyed) return;
     res.writeHead(upstream.status, upstream.headers);
     res.end(upstream.body);
   }
 
-  private count(op: string, body: string, answered: boolean, response: Buffer) {
+  private readonly startedAt = Date.now();
+
+  private count(op: string, body: string, answered: boolean, response: Buffer, by: string) {
     if (op === 'ecs:UpdateService') {
       const b = JSON.parse(body) as Record<string, unknown>;
       this.updateServiceCalls.push({
@@ -235,6 +269,8 @@ export class FaultProxy {
         forceNewDeployment: b.forceNewDeployment === true,
         taskDefinition: typeof b.taskDefinition === 'string' ? b.taskDefinition : undefined,
         answered,
+        by,
+        wallMs: Date.now() - this.startedAt,
       });
     } else if (op === 'sns:Publish') {
       const p = publishOf(body, answered);

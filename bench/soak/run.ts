@@ -18,8 +18,14 @@ import type { Anomaly, Decision } from '../../src/model';
 import { judge, readKind } from './checks';
 import { FaultProxy } from './fault-proxy';
 import { LambdaEndpoint, type AsyncHandler } from './lambda-endpoint';
-import { duplicatesAtReceivers, Receivers, type SnsSubscriber } from './receivers';
+import {
+  copiesAtReceivers,
+  duplicatesAtReceivers,
+  Receivers,
+  type SnsSubscriber,
+} from './receivers';
 import { seededRandom } from './random';
+import { installAttemptTracing, traced, workReport } from './trace';
 import { lambdaContext, StreamDelivery, type StreamHandler } from './stream-delivery';
 import { ApiClient, soakService, streamArnOf, streamFilters, streamsClient, World } from './world';
 
@@ -37,16 +43,27 @@ const faultRate = flag('fault-rate', 0.3);
 const outageMinutes = flag('outage-minutes', 10);
 /** Services per collect-shard invocation: 50 services are five shards. */
 const shardSize = Math.max(1, flag('shard-size', 10));
+/**
+ * The table stream's shards, as on AWS (moto keeps one): a new on-demand table has four partitions
+ * and its stream a shard per partition (bench/soak/stream-delivery.ts, `shardOf`).
+ */
+const streamShards = Math.max(1, flag('stream-shards', 4));
 const SHARD_FUNCTION = 'vigia-soak-collect-shard';
 const asJson = args.includes('--json');
 /**
- * The clients' per-attempt timeout (production's default is 4 s). On this shared machine a loaded
- * moto answers a fleet-wide query in more than 2 s, so the soak's default is 5 s; a fault that
- * delays past it holds the call 0.5 s longer.
+ * The clients' per-attempt timeout (production's default is 4 s); a fault that delays past it holds
+ * the call 0.5 s longer, and the caller waits exactly this long for an answer it never gets. Since
+ * session 9 the soak's default is 2 s (it was 5 s when stock moto answered a fleet query in over
+ * 2 s): on the soak's own moto a call takes tens of milliseconds, and the "delayed past the timeout"
+ * fault was ~70% of a stream consumer's wall time. The fault is the same (no answer; applied or not),
+ * only shorter; the proxy counts answers moto itself gave slower than this (`slowAnswers`).
  */
-const CLIENT_TIMEOUT_MS = Math.max(500, flag('client-timeout-ms', 5_000));
+const CLIENT_TIMEOUT_MS = Math.max(500, flag('client-timeout-ms', 2_000));
 /** Tries of one registration during setup before the run gives up. */
 const SETUP_TRIES = 40;
+/** The operator's replays of the failure queue at the end, a minute apart, until it is empty. */
+const REPLAY_ROUNDS = 5;
+let replayRounds = 0;
 /** Stop starting new simulated hours after this much wall time (0: none); the end phase still runs. */
 const wallBudgetMinutes = flag('wall-budget-minutes', 0);
 /** Simulated start: fixed, so one seed replays the same run. */
@@ -69,6 +86,7 @@ async function main() {
   const wallStart = Date.now();
   // Every function, the proxy and the receivers share this one event loop: a long synchronous
   // stretch in one (a detector warming up) delays the others' connections past their timeouts.
+  installAttemptTracing();
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
   const random = seededRandom(seed);
@@ -142,6 +160,7 @@ async function main() {
       streamsClient(moto.endpoint),
       await streamArnOf(moto.endpoint, stack.tableName),
       consumers,
+      streamShards,
     );
     const collected = { samples: 0, anomalies: 0, serviceFailures: 0, errors: [] as string[] };
     const countCollected = (r: {
@@ -160,9 +179,9 @@ async function main() {
         [
           SHARD_FUNCTION,
           async (event, context) => {
-            const r = (await fn.collectShard(event as never, context)) as Parameters<
-              typeof countCollected
-            >[0];
+            const r = (await traced('collect-shard', () =>
+              fn.collectShard(event as never, context),
+            )) as Parameters<typeof countCollected>[0];
             countCollected(r);
             return r;
           },
@@ -175,6 +194,7 @@ async function main() {
       fn.slack as unknown as SnsSubscriber,
       () => lambdaContext('slack'),
       stack.topicArn,
+      () => new Date(simMs),
     );
     subscribers.receivers = receivers;
     const urls = await receivers.start();
@@ -216,7 +236,7 @@ async function main() {
     const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       const t = Date.now();
       try {
-        return await run();
+        return await traced(name, run);
       } finally {
         stepMs.set(name, (stepMs.get(name) ?? 0) + Date.now() - t);
       }
@@ -229,9 +249,7 @@ async function main() {
           scheduledErrors.push(`${name}: ${err.message.slice(0, 300)}`);
       });
     };
-    const pumpAll = async () => {
-      for (let round = 0; round < 8 && (await timed('stream', () => delivery.pump())) > 0; round++);
-    };
+    const pumpAll = () => timed('stream', () => delivery.drain());
     // The minute's other schedules: separate functions, started by EventBridge at the same time.
     const schedules = () =>
       Promise.all([
@@ -277,6 +295,53 @@ async function main() {
         );
       }
     };
+    // Per piece of work: wall time, SDK attempts (and client timeouts), and at the proxy moto's
+    // time, the injected delay and the faults, with its three costliest calls.
+    const timeReport = () => {
+      const work = workReport();
+      const proxySide = new Map<
+        string,
+        { calls: number; motoS: number; injectedS: number; faults: Record<string, number> }
+      >();
+      const ops = new Map<string, [string, number][]>();
+      for (const [key, v] of proxy.byWork) {
+        const [name = '', op = ''] = key.split(' ');
+        const p = proxySide.get(name) ?? { calls: 0, motoS: 0, injectedS: 0, faults: {} };
+        p.calls += v.calls;
+        p.motoS += v.motoMs / 1000;
+        p.injectedS += v.injectedMs / 1000;
+        for (const [f, n] of Object.entries(v.faults)) p.faults[f] = (p.faults[f] ?? 0) + n;
+        proxySide.set(name, p);
+        ops.set(name, [...(ops.get(name) ?? []), [op, v.calls]]);
+      }
+      return Object.fromEntries(
+        Object.entries(work).map(([name, w]) => {
+          const p = proxySide.get(name);
+          return [
+            name,
+            {
+              ...w,
+              ...(p
+                ? {
+                    calls: p.calls,
+                    motoS: Math.round(p.motoS),
+                    injectedS: Math.round(p.injectedS),
+                    faults: p.faults,
+                    top: (ops.get(name) ?? [])
+                      .sort((a, b) => b[1] - a[1])
+                      .slice(0, 3)
+                      .map(([op, n]) => `${op} ${n}`),
+                  }
+                : {}),
+            },
+          ];
+        }),
+      );
+    };
+    // The longest event-loop stall of each 30 s (every function shares this process): when it was.
+    const stalls: { atS: number; ms: number }[] = [];
+    const window = monitorEventLoopDelay({ resolution: 20 });
+    window.enable();
     // Every 30 s of wall time (not with --json): what the run is waiting on.
     const progress = setInterval(() => {
       const top = (m: Map<string, number>, n: number) =>
@@ -286,9 +351,14 @@ async function main() {
             .sort((a, b) => b[1] - a[1])
             .slice(0, n),
         );
+      const stallMs = Math.round(window.max / 1e6);
+      window.reset();
+      if (stallMs > 5_000)
+        stalls.push({ atS: Math.round((Date.now() - wallStart) / 1000), ms: stallMs });
       log(
         `progress ${Math.round((Date.now() - wallStart) / 1000)} s: ${JSON.stringify({
-          step: top(stepMs, 10),
+          stallMs,
+          time: timeReport(),
           inFlight: top(proxy.inFlight, 5),
           motoMs: top(proxy.motoMs, 8),
           calls: top(proxy.calls, 8),
@@ -319,6 +389,7 @@ async function main() {
           world.feeder.put(world.feeder.datums(minute, await world.desiredCounts())),
         );
         simMs = (minute + 1) * 60_000 + 5_000;
+        receivers.retryDue();
         const time = new Date((minute + 1) * 60_000).toISOString();
         // The dispatcher (a fleet of one shard is collected inline) and its shards, beside the
         // minute's other schedules.
@@ -334,13 +405,14 @@ async function main() {
         ]);
         await pumpAll();
         simMs += 20_000;
-        if (m === 0 || (h === outageHour && m === 2)) await operator(h);
+        if (m === 0 || (h === outageHour && m === 2)) await traced('operator', () => operator(h));
         await pumpAll();
       }
       proxy.outage = false;
       log(
         JSON.stringify({ ...Object.fromEntries(stepMs), ...Object.fromEntries(delivery.wallMs) }),
       );
+      log(`records ${JSON.stringify(delivery.stats.records)}`);
       log(
         `hour ${h + 1}/${hours}: ${Math.round((Date.now() - wallStart) / 1000)} s, ${delivery.stats.batches} batches, ${proxy.updateServiceCalls.length} UpdateService, ${proxy.publishes.length} Publish`,
       );
@@ -353,14 +425,23 @@ async function main() {
     await pumpAll();
     for (let m = 0; m < 5; m++) {
       simMs = (endMinute + m) * 60_000 + 30_000;
+      receivers.retryDue();
       await schedules();
       await pumpAll();
     }
-    // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`.
-    const undeliverable = (await delivery.replayDeadLettered()) + (await receivers.replayFailed());
-    await pumpAll();
+    // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`, and
+    // again a minute later while the queue still holds something (faults still on), up to 5 times:
+    // what stays after that is lost.
+    let undeliverable = 0;
+    for (let round = 1; round <= REPLAY_ROUNDS; round++) {
+      undeliverable = (await delivery.replayDeadLettered(1)) + (await receivers.replayFailed(1));
+      await pumpAll();
+      replayRounds = round;
+      if (undeliverable === 0) break;
+      simMs += 60_000;
+    }
     proxy.o.faultRate = 0;
-    simMs = (endMinute + 6) * 60_000;
+    simMs = Math.max(simMs + 30_000, (endMinute + 6) * 60_000);
     await schedules();
     await pumpAll();
     await schedules();
@@ -384,10 +465,12 @@ async function main() {
         wallSeconds: Math.round((Date.now() - wallStart) / 1000),
         simulatedHours: hoursDone,
         clientTimeoutMs: CLIENT_TIMEOUT_MS,
+        streamShards,
         minutesPerHour,
         outage: { hour: outageHour + 1, minutes: outageMinutes },
         calls: Object.fromEntries([...proxy.calls].sort((a, b) => b[1] - a[1]).slice(0, 12)),
         faults: Object.fromEntries(proxy.faults),
+        slowAnswers: Object.fromEntries(proxy.slowAnswers),
         updateServiceCalls: proxy.updateServiceCalls.length,
         unansweredUpdateService: proxy.updateServiceCalls.filter((c) => !c.answered).length,
         publishes: proxy.publishes.length,
@@ -403,14 +486,18 @@ async function main() {
           batches: delivery.stats.batches,
           invocations: delivery.stats.invocations,
           itemFailures: delivery.stats.itemFailures,
-          deadLettered: delivery.stats.deadLettered.size,
+          sentToFailureQueue: delivery.stats.sentToFailureQueue,
+          replayRounds,
           stillFailingAfterReplay: undeliverable,
           stillFailing: delivery.stillFailing.slice(0, 5),
+          slackStillFailing: receivers.stillFailing.slice(0, 5),
         },
         collected,
+        time: timeReport(),
         eventLoopDelayMs: {
           p99: Math.round(loopDelay.percentile(99) / 1e6),
           max: Math.round(loopDelay.max / 1e6),
+          over5s: stalls,
         },
         collectShards: lambda.stats,
         scheduledFailures: Object.fromEntries(scheduledFailures),
@@ -420,6 +507,7 @@ async function main() {
         details: Object.fromEntries(
           Object.entries(verdict.details).map(([k, v]) => [k, v.slice(0, 8)]),
         ),
+        copiesAtReceivers: copiesAtReceivers(receivers.counts).slice(0, 8),
       };
       console.error(JSON.stringify(summary, null, 2));
     }

@@ -1,8 +1,9 @@
 // The soak's stand-in for Lambda's DynamoDB event source mappings: reads the table's stream from
 // moto (DescribeStream, GetShardIterator, GetRecords), filters each consumer's records with its
 // filter patterns from serverless.yml, hands them in batches of up to 10 to the real handler, and
-// — harsher than Lambda — delivers every batch three times. The consumers run concurrently (one
-// mapping each), every consumer's batches one after another. Like a mapping with
+// — harsher than Lambda — delivers every batch three times. Each consumer is its own mapping, as on
+// Lambda: the mappings run independently of each other (one never waits for another to finish a
+// page), each takes its batches in stream order, one after another. Like a mapping with
 // ReportBatchItemFailures it retries from the first failed record (3 retries), then records what
 // is left as sent to the failure queue. A handler that throws instead of reporting is counted.
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -12,8 +13,10 @@ import {
   GetShardIteratorCommand,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
+import { createHash } from 'node:crypto';
 import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import { lambdaRecord, matchesFilter, type FilterPattern } from '../../scripts/lib/failure-replay';
+import { traced } from './trace';
 
 export type StreamHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -29,6 +32,10 @@ export interface DeliveryStats {
   itemFailures: number;
   /** Handler rejections: Lambda would retry the whole batch; vigia should report items instead. */
   unhandledErrors: { consumer: string; error: string }[];
+  /** Records handed to each consumer, by item kind (what its wall time was spent on). */
+  records: Record<string, Record<string, number>>;
+  /** Records sent to the failure queue over the run (the replay empties `deadLettered`). */
+  sentToFailureQueue: number;
   /** Records whose retries ran out (eventID → consumer), as the failure queue would hold them. */
   deadLettered: Map<string, { consumer: string; record: unknown }>;
 }
@@ -66,12 +73,26 @@ export function lambdaContext(name: string): Context {
   } as unknown as Context;
 }
 
+/**
+ * The shard a record is on. moto's stream has one shard; a new on-demand table on AWS has four
+ * partitions (its initial 4,000 writes a second), and its stream a shard per partition: an item's
+ * partition key decides its partition, so one partition key's records (one service's samples,
+ * anomalies and decisions) stay on one shard, in order, while other keys' records may be on others.
+ */
+export function shardOf(r: _Record, shardCount: number): number {
+  if (shardCount <= 1) return 0;
+  const pk = r.dynamodb?.Keys?.pk?.S ?? '';
+  return createHash('md5').update(pk).digest().readUInt32BE(0) % shardCount;
+}
+
 export class StreamDelivery {
   readonly stats: DeliveryStats = {
     batches: 0,
     invocations: 0,
     itemFailures: 0,
     unhandledErrors: [],
+    sentToFailureQueue: 0,
+    records: {},
     deadLettered: new Map(),
   };
   /** Wall milliseconds per consumer and for reading the stream. */
@@ -82,16 +103,60 @@ export class StreamDelivery {
     private readonly streams: DynamoDBStreamsClient,
     private readonly streamArn: string,
     private readonly consumers: Consumer[],
+    /** The stream's shards as on AWS (moto keeps one): see `shardOf`. */
+    private readonly shardCount = 1,
   ) {}
 
-  /** Reads everything new on every shard and delivers it; returns the number of records read. */
-  async pump(): Promise<number> {
-    const { StreamDescription } = await this.streams.send(
-      new DescribeStreamCommand({ StreamArn: this.streamArn }),
-    );
+  /**
+   * Each consumer's mapping: the records it has been handed and not finished, one after another.
+   * The mappings are independent, as on Lambda: a slow one (notify) never holds back another
+   * (scale) from the records the stream has since brought.
+   */
+  private readonly mappings = new Map<string, Promise<void>>();
+  private readonly busy = new Set<string>();
+  private shards: string[] = [];
+
+  /**
+   * Delivers until the stream is quiet: every mapping idle and nothing new on the stream (at most
+   * `rounds` reads that found records while every mapping was idle, as the soak's earlier rounds).
+   * While a mapping works, the stream is polled every `pollMs`, as Lambda polls a shard.
+   */
+  async drain(rounds = 8, pollMs = 1_000): Promise<void> {
+    for (let r = 0; r < rounds;) {
+      // While a mapping works, only the shards already known are polled (moto answers every call
+      // from one process: polling must not slow the calls under test).
+      const read = await this.read(this.busy.size === 0);
+      if (this.busy.size > 0) {
+        await Promise.race([
+          Promise.all(this.mappings.values()),
+          new Promise((resolve) => setTimeout(resolve, pollMs)),
+        ]);
+        continue;
+      }
+      if (read === 0) {
+        await this.idle();
+        if ((await this.read()) === 0 && this.busy.size === 0) return;
+      }
+      r += 1;
+    }
+    await this.idle();
+  }
+
+  /** Until every mapping has finished what it was handed. */
+  async idle(): Promise<void> {
+    while (this.busy.size > 0) await Promise.all(this.mappings.values());
+  }
+
+  /** Reads everything new on every shard and hands it to each consumer's mapping. */
+  private async read(describe = true): Promise<number> {
+    if (describe || this.shards.length === 0) {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn }),
+      );
+      this.shards = (StreamDescription?.Shards ?? []).map((s) => s.ShardId!);
+    }
     let read = 0;
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId!;
+    for (const id of this.shards) {
       if (!this.iterators.has(id)) {
         const it = await this.streams.send(
           new GetShardIteratorCommand({
@@ -114,24 +179,46 @@ export class StreamDelivery {
         const records = page.Records ?? [];
         if (records.length === 0) break;
         read += records.length;
-        // Each consumer is its own event source mapping: they run side by side, as on Lambda, and
-        // each takes its batches in stream order, one after another.
-        await Promise.all(
-          this.consumers.map(async (c) => {
-            const t0 = Date.now();
-            await this.deliverAll(c, records);
-            this.wallMs.set(c.name, (this.wallMs.get(c.name) ?? 0) + Date.now() - t0);
-          }),
-        );
+        for (const c of this.consumers) this.handTo(c, records);
       }
     }
     return read;
+  }
+
+  /**
+   * Queues records on a consumer's mapping, shard by shard: each shard's records after what that
+   * shard holds, in stream order; the shards side by side, as Lambda runs one batch per shard.
+   */
+  private handTo(c: Consumer, records: _Record[]) {
+    const byShard = new Map<number, _Record[]>();
+    for (const r of records) {
+      const shard = shardOf(r, this.shardCount);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), r]);
+    }
+    for (const [shard, mine] of byShard) {
+      const key = `${c.name}#${shard}`;
+      this.busy.add(key);
+      const next = (this.mappings.get(key) ?? Promise.resolve()).then(async () => {
+        const t0 = Date.now();
+        await this.deliverAll(c, mine).catch((err: Error) =>
+          this.stats.unhandledErrors.push({ consumer: c.name, error: `mapping: ${err.message}` }),
+        );
+        this.wallMs.set(c.name, (this.wallMs.get(c.name) ?? 0) + Date.now() - t0);
+        if (this.mappings.get(key) === next) this.busy.delete(key);
+      });
+      this.mappings.set(key, next);
+    }
   }
 
   private async deliverAll(c: Consumer, records: _Record[]) {
     const mine = records
       .filter((r) => c.patterns.some((p) => matchesFilter(p, r)))
       .map((r) => lambdaRecord(r, this.streamArn));
+    const kinds = (this.stats.records[c.name] ??= {});
+    for (const r of mine) {
+      const kind = String(r.dynamodb?.NewImage?.kind?.S ?? r.dynamodb?.OldImage?.kind?.S ?? '?');
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+    }
     for (let i = 0; i < mine.length; i += BATCH_SIZE) {
       const batch = mine.slice(i, i + BATCH_SIZE);
       this.stats.batches += 1;
@@ -146,8 +233,9 @@ export class StreamDelivery {
       this.stats.invocations += 1;
       let failedIds: string[];
       try {
-        const response = (await c.handler({ Records: pending }, lambdaContext(c.name))) as
-          DynamoDBBatchResponse | undefined;
+        const response = (await traced(c.name, () =>
+          c.handler({ Records: pending }, lambdaContext(c.name)),
+        )) as DynamoDBBatchResponse | undefined;
         failedIds = (response?.batchItemFailures ?? []).map((f) => String(f.itemIdentifier));
       } catch (err) {
         this.stats.unhandledErrors.push({ consumer: c.name, error: (err as Error).message });
@@ -161,6 +249,7 @@ export class StreamDelivery {
       pending = first < 0 ? [] : pending.slice(first);
     }
     for (const r of pending) {
+      this.stats.sentToFailureQueue += 1;
       this.stats.deadLettered.set(`${c.name}:${r.eventID}`, { consumer: c.name, record: r });
     }
   }
@@ -168,30 +257,31 @@ export class StreamDelivery {
   /** Records the replay could not finish: consumer, keys and the error, for the report. */
   readonly stillFailing: { consumer: string; keys: unknown; error: string }[] = [];
 
-  /** The operator's `npm run replay-failures`: each dead-lettered record once more, in order. */
-  async replayDeadLettered(): Promise<number> {
-    let stillFailing = 0;
-    const byConsumer = new Map<string, unknown[]>();
-    for (const { consumer, record } of this.stats.deadLettered.values()) {
-      byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), record]);
-    }
-    for (const [name, records] of byConsumer) {
-      const c = this.consumers.find((x) => x.name === name)!;
-      for (const r of records) {
+  /**
+   * The operator's `npm run replay-failures`: each dead-lettered record once more, in order, until
+   * the queue is empty or `rounds` replays are done; returns what stays (listed in `stillFailing`).
+   */
+  async replayDeadLettered(rounds = 5): Promise<number> {
+    this.stillFailing.length = 0;
+    const errors = new Map<string, string>();
+    for (let round = 1; round <= rounds && this.stats.deadLettered.size > 0; round++) {
+      for (const [key, { consumer, record }] of [...this.stats.deadLettered]) {
+        const c = this.consumers.find((x) => x.name === consumer)!;
         let error = 'reported as failed';
-        const response = (await c
-          .handler({ Records: [r] }, lambdaContext(name))
-          .catch((err: Error) => {
-            error = err.message;
-            return { batchItemFailures: [{ itemIdentifier: 'x' }] };
-          })) as DynamoDBBatchResponse | undefined;
-        if ((response?.batchItemFailures ?? []).length > 0) {
-          stillFailing += 1;
-          const keys = (r as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys;
-          this.stillFailing.push({ consumer: name, keys, error: error.slice(0, 200) });
-        }
+        const response = (await traced(consumer, () =>
+          c.handler({ Records: [record] }, lambdaContext(consumer)),
+        ).catch((err: Error) => {
+          error = err.message;
+          return { batchItemFailures: [{ itemIdentifier: 'x' }] };
+        })) as DynamoDBBatchResponse | undefined;
+        if ((response?.batchItemFailures ?? []).length > 0) errors.set(key, error);
+        else this.stats.deadLettered.delete(key);
       }
     }
-    return stillFailing;
+    for (const [key, { consumer, record }] of this.stats.deadLettered) {
+      const keys = (record as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys;
+      this.stillFailing.push({ consumer, keys, error: (errors.get(key) ?? '').slice(0, 200) });
+    }
+    return this.stats.deadLettered.size;
   }
 }

@@ -123,7 +123,16 @@ async function carryOut(
   if (runbook !== null) return runRunbook(deps, service, claimed, runbook, snapshots);
 
   try {
-    snapshots.before = await deps.scaler.snapshot(service);
+    snapshots.before = await deps.scaler.snapshot(service).catch((err: unknown) => {
+      // After an interrupted attempt that may have changed ECS, not reading ECS is no verdict: a
+      // "failed" would be false if it landed (and the next decision's audit would contradict it).
+      // Held instead; the next sweep reads ECS again.
+      if (interruptedClaimAt === null || isCircuitOpen(err) || isOutcomeUnknown(err)) throw err;
+      throw new OutcomeUnknownError(
+        `ECS could not be read after the attempt at ${interruptedClaimAt}, which may have applied it: ${(err as Error).message}`,
+        err,
+      );
+    });
     if (interruptedClaimAt !== null) {
       const done = alreadyApplied(claimed, snapshots.before, interruptedClaimAt);
       if (done) {
@@ -136,7 +145,7 @@ async function carryOut(
       if (later) {
         return {
           status: 'skipped',
-          result: `${SUPERSEDED} ${later.id} (${later.action}, executed ${later.finishedAt}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
+          result: `${SUPERSEDED} ${later.id} (${later.action}, ${later.status === 'executed' ? `executed ${later.finishedAt}` : `attempted ${later.claimedAt}`}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
         };
       }
     }
@@ -259,7 +268,9 @@ async function supersededBy(deps: ExecuteDeps, claimed: Decision): Promise<Decis
       (d) =>
         d.id !== claimed.id &&
         d.at > claimed.at &&
-        d.status === 'executed' &&
+        // Executed, or mid-attempt itself (claimed: its change may have landed, and its own
+        // takeover will make sure of it): resending the older change would undo the later one.
+        (d.status === 'executed' || d.status === 'executing') &&
         sameEffect(claimed.action, d.action),
     ) ?? null
   );

@@ -74,6 +74,62 @@ describe('unfinished decisions', () => {
     expect(trail[0]).toMatchObject({ status: 'executed', decisionId: decision.id });
   });
 
+  it('are held, not failed, when the takeover cannot read ECS after an attempt that may have applied them (soak seed 97)', async () => {
+    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
+    const { decision } = await decideOnAnomaly(
+      { ...env.deps, clock: clockAt(0) },
+      anomaly,
+      ruleSwitches,
+    );
+    let outage = 1;
+    const ledger = {
+      async completeDecision(c: DecisionCompletion) {
+        if (outage-- > 0) {
+          throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
+        }
+        return env.deps.ledger.completeDecision(c);
+      },
+    };
+    const counted = countingScaler(env.deps.scaler);
+    // The takeover's first read of ECS times out (the soak's emulator, or AWS, under faults).
+    let unreadable = 1;
+    const scaler = Object.create(counted) as typeof counted;
+    scaler.snapshot = (service) =>
+      unreadable-- > 0
+        ? Promise.reject(
+            new AwsAdapterError(
+              `cannot reach ECS service '${service.ecs.service}' (ETIMEDOUT)`,
+              null,
+            ),
+          )
+        : counted.snapshot(service);
+    const deps = { ...env.deps, ledger };
+
+    await expect(
+      executeDecision({ ...deps, scaler: counted, clock: clockAt(1) }, decision, ruleSwitches),
+    ).rejects.toThrow(/ServiceUnavailable/);
+    expect((await env.ecsService()).desiredCount).toBe(4);
+
+    const blind = await sweepUnfinishedDecisions(
+      { ...deps, scaler, clock: clockAt(4) },
+      ruleSwitches,
+    );
+    // ECS changed: a "failed" verdict would be false, and the audit would contradict ECS.
+    expect(blind.finished).toEqual([{ decisionId: decision.id, outcome: 'held' }]);
+    expect((await env.a.store.getDecision('web', decision.id))?.status).toBe('executing');
+
+    const swept = await sweepUnfinishedDecisions(
+      { ...deps, scaler, clock: clockAt(7) },
+      ruleSwitches,
+    );
+    expect(swept.finished).toEqual([{ decisionId: decision.id, outcome: 'executed' }]);
+    expect(counted.calls).toBe(1);
+    expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
+      status: 'executed',
+      result: expect.stringMatching(/desired count 4 \(applied by an interrupted attempt/),
+    });
+  });
+
   it('are carried out by the sweep when an approved decision never reached the scaler', async () => {
     const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
     const { decision } = await decideOnAnomaly(

@@ -72,6 +72,42 @@ describe('taking over an interrupted action', () => {
     expect(r.finished[0]!.result).toMatch(/may have applied it/);
   });
 
+  it('skips it when a later decision of the service is itself mid-attempt (its UpdateService may have landed; soak seed 11, soak-09 and soak-15)', async () => {
+    // The later decision's own attempt got no answer and is held: resending the older count now
+    // would undo it, and the later one's takeover would then send its count a second time.
+    const later = aDecision({
+      at: '2026-11-30T01:01:00.000Z',
+      status: 'executing',
+      claimedAt: '2026-11-30T01:01:30.000Z',
+      requestedBy: 'vigia:autoscale',
+      action: 'scale-out',
+      fromCount: 2,
+      toCount: 4,
+    });
+
+    const r = takeOver(held, [later]);
+
+    expect(await r.outcome).toBe('skipped');
+    expect(r.ecsCalls).toEqual([]);
+    expect(r.finished[0]!.result.startsWith(`${SUPERSEDED} ${later.id}`)).toBe(true);
+  });
+
+  it('still carries it out when a later decision only waits (approved, not yet attempted)', async () => {
+    const waiting = aDecision({
+      at: '2026-11-30T01:01:00.000Z',
+      status: 'approved',
+      requestedBy: 'api:ops',
+      action: 'scale-out',
+      fromCount: 2,
+      toCount: 4,
+    });
+
+    const r = takeOver(held, [waiting]);
+
+    expect(await r.outcome).toBe('executed');
+    expect(r.ecsCalls).toEqual([2]);
+  });
+
   it('still carries it out when nothing acted since (ECS does not show it: it never landed)', async () => {
     const notify = aDecision({
       at: '2026-11-30T01:01:25.000Z',
