@@ -5,6 +5,7 @@ import {
   actionTypeSchema,
   autopilotModeSchema,
   decisionStatusSchema,
+  isSuspectedDiagnosis,
   runbookNameOf,
   TARGET_SCALING_REQUESTER,
   type Decision,
@@ -46,6 +47,11 @@ export const recoveryNoteSchema = z.object({
    * incident's message says what vigia found, not only what it did.
    */
   cause: z.string().optional(),
+  /**
+   * The cause is only suspected (e.g. "suspected memory_leak": memory above its usual and rising,
+   * not yet a climb): shown with the incident's next message, never a message of its own.
+   */
+  suspected: z.boolean().optional(),
 });
 export type RecoveryNote = z.infer<typeof recoveryNoteSchema>;
 
@@ -79,7 +85,9 @@ export function noteFromDecision(decision: Decision): RecoveryNote {
     ...(decision.diagnosis &&
     decision.diagnosis !== 'unknown' &&
     decision.requestedBy !== TARGET_SCALING_REQUESTER
-      ? { cause: decision.diagnosis }
+      ? isSuspectedDiagnosis(decision)
+        ? { cause: `suspected ${decision.diagnosis}`, suspected: true }
+        : { cause: decision.diagnosis }
       : {}),
     ...(decision.llm
       ? {
@@ -140,7 +148,9 @@ export function isNews(note: RecoveryNote): boolean {
  * the same diagnosis (decide tells a diagnosis again every hour) says nothing new.
  */
 export function newsFingerprint(note: RecoveryNote): string {
-  if (note.action === 'notify') return note.cause ? causeKey(note.cause) : 'notify';
+  // A suspicion is what an unknown notify is to policies: told with the next message, not news.
+  if (note.action === 'notify')
+    return note.cause && !note.suspected ? causeKey(note.cause) : 'notify';
   const verdict = note.verdict === 'resolved' ? '-' : (note.verdict ?? '-');
   return `${note.decisionId}:${note.status}:${verdict}`;
 }
@@ -156,7 +166,8 @@ function causeKey(cause: string): string {
  * once shown, a notify-only decision on it is no news either.
  */
 export function diagnosisFingerprint(note: RecoveryNote): string | null {
-  return note.cause && isSettledDecision(note) ? causeKey(note.cause) : null;
+  // A suspicion rides along in the message that tells its decision, and is no reason for one.
+  return note.cause && !note.suspected && isSettledDecision(note) ? causeKey(note.cause) : null;
 }
 
 /**

@@ -3,7 +3,7 @@
 // needs is passed in, so the same inputs always give the same decision.
 import type { Anomaly } from '../model/anomaly';
 import type { Decision } from '../model/decision';
-import { decisionIdFor, TARGET_SCALING_REQUESTER } from '../model/decision';
+import { decisionIdFor, isSuspectedDiagnosis, TARGET_SCALING_REQUESTER } from '../model/decision';
 import type { Sample } from '../model/sample';
 import type { Service } from '../model/service';
 import type { ActionStats } from './action-learning';
@@ -18,6 +18,7 @@ import {
 import {
   defaultDiagnosisThresholds,
   diagnose,
+  actionableDiagnosis,
   primaryDiagnosis,
   type Diagnosis,
   type DiagnosisForecast,
@@ -69,7 +70,8 @@ const ACTING = new Set(['approved', 'executing', 'executed']);
 export function decideFromAnomaly(input: EngineInput): EngineResult {
   const seen = observe(input);
   const diagnoses = diagnoseAnomaly(input, seen);
-  const diagnosis = primaryDiagnosis(diagnoses);
+  // A suspicion is named in the record and told, but policies and learned choice act on 'unknown'.
+  const diagnosis = actionableDiagnosis(diagnoses);
   const match = matchServicePolicies(input, seen, diagnosis);
   const record = recordOf(input, seen, diagnoses, match);
   const pick = pickAction(
@@ -92,7 +94,7 @@ export function decideFromAnomaly(input: EngineInput): EngineResult {
       choice: { how: pick.how, samples: pick.samples },
       trigger: triggersFor(input.service, input.anomaly, seen.metrics, pick.action),
     },
-    why: `${diagnosis === 'unknown' ? 'no known signature' : diagnosis}; policy ${match.matched[0]!.name}`,
+    why: `${describeDiagnosis(diagnoses, diagnosis)}; policy ${match.matched[0]!.name}`,
   };
   if (isScaling(pick.action)) return decideScaling(input, seen, chosen);
   if (isRecovery(pick.action)) return decideRecovery(input, seen, chosen);
@@ -115,6 +117,12 @@ export function decideFromAnomaly(input: EngineInput): EngineResult {
       seen.now,
     ),
   };
+}
+
+function describeDiagnosis(diagnoses: readonly Diagnosis[], acted: string): string {
+  if (acted !== 'unknown') return acted;
+  const named = primaryDiagnosis(diagnoses);
+  return named === 'unknown' ? 'no known signature' : `suspected ${named}, not yet acted on`;
 }
 
 /** What the engine knows of the service at the anomaly's moment. */
@@ -343,11 +351,16 @@ function alreadyTold(input: EngineInput, decision: Decision, now: Date): Decisio
       d.id !== decision.id &&
       d.action === 'notify' &&
       d.requestedBy === decision.requestedBy &&
-      d.diagnosis === decision.diagnosis &&
+      actedOn(d) === actedOn(decision) &&
       ACTING.has(d.status) &&
       Date.parse(d.at) <= now.getTime() &&
       now.getTime() - Date.parse(d.at) < TOLD_WINDOW_MS,
   );
+}
+
+/** The diagnosis a decision acted on: a suspicion was acted on as 'unknown' (and told as such). */
+function actedOn(d: Decision): string | undefined {
+  return isSuspectedDiagnosis(d) ? 'unknown' : d.diagnosis;
 }
 
 /** A recovery of this service taken, or proposed, within the recovery cooldown. */

@@ -1,10 +1,18 @@
 // Diagnosis (SPEC X1): named signatures over the latest sample, the open anomalies, the
 // detector's forecast and the ECS state, each with the evidence it matched and a confidence.
 import type { Anomaly } from '../model/anomaly';
+import { ACT_ON_CONFIDENCE } from '../model/decision';
 import type { Sample } from '../model/sample';
 import type { Release } from './release';
 import { memoryClimb, memoryClimbing } from './memory-climb';
-import { hasOpenAnomaly, heldBefore, isRaised, shapeFor, type SymptomShape } from './symptom-shape';
+import {
+  hasOpenAnomaly,
+  heldBefore,
+  isRaised,
+  SHAPE,
+  shapeFor,
+  type SymptomShape,
+} from './symptom-shape';
 
 export const diagnosisNames = [
   'overload',
@@ -92,9 +100,22 @@ export function diagnose(
   return found.sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
 }
 
-/** The single diagnosis policies and learning key on; 'unknown' when nothing matched. */
+/**
+ * A suspicion's confidence, under ACT_ON_CONFIDENCE: the likeliest name for what the first minutes
+ * show (memory above its usual and rising, more requests than usual), told to people but not acted
+ * on.
+ */
+const SUSPICION = 0.3;
+
+/** The single diagnosis vigia names (a suspicion included); 'unknown' when nothing matched. */
 export function primaryDiagnosis(diagnoses: readonly Diagnosis[]): DiagnosisName | 'unknown' {
   return diagnoses[0]?.name ?? 'unknown';
+}
+
+/** The diagnosis policies and learned choice act on: the primary one, unless only a suspicion. */
+export function actionableDiagnosis(diagnoses: readonly Diagnosis[]): DiagnosisName | 'unknown' {
+  const first = diagnoses[0];
+  return first && first.confidence >= ACT_ON_CONFIDENCE ? first.name : 'unknown';
 }
 
 /**
@@ -131,7 +152,7 @@ function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Di
         ? `cpu ${fmt(m.cpu)}% rising with the requests: ${describeShift(cpu)}`
         : `cpu ${fmt(m.cpu)}% and rising with the requests`,
     );
-  if (evidence.length === 0) return null;
+  if (evidence.length === 0) return suspectedLoad(m, input);
   // Slow because busy: a CPU under its line does not explain requests slower than the latency line.
   const busy = m.cpu != null && m.cpu >= t.cpuHigh;
   if (m.latency_p95 != null && m.latency_p95 >= t.latencyP95HighMs / 2 && busy) {
@@ -142,13 +163,58 @@ function overload(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Di
   return { name: 'overload', confidence: Math.min(1, 0.5 + 0.2 * (evidence.length - 1)), evidence };
 }
 
+/**
+ * More load than usual that has not yet worked the service harder: requests above their usual level
+ * (the detector's judgement, or their own shape) with CPU not held below its own, or requests and CPU
+ * both beyond their noise in the latest minute. Before CPU follows, a ramp looks like this and so
+ * can noise: a suspicion, told, not acted on (target scaling sizes the service either way).
+ */
+function suspectedLoad(m: Metrics, input: DiagnosisInput): Diagnosis | null {
+  const cpu = shapeFor(input, 'cpu');
+  const requests = shapeFor(input, 'requests');
+  if (!cpu || !requests || m.cpu == null) return null;
+  const moreRequests =
+    hasOpenAnomaly(input, 'requests', 'up') ||
+    hasOpenAnomaly(input, 'request_utilisation', 'up') ||
+    isRaised(requests);
+  const together = requests.z >= 2 && cpu.z >= 2;
+  if (!(moreRequests && !isRaised(cpu, 'down')) && !together) return null;
+  return {
+    name: 'overload',
+    confidence: SUSPICION,
+    evidence: [
+      `suspected: requests ${describeShift(requests)}`,
+      `cpu ${describeShift(cpu)}: not yet working the service harder`,
+    ],
+  };
+}
+
+/**
+ * Memory above its usual level (held beyond noise, or judged unusual by the detector now) and
+ * rising, with no one-minute jump past its noise and
+ * requests not above theirs: how a leak's first minutes look, before its climb can be told from
+ * noise (isClimb). A suspicion: told, not restarted on.
+ */
+function suspectedLeak(m: Metrics, input: DiagnosisInput): Diagnosis | null {
+  const memory = shapeFor(input, 'memory');
+  // Above usual: held beyond noise, or judged unusual by the detector in the last minutes.
+  const above =
+    memory !== null && (isRaised(memory) || (memory.from === 'detector' && memory.z >= 2));
+  if (!memory || !above || memory.slopeZ <= 0) return null;
+  if (memory.maxJumpZ > SHAPE.noiseJumpZ + memory.slopeZ) return null;
+  if (isRaised(shapeFor(input, 'requests'))) return null;
+  const evidence = [`suspected: memory ${describeShift(memory)}, rising, no jump beyond its noise`];
+  if (m.memory != null) evidence.push(`memory at ${fmt(m.memory)}%`);
+  return { name: 'memory_leak', confidence: SUSPICION, evidence };
+}
+
 function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | null {
   const breach = input.forecasts?.find(
     (f) => f.metric === 'memory' && f.minutesToBreach <= t.leakHorizonMinutes,
   );
   const climb = breach ? null : memoryClimb(input, t.leakHorizonMinutes);
   const early = breach || climb ? null : memoryClimbing(input);
-  if (!breach && !climb && !early) return null;
+  if (!breach && !climb && !early) return suspectedLeak(m, input);
   const evidence = breach
     ? [`memory forecast to reach its limit in ${fmt(breach.minutesToBreach)} min`]
     : climb
@@ -162,8 +228,10 @@ function memoryLeak(m: Metrics, input: DiagnosisInput, t: DiagnosisThresholds): 
           'requests not above their usual level',
         ];
   if (m.memory != null) evidence.push(`memory at ${fmt(m.memory)}%`);
-  // A climb without more work is the leak's fingerprint; with high CPU it may just be load.
-  const cpuCalm = m.cpu == null || m.cpu < t.cpuHigh;
+  // A climb without more work is the leak's fingerprint; with high CPU it may just be load. One
+  // minute over the line on a CPU that does not hold above its own usual level is noise, not load.
+  const cpu = shapeFor(input, 'cpu');
+  const cpuCalm = m.cpu == null || m.cpu < t.cpuHigh || (cpu !== null && !isRaised(cpu));
   if (cpuCalm) evidence.push('cpu not elevated');
   return { name: 'memory_leak', confidence: cpuCalm ? 0.8 : 0.5, evidence };
 }

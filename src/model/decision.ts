@@ -88,7 +88,7 @@ export const decisionSchema = z.object({
   requestedBy: z.string(),
   result: z.string().nullable(),
   // The engine's reasoning (X1, X2, X5); absent on manual decisions and older items.
-  /** Primary diagnosis, or 'unknown'. */
+  /** Primary diagnosis, or 'unknown'; a suspicion when its confidence is under ACT_ON_CONFIDENCE. */
   diagnosis: z.string().optional(),
   confidence: z.number().min(0).max(1).optional(),
   /** The facts the primary diagnosis matched. */
@@ -135,6 +135,21 @@ export type Decision = z.infer<typeof decisionSchema>;
 
 /** Who asks for target scaling's decisions (SPEC X3), in the decision and the audit trail. */
 export const TARGET_SCALING_REQUESTER = 'vigia:autoscale';
+
+/**
+ * Below this confidence a diagnosis is a suspicion (diagnosis.ts): named and told, but policies and
+ * learned choice act on 'unknown' until a signature is sure; every signature that acts starts here.
+ */
+export const ACT_ON_CONFIDENCE = 0.5;
+
+/** Whether a decision's diagnosis is only suspected: named, not acted on. */
+export function isSuspectedDiagnosis(d: Pick<Decision, 'diagnosis' | 'confidence'>): boolean {
+  return (
+    d.diagnosis !== undefined &&
+    d.diagnosis !== 'unknown' &&
+    (d.confidence ?? 1) < ACT_ON_CONFIDENCE
+  );
+}
 
 /** One decision per anomaly: the id is derived from it, so a redelivered anomaly decides once. */
 export function decisionIdFor(anomalyId: string): string {

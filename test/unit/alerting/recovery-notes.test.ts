@@ -6,6 +6,7 @@ import {
   applyOutcome,
   emptyAlertingState,
   flush,
+  noteFromDecision,
   renderEmail,
 } from '../../../src/alerting';
 import { anomaly, at, config, decision, flushEvery10s, isoAt } from '../../support/builders';
@@ -159,5 +160,35 @@ describe('recovery notes', () => {
       'vigia tried to restart (new deployment), but it failed: ECS throttled',
     );
     expect(flush(flush(state, at(1), cfg).state, at(2), cfg).messages).toHaveLength(0);
+  });
+});
+
+describe('a suspected diagnosis (issue #14: named in the first minutes, not acted on)', () => {
+  it('rides along as "suspected", and is no update after an unknown notify was told', () => {
+    // Prepare: the incident's first message told vigia's notify on a signature it did not know
+    let state = applyAnomaly(
+      emptyAlertingState(),
+      anomaly('api', 'memory', 0, 'warning'),
+      at(0),
+      cfg,
+    );
+    const unknown = decision('api', 5, { action: 'notify', diagnosis: 'unknown', confidence: 0 });
+    state = applyDecision(state, unknown, at(5), cfg);
+    const first = flushEvery10s(state, 0, 60);
+    // Act: a minute on, decide suspects a memory leak and notifies again (not acted on)
+    const suspected = decision('api', 65, {
+      action: 'notify',
+      diagnosis: 'memory_leak',
+      confidence: 0.3,
+    });
+    state = applyDecision(first.state, suspected, at(65), cfg);
+    const later = flushEvery10s(state, 60, 600);
+    // Assess: one message; the suspicion is no news of its own (it was: "diagnosed memory leak")
+    expect(first.sent.map((m) => m.phase)).toEqual(['opened']);
+    expect(later.sent).toEqual([]);
+    expect(noteFromDecision(suspected)).toMatchObject({
+      cause: 'suspected memory_leak',
+      suspected: true,
+    });
   });
 });
