@@ -385,11 +385,12 @@ export function producersOf(
  *   they are served, a queue grows and users wait;
  * - at once when the forecast band's upper edge is past the ceiling by BAND_SURE_SHARE of its width;
  * - otherwise on the evidence's strength (scaling-evidence.ts): the mean of the latest readings in a
- *   row over target must be past what the tasks carry by EVIDENCE_Z standard errors of the series'
- *   own noise. Requests are the load itself: one reading can be enough. CPU or memory over target
- *   can be a one-minute blip with no load behind it, so they need two readings in a row; three
- *   where the service measures requests and they do not show it (each request grew costlier, which
- *   holds, or noise). `more` readings where this service's scale-outs learned not to hold.
+ *   row past the tolerance must be past what the tasks carry by EVIDENCE_Z standard errors of the
+ *   series' own noise. One minute cannot tell a step from an outlier, whatever its size (a minute
+ *   of requests 38 % over, 4 σ of the series' noise, was gone the next), so every signal needs two
+ *   readings in a row; CPU or memory three where the service measures requests and they do not
+ *   show it (each request grew costlier, which holds, or noise). `more` readings where this
+ *   service's scale-outs learned not to hold.
  * Readings are target scaling's own, of earlier samples (scalingState.readings): an anomaly
  * decision's plan on the same sample does not confirm it. The current sample's loads come from the
  * plan's proposals and the tasks that produced them (`producers`).
@@ -424,7 +425,7 @@ export function unconfirmedScaleOut(
   if (band && bandMargin(forecast, desiredCount, config) >= BAND_SURE_SHARE) return null;
   const requestsMeasured = plan.proposals.some((p) => p.signal === 'requests');
   const minReadings = (signal: MeasuredSignal) =>
-    (signal === 'requests' ? 1 : requestsMeasured ? 3 : 2) + more;
+    (signal !== 'requests' && requestsMeasured ? 3 : 2) + more;
   const evidence = scaleOutEvidence(
     loadsOf(plan.proposals, producers),
     before.readings,

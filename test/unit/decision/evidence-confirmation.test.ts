@@ -75,28 +75,25 @@ describe('a scale-out on samples waits for evidence as strong as the series is n
     expect(kinds(results.slice(-3))).toEqual(['hold', 'hold', 'hold']);
   });
 
-  it('acts on the first reading when the requests jump far past a calm series’ noise', () => {
-    // ±1 % a minute, then 125 % of target: below the tasks' capacity (133 %), so it waited for
-    // three readings before.
+  it('acts on the second reading when the requests rise far past a calm series’ noise', () => {
+    // ±1 % a minute, then 115 % of target: below the tasks' capacity (133 %), so it waited for
+    // three readings before. One minute alone is never enough: it may be an outlier.
     const calm = atTarget(0.01);
-    const results = playShares(4, [...calm, { cpu: 1.25, requests: 1.25 }]);
-    expect(results.at(-1)).toMatchObject({
-      kind: 'act',
-      decision: { action: 'scale-out', toCount: 5 },
-    });
+    const rise = { cpu: 1.15, requests: 1.15 };
+    const results = playShares(4, [...calm, rise, rise]);
+    expect(kinds(results.slice(-2))).toEqual(['hold', 'act']);
+    expect(results.at(-1)).toMatchObject({ decision: { action: 'scale-out', toCount: 5 } });
   });
 
-  it('needs a second reading for the same rise on a noisy series', () => {
+  it('needs more readings for the same rise on a noisy series', () => {
+    // ±5 % a minute: 115 % over two or three readings is within 3 standard errors of the target.
     const noisy = atTarget(0.05);
-    const results = playShares(4, [
-      ...noisy,
-      { cpu: 1.25, requests: 1.25 },
-      { cpu: 1.25, requests: 1.25 },
-    ]);
-    expect(kinds(results.slice(-2))).toEqual(['hold', 'act']);
+    const rise = { cpu: 1.15, requests: 1.15 };
+    const results = playShares(4, [...noisy, rise, rise, rise, rise]);
+    expect(kinds(results.slice(-4))).toEqual(['hold', 'hold', 'hold', 'act']);
     expect(results.at(-2)).toMatchObject({
       reason: expect.stringMatching(
-        /^scale-out to 5 waits: requests 125% of the tasks' target over 1 reading is 2\.\d standard errors past it, 3 needed/,
+        /^scale-out to 5 waits: (cpu|requests) 115% of the tasks' target over 3 readings is [\d.]+ standard errors past it, 3 needed/,
       ),
     });
   });
