@@ -90,11 +90,13 @@ export interface Evidence {
 
 /**
  * The strongest evidence that the load is past what `count` tasks carry at target: for each signal
- * past the tolerance now, the readings in a row past it before this one (each within `windowMs` of
- * the next), and of the latest m of them (m from the signal's minimum up), the mean's distance past
- * the count in standard errors. Each reading of the run must ask for more on its own: a mean lets
- * one blip carry two calm minutes at the target. Null when no signal is past the tolerance now; z
- * is -Infinity when the run is shorter than the signal's minimum.
+ * past the tolerance now, the readings in a row before this one that asked for more (each within
+ * `windowMs` of the next), and of the latest m of them (m from the signal's minimum up), the mean's
+ * distance past the count in standard errors. A reading that asked for nothing breaks the run: one
+ * blip cannot carry calm minutes at the target. A reading that asked on another signal (the
+ * forecast, the requests) keeps it: a slow ramp's noisy minutes do not all cross the tolerance on
+ * one signal. Null when no signal is past the tolerance now; z is -Infinity when the run is
+ * shorter than the signal's minimum.
  */
 export function scaleOutEvidence(
   current: MeasuredLoads,
@@ -117,7 +119,7 @@ export function scaleOutEvidence(
     let from = at;
     for (const r of before) {
       const load = r.loads?.[signal];
-      if (r.at < from - windowMs || !asks(load)) break;
+      if (r.at < from - windowMs || load === undefined || !(r.desired > count)) break;
       run.push(load);
       from = r.at;
     }
