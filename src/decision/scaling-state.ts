@@ -8,6 +8,29 @@ export const scalingRecommendationSchema = z.strictObject({
   desired: z.number().int().min(0),
 });
 
+/**
+ * The load a target-scaling reading measured, per signal, in tasks at target (the signal's ratio to
+ * its target times the tasks that produced it): comparable across readings whatever the count was.
+ */
+export const measuredLoadsSchema = z.strictObject({
+  cpu: z.number().min(0).optional(),
+  memory: z.number().min(0).optional(),
+  requests: z.number().min(0).optional(),
+});
+export type MeasuredLoads = z.infer<typeof measuredLoadsSchema>;
+
+export const targetReadingSchema = scalingRecommendationSchema.extend({
+  loads: measuredLoadsSchema.optional(),
+});
+
+/** A signal's own noise between samples: its last load and the smoothed relative change. */
+export const signalNoiseSchema = z.strictObject({
+  at: z.number().int(),
+  last: z.number().min(0),
+  /** Exponentially smoothed |Δload| ÷ load between consecutive samples. */
+  change: z.number().min(0),
+});
+
 export const scalingStateSchema = z
   .strictObject({
     lastScaleOutAt: z.number().int().nullable().default(null),
@@ -27,7 +50,15 @@ export const scalingStateSchema = z
      * newest last, at most READINGS_KEPT: a scale-out on sampled data is confirmed by readings of
      * earlier samples, never by an anomaly decision's plan on the same sample.
      */
-    readings: z.array(scalingRecommendationSchema).default([]),
+    readings: z.array(targetReadingSchema).default([]),
+    /** Each measured signal's noise over target scaling's own samples (scaling-evidence.ts). */
+    noise: z
+      .strictObject({
+        cpu: signalNoiseSchema.optional(),
+        memory: signalNoiseSchema.optional(),
+        requests: signalNoiseSchema.optional(),
+      })
+      .default({}),
   })
   .prefault({});
 export type ScalingState = z.infer<typeof scalingStateSchema>;
@@ -39,18 +70,21 @@ export const emptyScalingState = (): ScalingState => ({
   lastReadingAt: null,
   tasksSeen: [],
   readings: [],
+  noise: {},
 });
 
-/** Target-scaling readings kept: enough to see three in a row. */
-export const READINGS_KEPT = 3;
+/** Target-scaling readings kept: a scale-out's run, and a scale-in's stabilisation window. */
+export const READINGS_KEPT = 5;
 
-/** Adds what a target-scaling reading asked for, keeping the newest READINGS_KEPT. */
+/** Adds what a target-scaling reading asked for (and measured), keeping the newest READINGS_KEPT. */
 export function rememberReading(
   readings: ScalingState['readings'],
   at: number,
   desired: number,
+  loads?: MeasuredLoads,
 ): ScalingState['readings'] {
-  return [...readings.filter((r) => r.at < at), { at, desired }].slice(-READINGS_KEPT);
+  const entry = loads ? { at, desired, loads } : { at, desired };
+  return [...readings.filter((r) => r.at < at), entry].slice(-READINGS_KEPT);
 }
 
 /** Sightings older than this (and before the newest older one) can no longer pair with a reading. */

@@ -11,6 +11,16 @@ import { scalingInputFrom, type MetricProposal } from './metric-proposals';
 import { scalingConfigFor, type ScalingConfig } from './scaling-config';
 import { maxScaleOutStep, planScaling, type ScalingPlan } from './scaling-plan';
 import {
+  EVIDENCE_Z,
+  loadUpperBound,
+  loadsOf,
+  relativeNoise,
+  rememberNoise,
+  scaleOutEvidence,
+  windowMean,
+  type MeasuredSignal,
+} from './scaling-evidence';
+import {
   rememberReading,
   rememberTasksSeen,
   tasksDuring,
@@ -185,11 +195,17 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
   const forecastOnly = config.preScaling.mode === 'forecast-only';
   let plan = planWith(forecastOnly ? null : input.forecastRequestRate);
   const wanted = plan.state.recommendations.at(-1)?.desired ?? ecs.desiredCount;
+  // What each measured signal says the load is, in tasks at target; samples also teach the noise.
+  const loads = loadsOf(plan.proposals, producers);
+  const sampled = reading.source === 'sample';
   const state = {
     ...plan.state,
     lastReadingAt: at,
     tasksSeen,
-    readings: rememberReading(scalingState.readings, at, wanted),
+    readings: rememberReading(scalingState.readings, at, wanted, loads),
+    noise: sampled
+      ? rememberNoise(scalingState.noise, loads, at, config.tolerance, CONFIRM_WINDOW_MS)
+      : scalingState.noise,
   };
   const doubtOut = learnedToDoubt(input.learned, 'scale-out');
   const waits =
@@ -204,6 +220,7 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
           config,
           doubtOut ? 1 : 0,
           forecastOnly ? null : input.forecastRequestRate,
+          producers,
         )
       : null;
   if (waits) {
@@ -215,6 +232,39 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     };
   }
   if (plan.action === 'scale-out') plan = withQueueDrain(plan, reading, producers, ecs, config);
+  // A scale-in on samples keeps the tasks the load may surely need: the window's mean plus
+  // EVIDENCE_Z standard errors of its noise. A service sized at its target whose minutes dip by
+  // about the tolerance is not scaled in to a count its next minutes would overrun.
+  const windowMs = config.scaleInStabilisationSeconds * 1000;
+  const bound =
+    plan.action === 'scale-in' && sampled
+      ? loadUpperBound(
+          loads,
+          scalingState.readings,
+          at,
+          windowMs,
+          scalingState.noise,
+          config.tolerance,
+        )
+      : null;
+  if (bound !== null) {
+    const sure = Math.ceil(bound - 1e-9);
+    if (sure >= ecs.desiredCount) {
+      return {
+        kind: 'hold',
+        reason: `scale-in to ${plan.desired} held: the load may need ${bound.toFixed(1)} tasks (the window's mean plus ${EVIDENCE_Z} standard errors)`,
+        scalingState: { ...state, lastScaleInAt: scalingState.lastScaleInAt },
+        plan,
+      };
+    }
+    if (sure > plan.desired) {
+      plan = {
+        ...plan,
+        desired: sure,
+        reason: `${plan.reason}, ${sure} kept: the load may need ${bound.toFixed(1)}`,
+      };
+    }
+  }
   // Scale-ins this service had undone, or that did not hold, teach it to keep a task of headroom.
   const doubtIn = plan.action === 'scale-in' ? learnedToDoubt(input.learned, 'scale-in') : null;
   if (doubtIn && plan.desired + 1 >= ecs.desiredCount) {
@@ -278,7 +328,20 @@ export function planTargetScaling(input: TargetScalingInput): TargetScalingResul
     policies: [],
     allowedActions: [plan.action],
   };
-  const trigger = targetTriggers(service, reading);
+  const trigger = targetTriggers(
+    service,
+    reading,
+    plan.action === 'scale-in' && sampled
+      ? {
+          toCount: plan.desired,
+          loads,
+          readings: scalingState.readings,
+          at,
+          windowMs,
+          noise: scalingState.noise,
+        }
+      : null,
+  );
   if (trigger.length > 0) decision.trigger = trigger;
   // ECS stops the tasks a scale-in removes at once (a scale-out's start later, and are seen then):
   // the minute being measured now already has the smaller count.
@@ -314,32 +377,39 @@ export function producersOf(
 }
 
 /**
- * Why a scale-out on sampled data waits, or null when it may go ahead (SPEC X3, issue 14). A
- * pushed reading is the service's own window, seconds old, as the HPA's: it acts alone (callers
+ * Why a scale-out on sampled data waits, or null when it may go ahead (SPEC X3, issues 14 and 18).
+ * A pushed reading is the service's own window, seconds old, as the HPA's: it acts alone (callers
  * skip this). On CloudWatch samples:
  * - at once when a queue worker's backlog asks, or the requests per task, measured or forecast
  *   (pre-scaling), are past the tasks' capacity (requestsPerTaskCapacity): they arrive faster than
- *   they are served, a queue grows and users wait; a forecast below that line is one noisy minute
- *   extrapolated as easily as a load;
- * - below that line, a service that measures its requests waits until the need has held three
- *   readings in a row: between its target and its capacity one or two minutes over are the noise
- *   of traffic, and utilisation over target with requests not past their target is not load the
- *   service serves (noise, or each request grew costlier, which holds);
- * - a service without request metrics cannot tell load from noise but by time: a second reading.
- * Readings are target scaling's own, of earlier samples, each within CONFIRM_WINDOW_MS of the next
- * (scalingState.readings): an anomaly decision's plan on the same sample does not confirm it.
- * AWS target tracking waits for three datapoints; the HPA for none.
+ *   they are served, a queue grows and users wait;
+ * - at once when the forecast band's upper edge is past the ceiling by BAND_SURE_SHARE of its width;
+ * - otherwise on the evidence's strength (scaling-evidence.ts): the mean of the latest readings in a
+ *   row past the tolerance must be past what the tasks carry by EVIDENCE_Z standard errors of the
+ *   series' own noise. One minute cannot tell a step from an outlier, whatever its size (a minute
+ *   of requests 38 % over, 4 σ of the series' noise, was gone the next), so every signal needs two
+ *   readings in a row; CPU or memory three where the service measures requests and they do not
+ *   show it (each request grew costlier, which holds, or noise). `more` readings where this
+ *   service's scale-outs learned not to hold.
+ * Readings are target scaling's own, of earlier samples (scalingState.readings): an anomaly
+ * decision's plan on the same sample does not confirm it. The current sample's loads come from the
+ * plan's proposals and the tasks that produced them (`producers`).
  */
 export function unconfirmedScaleOut(
   plan: Pick<ScalingPlan, 'desired' | 'proposals'>,
-  before: Pick<ScalingState, 'readings'>,
+  before: Pick<ScalingState, 'readings'> & Partial<Pick<ScalingState, 'noise'>>,
   at: number,
   desiredCount: number,
-  config: Pick<ScalingConfig, 'requestsTargetPercent' | 'requestsPerTaskCapacity' | 'preScaling'>,
+  config: Pick<
+    ScalingConfig,
+    'requestsTargetPercent' | 'requestsPerTaskCapacity' | 'preScaling' | 'tolerance'
+  >,
   /** Readings more to wait for (this service's scale-outs learned not to hold). */
   more = 0,
   /** The load forecast the plan was made with: its band's width is the series' own error. */
   forecast: LoadForecastBand | null = null,
+  /** The tasks that produced the sample's values. */
+  producers = desiredCount,
 ): string | null {
   const asks = (p: { desired: number }) => p.desired > desiredCount;
   // A queue worker's backlog is measured work waiting: it is sized at once.
@@ -353,20 +423,32 @@ export function unconfirmedScaleOut(
   // minutes may need the tasks, beyond the noise of this one reading.
   const band = plan.proposals.find((p) => p.signal === 'forecast-band' && asks(p));
   if (band && bandMargin(forecast, desiredCount, config) >= BAND_SURE_SHARE) return null;
-  const requests = plan.proposals.find((p) => p.signal === 'requests');
-  const needed = (requests ? 2 : 1) + more;
-  const earlier = [...before.readings].filter((r) => r.at <= at).sort((a, b) => b.at - a.at);
-  let from = at;
-  for (let i = 0; i < needed; i++) {
-    const r = earlier[i];
-    if (!r || r.at < from - CONFIRM_WINDOW_MS || !asks(r)) {
-      return needed === 1
-        ? `scale-out to ${plan.desired} waits for a second reading over target`
-        : `scale-out to ${plan.desired} waits for ${needed + 1} readings in a row over target${requests ? ', requests below capacity' : ''}`;
-    }
-    from = r.at;
+  const requestsMeasured = plan.proposals.some((p) => p.signal === 'requests');
+  const minReadings = (signal: MeasuredSignal) =>
+    (signal !== 'requests' && requestsMeasured ? 3 : 2) + more;
+  const evidence = scaleOutEvidence(
+    loadsOf(plan.proposals, producers),
+    before.readings,
+    at,
+    desiredCount,
+    before.noise ?? {},
+    config.tolerance,
+    CONFIRM_WINDOW_MS,
+    minReadings,
+  );
+  if (evidence && evidence.z >= EVIDENCE_Z) return null;
+  if (!evidence) return `scale-out to ${plan.desired} waits: no measured load over target`;
+  if (evidence.z === -Infinity) {
+    const n = minReadings(evidence.signal);
+    return n === 2
+      ? `scale-out to ${plan.desired} waits for a second reading over target`
+      : `scale-out to ${plan.desired} waits for ${n} readings in a row over target${requestsMeasured ? ', requests below capacity' : ''}`;
   }
-  return null;
+  return `scale-out to ${plan.desired} waits: ${evidence.signal} ${pct(evidence.ratio)}% of the tasks' target over ${evidence.readings} reading${evidence.readings === 1 ? '' : 's'} is ${evidence.z.toFixed(1)} standard errors past it, ${EVIDENCE_Z} needed`;
+}
+
+function pct(ratio: number): string {
+  return (ratio * 100).toFixed(0);
 }
 
 /** Expected requests per second for the coming minutes, and the upper edge of the forecast's band. */
@@ -428,17 +510,37 @@ export function withQueueDrain(
 /**
  * What verification checks after a target-scaling action: the objective it sizes for, i.e. CPU and
  * memory within target × (1 + tolerance), from the reading's values. Without either (a queue worker
- * sized on its backlog) there is nothing to hold it to, and it is not verified.
+ * sized on its backlog) there is nothing to hold it to, and it is not verified. A scale-in on
+ * samples is held to what it was expected to give: the window's mean load on the new count, plus
+ * EVIDENCE_Z of one reading's noise. One noisy minute over the tolerance after a scale-in that
+ * landed where it meant to is not "worse" (it was undone on a raw limit and the service ping-ponged).
  */
 export function targetTriggers(
   service: Pick<Service, 'targets' | 'scaling'>,
   reading: Pick<ScalingReading, 'cpu' | 'memory'>,
+  scaleIn: {
+    toCount: number;
+    loads: ReturnType<typeof loadsOf>;
+    readings: ScalingState['readings'];
+    at: number;
+    windowMs: number;
+    noise: ScalingState['noise'];
+  } | null = null,
 ): DecisionTrigger[] {
   const out: DecisionTrigger[] = [];
+  const tolerance = service.scaling.tolerance;
   for (const metric of ['cpu', 'memory'] as const) {
     const value = reading[metric];
     if (value == null) continue;
-    const limit = service.targets[metric] * (1 + service.scaling.tolerance);
+    let limit = service.targets[metric] * (1 + tolerance);
+    const w = scaleIn
+      ? windowMean(scaleIn.loads, scaleIn.readings, scaleIn.at, scaleIn.windowMs, metric)
+      : null;
+    if (scaleIn && w && scaleIn.toCount > 0) {
+      const sigma = relativeNoise(scaleIn.noise, metric, tolerance);
+      const expected = (service.targets[metric] * w.mean) / scaleIn.toCount;
+      limit = Math.max(limit, expected * (1 + EVIDENCE_Z * sigma));
+    }
     out.push({ metric, value, limit: Math.round(limit * 10) / 10, bad: 'above' });
   }
   return out;

@@ -144,14 +144,14 @@ describe('a scale-out on samples is explained by load', () => {
     });
     expect(sure).toMatchObject({ kind: 'act', decision: { action: 'scale-out', toCount: 5 } });
     // An edge 10 past the ceiling on a band 80 wide is within the forecast's noise: it waits for
-    // readings, as a measured need below capacity does.
+    // a measured need, and none is over target.
     const noisy = planTargetScaling({
       ...reading(11, { cpu: 58, requests: 290 }, emptyScalingState()),
       forecastRequestRate: { expected: [290, 290], upper: [370, 370] },
     });
     expect(noisy).toMatchObject({
       kind: 'hold',
-      reason: expect.stringMatching(/^scale-out to 5 waits for 3 readings in a row/),
+      reason: expect.stringMatching(/^scale-out to 5 waits: no measured load over target/),
     });
   });
 
@@ -210,9 +210,10 @@ describe('an anomaly decision where target scaling sizes the service', () => {
     const held: ScalingState = {
       ...emptyScalingState(),
       lastReadingAt: t(10),
+      // CPU at 95 of 60 on 4 tasks: 6.3 tasks' worth, three readings in a row.
       readings: [
-        { at: t(9), desired: 6 },
-        { at: t(10), desired: 6 },
+        { at: t(9), desired: 7, loads: { cpu: 6.3, requests: 4.3 } },
+        { at: t(10), desired: 7, loads: { cpu: 6.3, requests: 4.3 } },
       ],
     };
     expect(engine(held).decision).toMatchObject({ action: 'scale-out', status: 'approved' });

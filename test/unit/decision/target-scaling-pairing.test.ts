@@ -178,6 +178,9 @@ describe('a scale-in shows in the next datapoint', () => {
         { at: t(10) + 5_000, running: 7 },
       ],
       recommendations: [2, 3, 4].map((m) => ({ at: t(10) - m * MIN, desired: 4 })),
+      // A calm series: its samples change by 2 % (scaling-evidence.ts), so 3.5 tasks' worth of
+      // load is surely under 4.
+      noise: { cpu: { at: t(10), last: 3.5, change: 0.02 } },
     };
     const ecs = { desiredCount: 7, runningCount: 7, pendingCount: 0 };
     const scaledIn = planTargetScaling(sampleInput(11, 30, ecs, quiet));
