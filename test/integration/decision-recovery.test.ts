@@ -27,23 +27,29 @@ function countingScaler(real: ServiceActuator) {
   return counted;
 }
 
+/** A CPU anomaly's decision, and a ledger whose first attempt to record its result fails. */
+async function decisionWhoseFirstCompletionFails() {
+  const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
+  const { decision } = await decideOnAnomaly(
+    { ...env.deps, clock: clockAt(0) },
+    anomaly,
+    ruleSwitches,
+  );
+  let outage = 1;
+  const ledger = {
+    async completeDecision(c: DecisionCompletion) {
+      if (outage-- > 0) {
+        throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
+      }
+      return env.deps.ledger.completeDecision(c);
+    },
+  };
+  return { decision, ledger };
+}
+
 describe('unfinished decisions', () => {
   it('are finished by the sweep when recording the result failed after ECS changed, with one ECS call and one audit record', async () => {
-    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
-    const { decision } = await decideOnAnomaly(
-      { ...env.deps, clock: clockAt(0) },
-      anomaly,
-      ruleSwitches,
-    );
-    let outage = 1;
-    const ledger = {
-      async completeDecision(c: DecisionCompletion) {
-        if (outage-- > 0) {
-          throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
-        }
-        return env.deps.ledger.completeDecision(c);
-      },
-    };
+    const { decision, ledger } = await decisionWhoseFirstCompletionFails();
     const scaler = countingScaler(env.deps.scaler);
     const deps = { ...env.deps, ledger, scaler };
 
@@ -75,21 +81,7 @@ describe('unfinished decisions', () => {
   });
 
   it('are held, not failed, when the takeover cannot read ECS after an attempt that may have applied them (soak seed 97)', async () => {
-    const anomaly = await env.anomaly(0, 'cpu', { cpu: 93, memory: 50 });
-    const { decision } = await decideOnAnomaly(
-      { ...env.deps, clock: clockAt(0) },
-      anomaly,
-      ruleSwitches,
-    );
-    let outage = 1;
-    const ledger = {
-      async completeDecision(c: DecisionCompletion) {
-        if (outage-- > 0) {
-          throw new AwsAdapterError('TransactWriteItems failed: ServiceUnavailable', null);
-        }
-        return env.deps.ledger.completeDecision(c);
-      },
-    };
+    const { decision, ledger } = await decisionWhoseFirstCompletionFails();
     const counted = countingScaler(env.deps.scaler);
     // The takeover's first read of ECS times out (the soak's emulator, or AWS, under faults).
     let unreadable = 1;
