@@ -1,4 +1,4 @@
-// npm run bench:scaling [-- --traces <files or folders>] [--json] [--set tuning|held-apart|weekly]
+// npm run bench:scaling [-- --traces <files or folders>] [--json] [--set tuning|held-apart|weekly|fresh]
 //   [--scalers vigiaCloudWatch,hpa] [--band] [--lead <minutes>]   (the last two: vigia's pre-scaling)
 // Replays load traces through vigia's scaler, the Kubernetes HPA and AWS target tracking, and
 // reports minutes over the latency objective, task-hours and scaling actions.
@@ -9,6 +9,7 @@ import {
   csvPaths,
   csvTrace,
   defaultNabTraces,
+  freshNabTraces,
   inSet,
   syntheticTraces,
   type LoadTrace,
@@ -48,8 +49,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 function traceSet(value: string | undefined): TraceSet {
-  if (value === 'tuning' || value === 'held-apart' || value === 'weekly') return value;
-  throw new Error(`--set takes tuning, held-apart or weekly, not ${value}`);
+  if (value === 'tuning' || value === 'held-apart' || value === 'weekly' || value === 'fresh')
+    return value;
+  throw new Error(`--set takes tuning, held-apart, weekly or fresh, not ${value}`);
 }
 
 function scalerList(value: string | undefined): ScalerName[] {
@@ -63,10 +65,9 @@ function scalerList(value: string | undefined): ScalerName[] {
 function loadTraces(paths: string[] | null, set: TraceSet | null): LoadTrace[] {
   if (paths) return csvPaths(paths).map((p) => csvTrace(p));
   const nab = join(import.meta.dirname, '../../../shared/nab/data');
-  const all = [
-    ...syntheticTraces(),
-    ...defaultNabTraces.map((f) => csvTrace(join(nab, f), 600, f.replace('.csv', ''))),
-  ];
+  const nabTrace = (f: string) => csvTrace(join(nab, f), 600, f.replace('.csv', ''));
+  if (set === 'fresh') return freshNabTraces.map(nabTrace);
+  const all = [...syntheticTraces(), ...defaultNabTraces.map(nabTrace)];
   return set ? all.filter((t) => inSet(t.name, set)) : all;
 }
 

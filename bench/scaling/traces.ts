@@ -89,7 +89,7 @@ export function weeklyTraces(): LoadTrace[] {
   ];
 }
 
-export type TraceSet = 'tuning' | 'held-apart' | 'weekly';
+export type TraceSet = 'tuning' | 'held-apart' | 'weekly' | 'fresh';
 
 /**
  * Declared before any tuning (issue 18): these are never used to choose a setting, only to check
@@ -106,6 +106,7 @@ export const heldApartTraces = [
 
 export function inSet(name: string, set: TraceSet): boolean {
   if (set === 'weekly') return name.startsWith('synthetic/weekly');
+  if (set === 'fresh') return freshNabTraces.some((f) => f.replace('.csv', '') === name);
   return heldApartTraces.includes(name) === (set === 'held-apart');
 }
 
@@ -117,6 +118,23 @@ export const defaultNabTraces = [
   'realAWSCloudwatch/elb_request_count_8c0756.csv',
   'realAWSCloudwatch/ec2_network_in_257a54.csv',
   'realAWSCloudwatch/ec2_network_in_5abac7.csv',
+];
+
+/**
+ * Declared in session 10 (2026-12-03) before any scaler was run on them, after the `held-apart` set
+ * had been looked at in totals for nine rounds: every other NAB development series that behaves
+ * like a request count. Not in the default run (its totals keep their meaning); `--set fresh` plays
+ * them alone, to check a round's choices on load nobody has tuned on.
+ */
+export const freshNabTraces = [
+  'realTweets/Twitter_volume_CRM.csv',
+  'realTweets/Twitter_volume_CVS.csv',
+  'realTweets/Twitter_volume_FB.csv',
+  'realTweets/Twitter_volume_IBM.csv',
+  'realTweets/Twitter_volume_KO.csv',
+  'realTweets/Twitter_volume_PFE.csv',
+  'realTweets/Twitter_volume_UPS.csv',
+  'realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv',
 ];
 
 /** Expands files and folders into CSV paths, sorted for a stable report. */
