@@ -36,24 +36,13 @@ export function functionNameOf(lambdaName: string, stage: string): string {
 /** The heartbeat's write ends this long before the invocation's timeout: time to return. */
 export const HEARTBEAT_MARGIN_MS = 250;
 
-/**
- * Runs the write with the invocation's time left (less the margin): its AWS calls are aborted then,
- * and the wait ends then even if the write does not heed the abort.
- */
+/** Runs the write with the invocation's time left, less the margin (lib/aws/deadline.ts). */
 async function withinInvocation(context: Context, write: () => Promise<void>): Promise<void> {
   const left = context.getRemainingTimeInMillis?.();
   if (left === undefined || !Number.isFinite(left)) return write();
   const ms = left - HEARTBEAT_MARGIN_MS;
   if (ms <= 0) throw new DeadlineError(0);
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
-  });
-  try {
-    await Promise.race([withDeadline(ms, write), cut]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withDeadline(ms, write);
 }
 
 export function heartbeat<E, R>(
