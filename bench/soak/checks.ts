@@ -167,13 +167,19 @@ export function judge(input: CheckInput): Verdict {
       }
     }
   }
-  // At SNS: a notification published more than once (its answer lost, and no echo in time).
-  const seen = new Map<string, number>();
+  // At SNS: a notification published more than once. `answered` says, Publish by Publish, whether
+  // its answer reached notify: a repeat after an answered Publish is avoidable (notify knew it was
+  // out); after an unanswered one it is the lost answer with no echo in time.
+  const seen = new Map<string, boolean[]>();
   for (const p of input.publishes) {
     const id = notificationIdOfPublish(p);
-    seen.set(id, (seen.get(id) ?? 0) + 1);
+    seen.set(id, [...(seen.get(id) ?? []), p.answered]);
   }
-  for (const [id, n] of seen) if (n > 1) details.duplicatePublishes!.push({ id, published: n });
+  for (const [id, answered] of seen) {
+    if (answered.length > 1) {
+      details.duplicatePublishes!.push({ id, published: answered.length, answered });
+    }
+  }
   for (const [receiver, n] of Object.entries(input.receiverDuplicates.byReceiver)) {
     if (n > 0) details.duplicateMessages!.push({ receiver, copies: n });
   }

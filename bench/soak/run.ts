@@ -487,6 +487,8 @@ async function main() {
           invocations: delivery.stats.invocations,
           itemFailures: delivery.stats.itemFailures,
           sentToFailureQueue: delivery.stats.sentToFailureQueue,
+          pastTimeout: delivery.stats.pastTimeout.length,
+          pastTimeoutFirst: delivery.stats.pastTimeout.slice(0, 5),
           replayRounds,
           stillFailingAfterReplay: undeliverable,
           stillFailing: delivery.stillFailing.slice(0, 5),

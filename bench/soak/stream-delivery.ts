@@ -32,6 +32,12 @@ export interface DeliveryStats {
   itemFailures: number;
   /** Handler rejections: Lambda would retry the whole batch; vigia should report items instead. */
   unhandledErrors: { consumer: string; error: string }[];
+  /**
+   * Invocations that returned after their function's timeout (middy ends only the handler at it;
+   * what runs after it, the heartbeat, is not cut): Lambda would have ended them, an invocation
+   * error. Apart from `unhandledErrors`: the harness's one process can stall (`eventLoopDelayMs`).
+   */
+  pastTimeout: { consumer: string; overMs: number }[];
   /** Records handed to each consumer, by item kind (what its wall time was spent on). */
   records: Record<string, Record<string, number>>;
   /** Records sent to the failure queue over the run (the replay empties `deadLettered`). */
@@ -55,10 +61,14 @@ const TIMEOUT_SECONDS: Record<string, number> = {
   slack: 60,
 };
 
+export function timeoutMsOf(name: string): number {
+  return (TIMEOUT_SECONDS[name] ?? 30) * 1000;
+}
+
 export function lambdaContext(name: string): Context {
   // middy ends a handler when this runs out, as Lambda's timeout would; like Lambda's, it counts
   // down from the invocation's start (wall time), so a handler can see its deadline coming.
-  const timeoutMs = (TIMEOUT_SECONDS[name] ?? 30) * 1000;
+  const timeoutMs = timeoutMsOf(name);
   const startedAt = Date.now();
   return {
     functionName: `vigia-soak-${name}`,
@@ -91,6 +101,7 @@ export class StreamDelivery {
     invocations: 0,
     itemFailures: 0,
     unhandledErrors: [],
+    pastTimeout: [],
     sentToFailureQueue: 0,
     records: {},
     deadLettered: new Map(),
@@ -232,10 +243,14 @@ export class StreamDelivery {
     for (let attempt = 0; attempt <= MAX_RETRIES && pending.length > 0; attempt++) {
       this.stats.invocations += 1;
       let failedIds: string[];
+      const startedAt = Date.now();
       try {
         const response = (await traced(c.name, () =>
           c.handler({ Records: pending }, lambdaContext(c.name)),
-        )) as DynamoDBBatchResponse | undefined;
+        ).finally(() => {
+          const overMs = Date.now() - startedAt - timeoutMsOf(c.name);
+          if (overMs > 0) this.stats.pastTimeout.push({ consumer: c.name, overMs });
+        })) as DynamoDBBatchResponse | undefined;
         failedIds = (response?.batchItemFailures ?? []).map((f) => String(f.itemIdentifier));
       } catch (err) {
         this.stats.unhandledErrors.push({ consumer: c.name, error: (err as Error).message });

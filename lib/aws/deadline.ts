@@ -2,7 +2,10 @@
 // a margin to report), and every AWS call made for it, through any client built here, is aborted
 // when that runs out. Without it a call that hangs or keeps retrying (4 attempts of up to the
 // request timeout each) outlives the invocation: Lambda's timeout then fails the whole batch as an
-// invocation error instead of the one record.
+// invocation error instead of the one record. Aborting the calls is not always enough: work that
+// waits on something else (CPU the container cannot get, a dependency that is no AWS client) would
+// still run on past the timeout, so the wait for the work ends at the deadline too; what is left of
+// it can make no AWS call (its signal is aborted).
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const current = new AsyncLocalStorage<AbortSignal>();
@@ -14,12 +17,25 @@ export class DeadlineError extends Error {
   }
 }
 
-/** Runs `work` with its AWS calls aborted after `ms` milliseconds. */
+/**
+ * Runs `work` with its AWS calls aborted after `ms` milliseconds; rejects with a DeadlineError then
+ * if the work has not ended.
+ */
 export async function withDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlineError(ms)), Math.max(0, ms));
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        const error = new DeadlineError(ms);
+        controller.abort(error);
+        reject(error);
+      },
+      Math.max(0, ms),
+    );
+  });
   try {
-    return await current.run(controller.signal, work);
+    return await Promise.race([current.run(controller.signal, work), outOfTime]);
   } finally {
     clearTimeout(timer);
   }

@@ -2,12 +2,17 @@
 // subscriber): one conditional UpdateItem per invocation with its success or its failure, which
 // /health reads. A stream batch that reports failed records counts as a failure although the
 // invocation itself returned: that is how a throwing consumer looks from outside. The container's
-// circuit breakers ride along in the same write.
+// circuit breakers ride along in the same write. It runs after the handler, outside middy's own
+// timeout, so it gets the invocation's deadline: a write that is slow (throttled, retried, a
+// connection that never answers) is cut before Lambda's timeout, logged, and never fails the
+// invocation — else a batch that ended with a second left is carried past the timeout and retried
+// whole, as an invocation error.
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { FunctionHeartbeatStore } from '../../src/ports';
 import { breakerSnapshots } from '../breaker/breakers';
 import { config } from '../config';
+import { DeadlineError, withDeadline } from '../aws/deadline';
 import { logger } from '../logger';
 import { heartbeatStore } from '../wiring/table';
 
@@ -28,6 +33,18 @@ export function functionNameOf(lambdaName: string, stage: string): string {
   return lambdaName.startsWith(prefix) ? lambdaName.slice(prefix.length) : lambdaName;
 }
 
+/** The heartbeat's write ends this long before the invocation's timeout: time to return. */
+export const HEARTBEAT_MARGIN_MS = 250;
+
+/** Runs the write with the invocation's time left, less the margin (lib/aws/deadline.ts). */
+async function withinInvocation(context: Context, write: () => Promise<void>): Promise<void> {
+  const left = context.getRemainingTimeInMillis?.();
+  if (left === undefined || !Number.isFinite(left)) return write();
+  const ms = left - HEARTBEAT_MARGIN_MS;
+  if (ms <= 0) throw new DeadlineError(0);
+  await withDeadline(ms, write);
+}
+
 export function heartbeat<E, R>(
   options: HeartbeatOptions<R> = {},
 ): middy.MiddlewareObj<E, R, Error, Context> {
@@ -38,7 +55,9 @@ export function heartbeat<E, R>(
   const record = async (context: Context, error?: string) => {
     try {
       const run = { name: nameOf(context), at: now(), breakers: breakerSnapshots() };
-      await store().recordRun(error === undefined ? run : { ...run, error });
+      await withinInvocation(context, () =>
+        store().recordRun(error === undefined ? run : { ...run, error }),
+      );
     } catch (err) {
       // A heartbeat that cannot be written must not fail the work it reports on: its age shows.
       logger.warn('heartbeat not recorded', { error: err as Error });

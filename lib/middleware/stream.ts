@@ -5,8 +5,8 @@
 // records of its partition are held back with it, so a decision never overtakes the one before it.
 // Every invocation leaves a heartbeat (heartbeat.ts); a batch with failed records counts as failed.
 // Near its timeout an invocation starts no further record and reports the rest as failed, and a
-// record's AWS calls are aborted before the timeout (lib/aws/deadline.ts): a record that runs out of
-// time fails alone instead of the invocation.
+// record's AWS calls are aborted, and the record failed, at its deadline before the timeout
+// (lib/aws/deadline.ts): a record that runs out of time fails alone instead of the invocation.
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';

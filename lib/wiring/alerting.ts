@@ -4,6 +4,7 @@ import type { AlertDeps } from '../../src/use-cases/alert-notifications';
 import { snsClient, snsPublishClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
+import { logger } from '../logger';
 import type { EscalateDeps } from '../../src/use-cases/escalate-incidents';
 import { ssmClient } from '../aws/ssm-client';
 import { EscalationPager } from '../sns/escalation-pager';
@@ -30,6 +31,12 @@ export const alertDeps = perConfig(
       log: notificationLog(c),
       notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
       echo: new TopicEcho(notificationLog(c)),
+      // Published: the claim stays 'sending' until the topic's echo marks it sent.
+      onMarkFailed: (key, error) =>
+        logger.warn('notification published but not marked sent', {
+          key,
+          error: error as Error,
+        }),
       config: c.alerting,
       telemetry: powertoolsTelemetry,
     }) satisfies AlertDeps,

@@ -6,6 +6,7 @@ import { recoveryTime, resolveIfRecovered, type Incident } from './incident';
 import { hasUntoldNews, incidentView, type IncidentView } from './incident-view';
 import {
   messageLabels,
+  toldFacts,
   type Notification,
   type NotificationKind,
   type NotificationPhase,
@@ -121,6 +122,23 @@ function flushIncident(
     };
   }
   const message = composeIncidentNotification(incident, view, plan.kind, plan.phase, now, config);
+  const facts = toldFacts(message);
+  // News by its notes that reads exactly as the last message did (a second decision proposing what
+  // the first proposed) tells nobody anything: it is remembered as told, and nothing is sent.
+  if (plan.phase === 'updated' && facts === incident.delivery.sentFacts) {
+    return {
+      incident: {
+        ...incident,
+        delivery: {
+          ...incident.delivery,
+          sentAlert: view.alertFingerprint,
+          sentNotes: view.notesFingerprint,
+        },
+        version: incident.version + 1,
+      },
+      message: null,
+    };
+  }
   const silenced = silencedBy(state.silences, messageLabels(message), now) !== null;
   if (silenced && incident.status === 'open') return { incident, message: null };
   const delivery = silenced
@@ -130,6 +148,7 @@ function flushIncident(
         lastSentAt: now.toISOString(),
         sentAlert: view.alertFingerprint,
         sentNotes: view.notesFingerprint,
+        sentFacts: facts,
         sent: incident.delivery.sent + 1,
         closed: incident.status === 'resolved',
       };

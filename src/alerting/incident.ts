@@ -68,6 +68,11 @@ export const deliverySchema = z.object({
   /** Fingerprints of what the last message said: a change is worth an update. */
   sentAlert: z.string().nullable(),
   sentNotes: z.string().nullable(),
+  /**
+   * What the last message told (notification.ts `toldFacts`): an update that would say the same
+   * is not sent. Absent on items stored before it was kept.
+   */
+  sentFacts: z.string().optional(),
   sent: z.number().int().min(0),
   /** The resolved message was sent, or deliberately not (never notified, silenced). */
   closed: z.boolean(),

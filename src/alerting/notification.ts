@@ -72,3 +72,23 @@ export function messageLabels(n: Pick<Notification, 'serviceId' | 'severity' | '
 export function snsMessageAttributes(n: Notification): MessageLabels & { route: string } {
   return { ...messageLabels(n), route: routeLabel(n.serviceId, n.severity) };
 }
+
+/**
+ * What a reader learns from an incident's message, as one comparable string: the severity, the
+ * headline, which metrics are out and how badly, what vigia did and whether it worked, who
+ * acknowledged it. Left out: the id, the time and the labels, and each metric's reading (it changes
+ * minute by minute, and a metric's reading alone is no reason for a message: incident-view.ts).
+ * Two messages with the same facts tell the same thing, whatever led to each.
+ */
+export function toldFacts(n: Notification): string {
+  return JSON.stringify([
+    n.severity,
+    n.headline,
+    n.metrics.map((m) => `${m.metric}:${m.severity}`).sort(),
+    n.otherMetrics,
+    [...n.actions].sort(),
+    [...n.outcomes].sort(),
+    n.acknowledgedBy,
+    n.resolvedAt,
+  ]);
+}

@@ -38,6 +38,8 @@ export interface AlertDeps {
   notifier: Notifier;
   /** The topic's echo: settles a Publish whose answer was lost (publish-notification.ts). */
   echo?: PublicationEcho;
+  /** A published notification the log could not mark sent (publish-notification.ts). */
+  onMarkFailed?: (key: string, error: unknown) => void;
   config: AlertingConfig;
   telemetry?: Telemetry;
 }

@@ -7,7 +7,8 @@
 // topic's echo is asked: the alerts topic's own subscriber (the slack function) marks each message
 // it receives in the log. Seen there: published, done. Not seen within the echo's wait: published
 // again — a lost alert is worse than a second copy (whose Slack, webhook and routed receivers drop
-// it; only an email subscription would show it twice).
+// it; only an email subscription would show it twice). A Publish SNS answered is never sent again:
+// a failure to mark it sent afterwards is logged and left to the echo (`markPublished`).
 import { snsPublish, type Notification } from '../alerting';
 import { isOutcomeUnknown } from '../errors';
 import type { Clock, NotificationLog, Notifier, OutboundMessage, PublicationEcho } from '../ports';
@@ -18,6 +19,8 @@ export interface PublishDeps {
   notifier: Notifier;
   /** Without it, an unknown outcome is released and the record's retry publishes again. */
   echo?: PublicationEcho;
+  /** A published notification the log could not mark sent: logged by the adapter, not thrown. */
+  onMarkFailed?: (key: string, error: unknown) => void;
 }
 
 const STALE_CLAIM_MS = 60_000;
@@ -58,10 +61,9 @@ export async function publishNotification(
   if (claim === 'in-flight') throw new NotificationInFlightError(key);
   const message = outboundMessage(notification);
   for (let attempt = 1; ; attempt++) {
+    let messageId: string;
     try {
-      const { messageId } = await deps.notifier.publish(message);
-      await deps.log.markSent(key, messageId, deps.clock.now());
-      return 'published';
+      ({ messageId } = await deps.notifier.publish(message));
     } catch (err) {
       if (isOutcomeUnknown(err) && deps.echo) {
         // The echo's check failing too leaves the outcome unknown: release, the retry resends.
@@ -71,6 +73,31 @@ export async function publishNotification(
       }
       await deps.log.release(key);
       throw err;
+    }
+    await markPublished(deps, key, messageId);
+    return 'published';
+  }
+}
+
+/** Marks after the first write failed: the SDK has already retried each one. */
+const MARK_ATTEMPTS = 2;
+
+/**
+ * SNS answered: the message is out, whatever happens next. A failure to mark it sent must neither
+ * release the claim nor fail the run (either way the record's retry would publish it again, an
+ * email twice): the claim stays 'sending', the topic's echo marks it sent when the message reaches
+ * the slack function, and the run goes on to save the incident, whose next message has a new id.
+ */
+async function markPublished(deps: PublishDeps, key: string, messageId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.log.markSent(key, messageId, deps.clock.now());
+      return;
+    } catch (err) {
+      if (attempt >= MARK_ATTEMPTS) {
+        deps.onMarkFailed?.(key, err);
+        return;
+      }
     }
   }
 }

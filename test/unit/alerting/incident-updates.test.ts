@@ -151,3 +151,63 @@ describe('updates of an open incident', () => {
     expect(next.sent[0]!.outcomes).toEqual(['restart: not verified yet']);
   });
 });
+
+// Soak, session 9: updates 2 and 3 of one incident said the same thing ("vigia diagnosed saturation;
+// proposes to scale out from 2 to 4 tasks: waiting for an operator's approval") because a second
+// decision proposed what the first had, and each decision's proposal was news by its id.
+describe('an update that would tell people nothing new', () => {
+  const propose = (seconds: number, overrides: Partial<Decision> = {}) =>
+    decision('api', seconds, {
+      status: 'proposed',
+      mode: 'approve',
+      diagnosis: 'saturation',
+      ...overrides,
+    });
+
+  function toldOneProposal() {
+    let state = openedAndTold();
+    state = applyDecision(state, propose(60), at(60), cfg);
+    return flushEvery10s(state, 40, 70);
+  }
+
+  it('is not sent when a second decision proposes what the first proposal already said', () => {
+    // Prepare: the first proposal is told in an update of its own
+    const first = toldOneProposal();
+    // Act: another decision proposes the same scale-out for the same diagnosis
+    const state = applyDecision(first.state, propose(90), at(90), cfg);
+    const again = flushEvery10s(state, 90, 700);
+    // Assess
+    expect(first.sent).toHaveLength(1);
+    expect(first.sent[0]!.headline).toBe(
+      "vigia diagnosed saturation; proposes to scale out from 2 to 4 tasks: waiting for an operator's approval",
+    );
+    expect(again.sent).toEqual([]);
+  });
+
+  it('is still sent when the second proposal says something the first did not', () => {
+    const first = toldOneProposal();
+    const state = applyDecision(first.state, propose(90, { toCount: 6 }), at(90), cfg);
+    const again = flushEvery10s(state, 90, 700);
+    expect(again.sent).toHaveLength(1);
+    expect(again.sent[0]!.headline).toBe(
+      "vigia diagnosed saturation; proposes to scale out from 2 to 6 tasks: waiting for an operator's approval",
+    );
+  });
+
+  it('does not hold back the news that comes after it', () => {
+    // Prepare: the repeated proposal was held back
+    const first = toldOneProposal();
+    let state = flushEvery10s(applyDecision(first.state, propose(90), at(90), cfg), 90, 200).state;
+    // Act: the second proposal fails once approved
+    state = applyDecision(
+      state,
+      propose(90, { status: 'failed', result: 'ECS said no' }),
+      at(300),
+      cfg,
+    );
+    const failed = flushEvery10s(state, 300, 400);
+    // Assess
+    expect(failed.sent).toHaveLength(1);
+    expect(failed.sent[0]!.headline).toMatch(/tried to scale out from 2 to 4 tasks, but it failed/);
+  });
+});

@@ -1,13 +1,16 @@
 // The stream consumers' middy chain, run for real on a batch: one record at a time in stream order,
 // and a failed record holds back the later records of its service (issue 11: "scale to 6, then to 2"
 // once ended at 6 when a batch's decisions ran side by side).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { streamHandler } from '../../../lib/middleware/stream';
 import { dynamoClient } from '../../../lib/aws/dynamo-client';
+import { logger } from '../../../lib/logger';
+import { DynamoHeartbeatStore } from '../../../lib/store/heartbeat-store';
+import { Table } from '../../../lib/store/table';
 
 function record(eventID: string, serviceId: string, toCount: number): DynamoDBRecord {
   const keys = { pk: { S: `SVC#${serviceId}` }, sk: { S: `DECISION#${eventID}` } };
@@ -107,6 +110,37 @@ describe('stream consumers', () => {
   });
 });
 
+describe('a stream record whose work outlives its deadline', () => {
+  // Aborting its AWS calls ends a record only if nothing else holds it: CPU the container cannot
+  // get, a dependency that is not an AWS client, a back-off of its own. middy's timeout then ended
+  // the invocation ("[AbortError]: The operation was aborted.", the soak's unhandled errors): the
+  // whole batch again, instead of the one record.
+  it('fails that record at its deadline instead of the invocation at its timeout', async () => {
+    const handled: string[] = [];
+    const handler = streamHandler(async (_image, r) => {
+      await new Promise((resolve) => setTimeout(resolve, r.eventID === '1' ? 50 : 3_000));
+      handled.push(r.eventID!);
+    });
+    const startedAt = Date.now();
+    const context = {
+      functionName: 'watch',
+      awsRequestId: 'test',
+      getRemainingTimeInMillis: () => 1_500 - (Date.now() - startedAt),
+    } as Context;
+
+    const response = await handler(
+      { Records: [record('1', 'web', 6), record('2', 'api', 2), record('3', 'db', 3)] },
+      context,
+    );
+
+    expect(handled).toEqual(['1']);
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }],
+    });
+    expect(Date.now() - startedAt).toBeLessThan(1_500);
+  });
+});
+
 describe('a stream record whose AWS call hangs', () => {
   // An endpoint that takes every request and never answers: a frozen dependency, which moto is not.
   let server: Server;
@@ -142,5 +176,37 @@ describe('a stream record whose AWS call hangs', () => {
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
     expect(Date.now() - startedAt).toBeLessThan(1_500);
+  });
+
+  it('leaves its heartbeat within the invocation: a write that hangs is cut and logged, not carried past the timeout', async () => {
+    // Prepare: a batch that ends with half a second left; the heartbeat's table never answers
+    const table = new Table(
+      dynamoClient({ endpoint, region: 'us-east-1', requestTimeoutMs: 30_000 }),
+      't',
+      endpoint,
+    );
+    const handler = streamHandler(
+      async () => {
+        await new Promise((r) => setTimeout(r, 1_000));
+      },
+      { heartbeat: { store: () => new DynamoHeartbeatStore(table), name: () => 'notify' } },
+    );
+    const startedAt = Date.now();
+    const context = {
+      functionName: 'notify',
+      awsRequestId: 'test',
+      getRemainingTimeInMillis: () => 1_500 - (Date.now() - startedAt),
+    } as Context;
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      // Act
+      const response = await handler({ Records: [record('1', 'web', 6)] }, context);
+      // Assess: the record succeeded, the invocation ended inside its time, the lost beat is logged
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      expect(warn).toHaveBeenCalledWith('heartbeat not recorded', expect.anything());
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
