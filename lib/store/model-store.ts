@@ -1,5 +1,5 @@
 // Detector models in the single table: one item per service (sk MODELS) holding every series' model
-// and the read cadence's memory, gzip-compressed, written only over the version that was read, so
+// and the read cadence's memory, compressed, written only over the version that was read, so
 // two collectors never overwrite each other's learning. One write per service per tick, not one per
 // series. Items of the older layout (one per series, sk MODEL#<metric>) are read when a service has
 // no MODELS item yet, folded into its first save, and then deleted. The container keeps the models
