@@ -1,9 +1,12 @@
 // Detector models in the single table: one item per service (sk MODELS) holding every series' model
-// and the read cadence's memory, gzip-compressed, written only over the version that was read, so
+// and the read cadence's memory, compressed, written only over the version that was read, so
 // two collectors never overwrite each other's learning. One write per service per tick, not one per
 // series. Items of the older layout (one per series, sk MODEL#<metric>) are read when a service has
-// no MODELS item yet, folded into its first save, and then deleted.
-import { gunzipSync, gzipSync } from 'node:zlib';
+// no MODELS item yet, folded into its first save, and then deleted. The container keeps the models
+// it decoded or saved (lib/store/models-cache.ts): a tick that reads back its own last write skips
+// the decoding.
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CadenceMemory } from '../../src/collection/read-cadence';
 import { packState, unpackState } from '../../src/detection';
@@ -11,6 +14,7 @@ import { ConflictError } from '../../src/errors';
 import type { ModelRecord, ModelStore, ServiceModels } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
 import { modelsSk, servicePk, skPrefix } from './keys';
+import { DecodedModelsCache } from './models-cache';
 import type { Table } from './table';
 
 /** BatchGetItem's limit. */
@@ -23,6 +27,17 @@ interface StoredBody {
   cadence: CadenceMemory | null;
 }
 
+/**
+ * Brotli at quality 1 and a 64 KB window: for a six-series item a third of gzip's CPU time (the
+ * compression was the largest cost of a hot service's save) for ~5 % more bytes
+ * (docs/benchmarks/detect-speed.md, session 10).
+ */
+const BROTLI_OPTIONS = {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 16 },
+};
+/** Every gzip stream starts 1f 8b; a brotli stream with a 2^16 window starts with a 0 bit. */
+const GZIP_MAGIC = 0x1f;
+
 export function encodeModels(models: Omit<ServiceModels, 'version'>): Uint8Array {
   const body: StoredBody = {
     series: Object.fromEntries(
@@ -30,14 +45,16 @@ export function encodeModels(models: Omit<ServiceModels, 'version'>): Uint8Array
     ),
     cadence: models.cadence,
   };
-  // Number lists packed as exact binary (src/detection/state-codec.ts), the rest JSON; gzip cuts
-  // the item (and its write units) about in three.
-  return gzipSync(JSON.stringify(body));
+  // Number lists packed as decimal codes (src/detection/state-codec.ts), the rest JSON; the
+  // compression halves the item (and its write units).
+  return brotliCompressSync(JSON.stringify(body), BROTLI_OPTIONS);
 }
 
 export function decodeModels(item: Record<string, unknown>): ServiceModels {
   const raw = item.body as Uint8Array;
-  const body = JSON.parse(gunzipSync(raw).toString('utf8')) as StoredBody;
+  // Items saved before brotli are gzip: read as they are, rewritten at their next save.
+  const json = raw[0] === GZIP_MAGIC ? gunzipSync(raw) : brotliDecompressSync(raw);
+  const body = JSON.parse(json.toString('utf8')) as StoredBody;
   return {
     version: Number(item.version),
     series: Object.entries(body.series).map(([metric, x]) => ({
@@ -50,8 +67,16 @@ export function decodeModels(item: Record<string, unknown>): ServiceModels {
   };
 }
 
+/** Written with every save: which write the item holds (a version alone may be another's). */
+function writeToken(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 export class DynamoModelStore implements ModelStore {
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    private readonly cache = new DecodedModelsCache(),
+  ) {}
 
   async loadModels(serviceId: string): Promise<ModelRecord[]> {
     return (await this.loadServiceModels([serviceId])).get(serviceId)!.series;
@@ -73,8 +98,10 @@ export class DynamoModelStore implements ModelStore {
             RequestItems: { [this.table.name]: { Keys: keys, ConsistentRead: true } },
           }),
         );
-        for (const item of out.Responses?.[this.table.name] ?? [])
-          found.set(String(item.serviceId), decodeModels(item));
+        for (const item of out.Responses?.[this.table.name] ?? []) {
+          const id = String(item.serviceId);
+          found.set(id, this.cache.read(id, item, decodeModels));
+        }
         keys = (out.UnprocessedKeys?.[this.table.name]?.Keys ?? []) as Record<string, unknown>[];
       }
     }
@@ -88,6 +115,9 @@ export class DynamoModelStore implements ModelStore {
     models: Omit<ServiceModels, 'version'>,
     expectedVersion: number,
   ): Promise<void> {
+    const token = writeToken();
+    // Whatever happens to this write, what the container kept may no longer be the item.
+    this.cache.forget(serviceId);
     try {
       await this.table.send(
         new PutCommand({
@@ -100,6 +130,7 @@ export class DynamoModelStore implements ModelStore {
             metrics: models.series.map((r) => r.metric),
             body: encodeModels(models),
             version: expectedVersion + 1,
+            writer: token,
           },
           ConditionExpression:
             expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
@@ -113,6 +144,11 @@ export class DynamoModelStore implements ModelStore {
       }
       throw err;
     }
+    this.cache.keep(serviceId, token, {
+      version: expectedVersion + 1,
+      series: models.series,
+      cadence: models.cadence,
+    });
     if (expectedVersion === 0) await this.deleteLegacy(serviceId);
   }
 
@@ -146,7 +182,7 @@ export class DynamoModelStore implements ModelStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? decodeModels(out.Item) : null;
+    return out.Item ? this.cache.read(serviceId, out.Item, decodeModels) : null;
   }
 
   /** Per-series items of the older layout: version 0, so the first save creates the MODELS item. */
