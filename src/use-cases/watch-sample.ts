@@ -83,8 +83,6 @@ export async function watchSample(deps: WatchDeps, sample: Sample): Promise<Watc
 
 /** A forecast anomaly of the same series this recent belongs to the same breach episode. */
 const EPISODE_MS = 60 * 60_000;
-/** A breach this many times closer than the episode's last told is news. */
-const CLOSER = 2;
 
 /**
  * Forecast breaches not yet told in this episode: memory or disk running out of room, a user's
@@ -117,18 +115,12 @@ async function forecastBreaches(
   if (breaches.length === 0) return [];
   const at = Date.parse(sample.at);
   const recent = await deps.observations.anomaliesSince(service.id, new Date(at - EPISODE_MS));
-  // Told again within the episode when the breach came at least twice as close as last told: a
-  // leak first forecast days away (its trend barely learned) is an hour away minutes later, and
-  // what is decided on it changes (a restart, not a note).
   return breaches
     .filter(
       (b) =>
         !recent.some(
           (a) =>
-            a.source === 'forecast' &&
-            a.metric === forecastMetric(b.metric) &&
-            a.at !== sample.at &&
-            (a.minutesToBreach == null || a.minutesToBreach <= CLOSER * b.minutesToBreach),
+            a.source === 'forecast' && a.metric === forecastMetric(b.metric) && a.at !== sample.at,
         ),
     )
     .map((b) =>
