@@ -6,6 +6,7 @@ import { cpuTarget, requestsTargetPercent } from '../scaling/scalers';
 import { StaticRunbook, targetTracking } from './comparators';
 import { FleetSim, fleetSeed, type FleetAction, type FleetMinute } from './fleet-sim';
 import type { Scenario } from './scenarios';
+import type { MemoryTable } from './memory-ports';
 import { DATAPOINT_DELAY_MINUTES } from './sim-adapters';
 import {
   productionSwitches,
@@ -33,8 +34,17 @@ export interface SystemRun {
   messages: RunMessage[];
   /** Minute (tick) at which the system first noticed something at or after the fault. */
   detectedAtMinute: number | null;
-  /** What the system named the problem first, at or after the fault; null when it names nothing. */
+  /**
+   * What the system named the problem first on evidence of the fault (a datapoint at or after it,
+   * or ECS's live state); null when it names nothing.
+   */
   diagnosis: string | null;
+  /**
+   * The scoring before session 10: the first name given from the tick after the fault's minute
+   * on, whatever the evidence's age — at that tick a CloudWatch reader has only datapoints from
+   * before the fault, so this names the noise of the minute before as often as the fault.
+   */
+  diagnosisFromTick?: string | null;
 }
 
 export function newSim(s: Scenario): FleetSim {
@@ -82,15 +92,7 @@ export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Prom
   const anomalies = [...stack.table.anomalies.values()]
     .map((a) => minuteOf(a.at))
     .filter((m) => m >= s.faultMinute);
-  // What vigia named first among the decisions it made once the fault could be seen: from the tick
-  // after the fault's minute (a tick runs before its minute is simulated). A decision's `at` is its
-  // evidence's time, which can be a datapoint from before the fault read with ECS's state now.
-  const decidedAt = (d: { id: string; at: string }) =>
-    stack.table.decidedAt.get(d.id) ?? Date.parse(d.at);
-  const faultSeenFrom = start + (s.faultMinute + 1) * 60_000;
-  const decided = [...stack.table.decisions.values()]
-    .filter((d) => d.requestedBy === 'vigia:decide' && decidedAt(d) >= faultSeenFrom)
-    .sort((a, b) => decidedAt(a) - decidedAt(b) || a.at.localeCompare(b.at));
+  const named = vigiaNamed(stack.table, start + s.faultMinute * 60_000);
   return {
     system: 'vigia',
     minutes: sim.minutes,
@@ -103,7 +105,34 @@ export async function playVigia(s: Scenario, pipeline: PipelineSteps = {}): Prom
     detectedAtMinute: anomalies.length
       ? Math.min(...anomalies) + 1 + DATAPOINT_DELAY_MINUTES
       : null,
-    diagnosis: decided[0]?.diagnosis ?? null,
+    diagnosis: named.onFaultEvidence,
+    diagnosisFromTick: named.fromTick,
+  };
+}
+
+/**
+ * What vigia named first among the decisions it made once the fault could be seen: from the tick
+ * after the fault's minute (a tick runs before its minute is simulated), on evidence of the fault.
+ * A decision's `at` is its evidence's time: a datapoint at or after the fault's minute, or one from
+ * before it read with ECS's state now (an outage: 0 running tasks, seen live). A decision at the
+ * fault's + 1 tick on a CloudWatch datapoint from before the fault answers that minute's noise, not
+ * the fault: no CloudWatch reader sees the fault before + 2. `fromTick` is the session-9 scoring
+ * (the first decision from the + 1 tick, whatever its evidence).
+ */
+export function vigiaNamed(
+  table: Pick<MemoryTable, 'decisions' | 'decidedAt' | 'anomalies'>,
+  faultAtMs: number,
+): { onFaultEvidence: string | null; fromTick: string | null } {
+  const decidedAt = (d: { id: string; at: string }) =>
+    table.decidedAt.get(d.id) ?? Date.parse(d.at);
+  const decided = [...table.decisions.values()]
+    .filter((d) => d.requestedBy === 'vigia:decide' && decidedAt(d) >= faultAtMs + 60_000)
+    .sort((a, b) => decidedAt(a) - decidedAt(b) || a.at.localeCompare(b.at));
+  const onFaultEvidence = (d: { at: string; anomalyId: string }) =>
+    Date.parse(d.at) >= faultAtMs || table.anomalies.get(d.anomalyId)?.source === 'outage';
+  return {
+    onFaultEvidence: decided.find(onFaultEvidence)?.diagnosis ?? null,
+    fromTick: decided[0]?.diagnosis ?? null,
   };
 }
 
@@ -136,6 +165,8 @@ export function playRunbook(s: Scenario): SystemRun {
     sim.runMinute();
   }
   const fired = runbook.events.filter((e) => e.state === 'ALARM' && e.at >= s.faultMinute * 60);
+  // Named on evidence of the fault: at tick m the runbook reads minute m - 1 - delay.
+  const faultDataFrom = (s.faultMinute + 1 + DATAPOINT_DELAY_MINUTES) * 60;
   return {
     system: 'runbook',
     minutes: sim.minutes,
@@ -144,6 +175,7 @@ export function playRunbook(s: Scenario): SystemRun {
       .filter((e) => e.notified)
       .map((e) => ({ at: e.at, resolved: e.state === 'OK' })),
     detectedAtMinute: fired[0] ? fired[0].at / 60 : null,
-    diagnosis: fired.find((e) => e.notified)?.diagnosis ?? null,
+    diagnosis: fired.find((e) => e.notified && e.at >= faultDataFrom)?.diagnosis ?? null,
+    diagnosisFromTick: fired.find((e) => e.notified)?.diagnosis ?? null,
   };
 }

@@ -2,6 +2,7 @@
 // (its cure, the diagnoses that name it, when the service is healthy), and the totals per system.
 import { isHealthy, type Cure, type Scenario } from './scenarios';
 import type { SystemName, SystemRun } from './play';
+import { DATAPOINT_DELAY_MINUTES } from './sim-adapters';
 
 /** Healthy this many minutes in a row counts as recovered. */
 export const RECOVERY_STREAK_MINUTES = 3;
@@ -16,6 +17,8 @@ export interface ScenarioScore {
   diagnosis: string | null;
   /** Null in false alarms: there is nothing to name. */
   diagnosisRight: boolean | null;
+  /** The session-9 scoring: the first name from the fault's + 1 tick, whatever its evidence. */
+  diagnosisRightFromTick: boolean | null;
   firstAction: Cure | 'scale-in';
   actionRight: boolean;
   /** Fault start → the cure taken (a message, for a notify cure), whatever came first. */
@@ -28,8 +31,13 @@ export interface ScenarioScore {
   actions: number;
   falseActions: number;
   messages: number;
-  /** "Resolved" messages sent while the service was still unhealthy. */
+  /**
+   * "Resolved" messages sent while the service was unhealthy, over the last minute users lived
+   * through and over the newest minute CloudWatch had published.
+   */
   wrongResolved: number;
+  /** The session-9 scoring: judged on the last minute users lived through alone. */
+  wrongResolvedLastMinute: number;
 }
 
 export function scoreRun(s: Scenario, run: SystemRun): ScenarioScore {
@@ -56,6 +64,9 @@ export function scoreRun(s: Scenario, run: SystemRun): ScenarioScore {
       run.detectedAtMinute === null ? null : run.detectedAtMinute - s.faultMinute,
     diagnosis: run.diagnosis,
     diagnosisRight: s.falseAlarm ? null : s.diagnoses.includes(run.diagnosis ?? ''),
+    diagnosisRightFromTick: s.falseAlarm
+      ? null
+      : s.diagnoses.includes(run.diagnosisFromTick ?? run.diagnosis ?? ''),
     firstAction,
     // Telling people about a blip is noise, not harm: in a false alarm only touching the service is wrong.
     actionRight: s.cure === 'none' ? actions.length === 0 : firstAction === s.cure,
@@ -66,9 +77,19 @@ export function scoreRun(s: Scenario, run: SystemRun): ScenarioScore {
     actions: actions.length,
     falseActions: s.falseAlarm ? actions.length : 0,
     messages: messages.length,
-    // A message sent during tick m is judged on minute m - 1, the last one users lived through.
-    wrongResolved: run.messages.filter((x) => x.resolved && !healthy(Math.floor(x.at / 60) - 1))
-      .length,
+    // A message sent during tick m speaks of minute m - 1, the last one users lived through; no
+    // reader of CloudWatch has seen it yet (its newest datapoint is of m - 1 - the delay). A fault
+    // that began in an unpublished minute cannot be known: "resolved" then is wrong only when the
+    // service was unhealthy over the newest published minute too.
+    wrongResolved: run.messages.filter(
+      (x) =>
+        x.resolved &&
+        !healthy(Math.floor(x.at / 60) - 1) &&
+        !healthy(Math.floor(x.at / 60) - 1 - DATAPOINT_DELAY_MINUTES),
+    ).length,
+    wrongResolvedLastMinute: run.messages.filter(
+      (x) => x.resolved && !healthy(Math.floor(x.at / 60) - 1),
+    ).length,
   };
 }
 
@@ -103,11 +124,15 @@ function healthyAtEnd(s: Scenario, healthy: (minute: number) => boolean): boolea
 export interface SystemTotal {
   autoResolvedPct: number;
   diagnosisAccuracy: number;
+  /** Diagnosis under the session-9 scoring (first name from the fault's + 1 tick). */
+  diagnosisAccuracyFromTick: number;
   actionAccuracy: number;
   /** Mean over the resolvable scenarios; one never recovered counts its whole length (a floor). */
   mttrMinutes: number;
   falseActions: number;
   wrongResolved: number;
+  /** Wrong "resolved" under the session-9 scoring (the last minute users lived through alone). */
+  wrongResolvedLastMinute: number;
   messagesPerIncident: number;
   detectedPct: number;
 }
@@ -132,6 +157,10 @@ export function totalOf(
       ratio(faults.filter((x) => x.diagnosisRight).length, faults.length),
       2,
     ),
+    diagnosisAccuracyFromTick: round(
+      ratio(faults.filter((x) => x.diagnosisRightFromTick).length, faults.length),
+      2,
+    ),
     actionAccuracy: round(ratio(scores.filter((x) => x.actionRight).length, scores.length), 2),
     mttrMinutes: round(
       ratio(
@@ -141,6 +170,7 @@ export function totalOf(
     ),
     falseActions: scores.reduce((a, x) => a + x.falseActions, 0),
     wrongResolved: scores.reduce((a, x) => a + x.wrongResolved, 0),
+    wrongResolvedLastMinute: scores.reduce((a, x) => a + x.wrongResolvedLastMinute, 0),
     messagesPerIncident: round(
       ratio(
         faults.reduce((a, x) => a + x.messages, 0),

@@ -273,13 +273,16 @@ function decideScaling(
   };
   // Where target scaling is sizing every sample (auto mode, and it read one within the last
   // minutes), an anomaly on one sample is no surer of a load than target scaling is: the scale-out
-  // waits for the readings target scaling waits for (target-scaling.ts unconfirmedScaleOut).
+  // waits for the readings target scaling waits for (target-scaling.ts unconfirmedScaleOut). The
+  // plan sizes on the latest sample, so "within the last minutes" is of that sample: an anomaly of
+  // an older datapoint (a forecast judged on a backfilled sample) is not a reason to skip it.
   const lastReading = input.scalingState.lastReadingAt;
+  const sizedAt = Math.max(seen.now.getTime(), input.sample ? Date.parse(input.sample.at) : 0);
   const targetScaling =
     service.mode === 'auto' &&
     input.switches.autoScalingEnabled &&
     lastReading !== null &&
-    Math.abs(seen.now.getTime() - lastReading) <= CONFIRM_WINDOW_MS;
+    Math.abs(sizedAt - lastReading) <= CONFIRM_WINDOW_MS;
   const waits =
     plan.action === 'scale-out' && targetScaling && desiredCount >= service.minTasks
       ? unconfirmedScaleOut(

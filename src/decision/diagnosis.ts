@@ -271,6 +271,19 @@ function failingDependency(m: Metrics, t: DiagnosisThresholds): Diagnosis | null
 
 /** Metrics a release cannot be blamed for: more traffic is the users', not the code's. */
 const NOT_THE_RELEASE = new Set(['requests']);
+/** Metrics that follow the load: busier with more requests, idler and faster with fewer. */
+const FOLLOWS_LOAD = new Set(['cpu', 'latency_p95']);
+
+/**
+ * An anomaly the traffic explains: CPU or latency moving the way the requests moved in the same
+ * minute (a dip of load lowers both). Not the release's doing, whenever it went out.
+ */
+function movedWithLoad(a: Anomaly, open: readonly Anomaly[]): boolean {
+  return (
+    FOLLOWS_LOAD.has(a.metric) &&
+    open.some((r) => r.metric === 'requests' && r.at === a.at && r.direction === a.direction)
+  );
+}
 
 function releaseOf(input: DiagnosisInput): Release | null {
   if (input.release !== undefined) return input.release;
@@ -299,6 +312,7 @@ function badDeploy(input: DiagnosisInput, t: DiagnosisThresholds): Diagnosis | n
     (a) =>
       Date.parse(a.at) >= deployMs &&
       !NOT_THE_RELEASE.has(a.metric) &&
+      !movedWithLoad(a, input.openAnomalies) &&
       !before.some((b) => b.metric === a.metric && b.direction === a.direction),
   );
   if (since.length === 0) return null;

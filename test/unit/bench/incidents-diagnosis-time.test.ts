@@ -3,10 +3,10 @@
 // old, with the 0 running tasks ECS shows now, so its `at` can fall before the fault although the
 // decision was made after it.
 import { describe, expect, it } from 'vitest';
-import { playVigia } from '../../../bench/incidents/play';
+import { playVigia, vigiaNamed } from '../../../bench/incidents/play';
 import { MemoryTable } from '../../../bench/incidents/memory-ports';
 import { makeScenario, makeScenarios } from '../../../bench/incidents/scenarios';
-import { aDecision } from '../../support/builders';
+import { aDecision, anAnomaly } from '../../support/builders';
 
 describe('the incident benchmark scores what vigia named', () => {
   it('by when the decision was made, not by its evidence’s time', async () => {
@@ -28,5 +28,34 @@ describe('the incident benchmark scores what vigia named', () => {
     now += 120_000;
     table.putDecisionItem({ ...d, status: 'executed' }, d);
     expect(table.decidedAt.get(d.id)).toBe(Date.parse('2026-03-02T10:05:00.000Z'));
+  });
+
+  it('on evidence of the fault: not a decision at + 1 on a datapoint from before it', () => {
+    // Fault at 10:00. At the 10:01 tick vigia decides on the 09:59 datapoint (noise, `overload`);
+    // at 10:02 on the 10:00 datapoint, the first to show the fault. A crash loop's outage anomaly
+    // pairs the 09:59 datapoint with ECS's live 0 running tasks: it is evidence of the fault.
+    const F = Date.parse('2026-03-02T10:00:00.000Z');
+    let now = F + 60_000 + 2_000;
+    const table = new MemoryTable({ now: () => new Date(now) });
+    const noise = aDecision({
+      id: 'd1',
+      anomalyId: 'a1',
+      at: '2026-03-02T09:59:00.000Z',
+      diagnosis: 'overload',
+    });
+    table.putDecisionItem(noise, null);
+    now += 60_000;
+    const fault = aDecision({
+      id: 'd2',
+      anomalyId: 'a2',
+      at: '2026-03-02T10:00:00.000Z',
+      diagnosis: 'memory_leak',
+    });
+    table.putDecisionItem(fault, null);
+
+    expect(vigiaNamed(table, F)).toEqual({ onFaultEvidence: 'memory_leak', fromTick: 'overload' });
+
+    table.anomalies.set('a1', anAnomaly({ id: 'a1', at: noise.at, source: 'outage' }));
+    expect(vigiaNamed(table, F).onFaultEvidence).toBe('overload');
   });
 });

@@ -78,6 +78,22 @@ describe('scoring "resolved" messages', () => {
     expect(score.wrongResolved).toBe(0);
   });
 
+  it('does not count the "resolved" of an earlier blip sent as a fault begins, unseen yet', () => {
+    // Sent at tick F + 1: it speaks of minute F, the fault's first, which no CloudWatch reader has
+    // seen (the newest datapoint is of F - 1, healthy). At tick F + 3 the fault was published.
+    const F = plateau.faultMinute;
+    const run = runOf((m) => m < F, {
+      messages: [
+        { at: (F - 8) * 60 + 5, resolved: false },
+        { at: (F + 1) * 60 + 5, resolved: true },
+      ],
+    });
+    const late = runOf((m) => m < F, { messages: [{ at: (F + 3) * 60 + 5, resolved: true }] });
+
+    expect(scoreRun(plateau, run)).toMatchObject({ wrongResolved: 0, wrongResolvedLastMinute: 1 });
+    expect(scoreRun(plateau, late)).toMatchObject({ wrongResolved: 1, wrongResolvedLastMinute: 1 });
+  });
+
   it('does not count a resolved message sent once the service is healthy again', () => {
     const F = spike.faultMinute;
     const run = runOf((m) => m < F || m >= F + 4, {

@@ -149,6 +149,18 @@ describe('bad_deploy and what came before the release', () => {
     expect(diagnose(input).map((d) => d.name)).not.toContain('bad_deploy');
   });
 
+  it('is not blamed for CPU that fell with the requests in the same minute', () => {
+    // Three minutes after the release, a dip of load: requests and CPU both below usual. A healthy
+    // release was rolled back on such a minute (incidents seed 19, crash-loop #1).
+    const dip = (metric: string, value: number) =>
+      anAnomaly({ metric, at: '2026-11-22T09:03:00.000Z', value, direction: 'down' });
+    const input = { sample, openAnomalies: [dip('cpu', 55), dip('requests', 160)], now };
+    expect(diagnose(input).map((d) => d.name)).not.toContain('bad_deploy');
+    // CPU falling while requests hold is not the traffic's doing: the release is still suspect.
+    const alone = { sample, openAnomalies: [dip('cpu', 55)], now };
+    expect(diagnose(alone).map((d) => d.name)).toContain('bad_deploy');
+  });
+
   it('is not blamed for more traffic', () => {
     const input = {
       sample,

@@ -242,6 +242,30 @@ describe('an anomaly decision where target scaling sizes the service', () => {
     expect(withBand(370).status).toBe('skipped');
   });
 
+  it('holds a scale-out on an anomaly of an older datapoint, sized on the latest sample', () => {
+    // A memory forecast judged on minute 7's sample reaches decide after target scaling read minute
+    // 10's; the plan sizes on minute 10's CPU (95), which target scaling has not seen confirmed.
+    // Before, the 3 minutes between the anomaly and that reading skipped the confirmation.
+    const reading10: ScalingState = {
+      ...emptyScalingState(),
+      lastReadingAt: t(10),
+      readings: [{ at: t(10), desired: 4 }],
+    };
+    const { decision } = decideFromAnomaly({
+      service: measured,
+      anomaly: anAnomaly({ at: iso(7), metric: 'memory', value: 50, desiredCount: 4 }),
+      sample,
+      openAnomalies: [],
+      forecasts: [],
+      learned: [],
+      scalingState: reading10,
+      recentDecisions: [],
+      switches: ruleSwitches,
+    });
+    expect(decision).toMatchObject({ action: 'scale-out', status: 'skipped' });
+    expect(decision.result).toMatch(/^hold: scale-out to \d+ waits/);
+  });
+
   it('acts at once where target scaling has read nothing (it is not sizing this service)', () => {
     expect(engine(emptyScalingState()).decision).toMatchObject({ status: 'approved' });
   });
