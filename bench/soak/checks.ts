@@ -70,6 +70,7 @@ export function judge(input: CheckInput): Verdict {
     outOfOrder: [],
     duplicateMessages: [],
     duplicatePublishes: [],
+    supersededLanded: [],
   };
   const { decisions, end } = input;
   const terminal = decisions.filter((d) => finalDecisionStatuses.has(d.status));
@@ -158,12 +159,24 @@ export function judge(input: CheckInput): Verdict {
     for (let i = 1; i < ordered.length; i++) {
       const before = ordered[i]!.before?.desiredCount;
       const after = ordered[i - 1]!.after?.desiredCount;
-      if (
-        before != null &&
-        after != null &&
-        before !== after &&
-        !landedBetween(supersededOf.get(service) ?? [], ordered[i - 1]!, ordered[i]!, before)
-      ) {
+      if (before == null || after == null || before === after) continue;
+      const landed = landedBetween(
+        supersededOf.get(service) ?? [],
+        ordered[i - 1]!,
+        ordered[i]!,
+        before,
+      );
+      if (landed) {
+        // Shown, not counted: the change is in the audit, as an attempt that may have applied.
+        details.supersededLanded!.push({
+          service,
+          previous: ordered[i - 1]!.id,
+          after,
+          next: ordered[i]!.id,
+          before,
+          superseded: landed.id,
+        });
+      } else {
         const from = ordered[i - 1]!.finishedAt ?? '';
         const to = ordered[i]!.finishedAt ?? '';
         details.outOfOrder!.push({
@@ -243,10 +256,10 @@ function landedBetween(
   previous: Decision,
   next: Decision,
   found: number,
-): boolean {
+): Decision | undefined {
   const from = previous.finishedAt ?? previous.at;
   const to = next.claimedAt ?? next.finishedAt ?? next.at;
-  return superseded.some(
+  return superseded.find(
     (s) =>
       s.action.startsWith('scale') &&
       s.toCount === found &&
