@@ -433,6 +433,14 @@ async function main() {
     // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`, and
     // again a minute later while the queue still holds something (faults still on), up to 5 times:
     // what stays after that is lost.
+    // The stream's drain returns after a bounded number of reads, possibly with mappings still at
+    // work: before counting, and before the checks, every mapping finishes and the stream is quiet.
+    const settle = async () => {
+      await pumpAll();
+      await delivery.idle();
+      await pumpAll();
+      await delivery.idle();
+    };
     const queued = () => delivery.stats.deadLettered.size + receivers.failedCount;
     replayRounds = await replayFailureQueues(
       {
@@ -441,7 +449,7 @@ async function main() {
           await receivers.replayFailed(1);
         },
         handOn: async () => {
-          await pumpAll();
+          await settle();
           await receivers.idle();
         },
         queued,
@@ -456,7 +464,7 @@ async function main() {
     await schedules();
     await pumpAll();
     await schedules();
-    await pumpAll();
+    await settle();
     await receivers.idle();
     // Lost: what the failure queues hold now, replayed or not (a record can reach them after the
     // last round, or in the calm minutes).
