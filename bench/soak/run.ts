@@ -1,4 +1,4 @@
-// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 1]
+// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--dump FILE] [--minutes-per-hour 1]
 //   [--fault-rate 0.3] [--outage-minutes 10] [--outage-hour hours/2] [--shard-size 10]`: simulated hours of a fleet on the
 // local stack through a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch
 // delivered three times to the real function handlers, an emulator outage half-way, then the harm
@@ -7,6 +7,7 @@
 // dispatcher hands its shards to collect-shard through Lambda's Invoke API (bench/soak/
 // lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
 // own mapping running beside the others.
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startMotoProcess } from '../../scripts/lib/emulator';
 import { join } from 'node:path';
@@ -51,6 +52,8 @@ const shardSize = Math.max(1, flag('shard-size', 10));
 const streamShards = Math.max(1, flag('stream-shards', 4));
 const SHARD_FUNCTION = 'vigia-soak-collect-shard';
 const asJson = args.includes('--json');
+/** `--dump FILE`: every decision and anomaly read for the checks, to trace a harm afterwards. */
+const dumpFile = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : undefined;
 /**
  * The clients' per-attempt timeout (production's default is 4 s); a fault that delays past it holds
  * the call 0.5 s longer, and the caller waits exactly this long for an answer it never gets. Since
@@ -472,9 +475,17 @@ async function main() {
     const stillFailing = delivery.stillFailing();
     const slackStillFailing = receivers.stillFailing();
 
+    const decisions = await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION');
+    const anomalies = await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY');
+    if (dumpFile) {
+      writeFileSync(
+        dumpFile,
+        JSON.stringify({ decisions, anomalies, updateServiceCalls: proxy.updateServiceCalls }),
+      );
+    }
     const verdict = judge({
-      decisions: await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION'),
-      anomalies: await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY'),
+      decisions,
+      anomalies,
       finalDesired: await world.desiredCounts(),
       updateServiceCalls: proxy.updateServiceCalls,
       publishes: proxy.publishes,
