@@ -70,6 +70,7 @@ export function judge(input: CheckInput): Verdict {
     outOfOrder: [],
     duplicateMessages: [],
     duplicatePublishes: [],
+    supersededLanded: [],
   };
   const { decisions, end } = input;
   const terminal = decisions.filter((d) => finalDecisionStatuses.has(d.status));
@@ -93,6 +94,7 @@ export function judge(input: CheckInput): Verdict {
   // landed; resending it would have undone the later decision).
   const byService = new Map<string, Decision[]>();
   const reachedEcs = new Map<string, number>();
+  const supersededOf = new Map<string, Decision[]>();
   for (const d of terminal) {
     if (!ECS_ACTIONS.has(d.action)) continue;
     const target = d.target?.service ?? d.serviceId;
@@ -100,6 +102,7 @@ export function judge(input: CheckInput): Verdict {
     if (d.status !== 'executed' && !superseded) continue;
     reachedEcs.set(target, (reachedEcs.get(target) ?? 0) + 1);
     if (d.status === 'executed') byService.set(target, [...(byService.get(target) ?? []), d]);
+    else supersededOf.set(target, [...(supersededOf.get(target) ?? []), d]);
   }
   const calls = new Map<string, UpdateServiceCall[]>();
   for (const c of input.updateServiceCalls)
@@ -156,13 +159,52 @@ export function judge(input: CheckInput): Verdict {
     for (let i = 1; i < ordered.length; i++) {
       const before = ordered[i]!.before?.desiredCount;
       const after = ordered[i - 1]!.after?.desiredCount;
-      if (before != null && after != null && before !== after) {
+      if (before == null || after == null || before === after) continue;
+      const landed = landedBetween(
+        supersededOf.get(service) ?? [],
+        ordered[i - 1]!,
+        ordered[i]!,
+        before,
+      );
+      if (landed) {
+        // Shown, not counted: the change is in the audit, as an attempt that may have applied.
+        details.supersededLanded!.push({
+          service,
+          previous: ordered[i - 1]!.id,
+          after,
+          next: ordered[i]!.id,
+          before,
+          superseded: landed.id,
+        });
+      } else {
+        const from = ordered[i - 1]!.finishedAt ?? '';
+        const to = ordered[i]!.finishedAt ?? '';
         details.outOfOrder!.push({
           service,
           previous: ordered[i - 1]!.id,
           after,
           next: ordered[i]!.id,
           before,
+          // What else of the service was decided or attempted in between, whatever its status.
+          between: decisions
+            .filter(
+              (d) =>
+                (d.target?.service ?? d.serviceId) === service &&
+                ECS_ACTIONS.has(d.action) &&
+                d.status !== 'executed' &&
+                (d.claimedAt ?? d.finishedAt ?? d.at) < to &&
+                (d.finishedAt ?? d.claimedAt ?? d.at) > from,
+            )
+            .map((d) => ({
+              id: d.id,
+              action: d.action,
+              status: d.status,
+              toCount: d.toCount,
+              result: d.result,
+              claimedAt: d.claimedAt,
+              finishedAt: d.finishedAt,
+              before: d.before?.desiredCount,
+            })),
         });
       }
     }
@@ -201,4 +243,27 @@ export function judge(input: CheckInput): Verdict {
     },
     details,
   };
+}
+
+/**
+ * A decision skipped as superseded sent its change once and got no answer (SUPERSEDED): it may have
+ * landed, and the audit says so. It explains a count that appears between two executed decisions
+ * when it asked for exactly the count the next one found, and its attempt (between its decision and
+ * the takeover that skipped it) can lie between the two.
+ */
+function landedBetween(
+  superseded: readonly Decision[],
+  previous: Decision,
+  next: Decision,
+  found: number,
+): Decision | undefined {
+  const from = previous.finishedAt ?? previous.at;
+  const to = next.claimedAt ?? next.finishedAt ?? next.at;
+  return superseded.find(
+    (s) =>
+      s.action.startsWith('scale') &&
+      s.toCount === found &&
+      s.at < to &&
+      (s.finishedAt ?? s.claimedAt ?? s.at) > from,
+  );
 }

@@ -49,7 +49,7 @@ export interface ReceiverCounts {
 }
 
 /** SNS's Lambda deliveries whose retries ran out (the slack function's on-failure queue). */
-type FailedDelivery = { event: SNSEvent; error: string };
+type FailedDelivery = { event: SNSEvent; error: string; replayErrors: string[] };
 
 /** A delivery waiting for its retry: tries so far, due on the simulated clock. */
 interface PendingDelivery {
@@ -79,8 +79,6 @@ export class Receivers {
     subscriberFailures: [],
     postedBy: new Map(),
   };
-  /** What the failure queue still held after the replay: notification and the last error. */
-  readonly stillFailing: { notification: string; messageId: string; error: string }[] = [];
   private server: Server | undefined;
   private readonly work = new BackgroundWork();
   private readonly failed: FailedDelivery[] = [];
@@ -188,7 +186,7 @@ export class Receivers {
         return;
       }
       this.counts.subscriberFailures.push({ error: error.slice(0, 300) });
-      this.failed.push({ event: d.event, error });
+      this.failed.push({ event: d.event, error, replayErrors: [] });
     }
   }
 
@@ -202,7 +200,7 @@ export class Receivers {
 
   /**
    * The operator's replay of the failure queue (`npm run replay-failures`), run until the queue is
-   * empty or `rounds` replays left it unchanged; returns what stays (listed in `stillFailing`).
+   * empty or `rounds` replays left it unchanged; returns what stays (listed by `stillFailing`).
    */
   async replayFailed(rounds = 5): Promise<number> {
     await this.idle();
@@ -213,7 +211,6 @@ export class Receivers {
       }
       await this.idle();
     }
-    this.stillFailing.length = 0;
     for (let round = 1; round <= rounds && this.failed.length > 0; round++) {
       for (const f of this.failed.splice(0)) {
         this.counts.subscriberRuns += 1;
@@ -221,18 +218,44 @@ export class Receivers {
         const label = `${notificationIdOfSns(record.Sns.Message)} ${record.Sns.MessageId} replay ${round}`;
         await deliveryLabel
           .run(label, () => traced('slack', () => this.subscriber(f.event, this.contextOf())))
-          .catch((err: Error) => this.failed.push({ event: f.event, error: err.message }));
+          .catch((err: Error) =>
+            this.failed.push({
+              ...f,
+              error: err.message,
+              replayErrors: [...f.replayErrors, err.message.slice(0, 200)],
+            }),
+          );
       }
     }
-    for (const f of this.failed) {
+    return this.failed.length;
+  }
+
+  /** Deliveries in the failure queue. */
+  get failedCount(): number {
+    return this.failed.length;
+  }
+
+  /** Deliveries still waiting for SNS's retry (not yet in the failure queue). */
+  get retryingCount(): number {
+    return this.retrying.length;
+  }
+
+  /** What the failure queue holds: notification, message, and each replay's error. */
+  stillFailing(): {
+    notification: string;
+    messageId: string;
+    lastError: string;
+    replayErrors: string[];
+  }[] {
+    return this.failed.map((f) => {
       const record = f.event.Records[0]!;
-      this.stillFailing.push({
+      return {
         notification: notificationIdOfSns(record.Sns.Message),
         messageId: record.Sns.MessageId,
-        error: f.error.slice(0, 300),
-      });
-    }
-    return this.failed.length;
+        lastError: f.error.slice(0, 200),
+        replayErrors: f.replayErrors,
+      };
+    });
   }
 }
 

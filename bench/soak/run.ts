@@ -1,4 +1,4 @@
-// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--minutes-per-hour 1]
+// `npm run bench:soak -- [--hours 24] [--services 50] [--seed 1] [--json] [--dump FILE] [--minutes-per-hour 1]
 //   [--fault-rate 0.3] [--outage-minutes 10] [--outage-hour hours/2] [--shard-size 10]`: simulated hours of a fleet on the
 // local stack through a fault-injecting proxy (bench/soak/fault-proxy.ts), every stream batch
 // delivered three times to the real function handlers, an emulator outage half-way, then the harm
@@ -7,6 +7,7 @@
 // dispatcher hands its shards to collect-shard through Lambda's Invoke API (bench/soak/
 // lambda-endpoint.ts), and each stream consumer (decide, autoscale, watch, scale, notify) is its
 // own mapping running beside the others.
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startMotoProcess } from '../../scripts/lib/emulator';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
 import { freePort } from '../../test/support/free-port';
 import type { Anomaly, Decision } from '../../src/model';
 import { judge, readKind } from './checks';
+import { replayFailureQueues } from './replay';
 import { FaultProxy } from './fault-proxy';
 import { LambdaEndpoint, type AsyncHandler } from './lambda-endpoint';
 import {
@@ -50,6 +52,8 @@ const shardSize = Math.max(1, flag('shard-size', 10));
 const streamShards = Math.max(1, flag('stream-shards', 4));
 const SHARD_FUNCTION = 'vigia-soak-collect-shard';
 const asJson = args.includes('--json');
+/** `--dump FILE`: every decision and anomaly read for the checks, to trace a harm afterwards. */
+const dumpFile = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : undefined;
 /**
  * The clients' per-attempt timeout (production's default is 4 s); a fault that delays past it holds
  * the call 0.5 s longer, and the caller waits exactly this long for an answer it never gets. Since
@@ -432,25 +436,56 @@ async function main() {
     // The failure-queue alarm has fired by now; the operator runs `npm run replay-failures`, and
     // again a minute later while the queue still holds something (faults still on), up to 5 times:
     // what stays after that is lost.
-    let undeliverable = 0;
-    for (let round = 1; round <= REPLAY_ROUNDS; round++) {
-      undeliverable = (await delivery.replayDeadLettered(1)) + (await receivers.replayFailed(1));
+    // The stream's drain returns after a bounded number of reads, possibly with mappings still at
+    // work: before counting, and before the checks, every mapping finishes and the stream is quiet.
+    const settle = async () => {
       await pumpAll();
-      replayRounds = round;
-      if (undeliverable === 0) break;
-      simMs += 60_000;
-    }
+      await delivery.idle();
+      await pumpAll();
+      await delivery.idle();
+    };
+    const queued = () => delivery.stats.deadLettered.size + receivers.failedCount;
+    replayRounds = await replayFailureQueues(
+      {
+        replay: async () => {
+          await delivery.replayDeadLettered(1);
+          await receivers.replayFailed(1);
+        },
+        handOn: async () => {
+          await settle();
+          await receivers.idle();
+        },
+        queued,
+      },
+      REPLAY_ROUNDS,
+      () => {
+        simMs += 60_000;
+      },
+    );
     proxy.o.faultRate = 0;
     simMs = Math.max(simMs + 30_000, (endMinute + 6) * 60_000);
     await schedules();
     await pumpAll();
     await schedules();
-    await pumpAll();
+    await settle();
     await receivers.idle();
+    // Lost: what the failure queues hold now, replayed or not (a record can reach them after the
+    // last round, or in the calm minutes).
+    const undeliverable = queued();
+    const stillFailing = delivery.stillFailing();
+    const slackStillFailing = receivers.stillFailing();
 
+    const decisions = await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION');
+    const anomalies = await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY');
+    if (dumpFile) {
+      writeFileSync(
+        dumpFile,
+        JSON.stringify({ decisions, anomalies, updateServiceCalls: proxy.updateServiceCalls }),
+      );
+    }
     const verdict = judge({
-      decisions: await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION'),
-      anomalies: await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY'),
+      decisions,
+      anomalies,
       finalDesired: await world.desiredCounts(),
       updateServiceCalls: proxy.updateServiceCalls,
       publishes: proxy.publishes,
@@ -460,6 +495,14 @@ async function main() {
       end: new Date(simMs),
     });
     console.log(JSON.stringify(verdict.figures));
+    // Not in the figures: whether what stays is stuck for good or was failed by the faults alone —
+    // one more replay, faults off, after the checks.
+    const deliveredByACalmReplay =
+      undeliverable === 0
+        ? 0
+        : undeliverable -
+          (await delivery.replayDeadLettered(1)) -
+          (await receivers.replayFailed(1));
     if (!asJson) {
       const summary = {
         wallSeconds: Math.round((Date.now() - wallStart) / 1000),
@@ -491,8 +534,10 @@ async function main() {
           pastTimeoutFirst: delivery.stats.pastTimeout.slice(0, 5),
           replayRounds,
           stillFailingAfterReplay: undeliverable,
-          stillFailing: delivery.stillFailing.slice(0, 5),
-          slackStillFailing: receivers.stillFailing.slice(0, 5),
+          stillFailing: stillFailing.slice(0, 5),
+          slackStillFailing: slackStillFailing.slice(0, 5),
+          slackRetriesPending: receivers.retryingCount,
+          deliveredByACalmReplay,
         },
         collected,
         time: timeReport(),

@@ -42,8 +42,11 @@ export interface DeliveryStats {
   records: Record<string, Record<string, number>>;
   /** Records sent to the failure queue over the run (the replay empties `deadLettered`). */
   sentToFailureQueue: number;
-  /** Records whose retries ran out (eventID → consumer), as the failure queue would hold them. */
-  deadLettered: Map<string, { consumer: string; record: unknown }>;
+  /**
+   * Records whose retries ran out (eventID → consumer), as the failure queue would hold them, with
+   * the error of each replay that failed them since.
+   */
+  deadLettered: Map<string, { consumer: string; record: unknown; replayErrors: string[] }>;
 }
 
 const BATCH_SIZE = 10;
@@ -265,38 +268,44 @@ export class StreamDelivery {
     }
     for (const r of pending) {
       this.stats.sentToFailureQueue += 1;
-      this.stats.deadLettered.set(`${c.name}:${r.eventID}`, { consumer: c.name, record: r });
+      const key = `${c.name}:${r.eventID}`;
+      const replayErrors = this.stats.deadLettered.get(key)?.replayErrors ?? [];
+      this.stats.deadLettered.set(key, { consumer: c.name, record: r, replayErrors });
     }
   }
 
-  /** Records the replay could not finish: consumer, keys and the error, for the report. */
-  readonly stillFailing: { consumer: string; keys: unknown; error: string }[] = [];
-
   /**
    * The operator's `npm run replay-failures`: each dead-lettered record once more, in order, until
-   * the queue is empty or `rounds` replays are done; returns what stays (listed in `stillFailing`).
+   * the queue is empty or `rounds` replays are done; returns what stays.
    */
   async replayDeadLettered(rounds = 5): Promise<number> {
-    this.stillFailing.length = 0;
-    const errors = new Map<string, string>();
     for (let round = 1; round <= rounds && this.stats.deadLettered.size > 0; round++) {
-      for (const [key, { consumer, record }] of [...this.stats.deadLettered]) {
-        const c = this.consumers.find((x) => x.name === consumer)!;
+      for (const [key, entry] of [...this.stats.deadLettered]) {
+        const c = this.consumers.find((x) => x.name === entry.consumer)!;
         let error = 'reported as failed';
-        const response = (await traced(consumer, () =>
-          c.handler({ Records: [record] }, lambdaContext(consumer)),
+        const response = (await traced(entry.consumer, () =>
+          c.handler({ Records: [entry.record] }, lambdaContext(entry.consumer)),
         ).catch((err: Error) => {
           error = err.message;
           return { batchItemFailures: [{ itemIdentifier: 'x' }] };
         })) as DynamoDBBatchResponse | undefined;
-        if ((response?.batchItemFailures ?? []).length > 0) errors.set(key, error);
-        else this.stats.deadLettered.delete(key);
+        if ((response?.batchItemFailures ?? []).length > 0) {
+          entry.replayErrors.push(error.slice(0, 200));
+        } else this.stats.deadLettered.delete(key);
       }
     }
-    for (const [key, { consumer, record }] of this.stats.deadLettered) {
-      const keys = (record as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys;
-      this.stillFailing.push({ consumer, keys, error: (errors.get(key) ?? '').slice(0, 200) });
-    }
     return this.stats.deadLettered.size;
+  }
+
+  /**
+   * What the failure queue holds: consumer, keys, and each replay's error (none: it reached the
+   * queue after the last replay, e.g. handed on by what a replayed record wrote).
+   */
+  stillFailing(): { consumer: string; keys: unknown; replayErrors: string[] }[] {
+    return [...this.stats.deadLettered.values()].map(({ consumer, record, replayErrors }) => ({
+      consumer,
+      keys: (record as { dynamodb?: { Keys?: unknown } }).dynamodb?.Keys,
+      replayErrors,
+    }));
   }
 }

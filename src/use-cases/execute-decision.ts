@@ -136,7 +136,12 @@ async function carryOut(
     if (interruptedClaimAt !== null) {
       const done = alreadyApplied(claimed, snapshots.before, interruptedClaimAt);
       if (done) {
+        // What ECS shows now is the state after this decision's own change: recorded as `after`.
+        // The state before it was never read, so the audit claims none (it said "3 → 3" for a
+        // scale-in 4 → 3, contradicting the previous decision's "after"; bench:soak seed 23), and
+        // an undo falls back to the counts the decision was made on.
         snapshots.after = snapshots.before;
+        snapshots.before = null;
         return { status: 'executed', result: done };
       }
       // ECS no longer shows it, but a later decision of the service acted since: resending this one

@@ -74,3 +74,66 @@ describe('the soak’s duplicate ECS calls', () => {
     expect(v.figures.duplicateEcsCalls).toBe(1);
   });
 });
+
+// Out of order: consecutive executed decisions whose audit snapshots contradict. A decision skipped
+// as superseded sent its change once without an answer (it may have landed, and says so): the count
+// it asked for, found by the next executed decision, is that change, in the audit, not a change
+// made behind the audit's back.
+describe('the soak’s out-of-order executions', () => {
+  const scaledOut = aDecision({
+    at: '2026-11-30T04:00:00.000Z',
+    action: 'scale-out',
+    fromCount: 2,
+    toCount: 4,
+    claimedAt: '2026-11-30T04:00:20.000Z',
+    finishedAt: '2026-11-30T04:00:30.000Z',
+    before: { desiredCount: 2, runningCount: 2, taskDefinition: null },
+    after: { desiredCount: 4, runningCount: 2, taskDefinition: null },
+  });
+  const next = aDecision({
+    at: '2026-11-30T07:01:00.000Z',
+    action: 'scale-out',
+    fromCount: 3,
+    toCount: 5,
+    requestedBy: 'vigia:target-scaling',
+    claimedAt: '2026-11-30T07:01:05.000Z',
+    finishedAt: '2026-11-30T07:01:08.000Z',
+    before: { desiredCount: 3, runningCount: 3, taskDefinition: null },
+    after: { desiredCount: 5, runningCount: 3, taskDefinition: null },
+  });
+  const supersededScaleIn = (toCount: number) =>
+    aDecision({
+      at: '2026-11-30T06:01:00.000Z',
+      action: 'scale-in',
+      fromCount: 4,
+      toCount,
+      status: 'skipped',
+      requestedBy: 'vigia:target-scaling',
+      claimedAt: '2026-11-30T07:01:10.000Z',
+      finishedAt: '2026-11-30T07:01:12.000Z',
+      before: { desiredCount: 5, runningCount: 3, taskDefinition: null },
+      result: `${SUPERSEDED} ${next.id} (scale-out, attempted 2026-11-30T07:01:05.000Z); the attempt at 2026-11-30T06:01:20.000Z got no answer from ECS and may have applied it`,
+    });
+  const finalDesired = new Map([['web', 5]]);
+
+  it('takes the count a superseded attempt asked for, found by the next execution, as that attempt', () => {
+    const v = judge(input({ decisions: [scaledOut, supersededScaleIn(3), next], finalDesired }));
+
+    expect(v.details.outOfOrder).toEqual([]);
+  });
+
+  it('still counts a count no recorded decision asked for', () => {
+    const v = judge(input({ decisions: [scaledOut, supersededScaleIn(2), next], finalDesired }));
+
+    expect(v.figures.outOfOrder).toBe(1);
+    expect(v.details.outOfOrder![0]).toMatchObject({ after: 4, before: 3, next: next.id });
+  });
+
+  it('still counts a superseded attempt made after the next execution read ECS', () => {
+    const late = { ...supersededScaleIn(3), at: '2026-11-30T07:02:00.000Z' };
+
+    const v = judge(input({ decisions: [scaledOut, late, next], finalDesired }));
+
+    expect(v.figures.outOfOrder).toBe(1);
+  });
+});
