@@ -166,25 +166,15 @@ export function judge(input: CheckInput): Verdict {
         ordered[i]!,
         before,
       );
+      const pair = { service, previous: ordered[i - 1]!.id, after, next: ordered[i]!.id, before };
       if (landed) {
         // Shown, not counted: the change is in the audit, as an attempt that may have applied.
-        details.supersededLanded!.push({
-          service,
-          previous: ordered[i - 1]!.id,
-          after,
-          next: ordered[i]!.id,
-          before,
-          superseded: landed.id,
-        });
+        details.supersededLanded!.push({ ...pair, superseded: landed.id });
       } else {
         const from = ordered[i - 1]!.finishedAt ?? '';
         const to = ordered[i]!.finishedAt ?? '';
         details.outOfOrder!.push({
-          service,
-          previous: ordered[i - 1]!.id,
-          after,
-          next: ordered[i]!.id,
-          before,
+          ...pair,
           // What else of the service was decided or attempted in between, whatever its status.
           between: decisions
             .filter(
