@@ -464,6 +464,10 @@ async function main() {
     );
     proxy.o.faultRate = 0;
     simMs = Math.max(simMs + 30_000, (endMinute + 6) * 60_000);
+    // What the replays and the minutes after the first answer proposed waits for the operator too:
+    // answered again before the last minutes, so a proposal nobody was asked about is not "stuck".
+    await reviewProposals(true);
+    await pumpAll();
     await schedules();
     await pumpAll();
     await schedules();

@@ -290,7 +290,9 @@ export function alreadyApplied(
   now: ServiceSnapshot,
   interruptedClaimAt: string,
 ): string | null {
-  const note = 'applied by an interrupted attempt, confirmed on ECS';
+  // ECS shows the change, but not whose it is: the interrupted attempt's own, or another change
+  // (an operator, another decision) that reached the same state. Either way it is not sent again.
+  const note = 'already on ECS after an interrupted attempt, not sent again';
   switch (d.action) {
     case 'scale-out':
     case 'scale-in':

@@ -73,7 +73,9 @@ describe('unfinished decisions', () => {
     expect(scaler.calls).toBe(1);
     expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
       status: 'executed',
-      result: expect.stringMatching(/desired count 4 \(applied by an interrupted attempt/),
+      result: expect.stringMatching(
+        /desired count 4 \(already on ECS after an interrupted attempt/,
+      ),
     });
     const trail = await env.auditTrail();
     expect(trail).toHaveLength(1);
@@ -118,7 +120,9 @@ describe('unfinished decisions', () => {
     expect(counted.calls).toBe(1);
     expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
       status: 'executed',
-      result: expect.stringMatching(/desired count 4 \(applied by an interrupted attempt/),
+      result: expect.stringMatching(
+        /desired count 4 \(already on ECS after an interrupted attempt/,
+      ),
     });
   });
 

@@ -71,7 +71,7 @@ describe('a change whose answer was lost', () => {
     expect(seen.updateService).toBe(1);
     expect(await env.a.store.getDecision('web', decision.id)).toMatchObject({
       status: 'executed',
-      result: expect.stringMatching(/applied by an interrupted attempt/),
+      result: expect.stringMatching(/already on ECS after an interrupted attempt/),
     });
   });
 });

@@ -82,6 +82,26 @@ describe('function heartbeats', () => {
     );
   });
 
+  it('a schedule whose work outlives the invocation is cut before the timeout and says so', async () => {
+    const deadline = Date.now() + 3_000;
+    const context = {
+      ...contextOf('verify'),
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    } as Context;
+    const handler = scheduledHandler(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      return { verified: 0 };
+    });
+
+    await expect(handler({}, context)).rejects.toThrow(/time for this work ran out/);
+    const [beat] = await heartbeatStore(config()).functionHeartbeats();
+
+    // The failure reached /health within the invocation, with time to spare for the write.
+    expect(Date.now()).toBeLessThan(deadline);
+    expect(beat).toMatchObject({ name: 'verify', errors: 1 });
+    expect(beat!.lastError).toMatch(/time for this work ran out/);
+  });
+
   it('a stream consumer whose record fails turns its subsystem DEGRADED at GET /health', async () => {
     const event = anomalyEvent();
     event.Records.push({ ...event.Records[0]!, eventID: 'second' });
