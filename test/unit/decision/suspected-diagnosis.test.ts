@@ -9,40 +9,22 @@ import {
   diagnose,
   emptyScalingState,
   primaryDiagnosis,
-  type DiagnosisInput,
   type EngineInput,
 } from '../../../src/decision';
 import { ACT_ON_CONFIDENCE, type Anomaly, type Decision, type Sample } from '../../../src/model';
-import { aService, anAnomaly, anEcsState, aSample, ruleSwitches } from '../../support/builders';
+import { aService, ruleSwitches } from '../../support/builders';
+import {
+  detectorAnomaly as anomalyAt,
+  diagnosisInput,
+  history,
+  iso,
+  noise,
+} from '../../support/diagnosis-series';
 
-const t0 = Date.parse('2026-11-22T10:00:00.000Z');
-const iso = (minute: number) => new Date(t0 + minute * 60_000).toISOString();
-/** A fixed, noise-like sequence in σ (mean ≈ 0, spread ≈ 1). */
-const wiggle = [0.3, -1.1, 0.6, -0.2, 1.2, -0.7, 0.1, -1.4, 0.9, 0.4, -0.5, 1.0, -0.9, 0.2, -0.3];
-const noise = (k: number) => wiggle[k % wiggle.length]!;
-
-/** 30 one-minute samples, newest (minute 0) last; `at(k)` gives the metrics `k` minutes back. */
-function history(at: (minutesBack: number) => Sample['metrics']): Sample[] {
-  return Array.from({ length: 30 }, (_, i) =>
-    aSample({ at: iso(i - 29), metrics: at(29 - i), ecs: anEcsState() }),
-  );
-}
-
-function detectorAnomaly(metric: string, value: number, expected: number, sigma: number): Anomaly {
-  return anAnomaly({
-    metric,
-    at: iso(0),
-    value,
-    expected,
-    zScore: (value - expected) / sigma,
-    direction: value >= expected ? 'up' : 'down',
-    score: 0.9,
-  });
-}
-
-function input(samples: Sample[], openAnomalies: Anomaly[]): DiagnosisInput {
-  return { sample: samples.at(-1)!, history: samples, openAnomalies, now: new Date(t0) };
-}
+/** The detector's anomaly at minute 0, as sure as its score says. */
+const detectorAnomaly = (metric: string, value: number, expected: number, sigma: number) =>
+  anomalyAt(metric, value, expected, sigma, { score: 0.9 });
+const input = diagnosisInput;
 
 function engineInput(samples: Sample[], anomaly: Anomaly, recent: Decision[] = []): EngineInput {
   return {

@@ -2,44 +2,30 @@
 // a blip, a step; up for this service, not over a fixed line). The series below are readings the
 // incident benchmark's simulated service produced, as distances from usual in its noise.
 import { describe, expect, it } from 'vitest';
-import { diagnose, primaryDiagnosis, type DiagnosisInput } from '../../../src/decision';
-import type { Anomaly, Sample } from '../../../src/model';
-import { anAnomaly, anEcsState, aSample } from '../../support/builders';
+import { diagnose, primaryDiagnosis } from '../../../src/decision';
+import type { Sample } from '../../../src/model';
+import { anEcsState } from '../../support/builders';
+import {
+  detectorAnomaly,
+  diagnosisInput,
+  history as historyOf,
+  iso,
+  noise,
+} from '../../support/diagnosis-series';
 
-const t0 = Date.parse('2026-11-22T10:00:00.000Z');
-const iso = (minute: number) => new Date(t0 + minute * 60_000).toISOString();
-/** A fixed, noise-like sequence in σ (mean ≈ 0, spread ≈ 1). */
-const wiggle = [0.3, -1.1, 0.6, -0.2, 1.2, -0.7, 0.1, -1.4, 0.9, 0.4, -0.5, 1.0, -0.9, 0.2, -0.3];
-const noise = (k: number) => wiggle[k % wiggle.length]!;
-
-/** 30 one-minute samples, newest (minute 0) last; `at(k)` gives the metrics `k` minutes back. */
-function history(at: (minutesBack: number) => Sample['metrics'], deployedAt: string | null = null) {
-  return Array.from({ length: 30 }, (_, i) =>
-    aSample({
-      at: iso(i - 29),
-      metrics: at(29 - i),
-      ecs: anEcsState({
-        lastDeploymentAt: deployedAt,
-        taskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/shop-api:9',
-      }),
+/** The service's history on its own task definition, deployed at `deployedAt` (none by default). */
+const history = (
+  at: (minutesBack: number) => Sample['metrics'],
+  deployedAt: string | null = null,
+) =>
+  historyOf(
+    at,
+    anEcsState({
+      lastDeploymentAt: deployedAt,
+      taskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/shop-api:9',
     }),
   );
-}
-
-function detectorAnomaly(metric: string, value: number, expected: number, sigma: number): Anomaly {
-  return anAnomaly({
-    metric,
-    at: iso(0),
-    value,
-    expected,
-    zScore: (value - expected) / sigma,
-    direction: value >= expected ? 'up' : 'down',
-  });
-}
-
-function input(samples: Sample[], openAnomalies: Anomaly[]): DiagnosisInput {
-  return { sample: samples.at(-1)!, history: samples, openAnomalies, now: new Date(t0) };
-}
+const input = diagnosisInput;
 
 const calm = (k: number) => ({
   cpu: 68 + 3 * noise(k),
