@@ -17,6 +17,9 @@ export class BinaryValueError extends Error {
   }
 }
 
+/** String.prototype.isWellFormed (Node 20; not in the ES2023 typings the project compiles with). */
+type WellFormed = string & { isWellFormed(): boolean };
+
 const enum Tag {
   Null = 0,
   False = 1,
@@ -32,6 +35,8 @@ const enum Tag {
   Decimals = 8,
   /** count, then count float64, little-endian. */
   Floats = 9,
+  /** A string with a lone surrogate (no UTF-8 of it): length, then UTF-16 code units. */
+  Utf16 = 10,
 }
 
 /** The exact powers of ten (every one up to 1e22 is a double exactly). */
@@ -205,8 +210,16 @@ function writeValue(value: unknown): void {
       return;
     case 'string':
       reserve(1);
-      out[at++] = Tag.String;
-      writeString(value);
+      if ((value as WellFormed).isWellFormed()) {
+        out[at++] = Tag.String;
+        writeString(value);
+      } else {
+        out[at++] = Tag.Utf16;
+        writeVarint(value.length);
+        reserve(2 * value.length);
+        for (let i = 0; i < value.length; i++, at += 2)
+          view.setUint16(at, value.charCodeAt(i), true);
+      }
       return;
     case 'boolean':
       reserve(1);
@@ -376,6 +389,14 @@ class Reader {
         return this.view.getFloat64(this.at - 8, true);
       case Tag.String:
         return this.utf8(this.varint());
+      case Tag.Utf16: {
+        const n = this.varint();
+        this.need(2 * n);
+        let text = '';
+        for (let i = 0; i < n; i++, this.at += 2)
+          text += String.fromCharCode(this.view.getUint16(this.at, true));
+        return text;
+      }
       case Tag.Array: {
         const n = this.varint();
         // Each element takes at least one byte: a corrupt count fails here, not in an allocation.
@@ -386,7 +407,18 @@ class Reader {
       }
       case Tag.Object: {
         const object: Record<string, unknown> = {};
-        for (let key = this.key(); key !== null; key = this.key()) object[key] = this.value();
+        for (let key = this.key(); key !== null; key = this.key()) {
+          const value = this.value();
+          // As JSON.parse does: a key named __proto__ is a member, not the prototype.
+          if (key === '__proto__')
+            Object.defineProperty(object, key, {
+              value,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          else object[key] = value;
+        }
         return object;
       }
       case Tag.Decimals:

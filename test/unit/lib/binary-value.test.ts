@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BinaryValueError, decodeValue, encodeValue } from '../../../lib/store/binary-value';
 
@@ -17,6 +18,8 @@ describe('binary value', () => {
       one: [0.3],
       mixed: [1, 'two', null, true, false, { three: 3 }, [4.5, 6.25]],
       text: 'déjà vu ✓ '.repeat(20),
+      lone: 'a\ud800b',
+      ['__proto__']: { polluted: true },
       short: 'é',
       empty: { list: [], object: {}, string: '' },
       nested: { a: { b: { c: [1.5, 2.5, 3.5], d: -7 } } },
@@ -29,6 +32,7 @@ describe('binary value', () => {
     // Assess
     expect(back).toEqual(json(value));
     expect(JSON.stringify(back)).toBe(JSON.stringify(value));
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it('gives every double back bit for bit, whatever its digits', () => {
@@ -44,6 +48,22 @@ describe('binary value', () => {
     const back = decodeValue(encodeValue(lists)) as number[][];
     // Assess
     back.forEach((xs, i) => xs.forEach((x, j) => expect(Object.is(x, lists[i]![j])).toBe(true)));
+  });
+
+  it('gives back what JSON gives back for any value, any doubles included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.array(fc.double()),
+          fc.dictionary(fc.string(), fc.array(fc.oneof(fc.double(), fc.integer()))),
+        ),
+        (value) => {
+          expect(JSON.stringify(decodeValue(encodeValue(value)))).toBe(JSON.stringify(value));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('writes what JSON cannot hold as JSON does: NaN and infinities null, undefined left out', () => {
