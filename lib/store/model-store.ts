@@ -1,11 +1,11 @@
 // Detector models in the single table: one item per service (sk MODELS) holding every series' model
-// and the read cadence's memory, as bytes (lib/store/binary-value.ts), written only over the version that was read, so
-// two collectors never overwrite each other's learning. One write per service per tick, not one per
-// series. Items of the older layout (one per series, sk MODEL#<metric>) are read when a service has
-// no MODELS item yet, folded into its first save, and then deleted. The container keeps the models
-// it decoded or saved (lib/store/models-cache.ts): a tick that reads back its own last write skips
-// the decoding. Bodies of the JSON formats of before (gzip, then brotli) still load, and are
-// written as binary at their next save.
+// and the read cadence's memory, as bytes (lib/store/binary-value.ts), written only over the
+// version that was read, so two collectors never overwrite each other's learning. One write per
+// service per tick, not one per series. Items of the older layout (one per series, sk
+// MODEL#<metric>) are read when a service has no MODELS item yet, folded into its first save, and
+// then deleted. The container keeps the models it decoded or saved (lib/store/models-cache.ts): a
+// tick that reads back its own last write skips the decoding. Bodies of the JSON formats of before
+// (gzip, then brotli) still load, and are written as binary at their next save.
 import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -33,8 +33,8 @@ interface StoredBody {
  * The body's first byte since session 11: the models as bytes (lib/store/binary-value.ts), no JSON,
  * no base-64. Never the first byte of a body written before: gzip streams start 1f 8b, and a brotli
  * stream's first bits are its window size, 1 000 001 being the one code the format leaves invalid
- * (session 10's quality 1 streams start 03, 13 or 83: below quality 2 the encoder uses a 2^18 window
- * whatever it is asked for).
+ * (session 10's quality 1 streams start 03, 13 or 83: below quality 2 the encoder uses a 2^18
+ * window whatever it is asked for).
  */
 export const BINARY_BODY = 0x91;
 /** The second byte: the binary layout's version. */
