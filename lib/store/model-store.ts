@@ -32,9 +32,9 @@ interface StoredBody {
 /**
  * The body's first byte since session 11: the models as bytes (lib/store/binary-value.ts), no JSON,
  * no base-64. Never the first byte of a body written before: gzip streams start 1f 8b, and a brotli
- * stream's first bits are its window size, 1 000 001 being the one code the format leaves invalid
- * (session 10's quality 1 streams start 03, 13 or 83: below quality 2 the encoder uses a 2^18
- * window whatever it is asked for).
+ * stream's first bits are its window size, 1 000 100 (low bit first) the one code the format leaves
+ * invalid (session 10's quality 1 streams start 03, 13 or 83: below quality 2 the encoder uses a
+ * 2^18 window whatever it is asked for).
  */
 export const BINARY_BODY = 0x91;
 /** The second byte: the binary layout's version. */
