@@ -142,7 +142,7 @@ function writeCodes(
   return true;
 }
 
-/** A list of finite numbers: as decimal codes when some scale gives every value back, else float64. */
+/** Finite numbers: as decimal codes when some scale gives every value back, else as float64. */
 function writeNumbers(xs: readonly number[]): void {
   let max = 0;
   // The smallest non-zero value needs the most decimals: tried first, it rules a width out quickly.
