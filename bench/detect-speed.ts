@@ -2,10 +2,11 @@
 // the path collect runs (src/use-cases/collect-tick.ts). A tick loads each service's models item
 // (one item holding every series of the service), feeds each series the points that are new since
 // the last tick, and saves the item; the store (lib/store/model-store.ts) decodes it on load
-// (decompress, parse, unpack: src/detection/state-codec.ts) and encodes it on save (pack, stringify,
-// compress), unless the container kept the models it decoded or wrote (a hit: the item read is the
-// container's own last write). The "models item" cases run that path with the store's own code
-// (encodeModels, decodeModels and the container's cache; the DynamoDB calls left out): services of
+// (binary since session 11, lib/store/binary-value.ts; before: decompress, parse, unpack by
+// src/detection/state-codec.ts) and encodes it on save, unless the container kept the models it
+// decoded or wrote (a hit: the item read is the container's own last write). The "models item"
+// cases run that path with the store's own code (encodeModels, decodeModels and the container's
+// cache; the DynamoDB calls left out): services of
 // six NAB series (sorted by length, six neighbours a service; a shorter series replayed after its
 // end, timestamps shifted on, so every series gets a point every tick), named as collect names them
 // so each gets collect's detector (the load detector on
@@ -177,11 +178,11 @@ interface SeriesModel {
 
 /**
  * One pass of every service, `perTick` points a series a tick, through what collect's store does
- * (lib/store/model-store.ts, its DynamoDB calls left out): the item read is decoded (decompress,
- * parse, unpack), or taken from the container's cache when it is the container's own last write;
- * each series updated; the item encoded (pack, stringify, compress) with a new write token, and
- * kept in the cache. `containers` take turns: 1 (every read finds the container's own last write,
- * a hit) or 2 (never, a miss).
+ * (lib/store/model-store.ts, its DynamoDB calls left out): the item read is decoded (the
+ * checkout's own decodeModels), or taken from the container's cache when it is the container's
+ * own last write; each series updated; the item encoded (the checkout's encodeModels) with a new
+ * write token, and kept in the cache. `containers` take turns: 1 (every read finds the
+ * container's own last write, a hit) or 2 (never, a miss).
  */
 function servicePass(d: Checkout, perTick: number, containers: 1 | 2): number {
   const caches = Array.from({ length: containers }, () => (d.cache ? new d.cache() : null));
@@ -242,7 +243,8 @@ function stateBytes(d: Checkout, pick: (d: Checkout) => SeriesDetector<unknown>)
   return { mean: sum / points, max };
 }
 
-/** The models item's body as written (compressed), every tick of a hot service: mean and largest. */
+/** The models item's body as written (binary; compressed JSON before session 11), every tick of a
+ *  hot service: mean and largest. */
 function itemBytes(d: Checkout) {
   const metrics = new Set(METRICS);
   let sum = 0;
@@ -334,5 +336,5 @@ for (const [name, pick] of [
 const ib = itemBytes(ours);
 const rb = ref ? itemBytes(ref) : null;
 console.log(
-  `models item body as written (compressed)         ${fmtB(ib)}${rb ? `  (reference ${fmtB(rb)})` : ''}`,
+  `models item body as written                      ${fmtB(ib)}${rb ? `  (reference ${fmtB(rb)})` : ''}`,
 );

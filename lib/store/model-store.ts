@@ -1,18 +1,20 @@
 // Detector models in the single table: one item per service (sk MODELS) holding every series' model
-// and the read cadence's memory, compressed, written only over the version that was read, so
-// two collectors never overwrite each other's learning. One write per service per tick, not one per
-// series. Items of the older layout (one per series, sk MODEL#<metric>) are read when a service has
-// no MODELS item yet, folded into its first save, and then deleted. The container keeps the models
-// it decoded or saved (lib/store/models-cache.ts): a tick that reads back its own last write skips
-// the decoding.
+// and the read cadence's memory, as bytes (lib/store/binary-value.ts), written only over the
+// version that was read, so two collectors never overwrite each other's learning. One write per
+// service per tick, not one per series. Items of the older layout (one per series, sk
+// MODEL#<metric>) are read when a service has no MODELS item yet, folded into its first save, and
+// then deleted. The container keeps the models it decoded or saved (lib/store/models-cache.ts): a
+// tick that reads back its own last write skips the decoding. Bodies of the JSON formats of before
+// (gzip, then brotli) still load, and are written as binary at their next save.
 import { randomBytes } from 'node:crypto';
-import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CadenceMemory } from '../../src/collection/read-cadence';
-import { packState, unpackState } from '../../src/detection';
+import { unpackState } from '../../src/detection';
 import { ConflictError } from '../../src/errors';
 import type { ModelRecord, ModelStore, ServiceModels } from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
+import { BinaryValueError, decodeValue, encodeValue } from './binary-value';
 import { modelsSk, servicePk, skPrefix } from './keys';
 import { DecodedModelsCache } from './models-cache';
 import type { Table } from './table';
@@ -28,39 +30,56 @@ interface StoredBody {
 }
 
 /**
- * Brotli at quality 1 and a 64 KB window: for a six-series item a third of gzip's CPU time (the
- * compression was the largest cost of a hot service's save) for ~5 % more bytes
- * (docs/benchmarks/detect-speed.md, session 10).
+ * The body's first byte since session 11: the models as bytes (lib/store/binary-value.ts), no JSON,
+ * no base-64. Never the first byte of a body written before: gzip streams start 1f 8b, and a brotli
+ * stream's first bits are its window size, 1 000 100 (low bit first) the one code the format leaves
+ * invalid (session 10's quality 1 streams start 03, 13 or 83: below quality 2 the encoder uses a
+ * 2^18 window whatever it is asked for).
  */
-const BROTLI_OPTIONS = {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 16 },
-};
-/** Every gzip stream starts 1f 8b; a brotli stream with a 2^16 window starts with a 0 bit. */
+export const BINARY_BODY = 0x91;
+/** The second byte: the binary layout's version. */
+const BINARY_VERSION = 1;
+/** Every gzip stream starts 1f 8b. */
 const GZIP_MAGIC = 0x1f;
 
+/**
+ * Not compressed: the binary body of a six-series item is ~9.7 KB against ~7.7 KB for session 10's
+ * packed JSON in brotli, about 2 more write units a save (~$0.05 a hot service-month), while
+ * brotli would double the save's CPU time (docs/benchmarks/detect-speed.md, session 11).
+ */
 export function encodeModels(models: Omit<ServiceModels, 'version'>): Uint8Array {
-  const body: StoredBody = {
-    series: Object.fromEntries(
-      models.series.map((r) => [r.metric, { v: r.version, s: packState(r.state) }]),
-    ),
-    cadence: models.cadence,
-  };
-  // Number lists packed as decimal codes (src/detection/state-codec.ts), the rest JSON; the
-  // compression halves the item (and its write units).
-  return brotliCompressSync(JSON.stringify(body), BROTLI_OPTIONS);
+  const series: StoredBody['series'] = {};
+  for (const r of models.series) series[r.metric] = { v: r.version, s: r.state };
+  return encodeValue({ series, cadence: models.cadence }, [BINARY_BODY, BINARY_VERSION]);
+}
+
+/** The body's models: binary (now), or JSON in brotli (session 10) or gzip (before). */
+function storedBody(raw: Uint8Array): StoredBody {
+  if (raw.length === 0) throw new BinaryValueError('empty body');
+  if (raw[0] === BINARY_BODY) {
+    if (raw[1] === BINARY_VERSION) return decodeValue(raw, 2) as StoredBody;
+    throw new BinaryValueError(`unknown binary version ${raw[1]}`);
+  }
+  // JSON bodies of before: read as they are, rewritten as binary at their next save.
+  let json: Buffer;
+  try {
+    json = raw[0] === GZIP_MAGIC ? gunzipSync(raw) : brotliDecompressSync(raw);
+  } catch (err) {
+    throw new BinaryValueError(`neither binary, gzip nor brotli (first byte ${raw[0]})`, err);
+  }
+  const body = JSON.parse(json.toString('utf8')) as StoredBody;
+  // Number lists packed by the state codec (sessions 9-10), or plain before: unpacked in place.
+  for (const metric in body.series) body.series[metric]!.s = unpackState(body.series[metric]!.s);
+  return body;
 }
 
 export function decodeModels(item: Record<string, unknown>): ServiceModels {
-  const raw = item.body as Uint8Array;
-  // Items saved before brotli are gzip: read as they are, rewritten at their next save.
-  const json = raw[0] === GZIP_MAGIC ? gunzipSync(raw) : brotliDecompressSync(raw);
-  const body = JSON.parse(json.toString('utf8')) as StoredBody;
+  const body = storedBody(item.body as Uint8Array);
   return {
     version: Number(item.version),
     series: Object.entries(body.series).map(([metric, x]) => ({
       metric,
-      // A state saved before packing existed unpacks to itself.
-      state: unpackState(x.s),
+      state: x.s,
       version: x.v,
     })),
     cadence: body.cadence ?? null,

@@ -9,6 +9,9 @@
 // cannot change. A string of the state that begins with the marker is escaped, so the packing is
 // reversible for any JSON value; states saved before (plain number lists, and the novelty memory's
 // string, which never starts with the marker) unpack to themselves.
+// Since session 11 the store writes the models item as bytes (lib/store/binary-value.ts, the same
+// decimal codes in whole bytes): collect only unpacks, the items sessions 9-10 wrote; packState is
+// the measure of the 4 KB state budget (a state's JSON as sessions 9-10 stored it, bench).
 
 /** Starts a packed list; a string of the state that starts with it gets it doubled. */
 const MARK = '~';
