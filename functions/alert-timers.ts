@@ -2,19 +2,21 @@
 // repeat, resolved) and escalates unacknowledged critical incidents, service by service; one
 // failing service does not hold back the others. It also
 // keeps the routed email and SMS subscriptions in line with the services' routing, whenever that
-// routing changed since this container last did.
+// routing changed since this container last did. Before all that it republishes the alerts whose
+// Publish got no answer and no echo a few minutes ago (src/use-cases/republish-unconfirmed.ts).
 import { snsClient } from '../lib/aws/sns-client';
 import { config, requireTopicArn } from '../lib/config';
 import { logger } from '../lib/logger';
 import { scheduledHandler } from '../lib/middleware/scheduled';
 import { syncRoutingSubscriptions } from '../lib/sns/routing-subscriptions';
-import { alertDeps, escalationDeps } from '../lib/wiring/alerting';
+import { alertDeps, escalationDeps, republishDeps } from '../lib/wiring/alerting';
 import { serviceRegistry } from '../lib/wiring/table';
 import { snsSubscriptionPlan } from '../src/alerting';
 import type { Service } from '../src/model';
 import { mapBounded } from '../src/bounded-map';
 import { flushServiceAlerts } from '../src/use-cases/alert-notifications';
 import { escalateService } from '../src/use-cases/escalate-incidents';
+import { republishUnconfirmed } from '../src/use-cases/republish-unconfirmed';
 
 let syncedPlan: string | null = null;
 
@@ -31,7 +33,25 @@ async function syncSubscriptions(services: readonly Service[]) {
   logger.info('routed subscriptions synced', { ...result, subscriptions: plan.length });
 }
 
+/** The unconfirmed Publishes due again; a failure here must not hold back the flush below. */
+async function republishDue(): Promise<boolean> {
+  try {
+    const r = await republishUnconfirmed(republishDeps(config()));
+    for (const key of r.abandoned) {
+      logger.error('notification abandoned: no answer and no echo after its last Publish', { key });
+    }
+    if (r.republished.length + r.unconfirmed.length + r.refused.length + r.abandoned.length > 0) {
+      logger.info('unconfirmed notifications', { ...r });
+    }
+    return true;
+  } catch (err) {
+    logger.error('republishing unconfirmed notifications failed', { error: err as Error });
+    return false;
+  }
+}
+
 export const handler = scheduledHandler(async () => {
+  const republished = await republishDue();
   const services = await serviceRegistry(config()).list();
   const deps = alertDeps(config());
   let published = 0;
@@ -59,5 +79,6 @@ export const handler = scheduledHandler(async () => {
   if (failures.length > 0) {
     throw new Error(`alert flush failed for ${failures.length} service(s): ${failures.join(', ')}`);
   }
+  if (!republished) throw new Error('republishing unconfirmed notifications failed');
   return { services: services.length, published };
 });

@@ -2,7 +2,9 @@
 // to a generic JSON webhook, then to the HTTP receivers its service routes it to (Slack, Teams,
 // PagerDuty, Opsgenie, webhook). A failure makes SNS retry the invocation, then the failure queue.
 // First it marks the notification as seen on the topic: the echo that tells notify a Publish whose
-// answer was lost did go out (lib/sns/topic-echo.ts).
+// answer was lost did go out (lib/sns/topic-echo.ts). An echo that could not be written fails the
+// invocation once the receivers are served, so Lambda's retry (a minute later, its receivers
+// dropping the copy) records it before alert-timers would publish the message again (3 minutes).
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
@@ -17,20 +19,23 @@ import { deliveryTargets, routedDelivery } from '../lib/wiring/slack';
 export const handler = scheduledHandler(async (event: SNSEvent) => {
   const targets = deliveryTargets(config());
   const results = [];
+  const unechoed: string[] = [];
   for (const record of event.Records) {
     const notification = notificationOfSnsMessage(record.Sns.Message);
-    // Best effort: without the echo, notify publishes again and the receivers below drop the copy.
+    // Without the echo, a Publish whose answer was lost is published again by alert-timers 3
+    // minutes later: the receivers below would drop that copy, an email subscriber cannot.
     await recordEcho(
       notificationLog(config()),
       notification,
       record.Sns.MessageId,
       systemClock.now(),
-    ).catch((err: unknown) =>
+    ).catch((err: unknown) => {
+      unechoed.push(notification.id);
       logger.warn('topic echo not recorded', {
         notificationId: notification.id,
         error: err as Error,
-      }),
-    );
+      });
+    });
     const result = await deliverNotification(targets, notification, systemClock.now());
     const routed = await deliverRouted(routedDelivery(config()), notification);
     if (
@@ -49,6 +54,9 @@ export const handler = scheduledHandler(async (event: SNSEvent) => {
       throw new Error(`routed delivery failed: ${failed.map((r) => r.receiver).join(', ')}`);
     }
     results.push(result);
+  }
+  if (unechoed.length > 0) {
+    throw new Error(`topic echo not recorded for ${unechoed.join(', ')}; the retry records it`);
   }
   return { delivered: results.length };
 });

@@ -241,6 +241,40 @@ export interface PublicationEcho {
   confirmed(key: string): Promise<boolean>;
 }
 
+/** A Publish that got no answer and no echo: kept in the log until it is confirmed or sent again. */
+export interface UnconfirmedPublication {
+  key: string;
+  message: OutboundMessage;
+  /** When the last Publish of it was attempted (ISO): the echo is awaited from then. */
+  attemptedAt: string;
+  /** Publishes attempted so far, the first included. */
+  attempts: number;
+}
+
+/**
+ * The notification log's entries whose Publish is unconfirmed (publish-notification.ts,
+ * republish-unconfirmed.ts). Every change is conditional on the state the caller last saw.
+ */
+export interface UnconfirmedPublications {
+  /**
+   * The run's own 'sending' claim (named by its `claimedAt`) becomes 'unconfirmed'. False when it
+   * is no longer that claim (the echo marked it sent, or another run took it over).
+   */
+  markUnconfirmed(
+    key: string,
+    claimedAt: Date,
+    message: OutboundMessage,
+    attemptedAt: Date,
+    attempts: number,
+  ): Promise<boolean>;
+  /** Unconfirmed entries (and republishes that never finished) attempted before `before`, oldest first. */
+  due(before: Date, limit: number): Promise<UnconfirmedPublication[]>;
+  /** Claims an entry for a republish at `now` if it is still as `due` read it; false otherwise. */
+  claimRepublish(entry: UnconfirmedPublication, now: Date): Promise<boolean>;
+  /** Stops republishing an entry still as `due` read it (it stays in the log, 'abandoned'). */
+  abandon(entry: UnconfirmedPublication, now: Date): Promise<boolean>;
+}
+
 export interface Scaler {
   setDesiredCount(service: Service, desiredCount: number): Promise<{ previous: number | null }>;
 }

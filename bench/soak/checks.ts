@@ -2,7 +2,7 @@
 // proxy counted: the table's decisions and anomalies, ECS's final desired counts, the UpdateService
 // calls and SNS messages that took effect. Definitions: BENCHMARKS.md, "Soak".
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { decisionIdFor, finalDecisionStatuses, type Anomaly, type Decision } from '../../src/model';
 import { STALE_CLAIM_MS, SUPERSEDED } from '../../src/use-cases/execute-decision';
 import { localClientConfig } from '../../scripts/lib/local-stack';
@@ -38,6 +38,34 @@ export interface CheckInput {
 export interface Verdict {
   figures: Figures;
   details: Record<string, unknown[]>;
+}
+
+/**
+ * The notification log's entries by state at the end (a scan: the benchmark's table is small). An
+ * alert still 'unconfirmed' (its Publish unanswered, no echo, not yet republished by alert-timers)
+ * or 'abandoned' (given up after its last attempt) may never have reached anyone.
+ */
+export async function notificationStates(
+  motoEndpoint: string,
+  tableName: string,
+): Promise<Record<string, number>> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(motoEndpoint)));
+  const states: Record<string, number> = {};
+  const pages = paginateScan(
+    { client: db },
+    {
+      TableName: tableName,
+      FilterExpression: 'kind = :k AND begins_with(pk, :alert)',
+      ExpressionAttributeValues: { ':k': 'notification', ':alert': 'NOTIFY#alert~' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const state = String(item.state);
+      states[state] = (states[state] ?? 0) + 1;
+    }
+  }
+  return states;
 }
 
 export async function readKind<T>(

@@ -16,7 +16,7 @@ import { declaredServicesForScripts } from '../../scripts/lib/services';
 import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
 import { freePort } from '../../test/support/free-port';
 import type { Anomaly, Decision } from '../../src/model';
-import { judge, readKind } from './checks';
+import { judge, notificationStates, readKind } from './checks';
 import { replayFailureQueues } from './replay';
 import { FaultProxy } from './fault-proxy';
 import { LambdaEndpoint, type AsyncHandler } from './lambda-endpoint';
@@ -521,6 +521,7 @@ async function main() {
         updateServiceCalls: proxy.updateServiceCalls.length,
         unansweredUpdateService: proxy.updateServiceCalls.filter((c) => !c.answered).length,
         publishes: proxy.publishes.length,
+        notificationLog: await notificationStates(moto.endpoint, stack.tableName),
         receivers: {
           ...duplicatesAtReceivers(receivers.counts),
           slackPosts: [...receivers.counts.slack.values()].reduce((a, b) => a + b, 0),

@@ -1,14 +1,15 @@
 // The alerts topic's echo: the slack function, subscribed to the topic without a filter, marks each
 // notification it receives as sent in the notification log (`recordEcho`). A Publish whose answer
 // was lost is then known to have gone out when that mark appears: `confirmed` polls the log for it
-// a few seconds (SNS hands a message to a Lambda subscriber within about a second).
+// a few seconds (SNS hands a message to a Lambda subscriber within about a second). An echo that
+// comes later still marks an unconfirmed entry sent, and alert-timers then does not send it again.
 import type { PublicationEcho } from '../../src/ports';
 import { notificationIdOfLogKey } from '../../src/use-cases/publish-notification';
 import { notificationLogKey } from '../../src/use-cases/publish-notification';
 import type { Notification } from '../../src/alerting';
 import type { DynamoNotificationLog } from '../store/notification-log';
 
-/** How long a Publish without an answer waits for its echo before it is sent again. */
+/** How long a Publish without an answer waits for its echo before it is left unconfirmed. */
 export const ECHO_WAIT_MS = 5_000;
 const POLL_MS = 250;
 

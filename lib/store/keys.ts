@@ -12,6 +12,8 @@
 // AUTOPILOT     HEARTBEAT#collect          heartbeat   -          -
 // AUTOPILOT     HEARTBEAT#fn#<function>    heartbeat   -          -
 // NOTIFY#<key>  NOTIFY                     notification -         -          (TTL)
+//                                          (and, while its Publish is unconfirmed, pendingPk
+//                                           NOTIFY#UNCONFIRMED / pendingSk <attemptedAt>#<key>)
 // SVC#<id>      INCIDENT#<openedAt>        incident    INCIDENT   <openedAt>#<id> (TTL once resolved)
 // SVC#<id>      NOTICE#<decisionId>        notice      -          -          (TTL)
 // SILENCES      SILENCE#<id>               silence     -          -          (TTL after it ends)
@@ -63,7 +65,16 @@ export const decisionGsi1 = (at: string, decisionId: string) => ({
   gsi1sk: `${at}#${decisionId}`,
 });
 /** The sparse index of decisions that still need the sweep or the verifier. */
-export const pendingIndex = { name: 'pending', decisions: 'DECISION' } as const;
+export const pendingIndex = {
+  name: 'pending',
+  decisions: 'DECISION',
+  /** Notification log entries whose Publish is unconfirmed (notification-log.ts). */
+  unconfirmedNotifications: 'NOTIFY#UNCONFIRMED',
+} as const;
+export const unconfirmedPending = (attemptedAt: string, key: string) => ({
+  pendingPk: pendingIndex.unconfirmedNotifications,
+  pendingSk: `${attemptedAt}#${key}`,
+});
 export const decisionPending = (at: string, decisionId: string) => ({
   pendingPk: pendingIndex.decisions,
   pendingSk: `${at}#${decisionId}`,

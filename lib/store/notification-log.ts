@@ -2,14 +2,49 @@
 // put; a claim left 'sending' by a crashed run may be taken over once it is stale. The alerts topic's
 // own subscriber marks a claim sent when the message reaches it (the echo of a Publish whose answer
 // was lost, lib/sns/topic-echo.ts).
+//
+// States: 'sending' (claimed) → 'sent'; or, a Publish with no answer and no echo, 'sending' →
+// 'unconfirmed' (the message kept in the entry, listed in the sparse index `pending` under
+// NOTIFY#UNCONFIRMED) → 'sent' by the echo, or → 'sending' again when alert-timers republishes it,
+// or → 'abandoned' after its last attempt. An 'unconfirmed' or 'abandoned' entry is never claimed
+// again by notify: it is answered as already sent, so a stream retry does not publish it twice.
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { NotificationClaim, NotificationLog } from '../../src/ports';
+import { z } from 'zod';
+import type {
+  NotificationClaim,
+  NotificationLog,
+  OutboundMessage,
+  UnconfirmedPublication,
+  UnconfirmedPublications,
+} from '../../src/ports';
 import { isConditionalCheckFailed } from '../aws/errors';
-import { expiresAt, notificationKey, ttl } from './keys';
+import { expiresAt, notificationKey, pendingIndex, ttl, unconfirmedPending } from './keys';
 import type { Table } from './table';
 
-export class DynamoNotificationLog implements NotificationLog {
+/** States after which notify's claim answers 'already-sent': the log, not the stream, owns them. */
+const HANDED_OFF = new Set(['sent', 'unconfirmed', 'abandoned']);
+
+const storedMessage = z.object({
+  subject: z.string(),
+  body: z.string(),
+  attributes: z.object({
+    severity: z.string(),
+    service: z.string(),
+    kind: z.string(),
+    route: z.string().optional(),
+  }),
+  structure: z.literal('json').optional(),
+});
+
+const unconfirmedItem = z.object({
+  pk: z.string(),
+  message: storedMessage,
+  attemptedAt: z.string(),
+  attempts: z.number().int().positive(),
+});
+
+export class DynamoNotificationLog implements NotificationLog, UnconfirmedPublications {
   constructor(private readonly table: Table) {}
 
   async claim(
@@ -53,7 +88,7 @@ export class DynamoNotificationLog implements NotificationLog {
           ConsistentRead: true,
         }),
       );
-      if (existing.Item?.state === 'sent') return 'already-sent';
+      if (HANDED_OFF.has(existing.Item?.state as string)) return 'already-sent';
       // Our own claim: the put landed, its answer was lost, and the client's retry met it.
       if (existing.Item?.owner === token) return 'claimed';
       // Released between the put and the read: claim it again (once).
@@ -78,7 +113,10 @@ export class DynamoNotificationLog implements NotificationLog {
     return this.sendingToSent(key, messageId, now, true);
   }
 
-  /** A claim still 'sending' becomes 'sent' (a conditional write); false when it was not sending. */
+  /**
+   * A claim still 'sending' (or 'unconfirmed') becomes 'sent' and leaves the unconfirmed index
+   * (a conditional write); false when it was neither.
+   */
   private async sendingToSent(
     key: string,
     messageId: string,
@@ -90,12 +128,13 @@ export class DynamoNotificationLog implements NotificationLog {
         new UpdateCommand({
           TableName: this.table.name,
           Key: notificationKey(key),
-          UpdateExpression: `SET #state = :sent, messageId = :id, sentAt = :now${seenOnTopic ? ', seenOnTopic = :t' : ''}`,
-          ConditionExpression: '#state = :sending',
+          UpdateExpression: `SET #state = :sent, messageId = :id, sentAt = :now${seenOnTopic ? ', seenOnTopic = :t' : ''} REMOVE pendingPk, pendingSk`,
+          ConditionExpression: '#state IN (:sending, :unconfirmed)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':sent': 'sent',
             ':sending': 'sending',
+            ':unconfirmed': 'unconfirmed',
             ':id': messageId,
             ':now': now.toISOString(),
             ...(seenOnTopic ? { ':t': true } : {}),
@@ -142,5 +181,111 @@ export class DynamoNotificationLog implements NotificationLog {
       .catch((err) => {
         if (!isConditionalCheckFailed(err)) throw err;
       });
+  }
+
+  async markUnconfirmed(
+    key: string,
+    claimedAt: Date,
+    message: OutboundMessage,
+    attemptedAt: Date,
+    attempts: number,
+  ): Promise<boolean> {
+    const at = attemptedAt.toISOString();
+    return this.conditionalUpdate({
+      Key: notificationKey(key),
+      UpdateExpression:
+        'SET #state = :unconfirmed, message = :message, attemptedAt = :at, attempts = :attempts, pendingPk = :ppk, pendingSk = :psk',
+      // claimedAt names the run's own claim: a takeover's claim is at least a stale period later.
+      ConditionExpression: '#state = :sending AND claimedAt = :claimedAt',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':unconfirmed': 'unconfirmed',
+        ':sending': 'sending',
+        ':claimedAt': claimedAt.toISOString(),
+        ':message': message,
+        ':at': at,
+        ':attempts': attempts,
+        ':ppk': unconfirmedPending(at, key).pendingPk,
+        ':psk': unconfirmedPending(at, key).pendingSk,
+      },
+    });
+  }
+
+  async due(before: Date, limit: number): Promise<UnconfirmedPublication[]> {
+    const items = await this.table.queryAll({
+      IndexName: pendingIndex.name,
+      KeyConditionExpression: 'pendingPk = :pk AND pendingSk < :before',
+      ExpressionAttributeValues: {
+        ':pk': pendingIndex.unconfirmedNotifications,
+        ':before': before.toISOString(),
+      },
+      Limit: limit,
+    });
+    return items.slice(0, limit).map((item) => {
+      const i = unconfirmedItem.parse(item);
+      return {
+        key: i.pk.slice('NOTIFY#'.length),
+        message: i.message,
+        attemptedAt: i.attemptedAt,
+        attempts: i.attempts,
+      };
+    });
+  }
+
+  async claimRepublish(entry: UnconfirmedPublication, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const pending = unconfirmedPending(at, entry.key);
+    return this.conditionalUpdate({
+      Key: notificationKey(entry.key),
+      // Still listed as unconfirmed: its state is 'unconfirmed', or 'sending' from a republish
+      // whose run ended before it could write the outcome (then as unknown as a lost answer).
+      UpdateExpression:
+        'SET #state = :sending, claimedAt = :at, attemptedAt = :at, attempts = :attempts, pendingSk = :psk',
+      ConditionExpression:
+        'pendingPk = :ppk AND attemptedAt = :seen AND attempts = :seenAttempts AND #state IN (:unconfirmed, :sending)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':sending': 'sending',
+        ':unconfirmed': 'unconfirmed',
+        ':at': at,
+        ':attempts': entry.attempts + 1,
+        ':psk': pending.pendingSk,
+        ':ppk': pending.pendingPk,
+        ':seen': entry.attemptedAt,
+        ':seenAttempts': entry.attempts,
+      },
+    });
+  }
+
+  async abandon(entry: UnconfirmedPublication, now: Date): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: notificationKey(entry.key),
+      UpdateExpression: 'SET #state = :abandoned, abandonedAt = :now REMOVE pendingPk, pendingSk',
+      ConditionExpression:
+        'pendingPk = :ppk AND attemptedAt = :seen AND attempts = :seenAttempts AND #state IN (:unconfirmed, :sending)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':abandoned': 'abandoned',
+        ':now': now.toISOString(),
+        ':ppk': pendingIndex.unconfirmedNotifications,
+        ':seen': entry.attemptedAt,
+        ':seenAttempts': entry.attempts,
+        ':unconfirmed': 'unconfirmed',
+        ':sending': 'sending',
+      },
+    });
+  }
+
+  /** An update whose condition failing is an answer (false), not an error. */
+  private async conditionalUpdate(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
+  ): Promise<boolean> {
+    try {
+      await this.table.send(new UpdateCommand({ ...input, TableName: this.table.name }));
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
   }
 }

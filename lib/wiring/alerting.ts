@@ -1,6 +1,7 @@
 // The alert pipeline as notify and alert-timers run it: alerting state in the table, the
 // notification log, and the SNS topic.
 import type { AlertDeps } from '../../src/use-cases/alert-notifications';
+import type { RepublishDeps } from '../../src/use-cases/republish-unconfirmed';
 import { snsClient, snsPublishClient } from '../aws/sns-client';
 import { systemClock } from '../clock';
 import { requireTopicArn } from '../config';
@@ -31,6 +32,7 @@ export const alertDeps = perConfig(
       log: notificationLog(c),
       notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
       echo: new TopicEcho(notificationLog(c)),
+      unconfirmed: notificationLog(c),
       // Published: the claim stays 'sending' until the topic's echo marks it sent.
       onMarkFailed: (key, error) =>
         logger.warn('notification published but not marked sent', {
@@ -55,4 +57,21 @@ export const escalationDeps = perConfig(
       }),
       config: c.alerting,
     }) satisfies EscalateDeps,
+);
+
+/** alert-timers' republish pass: the notifications whose Publish is still unconfirmed. */
+export const republishDeps = perConfig(
+  (c) =>
+    ({
+      clock: systemClock,
+      unconfirmed: notificationLog(c),
+      log: notificationLog(c),
+      notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
+      onMarkFailed: (key, error) =>
+        logger.warn('notification republished but not marked sent', {
+          key,
+          error: error as Error,
+        }),
+      telemetry: powertoolsTelemetry,
+    }) satisfies RepublishDeps,
 );

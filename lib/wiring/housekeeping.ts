@@ -40,6 +40,7 @@ export const housekeepingDeps = perConfig((c: AppConfig): HousekeepingDeps => {
     log: notificationLog(c),
     notifier: new SnsNotifier(snsPublishClient(c), requireTopicArn(c), c.endpoint),
     echo: new TopicEcho(notificationLog(c)),
+    unconfirmed: notificationLog(c),
     staleModelDays: STALE_MODEL_DAYS,
   };
 });

@@ -18,6 +18,7 @@ import type {
   Clock,
   NotificationLog,
   PublicationEcho,
+  UnconfirmedPublications,
   Notifier,
   ObservationStore,
   Telemetry,
@@ -38,6 +39,8 @@ export interface AlertDeps {
   notifier: Notifier;
   /** The topic's echo: settles a Publish whose answer was lost (publish-notification.ts). */
   echo?: PublicationEcho;
+  /** Keeps a Publish with no answer and no echo for alert-timers (publish-notification.ts). */
+  unconfirmed?: UnconfirmedPublications;
   /** A published notification the log could not mark sent (publish-notification.ts). */
   onMarkFailed?: (key: string, error: unknown) => void;
   config: AlertingConfig;

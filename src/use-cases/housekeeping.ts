@@ -13,6 +13,7 @@ import type {
   ModelRecord,
   NotificationLog,
   PublicationEcho,
+  UnconfirmedPublications,
   Notifier,
   ServiceRegistry,
 } from '../ports';
@@ -59,6 +60,8 @@ export interface HousekeepingDeps {
   notifier: Notifier;
   /** The topic's echo: settles a Publish whose answer was lost (publish-notification.ts). */
   echo?: PublicationEcho;
+  /** Keeps a Publish with no answer and no echo for alert-timers (publish-notification.ts). */
+  unconfirmed?: UnconfirmedPublications;
   /** A model whose series had no sample for this many days is deleted. */
   staleModelDays: number;
 }

@@ -5,13 +5,26 @@
 // A Publish whose answer was lost (OutcomeUnknownError: a timeout, a cut connection, a 5xx) may
 // have gone out. SNS standard topics take no idempotency token, so instead of resending blindly the
 // topic's echo is asked: the alerts topic's own subscriber (the slack function) marks each message
-// it receives in the log. Seen there: published, done. Not seen within the echo's wait: published
-// again — a lost alert is worse than a second copy (whose Slack, webhook and routed receivers drop
-// it; only an email subscription would show it twice). A Publish SNS answered is never sent again:
-// a failure to mark it sent afterwards is logged and left to the echo (`markPublished`).
+// it receives in the log. Seen there within the echo's short wait: published, done. Not seen: the
+// entry becomes 'unconfirmed' with the message kept in it, and the run goes on as if published (the
+// stream record succeeds, so its retry does not publish again). The minute's alert-timers
+// (republish-unconfirmed.ts) publishes it again only if no echo came within a few minutes — long
+// enough for the echo's own retries. The trade: an alert whose Publish really was lost arrives
+// ~3 minutes late, instead of an email subscriber (which, unlike the Slack, webhook and routed
+// receivers, cannot drop a copy by id) getting every such alert twice. Without the unconfirmed
+// port, or if the entry cannot be written, the claim is released and the record's retry publishes
+// again (a copy is better than a lost alert). A Publish SNS answered is never sent again: a failure
+// to mark it sent afterwards is logged and left to the echo (`markPublished`).
 import { snsPublish, type Notification } from '../alerting';
 import { isOutcomeUnknown } from '../errors';
-import type { Clock, NotificationLog, Notifier, OutboundMessage, PublicationEcho } from '../ports';
+import type {
+  Clock,
+  NotificationLog,
+  Notifier,
+  OutboundMessage,
+  PublicationEcho,
+  UnconfirmedPublications,
+} from '../ports';
 
 export interface PublishDeps {
   clock: Clock;
@@ -19,13 +32,13 @@ export interface PublishDeps {
   notifier: Notifier;
   /** Without it, an unknown outcome is released and the record's retry publishes again. */
   echo?: PublicationEcho;
+  /** Keeps a Publish with no answer and no echo for alert-timers to confirm or send again. */
+  unconfirmed?: UnconfirmedPublications;
   /** A published notification the log could not mark sent: logged by the adapter, not thrown. */
   onMarkFailed?: (key: string, error: unknown) => void;
 }
 
 const STALE_CLAIM_MS = 60_000;
-/** Publishes of one notification in one call when each got no answer and no echo came. */
-const UNKNOWN_OUTCOME_ATTEMPTS = 2;
 
 export class NotificationInFlightError extends Error {
   constructor(key: string) {
@@ -60,22 +73,40 @@ export async function publishNotification(
   if (claim === 'already-sent') return 'duplicate';
   if (claim === 'in-flight') throw new NotificationInFlightError(key);
   const message = outboundMessage(notification);
-  for (let attempt = 1; ; attempt++) {
-    let messageId: string;
-    try {
-      ({ messageId } = await deps.notifier.publish(message));
-    } catch (err) {
-      if (isOutcomeUnknown(err) && deps.echo) {
-        // The echo's check failing too leaves the outcome unknown: release, the retry resends.
-        const seen = await deps.echo.confirmed(key).catch(() => false);
-        if (seen) return 'published';
-        if (attempt < UNKNOWN_OUTCOME_ATTEMPTS) continue;
-      }
-      await deps.log.release(key);
-      throw err;
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.notifier.publish(message));
+  } catch (err) {
+    if (isOutcomeUnknown(err) && deps.echo) {
+      // The echo's check failing too leaves the outcome unknown.
+      const seen = await deps.echo.confirmed(key).catch(() => false);
+      if (seen) return 'published';
+      if (await keepUnconfirmed(deps, key, now, message)) return 'published';
     }
-    await markPublished(deps, key, messageId);
-    return 'published';
+    await deps.log.release(key);
+    throw err;
+  }
+  await markPublished(deps, key, messageId);
+  return 'published';
+}
+
+/**
+ * No answer, no echo: the run's claim becomes 'unconfirmed' for alert-timers. True when the log
+ * holds it so (or the claim is no longer this run's: the echo marked it sent meanwhile, or a
+ * takeover owns it); false when it could not be written, and the caller releases it instead.
+ */
+async function keepUnconfirmed(
+  deps: PublishDeps,
+  key: string,
+  claimedAt: Date,
+  message: OutboundMessage,
+): Promise<boolean> {
+  if (!deps.unconfirmed) return false;
+  try {
+    await deps.unconfirmed.markUnconfirmed(key, claimedAt, message, deps.clock.now(), 1);
+    return true;
+  } catch {
+    return false;
   }
 }
 

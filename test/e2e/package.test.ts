@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/lib/stack-definitions';
+import { notificationKey } from '../../lib/store/keys';
+import { notificationLogKey } from '../../src/use-cases/publish-notification';
+import { aNotification } from '../support/builders';
 import { isStarred, policyStatements, unjustifiedStar, type Template } from './template-security';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'vigia-package-'));
@@ -119,6 +122,30 @@ describe('serverless package', () => {
     const apis = Object.values(cfn.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Api');
     expect(apis.length).toBe(1);
     expect(apis[0]!.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('lets the slack function write the topic’s echo: the alert’s own log entry, no other', () => {
+    const cfn = JSON.parse(readFileSync(template, 'utf8')) as Template;
+    type Conditioned = { Condition?: Record<string, Record<string, string[]>> };
+    const slackUpdates = policyStatements(cfn).filter(
+      (s) => s.role === 'SlackRole' && [s.statement.Action].flat().includes('dynamodb:UpdateItem'),
+    );
+    const mayUpdate = (pk: string) =>
+      slackUpdates.some((s) => {
+        const condition = (s.statement as Conditioned).Condition;
+        if (!condition) return true;
+        return Object.values(condition).some((c) =>
+          (c['dynamodb:LeadingKeys'] ?? []).some((glob) =>
+            new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(
+              pk,
+            ),
+          ),
+        );
+      });
+    const echoed = notificationKey(notificationLogKey(aNotification({ id: 'inc~web~1' }))).pk;
+
+    expect(mayUpdate(echoed)).toBe(true);
+    expect(mayUpdate('SVC#web')).toBe(false);
   });
 
   it('keeps the generic webhook URL out of the slack function’s environment (SSM instead)', () => {

@@ -1,15 +1,19 @@
 // A Publish SNS accepted whose answer was lost on the way back (issue 11, bench:soak's
 // duplicateMessages): the SDK used to send it again, so every subscriber — email too — got the alert
 // twice. Publish is now sent once; an unanswered one waits for the topic's echo (the slack function,
-// subscribed to the topic, marks each message it receives in the notification log) and is sent again
-// only when no echo came, so an alert that never reached SNS is still not lost.
+// subscribed to the topic, marks each message it receives in the notification log). With no echo in
+// that short wait it is left 'unconfirmed', and alert-timers sends it again only when no echo came
+// within a few minutes: an alert that never reached SNS is late, not lost, and one whose echo was
+// merely slow is not sent twice.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { alertDeps } from '../../lib/wiring/alerting';
+import { TopicEcho } from '../../lib/sns/topic-echo';
+import { alertDeps, republishDeps } from '../../lib/wiring/alerting';
 import type { Notification } from '../../src/alerting';
-import { publishNotification } from '../../src/use-cases/publish-notification';
+import { notificationLogKey, publishNotification } from '../../src/use-cases/publish-notification';
+import { ECHO_GRACE_MS, republishUnconfirmed } from '../../src/use-cases/republish-unconfirmed';
 import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
 import { aNotification } from '../support/builders';
 import { freshLocalStack, localConfig, useStackEnvironment } from '../support/local-aws';
@@ -122,15 +126,50 @@ describe('a Publish whose answer was lost', () => {
     }
   }, 30_000);
 
-  it('that never reached SNS is sent again once no echo came: the alert is not lost', async () => {
+  it('that never reached SNS is left unconfirmed, then sent again by alert-timers once no echo came', async () => {
     const { url, seen } = await lossyProxy(stack.endpoint, 'never-sent', 1);
-    const deps = alertDeps(localConfig(url, stack.tableName, { VIGIA_TOPIC_ARN: stack.topicArn }));
+    const config = localConfig(url, stack.tableName, { VIGIA_TOPIC_ARN: stack.topicArn });
+    const deps = alertDeps(config);
     const subscriber = topicSubscriber();
     try {
       const outcome = await publishNotification(deps, notification(2));
+      const retry = await publishNotification(deps, notification(2));
+      const minutes = (m: number) => ({ now: () => new Date(Date.now() + m * 60_000) });
+      const early = await republishUnconfirmed({ ...republishDeps(config), clock: minutes(1) });
+      const due = await republishUnconfirmed({
+        ...republishDeps(config),
+        clock: minutes(ECHO_GRACE_MS / 60_000 + 1),
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+
+      expect([outcome, retry]).toEqual(['published', 'duplicate']);
+      expect(early.republished).toEqual([]);
+      expect(due.republished).toEqual([notificationLogKey(notification(2))]);
+      expect(seen.publish).toBe(1);
+      expect(subscriber.delivered).toHaveLength(1);
+      expect(
+        await deps.log.claim(notificationLogKey(notification(2)), new Date(), new Date(0)),
+      ).toBe('already-sent');
+    } finally {
+      await subscriber.stop();
+    }
+  }, 30_000);
+
+  it('whose echo came after the wait is not sent again by alert-timers: one email', async () => {
+    const { url, seen } = await lossyProxy(stack.endpoint, 'answer-lost', 1);
+    const config = localConfig(url, stack.tableName, { VIGIA_TOPIC_ARN: stack.topicArn });
+    // The subscriber is not running during the publisher's (shortened) wait: its echo comes late.
+    const deps = { ...alertDeps(config), echo: new TopicEcho(alertDeps(config).log, 300) };
+    const outcome = await publishNotification(deps, notification(3));
+    const subscriber = topicSubscriber();
+    try {
+      await new Promise((r) => setTimeout(r, 2_000));
+      const later = { now: () => new Date(Date.now() + ECHO_GRACE_MS + 60_000) };
+      const result = await republishUnconfirmed({ ...republishDeps(config), clock: later });
       await new Promise((r) => setTimeout(r, 1_500));
 
       expect(outcome).toBe('published');
+      expect(result.republished).toEqual([]);
       expect(seen.publish).toBe(1);
       expect(subscriber.delivered).toHaveLength(1);
     } finally {
