@@ -119,7 +119,11 @@ const MARK_ATTEMPTS = 2;
  * email twice): the claim stays 'sending', the topic's echo marks it sent when the message reaches
  * the slack function, and the run goes on to save the incident, whose next message has a new id.
  */
-async function markPublished(deps: PublishDeps, key: string, messageId: string): Promise<void> {
+export async function markPublished(
+  deps: Pick<PublishDeps, 'clock' | 'onMarkFailed'> & { log: Pick<NotificationLog, 'markSent'> },
+  key: string,
+  messageId: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await deps.log.markSent(key, messageId, deps.clock.now());

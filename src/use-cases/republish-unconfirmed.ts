@@ -6,6 +6,7 @@
 // conditionally (two runs cannot both send it); an answer lost again puts it back to 'unconfirmed';
 // after MAX_PUBLISH_ATTEMPTS Publishes it is abandoned, logged and counted, never sent again.
 import { isOutcomeUnknown } from '../errors';
+import { markPublished } from './publish-notification';
 import type {
   Clock,
   NotificationLog,
@@ -79,30 +80,11 @@ export async function republishUnconfirmed(deps: RepublishDeps): Promise<Republi
       (isOutcomeUnknown(err) ? result.unconfirmed : result.refused).push(entry.key);
       continue;
     }
-    await markRepublished(deps, entry.key, messageId);
+    // SNS answered: out. Marked sent (off the list); a mark that keeps failing is left to the
+    // echo — until one of them lands the entry is still listed, and a later run sends it again.
+    await markPublished(deps, entry.key, messageId);
     deps.telemetry?.count('NotificationsRepublished');
     result.republished.push(entry.key);
   }
   return result;
-}
-
-/** Writes of the 'sent' mark after the republish SNS answered. */
-const MARK_ATTEMPTS = 2;
-
-/**
- * SNS answered: out. Marked sent (off the list); a mark that keeps failing is left to the echo —
- * until one of them lands the entry is still listed, and a later run would send it again.
- */
-async function markRepublished(deps: RepublishDeps, key: string, messageId: string) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.log.markSent(key, messageId, deps.clock.now());
-      return;
-    } catch (err) {
-      if (attempt >= MARK_ATTEMPTS) {
-        deps.onMarkFailed?.(key, err);
-        return;
-      }
-    }
-  }
 }
