@@ -3,6 +3,7 @@
 import {
   flush,
   normalReadings,
+  reachesSeverity,
   step,
   type ActionOutcome,
   type AlertEvent,
@@ -69,7 +70,13 @@ export function serviceOf(input: AlertInput): string {
   }
 }
 
-/** A sample says "back to normal" for every metric that had a value and no anomaly at that time. */
+/**
+ * A sample says "back to normal" for every metric that had a value and no anomaly at that time,
+ * unless it carries an anomaly that would open an incident: a minute in which something is wrong
+ * is not one in which the service is back to normal. Its other metrics would otherwise end an
+ * incident at the very minute a new symptom began (the new anomaly, judged "before the
+ * recovery", was then dropped, and people were told "back to normal" of a leak's first minute).
+ */
 async function eventsOf(deps: AlertDeps, input: AlertInput): Promise<AlertEvent[]> {
   switch (input.kind) {
     case 'anomaly':
@@ -80,11 +87,11 @@ async function eventsOf(deps: AlertDeps, input: AlertInput): Promise<AlertEvent[
       return [{ type: 'outcome', outcome: input.outcome }];
     case 'sample': {
       const { sample } = input;
-      const anomalous = (
+      const ofSample = (
         await deps.observations.anomaliesSince(sample.serviceId, new Date(sample.at))
-      )
-        .filter((a) => a.at === sample.at)
-        .map((a) => a.metric);
+      ).filter((a) => a.at === sample.at);
+      if (ofSample.some((a) => reachesSeverity(a.severity, deps.config.openAtSeverity))) return [];
+      const anomalous = ofSample.map((a) => a.metric);
       // error_rate is derived, yet a threshold incident names it: its readings count too.
       // So are the running tasks an outage names (they come from ECS, not a metric source).
       const rate = errorRate(sample.metrics);

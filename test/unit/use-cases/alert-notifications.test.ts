@@ -11,6 +11,7 @@ import {
   parseNotificationMessage,
   type AlertingState,
 } from '../../../src/alerting';
+import type { Anomaly, Sample } from '../../../src/model';
 import type { NotificationClaim, OutboundMessage } from '../../../src/ports';
 import { processAlertInput, type AlertDeps } from '../../../src/use-cases/alert-notifications';
 
@@ -102,5 +103,61 @@ describe('notify stream items', () => {
 
     expect(counted).toEqual([['IncidentsOpened', 1]]);
     expect(timed).toEqual([['AnomalyToNotifyLatency', 1000]]);
+  });
+});
+
+describe('an incident ends on a minute with nothing wrong', () => {
+  const T = Date.parse('2026-11-22T10:00:00.000Z');
+  const minute = (n: number) => new Date(T + n * 60_000).toISOString();
+  const anomaly = (metric: string, n: number, value: number, upper: number): Anomaly => ({
+    id: `web~${minute(n)}~${metric}`,
+    serviceId: 'web',
+    metric,
+    at: minute(n),
+    value,
+    score: 0.95,
+    direction: 'up',
+    expected: upper - 5,
+    lower: upper - 10,
+    upper,
+    severity: 'critical',
+    explanation: `${metric} far above its usual`,
+    desiredCount: 3,
+  });
+  const sample = (n: number, metrics: Record<string, number>): Sample => ({
+    serviceId: 'web',
+    at: minute(n),
+    metrics,
+    ecs: null,
+  });
+
+  it('does not resolve on a sample that carries a new anomaly: the new symptom joins the incident', async () => {
+    // Prepare: a CPU incident, then CPU back inside its band for the whole resolve interval; the
+    // last of those samples is also the first minute of memory far above its usual.
+    let now = new Date(T + 90_000);
+    const { deps, published } = memoryDeps(now);
+    deps.clock = { now: () => now };
+    const memory = anomaly('memory', 6, 62, 58);
+    deps.observations = {
+      anomaliesSince: async (_id, since) => (since.toISOString() <= memory.at ? [memory] : []),
+    };
+    await processAlertInput(deps, { kind: 'anomaly', anomaly: anomaly('cpu', 0, 91, 60) });
+    for (let n = 1; n <= 5; n++) {
+      now = new Date(T + (n + 2) * 60_000);
+      await processAlertInput(deps, { kind: 'sample', sample: sample(n, { cpu: 40, memory: 50 }) });
+    }
+    const opened = published.length;
+
+    // Act: the sample of minute 6 (CPU still normal), then its memory anomaly.
+    now = new Date(T + 8 * 60_000);
+    await processAlertInput(deps, { kind: 'sample', sample: sample(6, { cpu: 40, memory: 62 }) });
+    await processAlertInput(deps, { kind: 'anomaly', anomaly: memory });
+
+    // Assess: nobody is told "back to normal" while memory has just gone wrong.
+    const phases = published
+      .slice(opened)
+      .map((m) => parseNotificationMessage(JSON.parse(m.body).default as string).phase);
+    expect(opened).toBe(1);
+    expect(phases).not.toContain('resolved');
   });
 });
