@@ -326,6 +326,31 @@ const attemptsOnPathsAndQueries = [
     path: `/services/${enc(id)}/actions`,
     body: { type: 'restart' },
   })),
+  badServiceId.map((id) => ({ method: 'GET', path: `/services/${enc(id)}/forecast` })),
+  badServiceId.map((id) => ({
+    method: 'GET',
+    path: `/services/${enc(id)}/metrics/cpu/baseline`,
+  })),
+  // A metric the service has no model for, or a name past its limit.
+  fc
+    .oneof(
+      fc.stringMatching(/^[a-z_]{1,20}$/).map((m) => `nope_${m}`),
+      fc.constant('m'.repeat(201)),
+    )
+    .map((metric) => ({ method: 'GET', path: `/services/web/metrics/${enc(metric)}/baseline` })),
+  // Forecast hours outside 1–24, not whole, not numbers, or an unknown key.
+  fc
+    .oneof(
+      fc
+        .tuple(
+          fc.constantFrom('hours', 'pastHours'),
+          fc.constantFrom('0', '25', '1.5', '-1', 'x', '1e3'),
+        )
+        .map(([key, value]) => ({ [key]: value })),
+      fc.constant({ days: '1' }),
+    )
+    .map((query) => ({ method: 'GET', path: '/services/web/forecast', query })),
+  badLimit.map((limit) => ({ method: 'GET', path: '/reports/daily', query: { limit } })),
   // Unknown silences and incidents: nothing to end or acknowledge.
   fc
     .stringMatching(/^[a-z0-9-]{1,40}$/)
@@ -383,6 +408,9 @@ const protectedGets = [
   '/decisions',
   '/report',
   '/silences',
+  '/services/web/forecast',
+  '/services/web/metrics/cpu/baseline',
+  '/reports/daily',
 ];
 
 const attemptsOnHeaders = [
