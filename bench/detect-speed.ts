@@ -84,6 +84,9 @@ interface Checkout {
   decode: (item: Record<string, unknown>) => ServiceModels;
   /** The container's cache of decoded items (lib/store/models-cache.ts), if the checkout has one. */
   cache: (new () => ModelsCache) | null;
+  /** The store's write token for a save (exported since session 11's update; before, 12 bytes of
+   *  randomBytes, which is what the store drew). */
+  token: () => string;
 }
 
 interface ModelsCache {
@@ -106,7 +109,7 @@ async function bundled(checkout: string, name: string): Promise<string> {
     stdin: {
       contents: [
         `export * from './src/detection/index.ts';`,
-        `export { encodeModels, decodeModels } from './lib/store/model-store.ts';`,
+        `export * from './lib/store/model-store.ts';`,
         existsSync(join(root, 'lib/store/models-cache.ts'))
           ? `export { DecodedModelsCache } from './lib/store/models-cache.ts';`
           : '',
@@ -142,6 +145,7 @@ async function checkoutOf(root: string, name: string): Promise<Checkout> {
     encode: b.encodeModels as Checkout['encode'],
     decode: b.decodeModels as Checkout['decode'],
     cache: (b.DecodedModelsCache ?? null) as Checkout['cache'],
+    token: (b.writeToken ?? (() => randomBytes(12).toString('base64url'))) as Checkout['token'],
   };
 }
 
@@ -217,7 +221,7 @@ function servicePass(d: Checkout, perTick: number, containers: 1 | 2): number {
       const models = { series, cadence: current.cadence };
       const version = current.version + 1;
       cache?.forget(id);
-      const token = cache ? randomBytes(12).toString('base64url') : '';
+      const token = cache ? d.token() : '';
       item = { serviceId: id, version, writer: token, body: d.encode(models) };
       cache?.keep(id, token, { version, ...models });
     }

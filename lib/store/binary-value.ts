@@ -53,7 +53,11 @@ const TWO_32 = 0x100000000;
 let out = Buffer.alloc(1 << 16);
 let view = new DataView(out.buffer, out.byteOffset, out.byteLength);
 let at = 0;
-let keys = new Map<string, number>();
+/** Keys met in bodies written so far, and which body is being written with how many keys so far. */
+const keys = new Map<string, KeySlot>();
+const MAX_KEPT_KEYS = 4096;
+let body = 0;
+let keyCount = 0;
 
 function reserve(n: number): void {
   if (at + n <= out.length) return;
@@ -72,17 +76,21 @@ function writeVarint(u: number): void {
   out[at++] = u;
 }
 
-function writeString(s: string): void {
-  // Most strings of a state are short ASCII: written byte by byte, the rest as UTF-8.
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** A short ASCII string: its bytes as they are. */
+function writeAscii(s: string): void {
   const n = s.length;
-  let ascii = n < 64;
-  for (let i = 0; ascii && i < n; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
-  if (ascii) {
-    writeVarint(n);
-    reserve(n);
-    for (let i = 0; i < n; i++) out[at++] = s.charCodeAt(i);
-    return;
-  }
+  writeVarint(n);
+  reserve(n);
+  for (let i = 0; i < n; i++) out[at++] = s.charCodeAt(i);
+}
+
+/** A well-formed string: length-prefixed UTF-8. */
+function writeUtf8(s: string): void {
   const bytes = Buffer.byteLength(s, 'utf8');
   writeVarint(bytes);
   reserve(bytes);
@@ -142,16 +150,16 @@ function writeCodes(
   return true;
 }
 
-/** Finite numbers: as decimal codes when some scale gives every value back, else as float64. */
+/** The largest |x| and the smallest non-zero |x| of the list scanned last (by isNumberList). */
+let listMax = 0;
+let listSmallest = Infinity;
+
+/** Finite numbers (scanned by isNumberList just before): as decimal codes when some scale gives
+ *  every value back, else as float64. */
 function writeNumbers(xs: readonly number[]): void {
-  let max = 0;
+  const max = listMax;
   // The smallest non-zero value needs the most decimals: tried first, it rules a width out quickly.
-  let smallest = Infinity;
-  for (let i = 0; i < xs.length; i++) {
-    const a = Math.abs(xs[i]!);
-    if (a > max) max = a;
-    if (a < smallest && a > 0) smallest = a;
-  }
+  const smallest = listSmallest;
   const n = xs.length;
   reserve(4 + 5 + n * 8);
   const headerAt = at;
@@ -180,27 +188,50 @@ function writeNumbers(xs: readonly number[]): void {
   for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, xs[i]! + 0, true); // −0 + 0 is 0.
 }
 
-/** Numbers only, every one finite, long enough for a list header to pay. */
+/** Numbers only, every one finite, long enough for a list header to pay; one pass that also
+ *  finds what writeNumbers needs (listMax, listSmallest). */
 function isNumberList(xs: readonly unknown[]): xs is number[] {
   if (xs.length < MIN_LIST) return false;
+  let max = 0;
+  let smallest = Infinity;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
     if (typeof x !== 'number' || x - x !== 0) return false;
+    const a = x < 0 ? -x : x;
+    if (a > max) max = a;
+    if (a < smallest && a > 0) smallest = a;
   }
+  listMax = max;
+  listSmallest = smallest;
   return true;
 }
 
+/** A key's place in the body being written (valid while `body` is the current body) and its UTF-8. */
+interface KeySlot {
+  body: number;
+  index: number;
+  utf8: Buffer;
+}
+
 function writeKey(key: string): void {
-  const index = keys.get(key);
-  if (index !== undefined) {
-    writeVarint((index + 1) << 1);
+  let slot = keys.get(key);
+  if (slot === undefined) {
+    // The container's keys are the few of a state, met again in every body: kept across bodies
+    // (bounded, for a store whose keys would not repeat), so a body only stamps them.
+    if (keys.size >= MAX_KEPT_KEYS) keys.clear();
+    slot = { body: -1, index: 0, utf8: Buffer.from(key, 'utf8') };
+    keys.set(key, slot);
+  }
+  if (slot.body === body) {
+    writeVarint((slot.index + 1) << 1);
     return;
   }
-  keys.set(key, keys.size);
-  const bytes = Buffer.byteLength(key, 'utf8');
-  writeVarint((bytes << 1) | 1);
-  reserve(bytes);
-  at += out.write(key, at, 'utf8');
+  slot.body = body;
+  slot.index = keyCount++;
+  const bytes = slot.utf8;
+  writeVarint((bytes.length << 1) | 1);
+  reserve(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[at++] = bytes[i]!;
 }
 
 function writeValue(value: unknown): void {
@@ -210,9 +241,13 @@ function writeValue(value: unknown): void {
       return;
     case 'string':
       reserve(1);
-      if ((value as WellFormed).isWellFormed()) {
+      // Short ASCII is checked and copied here; longer strings go to the native UTF-8 encoder.
+      if (value.length < 64 && isAscii(value)) {
         out[at++] = Tag.String;
-        writeString(value);
+        writeAscii(value);
+      } else if ((value as WellFormed).isWellFormed()) {
+        out[at++] = Tag.String;
+        writeUtf8(value);
       } else {
         out[at++] = Tag.Utf16;
         writeVarint(value.length);
@@ -262,11 +297,14 @@ function writeValue(value: unknown): void {
 /** The value's bytes after `prefix` (a format header), in a buffer of their own. */
 export function encodeValue(value: unknown, prefix: readonly number[] = []): Buffer {
   at = 0;
-  keys = new Map();
+  body++;
+  keyCount = 0;
   reserve(prefix.length);
   for (const b of prefix) out[at++] = b;
   writeValue(value);
-  return Buffer.from(out.subarray(0, at));
+  const bytes = Buffer.allocUnsafe(at);
+  out.copy(bytes, 0, 0, at);
+  return bytes;
 }
 
 class Reader {

@@ -6,7 +6,7 @@
 // then deleted. The container keeps the models it decoded or saved (lib/store/models-cache.ts): a
 // tick that reads back its own last write skips the decoding. Bodies of the JSON formats of before
 // (gzip, then brotli) still load, and are written as binary at their next save.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CadenceMemory } from '../../src/collection/read-cadence';
@@ -86,9 +86,22 @@ export function decodeModels(item: Record<string, unknown>): ServiceModels {
   };
 }
 
+/** Random bytes of a write token: 96 bits, so two writes of one service never share one. */
+const TOKEN_BYTES = 12;
+/** Random bytes for 256 tokens, drawn at once from the system's CSPRNG and each used once: the same
+ *  tokens one draw per save would give, without a call into the generator on every save. */
+const tokenPool = Buffer.alloc(TOKEN_BYTES * 256);
+let tokenAt = tokenPool.length;
+
 /** Written with every save: which write the item holds (a version alone may be another's). */
-function writeToken(): string {
-  return randomBytes(12).toString('base64url');
+export function writeToken(): string {
+  if (tokenAt >= tokenPool.length) {
+    randomFillSync(tokenPool);
+    tokenAt = 0;
+  }
+  const token = tokenPool.toString('base64url', tokenAt, tokenAt + TOKEN_BYTES);
+  tokenAt += TOKEN_BYTES;
+  return token;
 }
 
 export class DynamoModelStore implements ModelStore {

@@ -64,14 +64,18 @@ export function learnDistribution(
   alert: boolean,
 ): DistributionState {
   const k = binOf(z);
-  const step = (h: number[], w: number, add: boolean): number[] => {
-    const d = 1 - 1 / w;
-    return h.map((v, j) => {
-      const next = v * d + (add && j === k ? 1 : 0);
-      return next < 1e-3 ? 0 : coarse(next, 4);
-    });
-  };
-  return { s: step(state.s, window, true), l: step(state.l, memory, !alert) };
+  return { s: decayed(state.s, window, k), l: decayed(state.l, memory, alert ? -1 : k) };
+}
+
+/** A histogram decayed over `w` points, with one more in bin `k` (none when k is −1). */
+function decayed(h: number[], w: number, k: number): number[] {
+  const d = 1 - 1 / w;
+  const out: number[] = [];
+  for (let j = 0; j < h.length; j++) {
+    const next = h[j]! * d + (j === k ? 1 : 0);
+    out.push(next < 1e-3 ? 0 : coarse(next, 4));
+  }
+  return out;
 }
 
 /** Upper tail of the standard normal (Abramowitz–Stegun 26.2.17, error below 1e-7). */

@@ -91,7 +91,7 @@ export function learnProfile(
   const code = Math.floor((next / s) * FULL + dither(timestamp));
   v = v.slice(0, 2 * i) + encode(Math.min(FULL, Math.max(0, code))) + v.slice(2 * i + 2);
   // A scale four times what every bucket holds halves, exactly (codes double), keeping precision.
-  while (s > 2e-9 && maxCode(v) < FULL / 4) {
+  while (s > 2e-9 && !hasCodeFrom(v, FULL / 4)) {
     v = rescale(v, 2);
     s /= 2;
   }
@@ -112,8 +112,9 @@ function rescale(v: string, factor: number): string {
   return out;
 }
 
-function maxCode(v: string): number {
-  let m = 0;
-  for (let i = 0; i < v.length / 2; i++) m = Math.max(m, codeAt(v, i));
-  return m;
+/** Whether some bucket's code is at least `limit`: the scan stops at the first one, which in a
+ *  profile the scale fits is usually found within a few buckets. */
+function hasCodeFrom(v: string, limit: number): boolean {
+  for (let i = 0; i < v.length / 2; i++) if (codeAt(v, i) >= limit) return true;
+  return false;
 }

@@ -85,20 +85,15 @@ const countAt = (c: string, i: number): number => digit(c.charCodeAt(i));
 
 export function readNovelty(state: NoveltyState, code: number, window: number): NoveltyReading {
   const first = code - (code % LEVELS);
-  const counts: number[] = [];
   let total = 0;
-  for (let j = 0; j < LEVELS; j++) {
-    const k = countAt(state.c, first + j);
-    counts.push(k);
-    total += k;
-  }
+  for (let j = 0; j < LEVELS; j++) total += countAt(state.c, first + j);
   const denom = total + PRIOR * LEVELS;
   // Entropy of the hour's levels and the variance of −ln p under them.
   let h = 0;
   let h2 = 0;
   let own = 0;
   for (let j = 0; j < LEVELS; j++) {
-    const q = (counts[j]! + PRIOR) / denom;
+    const q = (countAt(state.c, first + j) + PRIOR) / denom;
     const s = -Math.log(q);
     h += q * s;
     h2 += q * s * s;
@@ -130,16 +125,13 @@ export function learnNovelty(
 ): NoveltyState {
   const { code } = reading;
   const first = code - (code % LEVELS);
-  const counts: number[] = [];
+  const countOf = (j: number) => countAt(state.c, first + j) + (first + j === code ? 1 : 0);
   let total = 0;
-  for (let j = 0; j < LEVELS; j++) {
-    const k = countAt(state.c, first + j) + (first + j === code ? 1 : 0);
-    counts.push(k);
-    total += k;
-  }
+  for (let j = 0; j < LEVELS; j++) total += countOf(j);
   const limit = Math.min(cap, DIGITS.length - 1);
   let hour = '';
-  for (const k of counts) {
+  for (let j = 0; j < LEVELS; j++) {
+    const k = countOf(j);
     const kept = total > limit ? Math.round(k / 2) : k;
     hour += DIGITS[Math.min(kept, DIGITS.length - 1)]!;
   }

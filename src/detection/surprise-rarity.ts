@@ -54,9 +54,18 @@ export function exceedance(state: RarityState, surprise: number, P: RarityParams
 export function learnRarity(state: RarityState, surprise: number, P: RarityParams): RarityState {
   const d = 1 - 1 / P.memory;
   const k = Math.floor(position(surprise));
-  const c = state.c.map((v, j) => {
+  // A loop, not map with a closure: three of these histograms learn on every point.
+  const from = state.c;
+  const c: number[] = [];
+  for (let j = 0; j < from.length; j++) {
+    const v = from[j]!;
+    // An empty bin stays empty (0 · d is 0, under the floor) unless this point lands in it.
+    if (v === 0 && j !== k) {
+      c.push(0);
+      continue;
+    }
     const next = v * d + (j === k ? 1 : 0);
-    return next < 1e-3 ? 0 : coarse(next, 6);
-  });
+    c.push(next < 1e-3 ? 0 : coarse(next, 6));
+  }
   return { c, tot: compact(state.tot * d + 1) };
 }

@@ -104,4 +104,26 @@ describe('binary value', () => {
       BinaryValueError,
     );
   });
+  it('writes a body the same whatever bodies the container wrote before it', () => {
+    // Prepare: the encoder keeps its key table between bodies; each body must still carry its own.
+    const first = { series: { cpu: { v: 1, s: { lvl: 2.5, rr: [0.5, 1.5] } } }, cadence: null };
+    const second = { cadence: { lvl: 3 }, other: { rr: [2.25, 4.5], cpu: 'x' } };
+    const alone = Uint8Array.from(encodeValue(second));
+    // Act
+    encodeValue(first);
+    const after = Uint8Array.from(encodeValue(second));
+    // Assess
+    expect(after).toEqual(alone);
+    expect(decodeValue(after)).toEqual(json(second));
+  });
+
+  it('gives back a value with more distinct keys than the encoder keeps between bodies', () => {
+    // Prepare: 5,000 distinct keys, each used twice (past the 4,096 kept, the table starts over).
+    const many: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) many[`k${i}`] = { [`k${i}`]: i / 4 };
+    // Act
+    const back = decodeValue(encodeValue({ many, again: { k1: 1, k4999: 2 } }));
+    // Assess
+    expect(back).toEqual(json({ many, again: { k1: 1, k4999: 2 } }));
+  });
 });

@@ -7,7 +7,12 @@ import {
   seriesDetector,
   type SeriesDetector,
 } from '../../../src/detection';
-import { BINARY_BODY, decodeModels, encodeModels } from '../../../lib/store/model-store';
+import {
+  BINARY_BODY,
+  decodeModels,
+  encodeModels,
+  writeToken,
+} from '../../../lib/store/model-store';
 import { BinaryValueError } from '../../../lib/store/binary-value';
 import { dailyCycle, FIVE_MINUTES, START } from '../detection/series-fixtures';
 
@@ -122,5 +127,12 @@ describe('models item body', () => {
     for (const r of models.series) {
       expect(encodeModels({ series: [r], cadence: null }).length).toBeLessThanOrEqual(4096);
     }
+  });
+  it('gives every save its own write token, also past a refill of the random pool', () => {
+    // Act: more tokens than one draw of random bytes holds (256).
+    const tokens = Array.from({ length: 1000 }, () => writeToken());
+    // Assess: 12 random bytes each, base64url, never one twice.
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(new Set(tokens).size).toBe(tokens.length);
   });
 });
