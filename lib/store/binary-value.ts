@@ -309,32 +309,44 @@ export function encodeValue(value: unknown, prefix: readonly number[] = []): Buf
 
 class Reader {
   at: number;
+  /** The keys this body has written in full so far, by index (decoded once a body). */
   private readonly keys: string[] = [];
   private readonly view: DataView;
+  private readonly end: number;
 
   constructor(
     private readonly bytes: Uint8Array,
     start: number,
   ) {
     this.at = start;
+    this.end = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private need(n: number): void {
-    if (this.at + n > this.bytes.length)
-      throw new BinaryValueError(`ends at byte ${this.bytes.length}, ${n} more needed`);
+    if (this.at + n > this.end)
+      throw new BinaryValueError(`ends at byte ${this.end}, ${n} more needed`);
   }
 
   private byte(): number {
-    this.need(1);
+    if (this.at >= this.end) this.need(1);
     return this.bytes[this.at++]!;
   }
 
   private varint(): number {
+    // One byte (tags' counts, key indexes, small integers) read straight; longer ones byte by byte.
+    const at = this.at;
+    if (at < this.end) {
+      const b = this.bytes[at]!;
+      if (b < 0x80) {
+        this.at = at + 1;
+        return b;
+      }
+    }
     let u = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let scale = 1, i = 0; i < 5; i++, scale *= 0x80) {
       const b = this.byte();
-      u += (b & 0x7f) * 2 ** shift;
+      u += (b & 0x7f) * scale;
       if (b < 0x80) return u;
     }
     throw new BinaryValueError(`varint too long at byte ${this.at}`);
@@ -365,25 +377,31 @@ class Reader {
       throw new BinaryValueError(`number list of width ${width}, scale ${k} at byte ${this.at}`);
     this.need(n * width);
     const offset = OFFSETS[width - 1]!;
-    const up = k >= 0;
-    const p = POW10[up ? k : -k]!;
     const b = this.bytes;
-    let o = this.at;
+    const o = this.at;
+    this.at = o + n * width;
     // Grown by push, not preallocated: a holey array would slow every later read of the state.
+    // The value is n / 10^k (or n · 10^-k) exactly as written, per width only the read differs.
     const xs: number[] = [];
-    for (let i = 0; i < n; i++) {
-      let u = 0;
-      if (width <= 3) {
-        for (let d = width - 1; d >= 0; d--) u = (u << 8) | b[o + d]!;
-      } else {
-        for (let d = width - 1; d >= 4; d--) u = u * 256 + b[o + d]!;
-        u = u * TWO_32 + (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
-      }
-      o += width;
-      const code = u - offset;
-      xs.push(up ? code / p : code * p);
+    if (k >= 0) {
+      const p = POW10[k]!;
+      if (width === 1) for (let i = o; i < o + n; i++) xs.push((b[i]! - offset) / p);
+      else if (width === 2)
+        for (let i = o; i < o + 2 * n; i += 2) xs.push(((b[i]! | (b[i + 1]! << 8)) - offset) / p);
+      else if (width === 3)
+        for (let i = o; i < o + 3 * n; i += 3)
+          xs.push(((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) - offset) / p);
+      else for (let i = 0; i < n; i++) xs.push((wideCode(b, o + i * width, width) - offset) / p);
+    } else {
+      const p = POW10[-k]!;
+      if (width === 1) for (let i = o; i < o + n; i++) xs.push((b[i]! - offset) * p);
+      else if (width === 2)
+        for (let i = o; i < o + 2 * n; i += 2) xs.push(((b[i]! | (b[i + 1]! << 8)) - offset) * p);
+      else if (width === 3)
+        for (let i = o; i < o + 3 * n; i += 3)
+          xs.push(((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) - offset) * p);
+      else for (let i = 0; i < n; i++) xs.push((wideCode(b, o + i * width, width) - offset) * p);
     }
-    this.at = o;
     return xs;
   }
 
@@ -391,7 +409,10 @@ class Reader {
     const n = this.varint();
     this.need(n * 8);
     const xs: number[] = [];
-    for (let i = 0; i < n; i++, this.at += 8) xs.push(this.view.getFloat64(this.at, true));
+    const view = this.view;
+    const o = this.at;
+    for (let i = o; i < o + 8 * n; i += 8) xs.push(view.getFloat64(i, true));
+    this.at = o + 8 * n;
     return xs;
   }
 
@@ -406,6 +427,32 @@ class Reader {
     const key = this.keys[(v >>> 1) - 1];
     if (key === undefined) throw new BinaryValueError(`unknown key index at byte ${this.at}`);
     return key;
+  }
+
+  private object(): Record<string, unknown> {
+    const object: Record<string, unknown> = {};
+    for (let key = this.key(); key !== null; key = this.key()) {
+      const value = this.value();
+      // As JSON.parse does: a key named __proto__ is a member, not the prototype.
+      if (key === '__proto__')
+        Object.defineProperty(object, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else object[key] = value;
+    }
+    return object;
+  }
+
+  private array(): unknown[] {
+    const n = this.varint();
+    // Each element takes at least one byte: a corrupt count fails here, not in an allocation.
+    this.need(n);
+    const xs: unknown[] = [];
+    for (let i = 0; i < n; i++) xs.push(this.value());
+    return xs;
   }
 
   value(): unknown {
@@ -435,30 +482,10 @@ class Reader {
           text += String.fromCharCode(this.view.getUint16(this.at, true));
         return text;
       }
-      case Tag.Array: {
-        const n = this.varint();
-        // Each element takes at least one byte: a corrupt count fails here, not in an allocation.
-        this.need(n);
-        const xs: unknown[] = [];
-        for (let i = 0; i < n; i++) xs.push(this.value());
-        return xs;
-      }
-      case Tag.Object: {
-        const object: Record<string, unknown> = {};
-        for (let key = this.key(); key !== null; key = this.key()) {
-          const value = this.value();
-          // As JSON.parse does: a key named __proto__ is a member, not the prototype.
-          if (key === '__proto__')
-            Object.defineProperty(object, key, {
-              value,
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-          else object[key] = value;
-        }
-        return object;
-      }
+      case Tag.Array:
+        return this.array();
+      case Tag.Object:
+        return this.object();
       case Tag.Decimals:
         return this.decimals();
       case Tag.Floats:
@@ -467,6 +494,13 @@ class Reader {
         throw new BinaryValueError(`unknown tag ${tag} at byte ${this.at - 1}`);
     }
   }
+}
+
+/** A 4- to 7-byte little-endian code from `o` (below 2^53: exact). */
+function wideCode(b: Uint8Array, o: number, width: number): number {
+  let u = 0;
+  for (let d = width - 1; d >= 4; d--) u = u * 256 + b[o + d]!;
+  return u * TWO_32 + (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
 }
 
 /** The value encodeValue wrote from byte `start` on; every byte must belong to it. */

@@ -50,6 +50,29 @@ describe('binary value', () => {
     back.forEach((xs, i) => xs.forEach((x, j) => expect(Object.is(x, lists[i]![j])).toBe(true)));
   });
 
+  it('reads a number list back bit for bit at every code width, scale up and down', () => {
+    // Prepare: per width w (1–7 bytes), codes up to the width's largest, at 10^3 and 10^-3, so the
+    // decoder's path for each width and each sign of the scale is taken (checked in the header).
+    const cases = [1, 2, 3, 4, 5, 6, 7].flatMap((width) => {
+      const top = Math.min(2 ** (8 * width - 1), 2 ** 52) - 1;
+      const codes = [top, -Math.floor(top / 3), 1, 0, -1, Math.floor(top / 7)];
+      return [
+        { width, k: 3, xs: codes.map((n) => n / 1000) },
+        // n · 1000 stays an exact integer below 2^53 only for the narrower widths.
+        ...(width <= 5 ? [{ width, k: -3, xs: codes.map((n) => n * 1000) }] : []),
+      ];
+    });
+    for (const { width, k, xs } of cases) {
+      // Act
+      const bytes = encodeValue(xs);
+      const back = decodeValue(bytes) as number[];
+      // Assess: tag 8 (decimals), count, width, k + 22; then every value, bit for bit.
+      expect([bytes[0], bytes[2], bytes[3]]).toEqual([8, width, k + 22]);
+      expect(back).toHaveLength(xs.length);
+      back.forEach((x, i) => expect(Object.is(x, xs[i])).toBe(true));
+    }
+  });
+
   it('gives back what JSON gives back for any value, any doubles included', () => {
     fc.assert(
       fc.property(
