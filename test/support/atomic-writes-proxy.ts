@@ -18,12 +18,21 @@ export interface AtomicWritesProxy {
   close(): Promise<void>;
 }
 
+/** Longer than any test's own AWS request timeout (30 s on the local stack): only a hung call. */
+const UPSTREAM_TIMEOUT_MS = 60_000;
+
 export function startAtomicWritesProxy(target: string): Promise<AtomicWritesProxy> {
   const upstream = new URL(target);
   let queue: Promise<unknown> = Promise.resolve();
 
+  // Every way a forwarded call can end settles it — its answer ending, failing or closing, the
+  // request failing or closing, the client going away, or no answer within UPSTREAM_TIMEOUT_MS —
+  // so one write that never ends cannot hold every later write in the queue (CI saw every e2e file
+  // after one fail in set-up with ETIMEDOUT).
   const forward = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) =>
     new Promise<void>((resolve) => {
+      const done = () => resolve();
+      res.on('close', done);
       const out = http.request(
         {
           host: upstream.hostname,
@@ -35,14 +44,20 @@ export function startAtomicWritesProxy(target: string): Promise<AtomicWritesProx
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-          answer.on('end', resolve);
-          answer.on('error', resolve);
+          answer.on('end', done);
+          answer.on('error', done);
+          answer.on('close', done);
         },
       );
+      out.setTimeout(UPSTREAM_TIMEOUT_MS, () =>
+        out.destroy(new Error('no answer from the emulator')),
+      );
       out.on('error', (err) => {
-        res.writeHead(502).end(String(err));
-        resolve();
+        if (!res.headersSent) res.writeHead(502);
+        res.end(String(err));
+        done();
       });
+      out.on('close', done);
       out.end(body);
     });
 
