@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { Context, SNSEvent } from 'aws-lambda';
+import type { SNSEvent } from 'aws-lambda';
 import { createClients } from '../../lib/aws/clients';
 import { SnsNotifier } from '../../lib/sns/sns-notifier';
 import { ConfiguredWebhookUrl } from '../../lib/slack/webhook-url';
@@ -14,6 +14,7 @@ import { FleetWatch } from '../../scripts/lib/fleet-watch';
 import { aNotification } from '../support/builders';
 import { freePort } from '../support/free-port';
 import { freshLocalStack } from '../support/local-aws';
+import { slackContext } from '../support/lambda-context';
 
 interface Received {
   path: string;
@@ -50,15 +51,6 @@ const notification = aNotification({
   ],
   actions: ['scaled out from 2 to 4 tasks'],
 });
-
-const lambdaContext = {
-  functionName: 'vigia-dev-slack',
-  awsRequestId: 'test-request',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-dev-slack',
-  memoryLimitInMB: '256',
-  functionVersion: '$LATEST',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
 
 describe('slack function', () => {
   let server: Awaited<ReturnType<typeof webhookServer>>;
@@ -112,7 +104,7 @@ describe('slack function', () => {
     const { handler } = await import('../../functions/slack');
 
     // Act
-    await handler(event, lambdaContext);
+    await handler(event, slackContext);
 
     // Assess
     const slack = server.received.filter((r) => r.path.startsWith('/services/'));
@@ -132,7 +124,7 @@ describe('slack function', () => {
     const before = server.received.length;
 
     // SNS is at least once: the same message again posts nothing.
-    await handler(event, lambdaContext);
+    await handler(event, slackContext);
     expect(server.received).toHaveLength(before);
 
     // A receiver failing makes SNS retry the whole invocation: Slack, which had it, hears it once.
@@ -142,8 +134,8 @@ describe('slack function', () => {
     );
     expect(again.Records[0]!.Sns.Message).toContain(`${notification.id}-b`);
     server.script.push(200, 500, 500, 500, 500); // Slack takes it; the generic webhook is down.
-    await expect(handler(again, lambdaContext)).rejects.toThrow(/generic webhook/);
-    await handler(again, lambdaContext); // SNS's retry: the generic webhook is back.
+    await expect(handler(again, slackContext)).rejects.toThrow(/generic webhook/);
+    await handler(again, slackContext); // SNS's retry: the generic webhook is back.
 
     const paths = server.received.slice(before).map((r) => r.path);
     expect(paths.filter((p) => p.startsWith('/services/'))).toHaveLength(1);

@@ -7,7 +7,7 @@
 // merely slow is not sent twice.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Context, SNSEvent } from 'aws-lambda';
+import type { SNSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TopicEcho } from '../../lib/sns/topic-echo';
 import { alertDeps, republishDeps } from '../../lib/wiring/alerting';
@@ -17,15 +17,7 @@ import { ECHO_GRACE_MS, republishUnconfirmed } from '../../src/use-cases/republi
 import { FleetWatch, type InboxMessage } from '../../scripts/lib/fleet-watch';
 import { aNotification } from '../support/builders';
 import { freshLocalStack, localConfig, useStackEnvironment } from '../support/local-aws';
-
-const slackContext = {
-  functionName: 'vigia-dev-slack',
-  awsRequestId: 'test-request',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-dev-slack',
-  memoryLimitInMB: '256',
-  functionVersion: '$LATEST',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+import { slackContext } from '../support/lambda-context';
 
 let stack: Awaited<ReturnType<typeof freshLocalStack>>;
 let proxy: Server | undefined;

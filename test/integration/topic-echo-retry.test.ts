@@ -2,7 +2,7 @@
 // unconfirmed, and alert-timers publishes it again 3 minutes later unless the echo came. When the
 // slack function cannot write the echo, it fails the invocation after serving its receivers, so
 // Lambda's retry (a minute later) records it in time and the email is not sent twice.
-import type { Context, SNSEvent } from 'aws-lambda';
+import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoNotificationLog } from '../../lib/store/notification-log';
 import { republishDeps } from '../../lib/wiring/alerting';
@@ -16,15 +16,7 @@ import {
   useStackEnvironment,
 } from '../support/local-aws';
 import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
-
-const slackContext = {
-  functionName: 'vigia-dev-slack',
-  awsRequestId: 'test-request',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-dev-slack',
-  memoryLimitInMB: '256',
-  functionVersion: '$LATEST',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+import { slackContext } from '../support/lambda-context';
 
 let faults: ScriptedFaults;
 let direct: DynamoNotificationLog;
