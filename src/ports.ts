@@ -205,6 +205,11 @@ export interface DecisionStore {
     now: Date,
     staleBefore: Date,
   ): Promise<DecisionClaim | null>;
+  /**
+   * Puts a claim made at `claimedAt` back to approved, untouched; false when it is no longer that
+   * claim (taken over, or finished).
+   */
+  releaseClaim(serviceId: string, id: string, claimedAt: Date): Promise<boolean>;
   finishDecision(
     serviceId: string,
     id: string,

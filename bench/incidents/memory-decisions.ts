@@ -82,6 +82,14 @@ export class MemoryDecisions
       interruptedClaimAt: before.status === 'executing' ? (before.claimedAt ?? null) : null,
     };
   }
+  async releaseClaim(_serviceId: string, id: string, claimedAt: Date): Promise<boolean> {
+    const before = this.table.decisions.get(id);
+    if (before?.status !== 'executing' || before.claimedAt !== claimedAt.toISOString())
+      return false;
+    const { claimedAt: _dropped, ...rest } = before;
+    this.table.putDecisionItem({ ...rest, status: 'approved' }, before);
+    return true;
+  }
   async finishDecision(
     _serviceId: string,
     id: string,

@@ -75,6 +75,29 @@ export class DynamoDecisionStore implements DecisionStore {
     }
   }
 
+  async releaseClaim(serviceId: string, id: string, claimedAt: Date): Promise<boolean> {
+    try {
+      await this.table.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { pk: servicePk(serviceId), sk: decisionSk(id) },
+          UpdateExpression: 'SET #status = :approved REMOVE claimedAt',
+          ConditionExpression: '#status = :executing AND claimedAt = :claimedAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':approved': 'approved',
+            ':executing': 'executing',
+            ':claimedAt': claimedAt.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
   async finishDecision(
     serviceId: string,
     id: string,

@@ -91,6 +91,9 @@ export class SingleTableStore
   claimDecision(serviceId: string, id: string, now: Date, staleBefore: Date) {
     return this.decisions.claimDecision(serviceId, id, now, staleBefore);
   }
+  releaseClaim(serviceId: string, id: string, claimedAt: Date) {
+    return this.decisions.releaseClaim(serviceId, id, claimedAt);
+  }
   finishDecision(
     serviceId: string,
     id: string,

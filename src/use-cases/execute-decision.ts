@@ -6,6 +6,9 @@
 // minute — and an action that already reached ECS is recorded, not repeated. A team's runbook
 // (SPEC X7) runs under the same claim, gate and audit; it carries the decision id as its
 // idempotency key, so a takeover that runs it again is recognised by the runbook's receiver.
+// Decisions of one service reach ECS in the order they were made: one waits while an earlier one
+// acting on the same thing is still mid-attempt, and one that a later decision has overtaken is
+// skipped — so an attempt whose outcome is unknown cannot land after, and undo, a later change.
 import { incidentKey } from '../alerting/incident';
 import { gateDecision, overtakenBy, type GlobalSwitches } from '../decision';
 import {
@@ -30,8 +33,11 @@ import { isOutcomeUnknown, OutcomeUnknownError } from '../errors';
 export interface ExecuteDeps {
   clock: Clock;
   registry: ServiceRegistry;
-  /** `decisionsSince`: a takeover looks for a later decision of the service that already acted. */
-  decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince'>;
+  /**
+   * `decisionsSince`: the service's other decisions, to keep their order on ECS; `releaseClaim`
+   * hands back a claim that has to wait for an earlier decision.
+   */
+  decisions: Pick<DecisionStore, 'claimDecision' | 'decisionsSince' | 'releaseClaim'>;
   ledger: Pick<DecisionLedger, 'completeDecision'>;
   scaler: ServiceActuator;
   /** SSM Automation, Lambda and HTTPS runbooks; without it a runbook decision fails, saying so. */
@@ -46,10 +52,19 @@ export interface ExecuteDeps {
 export const STALE_CLAIM_MS = 2 * 60_000;
 
 /**
- * `held`: ECS's circuit breaker is open, or the change got no answer (it may have landed); the claim
- * stays and goes stale, and the sweep's takeover reads ECS before acting again.
+ * How far back an unfinished decision still counts: the sweep finishes those made within it, and a
+ * later decision of the service waits for them (an older one is never finished, so never waited on).
  */
-export type ExecutionOutcome = 'executed' | 'failed' | 'skipped' | 'already-handled' | 'held';
+export const UNFINISHED_HORIZON_MS = 24 * 60 * 60_000;
+
+/**
+ * `held`: ECS's circuit breaker is open, or the change got no answer (it may have landed); the claim
+ * stays and goes stale, and the sweep's takeover reads ECS before acting again. `waiting`: an
+ * earlier decision of the service, acting on the same thing, is still mid-attempt; this one is left
+ * (or put back) `approved`, and the sweep carries it out once the earlier one is finished.
+ */
+export type ExecutionOutcome =
+  'executed' | 'failed' | 'skipped' | 'already-handled' | 'held' | 'waiting';
 
 type Finished = { status: 'executed' | 'failed' | 'skipped'; result: string };
 
@@ -58,6 +73,14 @@ export async function executeDecision(
   decision: Decision,
   switches: GlobalSwitches,
 ): Promise<ExecutionOutcome> {
+  // Not even claimed while an earlier one is mid-attempt: a redelivered record waits without a write.
+  if (ORDERED_ACTIONS.has(decision.action)) {
+    const { earlier } = orderAmong(decision, await othersOf(deps, decision));
+    if (earlier) {
+      deps.telemetry?.count('Executions', 1, { outcome: 'waiting' });
+      return 'waiting';
+    }
+  }
   const now = deps.clock.now();
   const claim = await deps.decisions.claimDecision(
     decision.serviceId,
@@ -72,7 +95,7 @@ export async function executeDecision(
     before: null,
     after: null,
   };
-  let finished: Finished;
+  let finished: Finished | 'waiting';
   try {
     finished = await carryOut(deps, claimed, claim.interruptedClaimAt, switches, snapshots);
   } catch (err) {
@@ -83,6 +106,16 @@ export async function executeDecision(
       return 'held';
     }
     throw err;
+  }
+  if (finished === 'waiting') {
+    // Claimed in the same moment as an earlier decision: handed back untouched, for the sweep (or
+    // this record's redelivery) once the earlier one is done. A takeover keeps its claim: its
+    // interrupted attempt may have reached ECS, and only a takeover checks that before acting.
+    if (claim.interruptedClaimAt === null) {
+      await deps.decisions.releaseClaim(claimed.serviceId, claimed.id, now);
+    }
+    deps.telemetry?.count('Executions', 1, { outcome: 'waiting' });
+    return claim.interruptedClaimAt === null ? 'waiting' : 'held';
   }
   // Recording is outside carryOut's error handling on purpose: a failure to record must not be
   // written down as a failed action (ECS may have changed). It fails the record instead; the
@@ -105,7 +138,7 @@ async function carryOut(
   interruptedClaimAt: string | null,
   switches: GlobalSwitches,
   snapshots: { before: ServiceSnapshot | null; after: ServiceSnapshot | null },
-): Promise<Finished> {
+): Promise<Finished | 'waiting'> {
   const service = await deps.registry.get(claimed.serviceId);
   if (!service) return { status: 'failed', result: `unknown service '${claimed.serviceId}'` };
   const repointed = repointedFrom(claimed, service);
@@ -144,16 +177,33 @@ async function carryOut(
         snapshots.before = null;
         return { status: 'executed', result: done };
       }
-      // ECS no longer shows it, but a later decision of the service acted since: resending this one
-      // now would undo the later one (an operator's "2" then "4" ending at 2).
-      const later = await supersededBy(deps, claimed);
-      if (later) {
-        return {
-          status: 'skipped',
-          result: `${SUPERSEDED} ${later.id} (${later.action}, ${later.status === 'executed' ? `executed ${later.finishedAt}` : `attempted ${later.claimedAt}`}); the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`,
-        };
-      }
     }
+    // Read after the claim, which the other decisions' own checks see: of two claimed at once, the
+    // older finds the newer and steps aside, the newer finds the older and waits.
+    const order = orderAmong(
+      claimed,
+      await othersOf(deps, claimed).catch((err: unknown) => {
+        throw new OutcomeUnknownError(
+          `the other decisions of '${claimed.serviceId}' could not be read: ${(err as Error).message}`,
+          err,
+        );
+      }),
+    );
+    if (order.later) {
+      // A later decision of the service acted, or is mid-attempt (its change may have landed, and
+      // its own takeover will make sure of it): sending this older change now would undo it (an
+      // operator's "2" then "4" ending at 2).
+      const later = order.later;
+      const attempt =
+        interruptedClaimAt === null
+          ? 'not sent'
+          : `the attempt at ${interruptedClaimAt} got no answer from ECS and may have applied it`;
+      return {
+        status: 'skipped',
+        result: `${SUPERSEDED} ${later.id} (${later.action}, ${later.status === 'executed' ? `executed ${later.finishedAt}` : `attempted ${later.claimedAt}`}); ${attempt}`,
+      };
+    }
+    if (order.earlier) return 'waiting';
     const overtaken = overtakenBy(claimed, snapshots.before);
     if (overtaken) return { status: 'skipped', result: overtaken };
     // The loop's latency: from the anomaly's minute (the decision's `at`) to the call to ECS.
@@ -254,31 +304,39 @@ function sameEffect(d: Decision['action'], later: Decision['action']): boolean {
   );
 }
 
-/**
- * A decision of the same service, made after this one, that has acted on the same thing: the newer
- * intent stands. Not knowing holds the decision (the next sweep asks again) rather than failing an
- * action that may have landed.
- */
-async function supersededBy(deps: ExecuteDeps, claimed: Decision): Promise<Decision | null> {
-  const since = await deps.decisions
-    .decisionsSince(claimed.serviceId, new Date(claimed.at))
-    .catch((err: unknown) => {
-      throw new OutcomeUnknownError(
-        `the later decisions of '${claimed.serviceId}' could not be read: ${(err as Error).message}`,
-        err,
-      );
-    });
-  return (
-    since.find(
-      (d) =>
-        d.id !== claimed.id &&
-        d.at > claimed.at &&
-        // Executed, or mid-attempt itself (claimed: its change may have landed, and its own
-        // takeover will make sure of it): resending the older change would undo the later one.
-        (d.status === 'executed' || d.status === 'executing') &&
-        sameEffect(claimed.action, d.action),
-    ) ?? null
+/** The actions whose order on ECS matters: each sets what the next one reads and changes. */
+const ORDERED_ACTIONS = new Set([...COUNT_ACTIONS, ...DEPLOYMENT_ACTIONS]);
+
+/** The service's decisions made within the unfinished horizon before this one, and since. */
+function othersOf(deps: ExecuteDeps, d: Decision): Promise<Decision[]> {
+  return deps.decisions.decisionsSince(
+    d.serviceId,
+    new Date(Date.parse(d.at) - UNFINISHED_HORIZON_MS),
   );
+}
+
+/** Decisions are ordered by when they were made; two of the same minute by their ids. */
+function madeBefore(a: Pick<Decision, 'at' | 'id'>, b: Pick<Decision, 'at' | 'id'>): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
+}
+
+/**
+ * Where a decision stands among the service's others acting on the same thing: `later`, one made
+ * after it that has acted or is mid-attempt (the newer intent stands); `earlier`, one made before it
+ * that is still mid-attempt (its change may land at any moment, so this one waits for its outcome).
+ */
+export function orderAmong(
+  d: Decision,
+  others: Decision[],
+): { later: Decision | null; earlier: Decision | null } {
+  const related = others.filter((o) => o.id !== d.id && sameEffect(d.action, o.action));
+  return {
+    later:
+      related.find(
+        (o) => madeBefore(d, o) && (o.status === 'executed' || o.status === 'executing'),
+      ) ?? null,
+    earlier: related.find((o) => madeBefore(o, d) && o.status === 'executing') ?? null,
+  };
 }
 
 /**

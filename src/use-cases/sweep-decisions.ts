@@ -9,6 +9,7 @@ import type { PendingDecisions } from '../ports';
 import {
   executeDecision,
   STALE_CLAIM_MS,
+  UNFINISHED_HORIZON_MS,
   type ExecuteDeps,
   type ExecutionOutcome,
 } from './execute-decision';
@@ -22,9 +23,9 @@ export interface SweepDeps extends ExecuteDeps {
  * How far back the sweep looks. Not just the last hour: when the schedule itself stopped for longer
  * (an outage, a paused rule), what was interrupted before must still be finished when it comes back
  * (bench:soak found decisions stuck for good behind a 60-minute horizon). A day of a service's
- * decisions is a few items per query.
+ * decisions is a few items per query. The same horizon as a later decision's wait for an earlier one.
  */
-export const SWEEP_LOOKBACK_MS = 24 * 60 * 60_000;
+export const SWEEP_LOOKBACK_MS = UNFINISHED_HORIZON_MS;
 
 export interface SweepResult {
   finished: { decisionId: string; outcome: ExecutionOutcome }[];
@@ -57,7 +58,9 @@ export async function sweepUnfinishedDecisions(
       }
       if (Date.parse(decision.at) < horizon) continue;
       if (!registered.has(decision.serviceId) || !isAbandoned(decision, now)) continue;
+      // Oldest first (the index's order): an earlier one is finished before a later one that waits.
       const outcome = await executeDecision(deps, decision, switches);
+      if (outcome === 'waiting') continue;
       result.finished.push({ decisionId: decision.id, outcome });
     } catch (err) {
       result.failures.push({ serviceId: decision.serviceId, error: (err as Error).message });

@@ -24,6 +24,7 @@ function takeOver(held: Decision, ecsNow: ServiceSnapshot) {
     registry: { list: async () => [aService()], get: async () => aService() },
     decisions: {
       claimDecision: async () => ({ decision: held, interruptedClaimAt }),
+      releaseClaim: async () => true,
       decisionsSince: async () => [held],
     },
     ledger: {

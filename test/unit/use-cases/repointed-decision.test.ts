@@ -16,6 +16,7 @@ function run(decision: Decision, current: Service) {
     registry: { list: async () => [current], get: async () => current },
     decisions: {
       claimDecision: async () => ({ decision, interruptedClaimAt: null }),
+      releaseClaim: async () => true,
       decisionsSince: async () => [],
     },
     ledger: {

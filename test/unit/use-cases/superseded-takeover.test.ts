@@ -22,6 +22,7 @@ function takeOver(held: Decision, since: Decision[]) {
     registry: { list: async () => [aService()], get: async () => aService() },
     decisions: {
       claimDecision: async () => ({ decision: held, interruptedClaimAt }),
+      releaseClaim: async () => true,
       decisionsSince: async () => [held, ...since],
     },
     ledger: {
