@@ -47,6 +47,9 @@ export interface AlertLogEntry {
   key: string;
   state: string;
   attempts?: number;
+  /** When its last claim was taken and its last Publish attempted: to trace one left behind. */
+  claimedAt?: string;
+  attemptedAt?: string;
 }
 
 /**
@@ -76,6 +79,8 @@ export async function alertLogEntries(
         key: String(item.pk).slice('NOTIFY#'.length),
         state: String(item.state),
         ...(typeof item.attempts === 'number' ? { attempts: item.attempts } : {}),
+        ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
+        ...(typeof item.attemptedAt === 'string' ? { attemptedAt: item.attemptedAt } : {}),
       });
     }
   }
@@ -148,6 +153,8 @@ export function judge(input: CheckInput): Verdict {
       alert: e.key,
       state: e.state,
       attempts: e.attempts,
+      claimedAt: e.claimedAt,
+      attemptedAt: e.attemptedAt,
       publishedToSns: publishedOf.get(e.key.slice('alert~'.length)) ?? 0,
       why: 'alert not sent',
     });
