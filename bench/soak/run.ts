@@ -502,7 +502,11 @@ async function main() {
       receiverDuplicates: duplicatesAtReceivers(receivers.counts),
       undeliverable,
       alertLog,
-      unhandledErrors: delivery.stats.unhandledErrors.length + processErrors.length,
+      // An answer naming another batch's records is as much an invocation error as a throw.
+      unhandledErrors:
+        delivery.stats.unhandledErrors.length +
+        delivery.stats.foreignFailureIds.length +
+        processErrors.length,
       end: new Date(simMs),
     });
     console.log(JSON.stringify(verdict.figures));
@@ -543,6 +547,7 @@ async function main() {
           itemFailures: delivery.stats.itemFailures,
           sentToFailureQueue: delivery.stats.sentToFailureQueue,
           pastTimeout: delivery.stats.pastTimeout.length,
+          foreignFailureIds: delivery.stats.foreignFailureIds.slice(0, 5),
           pastTimeoutFirst: delivery.stats.pastTimeout.slice(0, 5),
           replayRounds,
           stillFailingAfterReplay: undeliverable,
