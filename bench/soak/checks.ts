@@ -31,6 +31,8 @@ export interface CheckInput {
   receiverDuplicates: { total: number; byReceiver: Record<string, number> };
   /** Records the failure queue still held after the operator's replay. */
   undeliverable: number;
+  /** The notification log's alert entries at the end (`alertLogEntries`). */
+  alertLog: AlertLogEntry[];
   unhandledErrors: number;
   end: Date;
 }
@@ -40,17 +42,29 @@ export interface Verdict {
   details: Record<string, unknown[]>;
 }
 
+/** One alert in the notification log: its key (`alert~<notification id>`) and state. */
+export interface AlertLogEntry {
+  key: string;
+  state: string;
+  attempts?: number;
+  /** When its last claim was taken and its last Publish attempted: to trace one left behind. */
+  claimedAt?: string;
+  attemptedAt?: string;
+}
+
 /**
- * The notification log's entries by state at the end (a scan: the benchmark's table is small). An
- * alert still 'unconfirmed' (its Publish unanswered, no echo, not yet republished by alert-timers)
- * or 'abandoned' (given up after its last attempt) may never have reached anyone.
+ * The notification log's alert entries at the end (a scan: the benchmark's table is small). Every
+ * alert ends `sent` (SNS answered, or the topic's echo came); one still 'unconfirmed' (its Publish
+ * unanswered, no echo, not yet republished by alert-timers), 'abandoned' (given up after its last
+ * attempt) or 'sending' (a claim whose run neither marked it sent nor released it) is an alert
+ * nobody is known to have got: `judge` counts it lost.
  */
-export async function notificationStates(
+export async function alertLogEntries(
   motoEndpoint: string,
   tableName: string,
-): Promise<Record<string, number>> {
+): Promise<AlertLogEntry[]> {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(motoEndpoint)));
-  const states: Record<string, number> = {};
+  const entries: AlertLogEntry[] = [];
   const pages = paginateScan(
     { client: db },
     {
@@ -61,10 +75,22 @@ export async function notificationStates(
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      const state = String(item.state);
-      states[state] = (states[state] ?? 0) + 1;
+      entries.push({
+        key: String(item.pk).slice('NOTIFY#'.length),
+        state: String(item.state),
+        ...(typeof item.attempts === 'number' ? { attempts: item.attempts } : {}),
+        ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
+        ...(typeof item.attemptedAt === 'string' ? { attemptedAt: item.attemptedAt } : {}),
+      });
     }
   }
+  return entries;
+}
+
+/** The summary's `notificationLog`: alert entries by state. */
+export function countByState(entries: readonly AlertLogEntry[]): Record<string, number> {
+  const states: Record<string, number> = {};
+  for (const e of entries) states[e.state] = (states[e.state] ?? 0) + 1;
   return states;
 }
 
@@ -113,6 +139,25 @@ export function judge(input: CheckInput): Verdict {
   for (const a of input.anomalies) {
     if (!decisionIds.has(decisionIdFor(a.id)))
       details.lost!.push({ anomaly: a.id, why: 'no decision' });
+  }
+  // An alert not `sent` at the end: with how many of its Publishes SNS took (0: nobody got it; more:
+  // it went out, and neither SNS's answer nor the topic's echo reached the log).
+  const publishedOf = new Map<string, number>();
+  for (const p of input.publishes) {
+    const id = notificationIdOfPublish(p);
+    publishedOf.set(id, (publishedOf.get(id) ?? 0) + 1);
+  }
+  for (const e of input.alertLog) {
+    if (e.state === 'sent') continue;
+    details.lost!.push({
+      alert: e.key,
+      state: e.state,
+      attempts: e.attempts,
+      claimedAt: e.claimedAt,
+      attemptedAt: e.attemptedAt,
+      publishedToSns: publishedOf.get(e.key.slice('alert~'.length)) ?? 0,
+      why: 'alert not sent',
+    });
   }
   if (input.undeliverable > 0) {
     details.lost!.push({ records: input.undeliverable, why: 'still failing after the replay' });

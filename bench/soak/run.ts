@@ -16,7 +16,7 @@ import { declaredServicesForScripts } from '../../scripts/lib/services';
 import { loadStackDefinitions } from '../../scripts/lib/stack-definitions';
 import { freePort } from '../../test/support/free-port';
 import type { Anomaly, Decision } from '../../src/model';
-import { judge, notificationStates, readKind } from './checks';
+import { alertLogEntries, countByState, judge, readKind } from './checks';
 import { replayFailureQueues } from './replay';
 import { FaultProxy } from './fault-proxy';
 import { LambdaEndpoint, type AsyncHandler } from './lambda-endpoint';
@@ -481,10 +481,16 @@ async function main() {
 
     const decisions = await readKind<Decision>(moto.endpoint, stack.tableName, 'DECISION');
     const anomalies = await readKind<Anomaly>(moto.endpoint, stack.tableName, 'ANOMALY');
+    const alertLog = await alertLogEntries(moto.endpoint, stack.tableName);
     if (dumpFile) {
       writeFileSync(
         dumpFile,
-        JSON.stringify({ decisions, anomalies, updateServiceCalls: proxy.updateServiceCalls }),
+        JSON.stringify({
+          decisions,
+          anomalies,
+          alertLog,
+          updateServiceCalls: proxy.updateServiceCalls,
+        }),
       );
     }
     const verdict = judge({
@@ -495,7 +501,12 @@ async function main() {
       publishes: proxy.publishes,
       receiverDuplicates: duplicatesAtReceivers(receivers.counts),
       undeliverable,
-      unhandledErrors: delivery.stats.unhandledErrors.length + processErrors.length,
+      alertLog,
+      // An answer naming another batch's records is as much an invocation error as a throw.
+      unhandledErrors:
+        delivery.stats.unhandledErrors.length +
+        delivery.stats.foreignFailureIds.length +
+        processErrors.length,
       end: new Date(simMs),
     });
     console.log(JSON.stringify(verdict.figures));
@@ -521,7 +532,7 @@ async function main() {
         updateServiceCalls: proxy.updateServiceCalls.length,
         unansweredUpdateService: proxy.updateServiceCalls.filter((c) => !c.answered).length,
         publishes: proxy.publishes.length,
-        notificationLog: await notificationStates(moto.endpoint, stack.tableName),
+        notificationLog: countByState(alertLog),
         receivers: {
           ...duplicatesAtReceivers(receivers.counts),
           slackPosts: [...receivers.counts.slack.values()].reduce((a, b) => a + b, 0),
@@ -536,6 +547,7 @@ async function main() {
           itemFailures: delivery.stats.itemFailures,
           sentToFailureQueue: delivery.stats.sentToFailureQueue,
           pastTimeout: delivery.stats.pastTimeout.length,
+          foreignFailureIds: delivery.stats.foreignFailureIds.slice(0, 5),
           pastTimeoutFirst: delivery.stats.pastTimeout.slice(0, 5),
           replayRounds,
           stillFailingAfterReplay: undeliverable,

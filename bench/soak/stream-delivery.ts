@@ -40,6 +40,11 @@ export interface DeliveryStats {
   pastTimeout: { consumer: string; overMs: number }[];
   /** Records handed to each consumer, by item kind (what its wall time was spent on). */
   records: Record<string, Record<string, number>>;
+  /**
+   * Responses that named a record not in their batch: Lambda takes such an answer as a failure of
+   * the whole batch (and so does this harness). A consumer's batches mixed up with each other's.
+   */
+  foreignFailureIds: { consumer: string; ids: string[] }[];
   /** Records sent to the failure queue over the run (the replay empties `deadLettered`). */
   sentToFailureQueue: number;
   /**
@@ -105,6 +110,7 @@ export class StreamDelivery {
     itemFailures: 0,
     unhandledErrors: [],
     pastTimeout: [],
+    foreignFailureIds: [],
     sentToFailureQueue: 0,
     records: {},
     deadLettered: new Map(),
@@ -260,6 +266,13 @@ export class StreamDelivery {
         failedIds = [String(pending[0]?.dynamodb?.SequenceNumber)];
       }
       if (failedIds.length === 0) return;
+      const inBatch = new Set(pending.map((r) => String(r.dynamodb?.SequenceNumber)));
+      const foreign = failedIds.filter((id) => !inBatch.has(id));
+      if (foreign.length > 0) {
+        // Before session 12 such an answer counted as done: the batch's own failures were lost.
+        this.stats.foreignFailureIds.push({ consumer: c.name, ids: foreign });
+        failedIds = [String(pending[0]?.dynamodb?.SequenceNumber)];
+      }
       this.stats.itemFailures += failedIds.length;
       const first = pending.findIndex((r) =>
         failedIds.includes(String(r.dynamodb?.SequenceNumber)),

@@ -18,9 +18,9 @@ import { heartbeatStore } from '../wiring/table';
 
 export interface HeartbeatOptions<R> {
   /** Why a returned response is a failure (a batch with failed records), or null. */
-  failureOf?: (response: R) => string | null;
+  failureOf?: (response: R, context: Context) => string | null;
   /** What a thrown error says in the heartbeat (its message by default). */
-  describeError?: (error: Error) => string;
+  describeError?: (error: Error, context: Context) => string;
   /** Tests inject their own; functions use the table's. */
   store?: () => FunctionHeartbeatStore;
   name?: (context: Context) => string;
@@ -65,13 +65,13 @@ export function heartbeat<E, R>(
   };
   return {
     after: async (request) => {
-      const failure = options.failureOf?.(request.response as R) ?? null;
+      const failure = options.failureOf?.(request.response as R, request.context) ?? null;
       await record(request.context, failure ?? undefined);
     },
     onError: async (request) => {
       const error = request.error;
       const describe = options.describeError ?? ((e: Error) => e?.message || String(e));
-      await record(request.context, describe(error as Error));
+      await record(request.context, describe(error as Error, request.context));
     },
   };
 }

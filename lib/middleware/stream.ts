@@ -7,6 +7,10 @@
 // Near its timeout an invocation starts no further record and reports the rest as failed, and a
 // record's AWS calls are aborted, and the record failed, at its deadline before the timeout
 // (lib/aws/deadline.ts): a record that runs out of time fails alone instead of the invocation.
+// Everything about one batch (its processor, its first error) belongs to its invocation: one
+// process may run a consumer's batches side by side (serverless offline, the soak), and a processor
+// shared by the module let a second batch wipe the first one's failures (records reported done,
+// never retried) and run its records under the other's deadline (past its own timeout).
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -60,15 +64,21 @@ export function streamHandler(
   handleRecord: (image: StreamImage, record: DynamoDBRecord) => Promise<void>,
   options: StreamOptions = {},
 ) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  // The first failure of the current batch, for the heartbeat (invocations never overlap).
-  let firstError: string | null = null;
+  // The first failure of each invocation's batch, for its heartbeat.
+  const firstErrors = new WeakMap<Context, string>();
   const run = async (
     event: DynamoDBStreamEvent,
     context: Context,
   ): Promise<DynamoDBBatchResponse> => {
+    const processor = new BatchProcessor(EventType.DynamoDBStreams);
     const failedPartitions = new Set<string>();
-    firstError = null;
+    let firstError: string | null = null;
+    firstErrors.delete(context);
+    const noteFailure = (message: string) => {
+      if (firstError !== null) return;
+      firstError = message;
+      firstErrors.set(context, message);
+    };
     const remaining = () => context.getRemainingTimeInMillis?.() ?? Infinity;
     const reserveMs = Math.min(MAX_RESERVE_MS, remaining() * RESERVE_SHARE);
     const marginMs = Math.min(MAX_DEADLINE_MARGIN_MS, reserveMs / 2);
@@ -77,7 +87,7 @@ export function streamHandler(
       if (failedPartitions.has(partition)) throw new HeldBackError(record);
       if (remaining() < reserveMs) {
         if (options.inOrderPerPartition) failedPartitions.add(partition);
-        firstError ??= `out of time after ${record.eventID ?? '?'}`;
+        noteFailure(`out of time after ${record.eventID ?? '?'}`);
         throw new OutOfTimeError(record);
       }
       try {
@@ -91,7 +101,7 @@ export function streamHandler(
         await (Number.isFinite(left) ? withDeadline(left - marginMs, run) : run());
       } catch (err) {
         if (options.inOrderPerPartition) failedPartitions.add(partition);
-        firstError ??= (err as Error).message;
+        noteFailure((err as Error).message);
         logger.error('stream record failed', {
           eventId: record.eventID,
           keys: record.dynamodb?.Keys,
@@ -114,14 +124,17 @@ export function streamHandler(
     .use(
       heartbeat<DynamoDBStreamEvent, DynamoDBBatchResponse>({
         ...options.heartbeat,
-        failureOf: (response) => {
+        failureOf: (response, context) => {
           const failed = response?.batchItemFailures?.length ?? 0;
-          return failed > 0 ? `${failed} stream record(s) failed, first: ${firstError}` : null;
+          const first = firstErrors.get(context) ?? null;
+          return failed > 0 ? `${failed} stream record(s) failed, first: ${first}` : null;
         },
         // A throw escaped the batch processor (records are reported, not thrown): name it, and the
         // first record's error if one came before it.
-        describeError: (err) =>
-          firstError === null ? err.message : `${err.message}; first record error: ${firstError}`,
+        describeError: (err, context) => {
+          const first = firstErrors.get(context);
+          return first === undefined ? err.message : `${err.message}; first record error: ${first}`;
+        },
       }),
     );
 }

@@ -3,7 +3,7 @@
 // a second call for it (or for an executed decision) is.
 import { describe, expect, it } from 'vitest';
 import { judge, type CheckInput } from '../../../bench/soak/checks';
-import type { UpdateServiceCall } from '../../../bench/soak/fault-proxy';
+import type { PublishCall, UpdateServiceCall } from '../../../bench/soak/fault-proxy';
 import { SUPERSEDED } from '../../../src/use-cases/execute-decision';
 import { aDecision } from '../../support/builders';
 
@@ -25,6 +25,7 @@ function input(over: Partial<CheckInput>): CheckInput {
     publishes: [],
     receiverDuplicates: { total: 0, byReceiver: {} },
     undeliverable: 0,
+    alertLog: [],
     unhandledErrors: 0,
     end: new Date('2026-11-30T03:00:00.000Z'),
     ...over,
@@ -135,5 +136,47 @@ describe('the soak’s out-of-order executions', () => {
     const v = judge(input({ decisions: [scaledOut, late, next], finalDesired }));
 
     expect(v.figures.outOfOrder).toBe(1);
+  });
+});
+
+// Lost alerts: every alert the notification log holds must end `sent` (SNS answered, or the topic's
+// echo came). One left 'abandoned', 'unconfirmed' or 'sending' is an alert nobody is known to have
+// got, as an anomaly without its decision is work the autopilot never did.
+describe('the soak’s lost alerts', () => {
+  const publishOf = (id: string): PublishCall => ({
+    message: JSON.stringify({ default: JSON.stringify({ notification: { id } }) }),
+    attributes: { severity: 'warning' },
+    answered: false,
+  });
+
+  it('counts each alert not sent at the end, with its key, its state and what SNS took of it', () => {
+    const v = judge(
+      input({
+        alertLog: [
+          { key: 'alert~inc~web~1', state: 'sent' },
+          { key: 'alert~inc~web~2', state: 'abandoned', attempts: 10 },
+          { key: 'alert~inc~api~1', state: 'unconfirmed', attempts: 1 },
+          { key: 'alert~inc~db~1', state: 'sending' },
+        ],
+        publishes: [publishOf('inc~web~1'), publishOf('inc~api~1')],
+      }),
+    );
+
+    expect(v.figures.lost).toBe(3);
+    expect(v.details.lost).toEqual([
+      expect.objectContaining({ alert: 'alert~inc~web~2', state: 'abandoned', publishedToSns: 0 }),
+      expect.objectContaining({
+        alert: 'alert~inc~api~1',
+        state: 'unconfirmed',
+        publishedToSns: 1,
+      }),
+      expect.objectContaining({ alert: 'alert~inc~db~1', state: 'sending', publishedToSns: 0 }),
+    ]);
+  });
+
+  it('counts none when every alert was sent', () => {
+    const v = judge(input({ alertLog: [{ key: 'alert~inc~web~1', state: 'sent' }] }));
+
+    expect(v.figures.lost).toBe(0);
   });
 });

@@ -141,6 +141,59 @@ describe('a stream record whose work outlives its deadline', () => {
   });
 });
 
+describe('two invocations of one consumer at the same time', () => {
+  // One process may run a consumer's batches side by side: serverless offline and the soak (one
+  // mapping per shard) do. The batch processor kept each batch's records, failures and handler in
+  // one object per module: a second batch starting wiped the first one's failures (reported as
+  // done, never retried: the soak's anomalies without a decision) and ran its records under the
+  // second one's deadline (past the first one's timeout: the soak's "[AbortError]").
+  const timed = (ms: number) => {
+    const startedAt = Date.now();
+    return {
+      functionName: 'decide',
+      awsRequestId: `test-${ms}`,
+      getRemainingTimeInMillis: () => ms - (Date.now() - startedAt),
+    } as Context;
+  };
+
+  it('each report their own failed records', async () => {
+    // Prepare: the first batch fails its first record, then works on; the second starts meanwhile
+    const handler = streamHandler(async (_image, r) => {
+      if (r.eventID === '1') throw new Error('conditional write lost');
+      await new Promise((resolve) => setTimeout(resolve, r.eventID === '2' ? 80 : 10));
+    });
+    // Act
+    const first = handler(
+      { Records: [record('1', 'web', 6), record('2', 'api', 2)] },
+      timed(5_000),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = handler({ Records: [record('3', 'db', 3)] }, timed(5_000));
+    // Assess
+    expect(await first).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+    expect(await second).toEqual({ batchItemFailures: [] });
+  });
+
+  it("each end their records at their own deadline, not the other's", async () => {
+    // Prepare: the first batch has 1.5 s and a record that needs 3 s; the second has 10 s
+    const handler = streamHandler(async (_image, r) => {
+      await new Promise((resolve) => setTimeout(resolve, r.eventID === '2' ? 3_000 : 50));
+    });
+    const startedAt = Date.now();
+    // Act
+    const first = handler(
+      { Records: [record('1', 'web', 6), record('2', 'api', 2)] },
+      timed(1_500),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = handler({ Records: [record('3', 'db', 3)] }, timed(10_000));
+    // Assess: the first reports its slow record failed, inside its own time
+    expect(await first).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
+    expect(Date.now() - startedAt).toBeLessThan(1_500);
+    expect(await second).toEqual({ batchItemFailures: [] });
+  });
+});
+
 describe('a stream record whose AWS call hangs', () => {
   // An endpoint that takes every request and never answers: a frozen dependency, which moto is not.
   let server: Server;

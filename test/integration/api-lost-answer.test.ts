@@ -1,0 +1,107 @@
+// An operator's request whose write landed but whose answer was lost (the soak's "cut after"
+// fault, injected by bench/soak/fault-proxy.ts between the api function and moto): the SDK sends the
+// same conditional write again, and its condition now fails on the write's own result. That is the
+// write done, not a server error: the soak's one 500, an approval whose audit entry was already in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequest } from '../support/api-get';
+import { aDecision } from '../support/builders';
+import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
+import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+
+const now = Date.parse('2026-03-02T10:00:00.000Z');
+const billing = {
+  id: 'billing',
+  name: 'Billing',
+  type: 'api',
+  ecs: { cluster: 'vigia-demo', service: 'billing' },
+  minTasks: 1,
+  maxTasks: 4,
+};
+let requests = 0;
+let faults: ScriptedFaults;
+
+async function call(method: string, path: string, body?: unknown, query?: Record<string, string>) {
+  return apiRequest(method, path, {
+    now: () => new Date(now + ++requests * 1000),
+    scopes: ['admin'],
+    body,
+    query,
+  });
+}
+
+const proposed = aDecision({
+  serviceId: 'billing',
+  at: new Date(now - 60_000).toISOString(),
+  status: 'proposed',
+  mode: 'approve',
+});
+const another = aDecision({
+  serviceId: 'billing',
+  at: new Date(now - 30_000).toISOString(),
+  status: 'proposed',
+  mode: 'approve',
+});
+
+/** The first write of an operator's audit entry is applied by moto, and its answer cut. */
+function cutTheFirstAuditWrite() {
+  let cut = 0;
+  faults.script = (op, body) =>
+    op === 'dynamodb:PutItem' && body.includes('"kind":{"S":"action"}') && cut++ === 0
+      ? 'cut-after'
+      : null;
+  return () => cut;
+}
+
+beforeAll(async () => {
+  const stack = await freshLocalStack();
+  faults = await scriptedFaults(stack.endpoint);
+  useStackEnvironment({ ...stack, endpoint: faults.through });
+  const direct = localAdapters(stack.endpoint, stack.tableName);
+  expect((await call('POST', '/services', billing)).status).toBe(201);
+  await direct.store.putDecision(proposed, new Date(now));
+  await direct.store.putDecision(another, new Date(now));
+});
+
+afterAll(async () => {
+  await faults.stop();
+});
+
+describe('an approval whose audit entry was written but whose answer was lost', () => {
+  it('is answered 200 with the decision approved, and audited once', async () => {
+    const auditWrites = cutTheFirstAuditWrite();
+
+    const res = await call('POST', `/decisions/${encodeURIComponent(proposed.id)}/approve`, {});
+
+    expect(auditWrites()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(200);
+    expect(res.json.decision).toMatchObject({ id: proposed.id, status: 'approved' });
+    faults.script = () => null;
+    const actions = await call('GET', '/actions', undefined, { service: 'billing' });
+    expect(
+      (actions.json.items as { type: string }[]).filter((a) => a.type === 'approve'),
+    ).toHaveLength(1);
+  });
+});
+
+describe('an approval whose verdict was written but whose answer was lost', () => {
+  it('is answered 200 with the decision approved, not 409 "not proposed"', async () => {
+    let cut = 0;
+    faults.script = (op, body) =>
+      op === 'dynamodb:UpdateItem' && body.includes('reviewedBy') && cut++ === 0
+        ? 'cut-after'
+        : null;
+
+    const res = await call('POST', `/decisions/${encodeURIComponent(another.id)}/approve`, {});
+
+    expect(cut).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(200);
+    expect(res.json.decision).toMatchObject({ id: another.id, status: 'approved' });
+    faults.script = () => null;
+  });
+
+  it('still answers 409 to a second approval of it', async () => {
+    const res = await call('POST', `/decisions/${encodeURIComponent(another.id)}/approve`, {});
+
+    expect(res.status).toBe(409);
+  });
+});
