@@ -3,7 +3,7 @@
 // same conditional write again, and its condition now fails on the write's own result. That is the
 // write done, not a server error: the soak's one 500, an approval whose audit entry was already in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest } from '../support/api-get';
+import { adminCaller } from '../support/api-get';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
@@ -17,17 +17,8 @@ const billing = {
   minTasks: 1,
   maxTasks: 4,
 };
-let requests = 0;
 let faults: ScriptedFaults;
-
-async function call(method: string, path: string, body?: unknown, query?: Record<string, string>) {
-  return apiRequest(method, path, {
-    now: () => new Date(now + ++requests * 1000),
-    scopes: ['admin'],
-    body,
-    query,
-  });
-}
+const call = adminCaller(now);
 
 const proposed = aDecision({
   serviceId: 'billing',

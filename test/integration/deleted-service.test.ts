@@ -2,7 +2,7 @@
 // its proposed decision can no longer be approved (a 409 naming the service, and the decision is
 // rejected with that reason), and /services and /status no longer show it. Its history stays.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest } from '../support/api-get';
+import { adminCaller } from '../support/api-get';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 
@@ -15,16 +15,7 @@ const billing = {
   minTasks: 1,
   maxTasks: 4,
 };
-let requests = 0;
-
-async function call(method: string, path: string, body?: unknown, query?: Record<string, string>) {
-  return apiRequest(method, path, {
-    now: () => new Date(now + ++requests * 1000),
-    scopes: ['admin'],
-    body,
-    query,
-  });
-}
+const call = adminCaller(now);
 
 const proposed = aDecision({
   serviceId: 'billing',
