@@ -95,11 +95,8 @@ export interface Evidence {
  * distance past the count in standard errors. A reading that asked for nothing breaks the run: one
  * blip cannot carry calm minutes at the target. A reading that asked on another signal (the
  * forecast, the requests) keeps it: a slow ramp's noisy minutes do not all cross the tolerance on
- * one signal. Not for CPU or memory when the requests measured now are within the tasks' target:
- * the load did not rise, and a CPU outlier with requests at 78 % was carried over the line by two
- * minutes the forecast had rounded up to one more task (issue 14, bench:incidents seed 21); then
- * only readings past the tolerance on the signal itself count. Null when no signal is past the
- * tolerance now; z is -Infinity when the run is shorter than the signal's minimum.
+ * one signal. Null when no signal is past the tolerance now; z is -Infinity when the run is
+ * shorter than the signal's minimum.
  */
 export function scaleOutEvidence(
   current: MeasuredLoads,
@@ -118,17 +115,11 @@ export function scaleOutEvidence(
   for (const signal of MEASURED_SIGNALS) {
     const now = current[signal];
     if (!asks(now) || count <= 0) continue;
-    // CPU or memory past the tolerance while the requests measured now are within what the tasks
-    // carry at target: the load did not rise with it, so no minute that asked on another signal
-    // (the forecast, the requests) carries it; its own readings must stand alone.
-    const alone =
-      signal !== 'requests' && current.requests !== undefined && current.requests <= count;
     const run = [now];
     let from = at;
     for (const r of before) {
       const load = r.loads?.[signal];
       if (r.at < from - windowMs || load === undefined || !(r.desired > count)) break;
-      if (alone && !asks(load)) break;
       run.push(load);
       from = r.at;
     }
