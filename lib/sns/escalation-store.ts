@@ -3,6 +3,7 @@
 //
 // pk          sk                          kind
 // SVC#<id>    ESCALATION#<incident id>    escalation   (TTL: 30 days)
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EscalationState } from '../../src/alerting';
 import type { EscalationStore } from '../../src/use-cases/escalate-incidents';
@@ -28,7 +29,13 @@ export class DynamoEscalationStore implements EscalationStore {
     return { incidentId: id, serviceId: service, pages, version } as EscalationState;
   }
 
+  /**
+   * False when another timer recorded this version first. The item carries this call's own token:
+   * one that holds it was written by this call's first attempt, whose answer was lost before the
+   * SDK sent it again (the page is this timer's to send; it was never sent under faults).
+   */
   async record(next: EscalationState, now: Date): Promise<boolean> {
+    const writeId = randomUUID();
     try {
       await this.table.send(
         new PutCommand({
@@ -38,6 +45,7 @@ export class DynamoEscalationStore implements EscalationStore {
             sk: sk(next.incidentId),
             kind: 'escalation',
             ...next,
+            writeId,
             expiresAt: expiresAt(now, 30),
           },
           ConditionExpression:
@@ -49,8 +57,15 @@ export class DynamoEscalationStore implements EscalationStore {
       );
       return true;
     } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
     }
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(next.serviceId), sk: sk(next.incidentId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.writeId === writeId;
   }
 }

@@ -265,19 +265,31 @@ export class DynamoAlertingStore implements AlertingStateStore, AlertingAdminSto
     return out.Item ? silenceSchema.parse(out.Item.silence) : null;
   }
 
+  /**
+   * False when another silence holds the id. One that holds exactly this silence is this write's
+   * own, landed by an attempt whose answer was lost before the SDK sent it again: created.
+   */
   async createSilence(silence: Silence): Promise<boolean> {
+    const item = this.silenceItem(silence);
     try {
       await this.conditionalPut(
-        this.silenceItem(silence),
+        item,
         'attribute_not_exists(pk)',
         undefined,
         `silence ${silence.id}`,
       );
       return true;
     } catch (err) {
-      if (err instanceof ConflictError) return false;
-      throw err;
+      if (!(err instanceof ConflictError)) throw err;
     }
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: silenceKey(silence.id),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.digest === item.digest;
   }
 
   async replaceSilence(expected: Silence, next: Silence): Promise<void> {

@@ -58,20 +58,36 @@ export class ApiKeyStore {
       revokedAt: null,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
     };
-    await this.table.send(
-      new PutCommand({
-        TableName: this.table.name,
-        Item: {
-          ...apiKeyKey(keyHash),
-          ...apiKeyGsi1(record.keyId),
-          kind: 'apikey',
-          keyHash,
-          ...record,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.table.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: {
+            ...apiKeyKey(keyHash),
+            ...apiKeyGsi1(record.keyId),
+            kind: 'apikey',
+            keyHash,
+            ...record,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      // The key is 256 random bits: an item under its hash with this key id is this write, landed
+      // by an attempt whose answer was lost before the SDK sent it again. Thrown, the key (stored
+      // only as its hash) would be live and never shown.
+      if (!isConditionalCheckFailed(err) || (await this.item(keyHash))?.keyId !== record.keyId) {
+        throw err;
+      }
+    }
     return { key, record };
+  }
+
+  private async item(keyHash: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: apiKeyKey(keyHash), ConsistentRead: true }),
+    );
+    return out.Item;
   }
 
   /** The key's record when the key is known and not revoked, else null. */
@@ -127,8 +143,10 @@ export class ApiKeyStore {
       );
       return true;
     } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
+      // Revoked at this very instant: this call's own write, whose answer was lost before the SDK
+      // sent it again, not a key that was no longer live.
+      return (await this.item(String(item.keyHash)))?.revokedAt === now.toISOString();
     }
   }
 }

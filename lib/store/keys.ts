@@ -131,6 +131,8 @@ export const storageAttributes = [
   'expiresAt',
   'recordedAt',
   'version',
+  // Which verify run's transaction wrote the outcome (learning-store.ts commitVerification).
+  'verifiedBy',
 ];
 
 export function stripStorage(item: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // What the autopilot learns, in the single table (SPEC X5): per-service statistics per (diagnosis,
 // action), the fleet-wide learning summary /health reads, and the verification transaction that
 // writes an outcome, the statistics, the summary and any compensation exactly once.
+import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { actionStatsSchema, emptyLearningSummary, type LearningSummary } from '../../src/decision';
 import { decisionSchema, sampleSchema, type Decision, type Sample } from '../../src/model';
@@ -92,6 +93,7 @@ export class DynamoLearningStore implements LearningStore {
   async commitVerification(c: VerificationCommit): Promise<'committed' | 'verified' | 'conflict'> {
     const d = c.decision;
     const at = c.verifiedAt.toISOString();
+    const token = randomUUID();
     const versioned = (expected: number) =>
       expected === 0
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -108,13 +110,14 @@ export class DynamoLearningStore implements LearningStore {
           Key: { pk: servicePk(d.serviceId), sk: decisionSk(d.id) },
           // Verified: nothing left to follow up, so out of the pending index.
           UpdateExpression:
-            'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail REMOVE pendingPk, pendingSk',
+            'SET outcome = :outcome, verifiedAt = :at, outcomeDetail = :detail, verifiedBy = :token REMOVE pendingPk, pendingSk',
           ConditionExpression: '#status = :executed AND attribute_not_exists(outcome)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':outcome': c.outcome,
             ':at': at,
             ':detail': c.detail,
+            ':token': token,
             ':executed': 'executed',
           },
         },
@@ -171,6 +174,9 @@ export class DynamoLearningStore implements LearningStore {
           ConsistentRead: true,
         }),
       );
+      // This call's token: its transaction landed and its answer was lost before the SDK sent it
+      // again. Committed, not verified by another run (whose result this run would not report).
+      if (now.Item?.verifiedBy === token) return 'committed';
       return now.Item?.outcome !== undefined || now.Item?.status !== 'executed'
         ? 'verified'
         : 'conflict';

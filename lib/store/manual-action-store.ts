@@ -39,14 +39,17 @@ export class ManualActionStore {
     }
     try {
       await this.table.send(new TransactWriteCommand({ TransactItems: items }));
-      return { kind: 'created' };
+      return created;
     } catch (err) {
       if (!isTransactionCancelled(err)) throw err;
     }
     // Cancelled: a condition failed (this request or key was seen before) or, on real DynamoDB, the
     // transaction raced another on the same items. Only what is stored may answer for it.
+    // The decision's id is this request's own (it is made from the request id): finding it stored
+    // means the transaction landed and its answer was lost before the SDK sent it again. Created,
+    // not a repeat (it was answered 200 "repeated" under faults).
     if (!claim) {
-      return (await this.exists(decisionItem(decision, now))) ? repeated(decision.id) : conflict;
+      return (await this.exists(decisionItem(decision, now))) ? created : conflict;
     }
     const earlier = await this.table.send(
       new GetCommand({
@@ -56,9 +59,10 @@ export class ManualActionStore {
       }),
     );
     if (!earlier.Item) return conflict;
-    return earlier.Item.fingerprint === claim.fingerprint
-      ? repeated(String(earlier.Item.decisionId))
-      : { kind: 'key-reused' };
+    if (earlier.Item.fingerprint !== claim.fingerprint) return { kind: 'key-reused' };
+    return earlier.Item.decisionId === decision.id
+      ? created
+      : repeated(String(earlier.Item.decisionId));
   }
 
   private async exists(item: Record<string, unknown>): Promise<boolean> {
@@ -74,6 +78,7 @@ export class ManualActionStore {
 }
 
 const conflict: ManualRecord = { kind: 'conflict' };
+const created: ManualRecord = { kind: 'created' };
 
 function repeated(decisionId: string): ManualRecord {
   return { kind: 'repeated', decisionId };

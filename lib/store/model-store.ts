@@ -171,10 +171,12 @@ export class DynamoModelStore implements ModelStore {
         }),
       );
     } catch (err) {
-      if (isConditionalCheckFailed(err)) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      // The item holding this write's token is this write, landed by an attempt whose answer was
+      // lost before the SDK sent it again: saved (a conflict would run the service's tick again).
+      if (!(await this.holdsWrite(serviceId, token))) {
         throw new ConflictError(`models of ${serviceId} changed since version ${expectedVersion}`);
       }
-      throw err;
     }
     this.cache.keep(serviceId, token, {
       version: expectedVersion + 1,
@@ -182,6 +184,18 @@ export class DynamoModelStore implements ModelStore {
       cadence: models.cadence,
     });
     if (expectedVersion === 0) await this.deleteLegacy(serviceId);
+  }
+
+  private async holdsWrite(serviceId: string, token: string): Promise<boolean> {
+    const out = await this.table.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: servicePk(serviceId), sk: modelsSk },
+        ProjectionExpression: 'writer',
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.writer === token;
   }
 
   /** One series saved over the version it was read at, the others kept as they are. */

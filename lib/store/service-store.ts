@@ -4,6 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../src/errors';
 import { serviceSchema, type Service } from '../../src/model';
 import { isConditionalCheckFailed } from '../aws/errors';
+import { digest } from './content-digest';
 import { serviceGsi1, serviceKey, stripStorage } from './keys';
 import type { Table } from './table';
 
@@ -56,6 +57,7 @@ export class ServiceStore {
       return version;
     } catch (err) {
       if (isConditionalCheckFailed(err)) {
+        if (await this.holdsOwnWrite(service, version, now)) return version;
         throw new ConflictError(
           expectedVersion === null
             ? `service '${service.id}' already exists`
@@ -79,9 +81,27 @@ export class ServiceStore {
       );
     } catch (err) {
       if (isConditionalCheckFailed(err)) {
+        // Gone: this request's own delete, whose answer was lost before the SDK sent it again (or
+        // another delete of it). Either way what the caller asked for holds; a newer item conflicts.
+        if ((await this.get(id)) === null) return;
         throw new ConflictError(`service '${id}' changed since version ${expectedVersion}`);
       }
       throw err;
     }
+  }
+
+  /**
+   * The item holds exactly what this put wrote (the version it made, at this request's time, the
+   * same service): the write landed and its answer was lost, and the SDK's second attempt failed
+   * its condition on it. Done, not a conflict (it was a false 409 under faults).
+   */
+  private async holdsOwnWrite(service: Service, version: number, now: Date): Promise<boolean> {
+    const stored = await this.get(service.id);
+    return (
+      stored !== null &&
+      stored.version === version &&
+      stored.updatedAt === now.toISOString() &&
+      digest(stored.service) === digest(service)
+    );
   }
 }

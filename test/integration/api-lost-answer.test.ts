@@ -3,7 +3,7 @@
 // same conditional write again, and its condition now fails on the write's own result. That is the
 // write done, not a server error: the soak's one 500, an approval whose audit entry was already in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCaller } from '../support/api-get';
+import { adminCaller, apiRequest } from '../support/api-get';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
 import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
@@ -94,5 +94,108 @@ describe('an approval whose verdict was written but whose answer was lost', () =
     const res = await call('POST', `/decisions/${encodeURIComponent(another.id)}/approve`, {});
 
     expect(res.status).toBe(409);
+  });
+});
+
+/** The first write whose op and body match is applied by moto, and its answer cut. */
+function cutTheFirst(op: string, marker: string) {
+  let cut = 0;
+  faults.script = (o, body) =>
+    o === op && body.includes(marker) && cut++ === 0 ? 'cut-after' : null;
+  return () => cut;
+}
+
+const orders = {
+  id: 'orders',
+  name: 'Orders',
+  type: 'api',
+  ecs: { cluster: 'vigia-demo', service: 'orders' },
+  minTasks: 1,
+  maxTasks: 4,
+};
+
+describe('a service write whose answer was lost', () => {
+  it('registers it: 201, not 409 "already exists"', async () => {
+    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+
+    const res = await call('POST', '/services', orders);
+
+    expect(serviceWrites()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ id: 'orders', version: 1 });
+    faults.script = () => null;
+  });
+
+  it('replaces it: 200 at the next version, not 409 "changed since"', async () => {
+    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+
+    const res = await call('PUT', '/services/orders', { ...orders, maxTasks: 6 });
+
+    expect(serviceWrites()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ id: 'orders', version: 2, maxTasks: 6 });
+    faults.script = () => null;
+  });
+
+  it('sets its mode: 200, not 409', async () => {
+    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+
+    const res = await call('PUT', '/services/orders/mode', { mode: 'dry-run' });
+
+    expect(serviceWrites()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ id: 'orders', version: 3, mode: 'dry-run' });
+    faults.script = () => null;
+  });
+
+  it('still answers 409 to a replacement from a version already gone', async () => {
+    const res = await apiRequest('PUT', '/services/orders', {
+      now: new Date(now + 600_000),
+      scopes: ['admin'],
+      body: { ...orders, maxTasks: 8 },
+      headers: { 'if-match': '"2"' },
+    });
+
+    expect(res.status).toBe(409);
+  });
+
+  it('removes it: 204, not 409, and it is gone', async () => {
+    const deletes = cutTheFirst('dynamodb:DeleteItem', '"S":"SVC#orders"');
+
+    const res = await call('DELETE', '/services/orders');
+
+    expect(deletes()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(204);
+    faults.script = () => null;
+    expect((await call('GET', '/services/orders')).status).toBe(404);
+  });
+});
+
+describe('a silence whose write landed but whose answer was lost', () => {
+  it('is answered 201 with the silence, not 409 "exists already"', async () => {
+    const silenceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"silence"}');
+
+    const res = await call('POST', '/silences', {
+      matchers: [{ label: 'service', value: 'billing' }],
+      durationMinutes: 60,
+    });
+
+    expect(silenceWrites()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(201);
+    expect(res.json.silence).toMatchObject({ status: 'active' });
+    faults.script = () => null;
+  });
+});
+
+describe('a manual action whose transaction landed but whose answer was lost', () => {
+  it('is answered 202 with its decision, not 200 "repeated"', async () => {
+    const transactions = cutTheFirst('dynamodb:TransactWriteItems', '"kind":{"S":"action"}');
+
+    const res = await call('POST', '/services/billing/actions', { type: 'scale', desiredCount: 3 });
+
+    expect(transactions()).toBeGreaterThanOrEqual(2);
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ repeated: false, decision: { toCount: 3 } });
+    faults.script = () => null;
   });
 });

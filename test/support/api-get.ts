@@ -18,6 +18,8 @@ export interface ApiRequestOptions {
   /** Added to the query string of `path`. */
   query?: Record<string, string>;
   requestId?: string;
+  /** Request headers beside the key and content type, e.g. if-match. */
+  headers?: Record<string, string>;
 }
 
 let requests = 0;
@@ -44,6 +46,7 @@ export async function apiRequest(
     headers: {
       'x-api-key': 'k',
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     isBase64Encoded: false,
