@@ -5,18 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '../../lib/store/api-key-store';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
-import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+import { cutTheFirst, scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 const now = new Date('2026-03-02T10:00:00.000Z');
 let faults: ScriptedFaults;
 let keys: ApiKeyStore;
-
-function cutTheFirst(op: string, marker: string) {
-  let cut = 0;
-  faults.script = (o, body) =>
-    o === op && body.includes(marker) && cut++ === 0 ? 'cut-after' : null;
-  return () => cut;
-}
 
 beforeAll(async () => {
   const stack = await freshLocalStack();
@@ -30,7 +23,7 @@ afterAll(async () => {
 
 describe('an API key whose creation was written but whose answer was lost', () => {
   it('is created and its key answered, and the key authenticates', async () => {
-    const writes = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"apikey"}');
+    const writes = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"apikey"}');
 
     const { key, record } = await keys.create({ name: 'ci', scopes: ['read'], now });
 
@@ -43,7 +36,7 @@ describe('an API key whose creation was written but whose answer was lost', () =
 describe('an API key whose revocation was written but whose answer was lost', () => {
   it('is revoked (true), not "no live key"', async () => {
     const { key, record } = await keys.create({ name: 'old', scopes: ['read'], now });
-    const writes = cutTheFirst('dynamodb:UpdateItem', 'revokedAt');
+    const writes = cutTheFirst(faults, 'dynamodb:UpdateItem', 'revokedAt');
 
     const revoked = await keys.revoke(record.keyId, new Date(now.getTime() + 1000));
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCaller, apiRequest } from '../support/api-get';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters, useStackEnvironment } from '../support/local-aws';
-import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+import { cutTheFirst, scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 const now = Date.parse('2026-03-02T10:00:00.000Z');
 const billing = {
@@ -33,16 +33,6 @@ const another = aDecision({
   mode: 'approve',
 });
 
-/** The first write of an operator's audit entry is applied by moto, and its answer cut. */
-function cutTheFirstAuditWrite() {
-  let cut = 0;
-  faults.script = (op, body) =>
-    op === 'dynamodb:PutItem' && body.includes('"kind":{"S":"action"}') && cut++ === 0
-      ? 'cut-after'
-      : null;
-  return () => cut;
-}
-
 beforeAll(async () => {
   const stack = await freshLocalStack();
   faults = await scriptedFaults(stack.endpoint);
@@ -59,7 +49,7 @@ afterAll(async () => {
 
 describe('an approval whose audit entry was written but whose answer was lost', () => {
   it('is answered 200 with the decision approved, and audited once', async () => {
-    const auditWrites = cutTheFirstAuditWrite();
+    const auditWrites = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"action"}');
 
     const res = await call('POST', `/decisions/${encodeURIComponent(proposed.id)}/approve`, {});
 
@@ -76,15 +66,11 @@ describe('an approval whose audit entry was written but whose answer was lost', 
 
 describe('an approval whose verdict was written but whose answer was lost', () => {
   it('is answered 200 with the decision approved, not 409 "not proposed"', async () => {
-    let cut = 0;
-    faults.script = (op, body) =>
-      op === 'dynamodb:UpdateItem' && body.includes('reviewedBy') && cut++ === 0
-        ? 'cut-after'
-        : null;
+    const verdictWrites = cutTheFirst(faults, 'dynamodb:UpdateItem', 'reviewedBy');
 
     const res = await call('POST', `/decisions/${encodeURIComponent(another.id)}/approve`, {});
 
-    expect(cut).toBeGreaterThanOrEqual(2);
+    expect(verdictWrites()).toBeGreaterThanOrEqual(2);
     expect(res.status).toBe(200);
     expect(res.json.decision).toMatchObject({ id: another.id, status: 'approved' });
     faults.script = () => null;
@@ -97,14 +83,6 @@ describe('an approval whose verdict was written but whose answer was lost', () =
   });
 });
 
-/** The first write whose op and body match is applied by moto, and its answer cut. */
-function cutTheFirst(op: string, marker: string) {
-  let cut = 0;
-  faults.script = (o, body) =>
-    o === op && body.includes(marker) && cut++ === 0 ? 'cut-after' : null;
-  return () => cut;
-}
-
 const orders = {
   id: 'orders',
   name: 'Orders',
@@ -116,7 +94,7 @@ const orders = {
 
 describe('a service write whose answer was lost', () => {
   it('registers it: 201, not 409 "already exists"', async () => {
-    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+    const serviceWrites = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"service"}');
 
     const res = await call('POST', '/services', orders);
 
@@ -127,7 +105,7 @@ describe('a service write whose answer was lost', () => {
   });
 
   it('replaces it: 200 at the next version, not 409 "changed since"', async () => {
-    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+    const serviceWrites = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"service"}');
 
     const res = await call('PUT', '/services/orders', { ...orders, maxTasks: 6 });
 
@@ -138,7 +116,7 @@ describe('a service write whose answer was lost', () => {
   });
 
   it('sets its mode: 200, not 409', async () => {
-    const serviceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"service"}');
+    const serviceWrites = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"service"}');
 
     const res = await call('PUT', '/services/orders/mode', { mode: 'dry-run' });
 
@@ -160,7 +138,7 @@ describe('a service write whose answer was lost', () => {
   });
 
   it('removes it: 204, not 409, and it is gone', async () => {
-    const deletes = cutTheFirst('dynamodb:DeleteItem', '"S":"SVC#orders"');
+    const deletes = cutTheFirst(faults, 'dynamodb:DeleteItem', '"S":"SVC#orders"');
 
     const res = await call('DELETE', '/services/orders');
 
@@ -173,7 +151,7 @@ describe('a service write whose answer was lost', () => {
 
 describe('a silence whose write landed but whose answer was lost', () => {
   it('is answered 201 with the silence, not 409 "exists already"', async () => {
-    const silenceWrites = cutTheFirst('dynamodb:PutItem', '"kind":{"S":"silence"}');
+    const silenceWrites = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"silence"}');
 
     const res = await call('POST', '/silences', {
       matchers: [{ label: 'service', value: 'billing' }],
@@ -189,7 +167,11 @@ describe('a silence whose write landed but whose answer was lost', () => {
 
 describe('a manual action whose transaction landed but whose answer was lost', () => {
   it('is answered 202 with its decision, not 200 "repeated"', async () => {
-    const transactions = cutTheFirst('dynamodb:TransactWriteItems', '"kind":{"S":"action"}');
+    const transactions = cutTheFirst(
+      faults,
+      'dynamodb:TransactWriteItems',
+      '"kind":{"S":"action"}',
+    );
 
     const res = await call('POST', '/services/billing/actions', { type: 'scale', desiredCount: 3 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEscalationStore } from '../../lib/sns/escalation-store';
 import type { EscalationState } from '../../src/alerting';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
-import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+import { cutTheFirst, scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 const at = '2026-03-02T10:05:00.000Z';
 let faults: ScriptedFaults;
@@ -32,15 +32,11 @@ afterAll(async () => {
 
 describe('an escalation record whose answer was lost', () => {
   it('is recorded (the page is this timer to send), not "another timer paged it"', async () => {
-    let cut = 0;
-    faults.script = (op, body) =>
-      op === 'dynamodb:PutItem' && body.includes('"kind":{"S":"escalation"}') && cut++ === 0
-        ? 'cut-after'
-        : null;
+    const writes = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"escalation"}');
 
     const recorded = await escalations.record(firstPage('inc~web~a'), new Date(at));
 
-    expect(cut).toBeGreaterThanOrEqual(2);
+    expect(writes()).toBeGreaterThanOrEqual(2);
     expect(recorded).toBe(true);
     faults.script = () => null;
     expect(await escalations.load('web', 'inc~web~a')).toMatchObject({ version: 1 });

@@ -7,7 +7,7 @@ import { DynamoModelStore } from '../../lib/store/model-store';
 import { ConflictError } from '../../src/errors';
 import type { ServiceModels } from '../../src/ports';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
-import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+import { cutTheFirst, scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 let faults: ScriptedFaults;
 let store: DynamoModelStore;
@@ -31,15 +31,11 @@ afterAll(async () => {
 
 describe('a models write whose answer was lost', () => {
   it('is saved, not a conflict', async () => {
-    let cut = 0;
-    faults.script = (op, body) =>
-      op === 'dynamodb:PutItem' && body.includes('"kind":{"S":"model"}') && cut++ === 0
-        ? 'cut-after'
-        : null;
+    const writes = cutTheFirst(faults, 'dynamodb:PutItem', '"kind":{"S":"model"}');
 
     await expect(store.saveServiceModels('web', models(1), 0)).resolves.toBeUndefined();
 
-    expect(cut).toBeGreaterThanOrEqual(2);
+    expect(writes()).toBeGreaterThanOrEqual(2);
     faults.script = () => null;
     const saved = (await store.loadServiceModels(['web'])).get('web')!;
     expect(saved.version).toBe(1);

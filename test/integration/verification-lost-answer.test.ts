@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLearningStore } from '../../lib/store/learning-store';
 import { aDecision } from '../support/builders';
 import { freshLocalStack, localAdapters } from '../support/local-aws';
-import { scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
+import { cutTheFirst, scriptedFaults, type ScriptedFaults } from '../support/scripted-faults';
 
 const now = new Date('2026-03-02T10:00:00.000Z');
 let faults: ScriptedFaults;
@@ -47,15 +47,11 @@ async function commit(decision: Awaited<ReturnType<typeof executed>>) {
 describe('a verification whose answer was lost', () => {
   it('is committed, not "verified" by another run', async () => {
     const decision = await executed(10);
-    let cut = 0;
-    faults.script = (op, body) =>
-      op === 'dynamodb:TransactWriteItems' && body.includes('outcomeDetail') && cut++ === 0
-        ? 'cut-after'
-        : null;
+    const writes = cutTheFirst(faults, 'dynamodb:TransactWriteItems', 'outcomeDetail');
 
     const out = await commit(decision);
 
-    expect(cut).toBeGreaterThanOrEqual(2);
+    expect(writes()).toBeGreaterThanOrEqual(2);
     expect(out).toBe('committed');
     faults.script = () => null;
   });

@@ -30,3 +30,15 @@ export async function scriptedFaults(target: string): Promise<ScriptedFaults> {
   };
   return faults;
 }
+
+/**
+ * The first call whose operation is `op` and whose body contains `marker` reaches the emulator (it
+ * is applied) and its answer is cut, as a lost answer; the SDK then sends it again. Returns how many
+ * matching calls were seen (≥ 2 when the retry happened).
+ */
+export function cutTheFirst(faults: ScriptedFaults, op: string, marker: string): () => number {
+  let seen = 0;
+  faults.script = (o, body) =>
+    o === op && body.includes(marker) && seen++ === 0 ? 'cut-after' : null;
+  return () => seen;
+}
