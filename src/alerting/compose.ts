@@ -27,16 +27,22 @@ function incidentHeadline(
   phase: NotificationPhase,
   now: Date,
 ) {
-  if (phase === 'resolved' && incident.resolvedAt !== null) {
-    const verdict = remedyVerdict(incident.notes);
-    return `back to normal after ${humanDuration(incident.openedAt, incident.resolvedAt)}${verdict ? `; ${verdict}` : ''}`;
-  }
   const names = view.visible.slice(0, 3).map((m) => m.metric);
   const more = view.visible.length - names.length;
   const what =
     view.visible.length === 1
       ? `${names[0]} ${directionWord(view.visible[0]?.direction)}`
       : `${listNames(names)}${more > 0 ? ` (+${more})` : ''} out of their normal range`;
+  if (phase === 'resolved' && incident.resolvedAt !== null) {
+    const verdict = remedyVerdict(incident.notes);
+    const duration = humanDuration(incident.openedAt, incident.resolvedAt);
+    // Nobody was told it began (its first message could not go out while it was open): say what.
+    const back =
+      incident.delivery.sent === 0
+        ? `${what} for ${duration}, now back to normal`
+        : `back to normal after ${duration}`;
+    return `${back}${verdict ? `; ${verdict}` : ''}`;
+  }
   if (phase === 'repeated') {
     return `still open after ${humanDuration(incident.openedAt, now.toISOString())}: ${what}`;
   }

@@ -110,8 +110,15 @@ function flushIncident(
   const view = incidentView(incident, config);
   const plan = planIncident(incident, view, config);
   if (plan === null || plan.dueAt > now.getTime()) return { incident, message: null };
-  // Never told, so nothing to close: a blip that recovered within the group wait stays quiet.
-  if (plan.phase === 'resolved' && incident.delivery.lastSentAt === null) {
+  // Never told, so nothing to close: a blip that recovered before its first message was due stays
+  // quiet. One that was still open when its first message fell due is owed that message, even if
+  // it could not go out then (a failed run, the alert-timers schedule late): it is told now, once,
+  // as its resolved message, under the id the first message was claimed with.
+  if (
+    plan.phase === 'resolved' &&
+    incident.delivery.lastSentAt === null &&
+    !wasOwedWhileOpen(incident, view, config)
+  ) {
     return {
       incident: {
         ...incident,
@@ -156,6 +163,13 @@ function flushIncident(
     incident: { ...incident, delivery, version: incident.version + 1 },
     message: silenced ? null : message,
   };
+}
+
+/** True when the incident's first message fell due before it resolved. */
+function wasOwedWhileOpen(incident: Incident, view: IncidentView, config: AlertingConfig): boolean {
+  if (incident.resolvedAt === null) return false;
+  const opened = planIncident({ ...incident, status: 'open' }, view, config);
+  return opened !== null && opened.dueAt <= ms(incident.resolvedAt);
 }
 
 function flushNotice(notice: Notice, state: AlertingState, now: Date, config: AlertingConfig) {

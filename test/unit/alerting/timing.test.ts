@@ -173,6 +173,29 @@ describe('alert-manager timing', () => {
     expect(sent[0]!.headline).toBe('back to normal after 1 min');
   });
 
+  it('an incident whose first message fell due but never went out is told when it resolves', () => {
+    // Prepare: the opened message is due at 30 s; the run that computed it failed before saving
+    // (its message claimed, never published), and no run came again until the incident had
+    // recovered (bench:soak: an hour of simulated time between two alert-timers runs)
+    const quick = config({ resolveAfterSeconds: 10 });
+    let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), quick);
+    const failedRun = flush(state, at(30), quick);
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(60) }, at(60), quick);
+    state = applyNormal(state, { serviceId: 'api', metric: null, at: isoAt(70) }, at(70), quick);
+    // Act
+    const { sent } = flushEvery10s(state, 100, 2000, quick);
+    // Assess: one message, the resolved one, under the id the failed run claimed
+    expect(failedRun.messages.map((m) => m.phase)).toEqual(['opened']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      kind: 'resolved',
+      phase: 'resolved',
+      id: failedRun.messages[0]!.id,
+      resolvedAt: isoAt(70),
+    });
+    expect(sent[0]!.headline).toBe('cpu unusually high for 1 min, now back to normal');
+  });
+
   it('an acknowledged incident stops repeating but still sends its resolved message', () => {
     // Prepare
     let state = applyAnomaly(emptyAlertingState(), anomaly('api', 'cpu', 0), at(0), cfg);
