@@ -57,14 +57,54 @@ export function encodeCursor(key: Record<string, string>, f: string): string {
   return Buffer.from(JSON.stringify({ k: key, f })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, f: string): Record<string, string> {
-  const bad = () =>
-    new ValidationError('query is invalid: cursor: not a cursor from this listing', [
-      { path: 'cursor', message: 'not a cursor from this listing' },
-    ]);
+/** The 400 for a cursor this listing did not give out (or not as it is now). */
+export function foreignCursor(): ValidationError {
+  return new ValidationError('query is invalid: cursor: not a cursor from this listing', [
+    { path: 'cursor', message: 'not a cursor from this listing' },
+  ]);
+}
+
+/**
+ * The key a cursor resumes after. Refused (a 400 naming `cursor`) unless it is a cursor of this
+ * listing (its fingerprint) holding a key as the listing gives out: exactly the key names of the
+ * table (and index) it reads, in the partition it reads. A fingerprint can be copied from a real
+ * cursor; without these checks an altered key reached DynamoDB and came back a 503.
+ */
+export function decodeCursor(cursor: string, q: PagedQuery): Record<string, string> {
   const c = parseCursor(cursor);
-  if (!c || c.f !== f) throw bad();
+  if (!c || c.f !== queryFingerprint(q)) throw foreignCursor();
+  const names = keyNames(q.index);
+  const given = Object.keys(c.k);
+  if (given.length !== names.length || !names.every((n) => c.k[n] !== undefined && c.k[n] !== '')) {
+    throw foreignCursor();
+  }
+  const partition = partitionOf(q);
+  if (partition && c.k[partition.name] !== partition.value) throw foreignCursor();
+  const range = rangeOf(q);
+  const sk = range ? c.k[range.name] : undefined;
+  if (range && sk !== undefined && (sk < range.from || sk > range.to)) throw foreignCursor();
   return c.k;
+}
+
+/** The sort-key range a query reads: `<name> BETWEEN <:from> AND <:to>` in its key condition. */
+function rangeOf(q: PagedQuery): { name: string; from: string; to: string } | null {
+  const m = /\b(\w+)\s+BETWEEN\s+(:\w+)\s+AND\s+(:\w+)/.exec(q.keyCondition);
+  const from = m && q.values[m[2]!];
+  const to = m && q.values[m[3]!];
+  if (!m || typeof from !== 'string' || typeof to !== 'string') return null;
+  return { name: m[1]!, from, to };
+}
+
+/** The partition a query reads: `<name> = <:value>` first in its key condition. */
+function partitionOf(q: PagedQuery): { name: string; value: unknown } | null {
+  const m = /^\s*(#?\w+)\s*=\s*(:\w+)/.exec(q.keyCondition);
+  if (!m) return null;
+  const name = m[1]!.startsWith('#') ? q.names?.[m[1]!] : m[1];
+  return name === undefined ? null : { name, value: q.values[m[2]!] };
+}
+
+function keyNames(index?: 'gsi1'): string[] {
+  return index ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
 }
 
 /** The cursor with the range its listing read; null stays null (the last page). */
@@ -86,6 +126,5 @@ export function rangeOfCursor(cursor: string | undefined): CursorRange | null {
 
 /** The key a page resumes after: the table's key, plus the index's when the query used one. */
 export function itemKey(item: Record<string, unknown>, index?: 'gsi1'): Record<string, string> {
-  const names = index ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
-  return Object.fromEntries(names.map((n) => [n, String(item[n])]));
+  return Object.fromEntries(keyNames(index).map((n) => [n, String(item[n])]));
 }

@@ -12,6 +12,7 @@ import { awsError, isConditionalCheckFailed, isTransactionCancelled } from '../a
 import {
   decodeCursor,
   encodeCursor,
+  foreignCursor,
   itemKey,
   queryFingerprint,
   type Page,
@@ -81,15 +82,31 @@ export class Table {
     return items;
   }
 
+  /**
+   * A query whose start key came from a caller's cursor: DynamoDB refusing that key
+   * (ValidationException: its sort key outside the key condition) is the cursor's fault, a 400.
+   */
+  private async sendQuery(startsAtCursor: boolean, command: QueryCommand) {
+    try {
+      return await this.send(command);
+    } catch (err) {
+      const cause = (err as { cause?: { name?: string } }).cause;
+      if (startsAtCursor && cause?.name === 'ValidationException') throw foreignCursor();
+      throw err;
+    }
+  }
+
   /** One page of at most page.limit items: a page that carries a cursor is always full. */
   async queryPage(q: PagedQuery, page: PageRequest): Promise<Page<Item>> {
     const f = queryFingerprint(q);
-    let startKey: Item | undefined = page.cursor ? decodeCursor(page.cursor, f) : undefined;
+    let startKey: Item | undefined = page.cursor ? decodeCursor(page.cursor, q) : undefined;
+    const fromCursor = startKey !== undefined;
     const items: Item[] = [];
     let more = true;
     let dropped = false;
     while (items.length < page.limit && more) {
-      const out = await this.send(
+      const out = await this.sendQuery(
+        fromCursor && items.length === 0,
         new QueryCommand({
           TableName: this.name,
           IndexName: q.index,

@@ -77,3 +77,50 @@ describe('paging without from/to', () => {
     expect(JSON.stringify(res.json)).toContain('cursor');
   });
 });
+
+describe("a cursor whose key was altered, with the listing's own fingerprint kept", () => {
+  /** The first page's cursor with its key replaced: the fingerprint is copied, not forged. */
+  async function tampered(path: string, key: (k: Record<string, string>) => unknown) {
+    const first = await get(path, { limit: '2' });
+    const c = JSON.parse(Buffer.from(String(first.json.nextCursor), 'base64url').toString('utf8'));
+    return Buffer.from(JSON.stringify({ ...c, k: key(c.k) })).toString('base64url');
+  }
+
+  it.each([
+    ['/decisions', 'an empty key', () => ({})],
+    [
+      '/decisions',
+      'a key of another partition',
+      (k: Record<string, string>) => ({ ...k, gsi1pk: 'SVC#other' }),
+    ],
+    [
+      '/decisions',
+      'a key missing its index part',
+      (k: Record<string, string>) => ({ pk: k.pk, sk: k.sk }),
+    ],
+    ['/services/web/metrics', 'an empty key', () => ({})],
+    [
+      '/services/web/metrics',
+      'a key of another service',
+      (k: Record<string, string>) => ({ ...k, pk: 'SVC#other' }),
+    ],
+    [
+      '/services/web/metrics',
+      'a key with a name of its own',
+      (k: Record<string, string>) => ({ ...k, extra: 'x' }),
+    ],
+    [
+      '/decisions',
+      'a sort key outside the range read',
+      (k: Record<string, string>) => ({ ...k, gsi1sk: '1999-01-01T00:00:00.000Z' }),
+    ],
+  ])('%s answers %s with a 400 naming the cursor, not a 503', async (path, _what, key) => {
+    const cursor = await tampered(path, key);
+
+    const res = await get(path, { limit: '2', cursor });
+
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: 'validation_failed' });
+    expect(JSON.stringify(res.json)).toContain('cursor');
+  });
+});

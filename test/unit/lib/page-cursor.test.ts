@@ -25,7 +25,7 @@ describe('page cursor', () => {
     );
     const f = queryFingerprint(openIncidents);
 
-    expect(decodeCursor(encodeCursor(key, f), f)).toEqual({
+    expect(decodeCursor(encodeCursor(key, f), openIncidents)).toEqual({
       pk: 'SVC#web',
       sk: 'INCIDENT#t',
       gsi1pk: 'INCIDENT',
@@ -38,12 +38,15 @@ describe('page cursor', () => {
       ...openIncidents,
       values: { ...openIncidents.values, ':status': 'resolved' },
     };
-    const cursor = encodeCursor({ pk: 'a', sk: 'b' }, queryFingerprint(resolved));
+    const cursor = encodeCursor(
+      { pk: 'a', sk: 'b', gsi1pk: 'INCIDENT', gsi1sk: 't#web' },
+      queryFingerprint(resolved),
+    );
 
     for (const bad of [cursor, 'garbage', '']) {
       const err = (() => {
         try {
-          decodeCursor(bad, queryFingerprint(openIncidents));
+          decodeCursor(bad, openIncidents);
         } catch (e) {
           return e;
         }
@@ -51,5 +54,22 @@ describe('page cursor', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).message).toContain('cursor');
     }
+  });
+
+  it.each([
+    ['no key at all', {}],
+    ['the table key without the index key', { pk: 'SVC#web', sk: 'INCIDENT#t' }],
+    [
+      'another partition of the index',
+      { pk: 'SVC#web', sk: 'I#t', gsi1pk: 'DECISION', gsi1sk: 't' },
+    ],
+    ['a key name of its own', { pk: 'p', sk: 's', gsi1pk: 'INCIDENT', gsi1sk: 't', x: 'y' }],
+    ['an empty key value', { pk: 'p', sk: '', gsi1pk: 'INCIDENT', gsi1sk: 't' }],
+  ])('refuses a cursor of this listing whose key holds %s', (_what, key) => {
+    const cursor = encodeCursor(key, queryFingerprint(openIncidents));
+
+    expect(() => decodeCursor(cursor, openIncidents)).toThrow(
+      /cursor: not a cursor from this listing/,
+    );
   });
 });
