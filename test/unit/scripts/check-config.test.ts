@@ -92,4 +92,23 @@ describe('the serverless plugin', () => {
     );
     expect(() => valid.hooks['before:offline:start:init']!()).not.toThrow();
   }, 30_000);
+
+  it('refuses to package or deploy a Slack webhook URL from the shell, pointing to SSM', () => {
+    const plugin = pluginFor(serviceDir(json([service])));
+    const before = process.env.SLACK_WEBHOOK_URL;
+    process.env.SLACK_WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/secret-token';
+    try {
+      expect(() => plugin.hooks['before:package:initialize']!()).toThrow(
+        /SLACK_WEBHOOK_URL is set: it is for local runs only.*aws ssm put-parameter --name \/vigia\/dev\/slack-webhook-url/,
+      );
+      expect(() => plugin.hooks['before:deploy:function:packageFunction']!()).toThrow(
+        /SLACK_WEBHOOK_URL is set/,
+      );
+      // Local runs keep it: serverless offline hands it to the slack function.
+      expect(() => plugin.hooks['before:offline:start:init']!()).not.toThrow();
+    } finally {
+      if (before === undefined) delete process.env.SLACK_WEBHOOK_URL;
+      else process.env.SLACK_WEBHOOK_URL = before;
+    }
+  }, 30_000);
 });
