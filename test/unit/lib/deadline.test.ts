@@ -24,18 +24,24 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** A DynamoDB client of the stand-in, bound to the deadline as every client built in lib/aws is. */
+function standInClient(maxAttempts?: number) {
+  return boundToDeadline(
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    }),
+  );
+}
+
 describe('the deadline of the work under way', () => {
   it('carries a fleet-wide burst of concurrent AWS calls without a memory-leak warning', async () => {
     // Prepare: alert-timers reads 8 services at once, each with reads of its own in parallel;
     // every call listens for the one deadline's abort (bench:soak printed
     // "MaxListenersExceededWarning: Possible EventTarget memory leak detected. 11 abort listeners")
-    const client = boundToDeadline(
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      }),
-    );
+    const client = standInClient();
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
     process.on('warning', onWarning);
@@ -59,14 +65,7 @@ describe('the deadline of the work under way', () => {
   });
 
   it('still aborts every one of those calls when the time runs out', async () => {
-    const client = boundToDeadline(
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        maxAttempts: 1,
-      }),
-    );
+    const client = standInClient(1);
     try {
       let calls: Promise<PromiseSettledResult<unknown>[]> | undefined;
       const work = withDeadline(20, () => {
