@@ -80,9 +80,10 @@ export function decodeCursor(cursor: string, q: PagedQuery): Record<string, stri
   }
   const partition = partitionOf(q);
   if (partition && c.k[partition.name] !== partition.value) throw foreignCursor();
+  // Every key name is present (above), the range's sort key among them.
   const range = rangeOf(q);
-  const sk = range ? c.k[range.name] : undefined;
-  if (range && sk !== undefined && (sk < range.from || sk > range.to)) throw foreignCursor();
+  const sk = range ? c.k[range.name]! : '';
+  if (range && (sk < range.from || sk > range.to)) throw foreignCursor();
   return c.k;
 }
 

@@ -99,14 +99,14 @@ export class Table {
   /** One page of at most page.limit items: a page that carries a cursor is always full. */
   async queryPage(q: PagedQuery, page: PageRequest): Promise<Page<Item>> {
     const f = queryFingerprint(q);
-    let startKey: Item | undefined = page.cursor ? decodeCursor(page.cursor, q) : undefined;
-    const fromCursor = startKey !== undefined;
+    const cursorKey = page.cursor ? decodeCursor(page.cursor, q) : undefined;
+    let startKey: Item | undefined = cursorKey;
     const items: Item[] = [];
     let more = true;
     let dropped = false;
     while (items.length < page.limit && more) {
       const out = await this.sendQuery(
-        fromCursor && items.length === 0,
+        startKey !== undefined && startKey === cursorKey,
         new QueryCommand({
           TableName: this.name,
           IndexName: q.index,
